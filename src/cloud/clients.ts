@@ -1,0 +1,48 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+/** Settings every SDK client of a run shares. */
+export interface AwsSettings {
+  region: string;
+  /** Absent: the SDK's default chain (environment, profile, configure-aws-credentials, instance role). */
+  credentials?: AwsCredentialIdentityProvider;
+  /** An S3 endpoint override (AWS_ENDPOINT_URL_S3, MinIO, a stand-in) needs path-style addressing. */
+  s3PathStyle?: boolean;
+  userAgent: string;
+}
+
+export interface AwsClients {
+  region: string;
+  ec2: EC2Client;
+  ssm: SSMClient;
+  s3: S3Client;
+}
+
+/**
+ * The one place that builds SDK clients. Endpoints come from the SDK's own configuration
+ * (AWS_ENDPOINT_URL_<SERVICE>), so the product has no test-only path. Adaptive retry absorbs
+ * ordinary throttling; loops above it retry only what is safe to retry.
+ */
+export function createClients(settings: AwsSettings): AwsClients {
+  const common = {
+    region: settings.region,
+    credentials: settings.credentials,
+    retryMode: "adaptive" as const,
+    maxAttempts: 6,
+    customUserAgent: settings.userAgent,
+  };
+  return {
+    region: settings.region,
+    ec2: new EC2Client(common),
+    ssm: new SSMClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
+  };
+}
+
+export function destroyClients(clients: AwsClients): void {
+  clients.ec2.destroy();
+  clients.ssm.destroy();
+  clients.s3.destroy();
+}

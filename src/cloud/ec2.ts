@@ -1,0 +1,357 @@
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  waitUntilInstanceRunning,
+  type EC2Client,
+  type Filter,
+  type Instance,
+  type RunInstancesCommandInput,
+  type _InstanceType,
+} from "@aws-sdk/client-ec2";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { AmiSource, InstanceProfile, Market } from "../config/inputs.js";
+import type { Clock } from "../lifecycle/clock.js";
+import type { Log } from "../lifecycle/log.js";
+import { MANAGED_BY, TagKeys } from "../lifecycle/identity.js";
+import userDataScript from "../../remote/user-data.sh";
+import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+
+export interface ResolvedImage {
+  id: string;
+  name?: string;
+  rootDeviceName: string;
+  rootSnapshotGb?: number;
+}
+
+/** The AMI to launch: an id as given, or the value of a (public) SSM parameter, described. */
+export async function resolveImage(ec2: EC2Client, ssm: SSMClient, ami: AmiSource): Promise<ResolvedImage> {
+  let id: string;
+  if (ami.kind === "id") {
+    id = ami.id;
+  } else {
+    try {
+      const out = await ssm.send(new GetParameterCommand({ Name: ami.name }));
+      id = out.Parameter?.Value ?? "";
+    } catch (error) {
+      throw new Error(
+        `Could not read the AMI parameter '${ami.name}' (${awsErrorCode(error) ?? (error as Error).message}). ` +
+          `Check the 'ami' input and that the role may call ssm:GetParameter on it.`,
+        { cause: error },
+      );
+    }
+  }
+  const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [id] })).catch((error: unknown) => {
+    throw new Error(
+      `AMI '${id}' cannot be described in this region (${awsErrorCode(error) ?? (error as Error).message}). ` +
+        `Check the 'ami' input and 'aws-region': AMI ids differ per region.`,
+    );
+  });
+  const image = out.Images?.[0];
+  if (!image) throw new Error(`AMI '${id}' was not found in this region. Check the 'ami' input and 'aws-region'.`);
+  const root = image.BlockDeviceMappings?.find((m) => m.DeviceName === image.RootDeviceName);
+  return {
+    id,
+    name: image.Name,
+    rootDeviceName: image.RootDeviceName ?? "/dev/sda1",
+    rootSnapshotGb: root?.Ebs?.VolumeSize,
+  };
+}
+
+export interface LaunchCandidate {
+  instanceType: string;
+  subnetId: string;
+}
+
+export interface LaunchRequest {
+  candidates: LaunchCandidate[];
+  image: ResolvedImage;
+  securityGroupId: string;
+  instanceProfile: InstanceProfile;
+  rootVolumeGb: number;
+  market: Market;
+  expiresAt: Date;
+  tags: Record<string, string>;
+  /** Each candidate gets `${clientTokenBase}-${index}`: a retried request can never start a second instance. */
+  clientTokenBase: string;
+}
+
+export interface LaunchedInstance {
+  id: string;
+  type: string;
+  subnetId: string;
+  availabilityZone: string;
+  clientToken: string;
+  launchedAt: Date;
+}
+
+/** A quota the account must raise; retrying elsewhere cannot help. */
+export class QuotaError extends Error {
+  override name = "QuotaError";
+}
+
+export class NoCapacityError extends Error {
+  override name = "NoCapacityError";
+  constructor(readonly attempts: Array<LaunchCandidate & { code: string }>) {
+    super(
+      `No capacity for any of the ${attempts.length} instance type / subnet combinations tried:\n` +
+        attempts.map((a) => `  - ${a.instanceType} in ${a.subnetId}: ${a.code}`).join("\n") +
+        `\nAdd more instance types ('instance-types') or subnets in other Availability Zones ('subnet-ids'), use market-type spot/on-demand, or retry later.`,
+    );
+  }
+}
+
+/** Capacity is short for this type in this AZ (or the subnet): try the next candidate. */
+const TRY_NEXT = new Set([
+  "InsufficientInstanceCapacity",
+  "InsufficientHostCapacity",
+  "InsufficientReservedInstanceCapacity",
+  "InsufficientCapacity",
+  "Unsupported",
+  "InsufficientFreeAddressesInSubnet",
+  "SpotMaxPriceTooLow",
+  "Server.InsufficientInstanceCapacity",
+  "Server.SpotInstanceTermination",
+]);
+/** A failure that blocks the whole subnet, for every type. */
+const BLOCKS_SUBNET = new Set(["InsufficientFreeAddressesInSubnet"]);
+
+export function quotaMessage(code: string, instanceType: string, market: Market): string | undefined {
+  const family = instanceType.split(".")[0] ?? "";
+  const pFamily = family.startsWith("p");
+  if (code === "VcpuLimitExceeded" || code === "InstanceLimitExceeded") {
+    const quota = pFamily
+      ? "Running On-Demand P instances (L-417A185B)"
+      : "Running On-Demand G and VT instances (L-DB2E81BA)";
+    return `The account's vCPU quota '${quota}' is too low to start ${instanceType}. Ask for an increase in Service Quotas (EC2) for this region.`;
+  }
+  if (code === "MaxSpotInstanceCountExceeded" || (market === "spot" && code === "VcpuLimitExceeded")) {
+    const quota = pFamily ? "All P Spot Instance Requests (L-7212CCBC)" : "All G and VT Spot Instance Requests (L-3819A6DF)";
+    return `The account's Spot quota '${quota}' is exhausted for ${instanceType}. Ask for an increase in Service Quotas (EC2), or use market-type on-demand.`;
+  }
+  return undefined;
+}
+
+export function userDataFor(expiresAt: Date): string {
+  const epoch = Math.floor(expiresAt.getTime() / 1000);
+  const [shebang, ...rest] = userDataScript.split("\n");
+  return Buffer.from([shebang, `GPU_BENCH_EXPIRES_AT=${epoch}`, ...rest].join("\n")).toString("base64");
+}
+
+function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clientToken: string): RunInstancesCommandInput {
+  const tags = Object.entries({ ...req.tags, [TagKeys.expiresAt]: req.expiresAt.toISOString() }).map(([Key, Value]) => ({ Key, Value }));
+  return {
+    ImageId: req.image.id,
+    InstanceType: candidate.instanceType as _InstanceType,
+    MinCount: 1,
+    MaxCount: 1,
+    ClientToken: clientToken,
+    SubnetId: candidate.subnetId,
+    SecurityGroupIds: [req.securityGroupId],
+    IamInstanceProfile: "arn" in req.instanceProfile ? { Arn: req.instanceProfile.arn } : { Name: req.instanceProfile.name },
+    InstanceInitiatedShutdownBehavior: "terminate",
+    UserData: userDataFor(req.expiresAt),
+    // Hop limit 2: pods on the node reach the instance metadata service through one more hop.
+    MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
+    BlockDeviceMappings: [
+      {
+        DeviceName: req.image.rootDeviceName,
+        Ebs: { VolumeSize: req.rootVolumeGb, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true },
+      },
+    ],
+    InstanceMarketOptions:
+      req.market === "spot" ? { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } } : undefined,
+    TagSpecifications: [
+      { ResourceType: "instance", Tags: [...tags, { Key: "Name", Value: `gpu-bench-${req.tags[TagKeys.runId] ?? "run"}` }] },
+      { ResourceType: "volume", Tags: tags },
+    ],
+  };
+}
+
+export interface LaunchDeps {
+  ec2: EC2Client;
+  clock: Clock;
+  log: Log;
+  /** Called the moment an instance exists, before anything waits on it: save it for the post step. */
+  onLaunched: (instance: LaunchedInstance) => void;
+  /** Bounded wait for 'running'. */
+  runningTimeoutSeconds?: number;
+}
+
+/**
+ * Launches one instance, trying the candidates in order (instance types first, then subnets, so
+ * the preferred GPU is tried in every zone before a fallback type). Capacity errors move on;
+ * quota and configuration errors stop at once with the fix named; throttling is retried in place.
+ * An instance that dies on its way to running for want of capacity also moves on.
+ */
+export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): Promise<LaunchedInstance & { instance: Instance }> {
+  if (req.image.rootSnapshotGb && req.rootVolumeGb < req.image.rootSnapshotGb) {
+    throw new Error(
+      `'root-volume-gb' is ${req.rootVolumeGb} but the AMI ${req.image.id} needs at least ${req.image.rootSnapshotGb} GiB; raise 'root-volume-gb'.`,
+    );
+  }
+  const failed: Array<LaunchCandidate & { code: string }> = [];
+  const blockedSubnets = new Set<string>();
+  for (const [index, candidate] of req.candidates.entries()) {
+    if (blockedSubnets.has(candidate.subnetId)) continue;
+    const clientToken = `${req.clientTokenBase}-${index}`;
+    let instance: Instance | undefined;
+    try {
+      const out = await withRetry(() => deps.ec2.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))), {
+        clock: deps.clock,
+        attempts: 5,
+        baseMs: 500,
+        maxMs: 8000,
+        retryable: isThrottlingOrInternal,
+        onRetry: (e, n, ms) => deps.log.info(`RunInstances: ${awsErrorCode(e)}, retry ${n} in ${ms} ms`),
+      });
+      instance = out.Instances?.[0];
+    } catch (error) {
+      const code = awsErrorCode(error) ?? "Unknown";
+      const quota = quotaMessage(code, candidate.instanceType, req.market);
+      if (quota) throw new QuotaError(quota);
+      if (!TRY_NEXT.has(code)) throw explainLaunchError(error, code, candidate);
+      deps.log.warning(`${candidate.instanceType} in ${candidate.subnetId}: ${code}; trying the next candidate`);
+      failed.push({ ...candidate, code });
+      if (BLOCKS_SUBNET.has(code)) blockedSubnets.add(candidate.subnetId);
+      continue;
+    }
+    if (!instance?.InstanceId) throw new Error("RunInstances returned no instance");
+    const launched: LaunchedInstance = {
+      id: instance.InstanceId,
+      type: candidate.instanceType,
+      subnetId: candidate.subnetId,
+      availabilityZone: instance.Placement?.AvailabilityZone ?? "",
+      clientToken,
+      launchedAt: instance.LaunchTime ?? new Date(deps.clock.now()),
+    };
+    deps.onLaunched(launched);
+    deps.log.info(`Launched ${launched.id} (${launched.type}) in ${launched.subnetId}`);
+    const running = await waitRunning(deps.ec2, launched.id, deps.runningTimeoutSeconds ?? 600);
+    if (running.ok) {
+      return { ...launched, availabilityZone: running.instance.Placement?.AvailabilityZone ?? launched.availabilityZone, instance: running.instance };
+    }
+    const reason = running.instance?.StateReason?.Code ?? "";
+    if (!TRY_NEXT.has(reason)) {
+      throw new Error(`Instance ${launched.id} did not reach running: ${running.instance?.StateReason?.Message ?? running.reason}`);
+    }
+    deps.log.warning(`${launched.id} stopped on its way to running (${reason}); trying the next candidate`);
+    failed.push({ ...candidate, code: reason });
+  }
+  throw new NoCapacityError(failed);
+}
+
+function explainLaunchError(error: unknown, code: string, candidate: LaunchCandidate): Error {
+  const message = (error as Error).message;
+  const hints: Record<string, string> = {
+    UnauthorizedOperation: "The role may not launch this instance: it needs ec2:RunInstances, ec2:CreateTags and iam:PassRole on the instance profile's role.",
+    "InvalidParameterValue": "Check 'instance-profile' (it must exist and its role be passable) and the other launch inputs.",
+    "InvalidSubnetID.NotFound": `Subnet ${candidate.subnetId} does not exist in this region: check 'subnet-ids' and 'aws-region'.`,
+    "InvalidGroup.NotFound": "The security group does not exist in the subnet's VPC: check 'security-group-id'.",
+    "InvalidAMIID.NotFound": "Check the 'ami' input for this region.",
+    "InvalidAMIID.Malformed": "Check the 'ami' input.",
+    OptInRequired: "The account is not subscribed to this AMI or region.",
+    "IdempotentParameterMismatch": "A previous attempt of this run used the same client token with other parameters; re-run the workflow (a new attempt).",
+  };
+  return new Error(`RunInstances failed for ${candidate.instanceType} in ${candidate.subnetId}: ${code}: ${message}${hints[code] ? `\n${hints[code]}` : ""}`);
+}
+
+type RunningOutcome = { ok: true; instance: Instance } | { ok: false; instance?: Instance; reason: string };
+
+/** The SDK's waiter, which also tolerates DescribeInstances not knowing a just-launched id. */
+export async function waitRunning(ec2: EC2Client, instanceId: string, timeoutSeconds: number): Promise<RunningOutcome> {
+  const result = await waitUntilInstanceRunning(
+    { client: ec2, maxWaitTime: timeoutSeconds, minDelay: 0.25, maxDelay: 5 },
+    { InstanceIds: [instanceId] },
+  ).catch((error: unknown) => ({ state: "FAILURE", reason: error }));
+  const instance = await describeOne(ec2, instanceId).catch(() => undefined);
+  if (result.state === "SUCCESS" && instance) return { ok: true, instance };
+  const reason = result.state === "TIMEOUT" ? `not running after ${timeoutSeconds} s` : `state ${instance?.State?.Name ?? "unknown"}`;
+  return { ok: false, instance, reason };
+}
+
+export async function describeOne(ec2: EC2Client, instanceId: string): Promise<Instance | undefined> {
+  const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  return out.Reservations?.[0]?.Instances?.[0];
+}
+
+const LIVE_STATES = ["pending", "running", "stopping", "stopped"];
+
+/** Instances (not yet shutting down or terminated) that carry every given tag. */
+export async function findLiveByTags(ec2: EC2Client, tags: Record<string, string>): Promise<Instance[]> {
+  const filters: Filter[] = [
+    { Name: "instance-state-name", Values: LIVE_STATES },
+    ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+  ];
+  const found: Instance[] = [];
+  let token: string | undefined;
+  do {
+    const out = await ec2.send(new DescribeInstancesCommand({ Filters: filters, NextToken: token }));
+    for (const r of out.Reservations ?? []) found.push(...(r.Instances ?? []));
+    token = out.NextToken;
+  } while (token);
+  return found;
+}
+
+export class CleanupError extends Error {
+  override name = "CleanupError";
+}
+
+/**
+ * Terminates instances and confirms each is shutting-down or terminated. Throttling and internal
+ * errors are retried; an instance that is already gone counts as terminated. A failure here is a
+ * CleanupError: money may be burning, so callers fail loudly with the ids named.
+ */
+export async function terminateAndConfirm(ec2: EC2Client, instanceIds: string[], clock: Clock, log: Log): Promise<void> {
+  if (instanceIds.length === 0) return;
+  const retry = { clock, attempts: 8, baseMs: 250, maxMs: 4000, retryable: isThrottlingOrInternal };
+  try {
+    await withRetry(async () => {
+      try {
+        await ec2.send(new TerminateInstancesCommand({ InstanceIds: instanceIds }));
+      } catch (error) {
+        if (awsErrorCode(error) === "InvalidInstanceID.NotFound" && instanceIds.length === 1) return;
+        throw error;
+      }
+    }, retry);
+    const confirmed = await withRetry(async () => {
+      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds }));
+      const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.State?.Name] as const);
+      const alive = states.filter(([, s]) => s !== "shutting-down" && s !== "terminated");
+      if (alive.length > 0) throw Object.assign(new Error(`still ${alive.map(([id, s]) => `${id} ${s}`).join(", ")}`), { name: "InternalError" });
+      return states;
+    }, retry);
+    log.info(`Terminated ${confirmed.map(([id, s]) => `${id} (${s})`).join(", ")}`);
+  } catch (error) {
+    throw new CleanupError(
+      `Could not confirm termination of ${instanceIds.join(", ")}: ${(error as Error).message}. ` +
+        `Terminate ${instanceIds.length === 1 ? "it" : "them"} in the EC2 console now (tag ${MANAGED_BY.key}=${MANAGED_BY.value}); the sweeper will also retry.`,
+    );
+  }
+}
+
+export interface ExpiredInstance {
+  id: string;
+  type?: string;
+  expiresAt: string;
+  repository?: string;
+  runId?: string;
+  state?: string;
+}
+
+/** Every live instance this tool tagged whose expires-at has passed (or is unreadable). */
+export async function findExpired(ec2: EC2Client, now: Date): Promise<ExpiredInstance[]> {
+  const live = await findLiveByTags(ec2, { [MANAGED_BY.key]: MANAGED_BY.value });
+  const expired: ExpiredInstance[] = [];
+  for (const i of live) {
+    const tag = (k: string) => i.Tags?.find((t) => t.Key === k)?.Value;
+    const expiresAt = tag(TagKeys.expiresAt) ?? "";
+    const at = Date.parse(expiresAt);
+    // A managed instance without a readable expiry is expired by definition: nothing vouches for it.
+    if (Number.isNaN(at) || at <= now.getTime()) {
+      expired.push({ id: i.InstanceId!, type: i.InstanceType, expiresAt, repository: tag(TagKeys.repository), runId: tag(TagKeys.runId), state: i.State?.Name });
+    }
+  }
+  return expired;
+}

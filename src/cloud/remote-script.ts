@@ -1,0 +1,110 @@
+import { gzipSync } from "node:zlib";
+
+/**
+ * A script that runs on the instance through SSM. Everything that runs there is a file under
+ * remote/, bundled as text; values reach it only as shell-quoted arguments or environment
+ * variables, never by pasting them into the script's text.
+ */
+export interface RemoteScript {
+  /** Step name for logs, errors and phase timings, e.g. "bootstrap-k3s". */
+  name: string;
+  /** The bash script (the text of a file under remote/). */
+  body: string;
+  /** Positional arguments ($1, $2, …), shell-quoted. */
+  args?: readonly string[];
+  /** Environment variables exported before the script runs; values shell-quoted. */
+  env?: Readonly<Record<string, string>>;
+  /** Files materialized next to the script before it runs (path relative to its work folder). */
+  files?: readonly RemoteFile[];
+  /** SSM executionTimeout for this command. */
+  timeoutSeconds: number;
+}
+
+export interface RemoteFile {
+  path: string;
+  content: string;
+}
+
+export interface RemoteResult {
+  commandId: string;
+  /** SSM's status: Success, Failed, TimedOut, Cancelled, … */
+  status: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** Runs one script on the instance and returns its full output; throws RemoteScriptError unless it succeeded. */
+export type RunRemote = (script: RemoteScript) => Promise<RemoteResult>;
+
+export class RemoteScriptError extends Error {
+  constructor(
+    readonly step: string,
+    readonly result: RemoteResult,
+    hint?: string,
+  ) {
+    const tail = lastLines(result.stderr || result.stdout, 15);
+    super(
+      `Step '${step}' on the instance ended ${result.status} with exit code ${result.exitCode}` +
+        (hint ? `. ${hint}` : "") +
+        (tail ? `\n--- last lines of its output ---\n${tail}` : ""),
+    );
+    this.name = "RemoteScriptError";
+  }
+}
+
+/** SSM's AWS-RunShellScript accepts a bounded document; keep each command well under it. */
+export const MAX_COMMAND_BYTES = 48 * 1024;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FILE_PATH = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
+
+/** POSIX single-quote quoting: the value is passed through byte for byte. */
+export function shellQuote(value: string): string {
+  if (value.includes("\0")) throw new Error("A value sent to the instance contains a NUL byte");
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Renders the command text sent as AWS-RunShellScript's `commands`: a preamble that writes the
+ * script (and its files) into a fresh work folder, exports the environment, and execs bash on it
+ * with the quoted arguments. The script's own text is carried as gzip+base64, so nothing in it is
+ * ever interpreted by the outer shell.
+ */
+export function renderCommand(script: RemoteScript): string {
+  const lines = [
+    "set -euo pipefail",
+    `work="$(mktemp -d -t gpu-bench.XXXXXX)"`,
+    `cd "$work"`,
+  ];
+  for (const file of script.files ?? []) {
+    if (!FILE_PATH.test(file.path)) throw new Error(`Remote file path '${file.path}' is not a plain relative path`);
+    const dir = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : "";
+    if (dir) lines.push(`mkdir -p ${shellQuote(dir)}`);
+    lines.push(`printf '%s' ${shellQuote(packText(file.content))} | base64 -d | gunzip > ${shellQuote(file.path)}`);
+  }
+  lines.push(`printf '%s' ${shellQuote(packText(script.body))} | base64 -d | gunzip > "$work/script.sh"`);
+  for (const [name, value] of Object.entries(script.env ?? {})) {
+    if (!ENV_NAME.test(name)) throw new Error(`Environment variable name '${name}' for step '${script.name}' is not valid`);
+    lines.push(`export ${name}=${shellQuote(value)}`);
+  }
+  lines.push(`exec bash "$work/script.sh"${(script.args ?? []).map((a) => ` ${shellQuote(a)}`).join("")}`);
+  const text = lines.join("\n");
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_COMMAND_BYTES) {
+    throw new Error(
+      `Step '${script.name}' is ${Math.round(bytes / 1024)} KiB once packed, over the ${MAX_COMMAND_BYTES / 1024} KiB that one SSM command may carry; split it or move data to S3`,
+    );
+  }
+  return text;
+}
+
+function packText(text: string): string {
+  return gzipSync(Buffer.from(text, "utf8"), { level: 9 }).toString("base64");
+}
+
+export function lastLines(text: string, n: number): string {
+  const lines = text.trimEnd().split("\n");
+  return lines.slice(-n).join("\n");
+}

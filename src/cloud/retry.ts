@@ -1,0 +1,60 @@
+import type { Clock } from "../lifecycle/clock.js";
+
+export interface RetryOptions {
+  clock: Clock;
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+  /** Only errors this returns true for are retried; the rest are thrown at once. */
+  retryable: (error: unknown) => boolean;
+  random?: () => number;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+/** Full-jitter exponential backoff: delay = random(0, min(max, base * 2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt + 1 >= options.attempts || !options.retryable(error)) throw error;
+      const delay = backoffDelay(attempt, options.baseMs, options.maxMs, options.random);
+      options.onRetry?.(error, attempt + 1, delay);
+      await options.clock.sleep(delay);
+    }
+  }
+}
+
+/** Name of an AWS SDK error (its `name`, which the SDK sets to the service's error code). */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null) {
+    const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+    for (const v of [e.Code, e.code, e.name]) if (typeof v === "string" && v !== "Error") return v;
+  }
+  return undefined;
+}
+
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "ThrottledException",
+  "RequestThrottled",
+  "SlowDown",
+  "InternalError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "Unavailable",
+]);
+
+export function isThrottlingOrInternal(error: unknown): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && THROTTLING.has(code);
+}

@@ -1,0 +1,189 @@
+import {
+  CancelCommandCommand,
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  type GetCommandInvocationCommandOutput,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Clock } from "../lifecycle/clock.js";
+import type { Log } from "../lifecycle/log.js";
+import { describeOne } from "./ec2.js";
+import { RemoteScriptError, renderCommand, type RemoteResult, type RemoteScript, type RunRemote } from "./remote-script.js";
+import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { getText, joinKey } from "./s3.js";
+
+/** Polls start short and back off to a cap: quick when things are quick, few calls when they are slow. */
+export class Backoff {
+  private delay: number;
+  constructor(
+    private readonly firstMs = 250,
+    private readonly capMs = 5000,
+    private readonly factor = 1.6,
+  ) {
+    this.delay = firstMs;
+  }
+  next(): number {
+    const d = this.delay;
+    this.delay = Math.min(this.capMs, Math.round(this.delay * this.factor));
+    return d;
+  }
+}
+
+export class AgentTimeoutError extends Error {
+  override name = "AgentTimeoutError";
+}
+
+export interface AgentWait {
+  ssm: SSMClient;
+  ec2: EC2Client;
+  clock: Clock;
+  log: Log;
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+}
+
+/** Waits for the instance's SSM agent to report Online; fails early if the instance itself goes away. */
+export async function waitForAgent(instanceId: string, w: AgentWait): Promise<void> {
+  const deadline = w.clock.now() + w.timeoutSeconds * 1000;
+  const backoff = new Backoff();
+  let polls = 0;
+  for (;;) {
+    w.signal?.throwIfAborted();
+    const out = await withRetry(
+      () => w.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: [instanceId] }] })),
+      { clock: w.clock, attempts: 5, baseMs: 500, maxMs: 5000, retryable: isThrottlingOrInternal },
+    );
+    const ping = out.InstanceInformationList?.[0]?.PingStatus;
+    if (ping === "Online") return;
+    if (++polls % 5 === 0) {
+      const state = (await describeOne(w.ec2, instanceId).catch(() => undefined))?.State?.Name;
+      if (state && state !== "running" && state !== "pending") {
+        throw new AgentTimeoutError(`Instance ${instanceId} is ${state} while waiting for its SSM agent (spot interruption, TTL, or terminated by someone else).`);
+      }
+    }
+    if (w.clock.now() >= deadline) {
+      throw new AgentTimeoutError(
+        `The SSM agent on ${instanceId} did not come Online within ${w.timeoutSeconds} s (last status: ${ping ?? "not registered"}). ` +
+          `Check that the instance profile's role has AmazonSSMManagedInstanceCore, that the subnet reaches the SSM endpoints ` +
+          `(a public IP or NAT, or VPC endpoints for ssm, ssmmessages and ec2messages), and that the AMI runs the SSM agent.`,
+      );
+    }
+    await w.clock.sleep(Math.min(backoff.next(), Math.max(0, deadline - w.clock.now())), w.signal);
+  }
+}
+
+export interface CommandTarget {
+  ssm: SSMClient;
+  s3: S3Client;
+  clock: Clock;
+  log: Log;
+  instanceId: string;
+  /** Where the agent writes each command's full output. */
+  outputBucket: string;
+  outputPrefix: string;
+  signal?: AbortSignal;
+}
+
+const TERMINAL = new Set([
+  "Success", "Failed", "TimedOut", "Cancelled", "DeliveryTimedOut", "ExecutionTimedOut", "Undeliverable", "Terminated", "InvalidPlatform", "AccessDenied",
+]);
+const TIMED_OUT = new Set(["TimedOut", "ExecutionTimedOut", "DeliveryTimedOut"]);
+
+/** Sends a script with AWS-RunShellScript, waits for it, and returns its full output from S3. */
+export function ssmRemote(target: CommandTarget): RunRemote {
+  return (script) => runOverSsm(script, target);
+}
+
+async function runOverSsm(script: RemoteScript, t: CommandTarget): Promise<RemoteResult> {
+  const started = t.clock.now();
+  const commands = renderCommand(script);
+  const retry = { clock: t.clock, attempts: 6, baseMs: 500, maxMs: 8000 };
+  const sent = await withRetry(
+    () =>
+      t.ssm.send(
+        new SendCommandCommand({
+          InstanceIds: [t.instanceId],
+          DocumentName: "AWS-RunShellScript",
+          Comment: `gpu-bench ${script.name}`.slice(0, 100),
+          TimeoutSeconds: 600,
+          Parameters: { commands: [commands], executionTimeout: [String(script.timeoutSeconds)] },
+          OutputS3BucketName: t.outputBucket,
+          OutputS3KeyPrefix: t.outputPrefix,
+        }),
+      ),
+    // Right after Online the agent can briefly be unknown to Run Command.
+    { ...retry, retryable: (e) => isThrottlingOrInternal(e) || awsErrorCode(e) === "InvalidInstanceId" },
+  );
+  const commandId = sent.Command?.CommandId;
+  if (!commandId) throw new Error(`SendCommand for '${script.name}' returned no command id`);
+  t.log.debug(`${script.name}: command ${commandId}`);
+
+  const invocation = await pollInvocation(commandId, script, t);
+  const exitCode = invocation.ResponseCode ?? -1;
+  const status = invocation.Status ?? "Unknown";
+  const [stdout, stderr] = await Promise.all([
+    fullOutput(t, commandId, "stdout", invocation.StandardOutputContent ?? ""),
+    fullOutput(t, commandId, "stderr", invocation.StandardErrorContent ?? ""),
+  ]);
+  const result: RemoteResult = { commandId, status, exitCode, stdout, stderr, durationMs: t.clock.now() - started };
+  if (status !== "Success") {
+    const hint = TIMED_OUT.has(status)
+      ? `It ran past its ${script.timeoutSeconds} s limit`
+      : status === "Cancelled"
+        ? "It was cancelled"
+        : undefined;
+    throw new RemoteScriptError(script.name, result, hint);
+  }
+  return result;
+}
+
+async function pollInvocation(commandId: string, script: RemoteScript, t: CommandTarget): Promise<GetCommandInvocationCommandOutput> {
+  const backoff = new Backoff(250, 5000);
+  // The agent's own limit plus slack for delivery and upload; past this the command is lost.
+  const deadline = t.clock.now() + (script.timeoutSeconds + 120) * 1000;
+  let lastNotice = t.clock.now();
+  for (;;) {
+    if (t.signal?.aborted) {
+      await t.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [t.instanceId] })).catch(() => undefined);
+      t.signal.throwIfAborted();
+    }
+    try {
+      const out = await t.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: t.instanceId }));
+      if (out.Status && TERMINAL.has(out.Status)) return out;
+    } catch (error) {
+      const code = awsErrorCode(error);
+      // For a moment after SendCommand the invocation does not exist yet.
+      if (code !== "InvocationDoesNotExist" && !isThrottlingOrInternal(error)) throw error;
+    }
+    if (t.clock.now() > deadline) {
+      throw new Error(`Step '${script.name}' (command ${commandId}) reported no final status within ${script.timeoutSeconds + 120} s.`);
+    }
+    if (t.clock.now() - lastNotice >= 30_000) {
+      lastNotice = t.clock.now();
+      t.log.info(`${script.name}: still running (${Math.round((t.clock.now() - (deadline - (script.timeoutSeconds + 120) * 1000)) / 1000)} s)`);
+    }
+    await t.clock.sleep(backoff.next(), t.signal).catch(() => undefined);
+  }
+}
+
+/** GetCommandInvocation truncates output (24,000/8,000 characters); the agent's S3 copy is whole. */
+async function fullOutput(t: CommandTarget, commandId: string, stream: "stdout" | "stderr", inline: string): Promise<string> {
+  const key = joinKey(t.outputPrefix, commandId, t.instanceId, "awsrunShellScript", "0.awsrunShellScript", stream);
+  try {
+    const text = await withRetry(() => getText(t.s3, { bucket: t.outputBucket, key }), {
+      clock: t.clock,
+      attempts: 4,
+      baseMs: 250,
+      maxMs: 2000,
+      retryable: isThrottlingOrInternal,
+    });
+    if (text !== undefined) return text;
+  } catch (error) {
+    t.log.warning(`Could not read the full ${stream} of ${commandId} from S3 (${awsErrorCode(error) ?? (error as Error).message}); using the possibly truncated copy from SSM.`);
+  }
+  return inline;
+}
+

@@ -1,0 +1,291 @@
+import { Inputs, type InputName } from "./names.js";
+
+/**
+ * Action inputs (and the CLI's flags, which map onto the same names) turned into one typed
+ * settings object. Every problem is found before any AWS call, and all of them are reported at
+ * once, each naming the input and what it accepts.
+ */
+
+export const DEFAULT_AMI_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
+export const DEFAULT_INSTANCE_TYPES = ["g5.2xlarge", "g5.4xlarge", "g5.xlarge"];
+export const DEFAULT_REGION = "us-west-2";
+export const DEFAULT_EVIDENCE_PREFIX = "gpu-bench";
+
+export type AmiSource = { kind: "id"; id: string } | { kind: "ssm-parameter"; name: string };
+export type InstanceProfile = { name: string } | { arn: string };
+export type Market = "on-demand" | "spot";
+
+export interface AwsAccess {
+  region: string;
+  /** Absent: the SDK's default credential chain. */
+  roleToAssume?: string;
+  roleDurationSeconds: number;
+  roleSessionName?: string;
+}
+
+export interface RunSettings extends AwsAccess {
+  mode: "run";
+  instanceTypes: string[];
+  subnetIds: string[];
+  securityGroupId: string;
+  instanceProfile: InstanceProfile;
+  ami: AmiSource;
+  market: Market;
+  ttlMinutes: number;
+  rootVolumeGb: number;
+  evidenceBucket: string;
+  evidencePrefix: string;
+  /** Path of the suite file; absent: the default suite. */
+  suitePath?: string;
+  tags: Record<string, string>;
+  k3sVersion?: string;
+  epochs?: number;
+  batchSize?: number;
+  baselineRuns: number;
+  regressionThresholdPercent: number;
+  baselineFile?: string;
+  failOnRegression: boolean;
+  retentionDays: number;
+  hfToken?: string;
+}
+
+export interface SweepSettings extends AwsAccess {
+  mode: "sweep";
+  dryRun: boolean;
+}
+
+export type Settings = RunSettings | SweepSettings;
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `Invalid inputs (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "InputError";
+  }
+}
+
+/** Reads one input by name; "" when it was not given. */
+export type InputReader = (name: InputName) => string;
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const INSTANCE_TYPE = /^([a-z][a-z0-9-]*)\.([a-z0-9]+)$/;
+const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
+const PROFILE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
+const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,2047}$/;
+const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PREFIX = /^(?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+$/;
+const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
+// AWS tag characters: letters, digits, spaces and + - = . _ : / @ (no shell metacharacters).
+const TAG_KEY = /^[\p{L}\p{N}+\-=._:/@ ]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{N}+\-=._:/@ ]{0,256}$/u;
+
+/** NVIDIA GPU families on x86_64 that the Deep Learning AMIs support. */
+export const NVIDIA_GPU_FAMILIES = new Set([
+  "g4dn", "g5", "g6", "g6e", "g6f", "gr6", "gr6f", "g7e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200", "p6-b300",
+]);
+
+/** Tag keys the tool writes itself; users may not override them. */
+export const RESERVED_TAG_KEYS = new Set(["managed-by", "gpu-bench:repository", "gpu-bench:run-id", "gpu-bench:run-attempt", "gpu-bench:job", "gpu-bench:expires-at", "Name"]);
+
+export function splitList(raw: string): string[] {
+  return raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+class Problems {
+  readonly list: string[] = [];
+  add(input: InputName, message: string): undefined {
+    this.list.push(`'${input}' ${message}`);
+    return undefined;
+  }
+}
+
+function parseInteger(p: Problems, input: InputName, raw: string, min: number, max: number, fallback: number): number;
+function parseInteger(p: Problems, input: InputName, raw: string, min: number, max: number, fallback?: undefined): number | undefined;
+function parseInteger(p: Problems, input: InputName, raw: string, min: number, max: number, fallback?: number): number | undefined {
+  if (raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) return p.add(input, `must be a whole number from ${min} to ${max}, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) return p.add(input, `must be from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function parseNumber(p: Problems, input: InputName, raw: string, min: number, max: number, fallback: number): number {
+  if (raw === "") return fallback;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) {
+    p.add(input, `must be a number from ${min} to ${max}, got '${raw}'`);
+    return fallback;
+  }
+  return n;
+}
+
+function parseBoolean(p: Problems, input: InputName, raw: string, fallback: boolean): boolean {
+  if (raw === "") return fallback;
+  if (/^(true|True|TRUE)$/.test(raw)) return true;
+  if (/^(false|False|FALSE)$/.test(raw)) return false;
+  p.add(input, `must be true or false, got '${raw}'`);
+  return fallback;
+}
+
+function parseAccess(p: Problems, read: InputReader): AwsAccess {
+  const region = read(Inputs.awsRegion) || DEFAULT_REGION;
+  if (!REGION.test(region)) p.add(Inputs.awsRegion, `must be an AWS region such as us-west-2, got '${region}'`);
+  const role = read(Inputs.roleToAssume);
+  if (role && !ROLE_ARN.test(role)) {
+    p.add(Inputs.roleToAssume, `must be an IAM role ARN such as arn:aws:iam::123456789012:role/gpu-bench, got '${role}'`);
+  }
+  const sessionName = read(Inputs.roleSessionName);
+  if (sessionName && !SESSION_NAME.test(sessionName)) {
+    p.add(Inputs.roleSessionName, "must be 2 to 64 characters of letters, digits and + = , . @ _ -");
+  }
+  return {
+    region,
+    roleToAssume: role || undefined,
+    roleDurationSeconds: parseInteger(p, Inputs.roleDurationSeconds, read(Inputs.roleDurationSeconds), 900, 43200, 3600),
+    roleSessionName: sessionName || undefined,
+  };
+}
+
+function parseInstanceTypes(p: Problems, raw: string): string[] {
+  const types = raw === "" ? DEFAULT_INSTANCE_TYPES : splitList(raw);
+  if (types.length === 0) {
+    p.add(Inputs.instanceTypes, "lists no instance type: give one or more, in order of preference, such as g5.2xlarge,g5.xlarge");
+  }
+  for (const t of types) {
+    const m = INSTANCE_TYPE.exec(t);
+    if (!m) {
+      p.add(Inputs.instanceTypes, `has '${t}', which is not an instance type (expected a name such as g5.2xlarge)`);
+    } else if (!NVIDIA_GPU_FAMILIES.has(m[1]!)) {
+      p.add(
+        Inputs.instanceTypes,
+        `has '${t}', which is not an x86_64 NVIDIA GPU instance type; use one of the families ${[...NVIDIA_GPU_FAMILIES].join(", ")}`,
+      );
+    }
+  }
+  if (new Set(types).size !== types.length) p.add(Inputs.instanceTypes, "lists the same instance type twice");
+  return types;
+}
+
+function parseTags(p: Problems, raw: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const entry of splitList(raw)) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) {
+      p.add(Inputs.tags, `has '${entry}', expected key=value`);
+      continue;
+    }
+    const key = entry.slice(0, eq).trim();
+    const value = entry.slice(eq + 1).trim();
+    if (!TAG_KEY.test(key) || key.toLowerCase().startsWith("aws:")) {
+      p.add(Inputs.tags, `has key '${key}': keys are 1-128 letters, digits, spaces and + - = . _ : / @, not starting with aws:`);
+    } else if (RESERVED_TAG_KEYS.has(key)) {
+      p.add(Inputs.tags, `has key '${key}', which the tool sets itself`);
+    } else if (!TAG_VALUE.test(value)) {
+      p.add(Inputs.tags, `has a value for '${key}' with characters AWS tags do not allow (allowed: letters, digits, spaces and + - = . _ : / @, up to 256)`);
+    } else {
+      tags[key] = value;
+    }
+  }
+  if (Object.keys(tags).length > 40) p.add(Inputs.tags, "has more than 40 tags; EC2 allows 50 and the tool uses 7");
+  return tags;
+}
+
+function parseAmi(p: Problems, raw: string): AmiSource {
+  if (raw === "") return { kind: "ssm-parameter", name: DEFAULT_AMI_PARAMETER };
+  if (AMI_ID.test(raw)) return { kind: "id", id: raw };
+  const param = raw.replace(/^(resolve:)?ssm:/, "");
+  if (param !== raw && SSM_PARAMETER.test(param)) return { kind: "ssm-parameter", name: param };
+  p.add(Inputs.ami, `must be an AMI id (ami-0123456789abcdef0) or ssm:/path/to/parameter, got '${raw}'`);
+  return { kind: "id", id: raw };
+}
+
+function parseProfile(p: Problems, raw: string): InstanceProfile {
+  if (PROFILE_ARN.test(raw)) return { arn: raw };
+  if (raw === "") p.add(Inputs.instanceProfile, "is required: the name of an instance profile whose role has AmazonSSMManagedInstanceCore");
+  else if (!PROFILE_NAME.test(raw)) p.add(Inputs.instanceProfile, `must be an instance profile name or ARN, got '${raw}'`);
+  return { name: raw };
+}
+
+export function parseSettings(read: InputReader): Settings {
+  const p = new Problems();
+  const mode = read(Inputs.mode) || "run";
+  const access = parseAccess(p, read);
+  if (mode === "sweep") {
+    const dryRun = parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
+    if (p.list.length > 0) throw new InputError(p.list);
+    return { mode: "sweep", ...access, dryRun };
+  }
+  if (mode !== "run") {
+    p.add(Inputs.mode, `must be run or sweep, got '${mode}'`);
+  }
+
+  const subnetIds = splitList(read(Inputs.subnetIds));
+  if (subnetIds.length === 0) p.add(Inputs.subnetIds, "is required: one or more subnet ids (subnet-…), one per Availability Zone to try");
+  for (const s of subnetIds) if (!SUBNET_ID.test(s)) p.add(Inputs.subnetIds, `has '${s}', which is not a subnet id (subnet-0123456789abcdef0)`);
+
+  const securityGroupId = read(Inputs.securityGroupId);
+  if (!SECURITY_GROUP_ID.test(securityGroupId)) {
+    p.add(Inputs.securityGroupId, securityGroupId ? `'${securityGroupId}' is not a security group id (sg-0123456789abcdef0)` : "is required: a security group id (sg-…) that allows outbound HTTPS");
+  }
+
+  const evidenceBucket = read(Inputs.evidenceBucket);
+  if (!BUCKET.test(evidenceBucket)) {
+    p.add(Inputs.evidenceBucket, evidenceBucket ? `'${evidenceBucket}' is not a valid S3 bucket name` : "is required: the S3 bucket for command output and evidence");
+  }
+  const evidencePrefix = read(Inputs.evidencePrefix) || DEFAULT_EVIDENCE_PREFIX;
+  if (!PREFIX.test(evidencePrefix)) p.add(Inputs.evidencePrefix, "must be a key prefix of letters, digits and . _ - separated by /");
+
+  const suitePath = read(Inputs.suite);
+  if (suitePath && !/^[\w./-]+$/.test(suitePath)) p.add(Inputs.suite, `must be a path inside the repository (letters, digits, . _ - /), got '${suitePath}'`);
+
+  const marketRaw = read(Inputs.marketType) || "on-demand";
+  if (marketRaw !== "on-demand" && marketRaw !== "spot") p.add(Inputs.marketType, `must be on-demand or spot, got '${marketRaw}'`);
+
+  const k3sVersion = read(Inputs.k3sVersion);
+  if (k3sVersion && !K3S_VERSION.test(k3sVersion)) p.add(Inputs.k3sVersion, `must be a k3s release such as v1.33.5+k3s1, got '${k3sVersion}'`);
+
+  const baselineFile = read(Inputs.baselineFile);
+  if (baselineFile && !/^[\w./-]+$/.test(baselineFile)) p.add(Inputs.baselineFile, "must be a path inside the repository");
+
+  const hfToken = read(Inputs.hfToken);
+  if (hfToken && !/^[\x21-\x7e]+$/.test(hfToken)) p.add(Inputs.hfToken, "must be a single token without spaces");
+
+  const settings: RunSettings = {
+    mode: "run",
+    ...access,
+    instanceTypes: parseInstanceTypes(p, read(Inputs.instanceTypes)),
+    subnetIds,
+    securityGroupId,
+    instanceProfile: parseProfile(p, read(Inputs.instanceProfile)),
+    ami: parseAmi(p, read(Inputs.ami)),
+    market: marketRaw === "spot" ? "spot" : "on-demand",
+    ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, 2880, 60),
+    rootVolumeGb: parseInteger(p, Inputs.rootVolumeGb, read(Inputs.rootVolumeGb), 30, 16384, 150),
+    evidenceBucket,
+    evidencePrefix,
+    suitePath: suitePath || undefined,
+    tags: parseTags(p, read(Inputs.tags)),
+    k3sVersion: k3sVersion || undefined,
+    epochs: parseInteger(p, Inputs.epochs, read(Inputs.epochs), 1, 1000),
+    batchSize: parseInteger(p, Inputs.batchSize, read(Inputs.batchSize), 1, 4096),
+    baselineRuns: parseInteger(p, Inputs.baselineRuns, read(Inputs.baselineRuns), 1, 100, 10),
+    regressionThresholdPercent: parseNumber(p, Inputs.regressionThreshold, read(Inputs.regressionThreshold), 0, 100, 5),
+    baselineFile: baselineFile || undefined,
+    failOnRegression: parseBoolean(p, Inputs.failOnRegression, read(Inputs.failOnRegression), false),
+    retentionDays: parseInteger(p, Inputs.retentionDays, read(Inputs.retentionDays), 1, 90, 90),
+    hfToken: hfToken || undefined,
+  };
+  if (p.list.length > 0) throw new InputError(p.list);
+  return settings;
+}

@@ -1,0 +1,44 @@
+/** Every action input, output and saved-state name, in one place so a typo is a compile error. */
+export const Inputs = {
+  mode: "mode",
+  awsRegion: "aws-region",
+  roleToAssume: "role-to-assume",
+  roleDurationSeconds: "role-duration-seconds",
+  roleSessionName: "role-session-name",
+  instanceTypes: "instance-types",
+  subnetIds: "subnet-ids",
+  securityGroupId: "security-group-id",
+  instanceProfile: "instance-profile",
+  ami: "ami",
+  marketType: "market-type",
+  ttlMinutes: "ttl-minutes",
+  rootVolumeGb: "root-volume-gb",
+  evidenceBucket: "evidence-bucket",
+  evidencePrefix: "evidence-prefix",
+  suite: "suite",
+  tags: "tags",
+  k3sVersion: "k3s-version",
+  epochs: "epochs",
+  batchSize: "batch-size",
+  baselineRuns: "baseline-runs",
+  regressionThreshold: "regression-threshold",
+  baselineFile: "baseline-file",
+  failOnRegression: "fail-on-regression",
+  retentionDays: "retention-days",
+  hfToken: "hf-token",
+  dryRun: "dry-run",
+} as const;
+export type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+export const Outputs = {
+  instanceId: "instance-id",
+  instanceType: "instance-type",
+  availabilityZone: "availability-zone",
+  evidencePath: "evidence-path",
+  resultsPath: "results-path",
+  evidenceS3Uri: "evidence-s3-uri",
+  verdict: "verdict",
+  headline: "headline",
+  sweptInstances: "swept-instances",
+} as const;
+export type OutputName = (typeof Outputs)[keyof typeof Outputs];

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Log } from "../lifecycle/log.js";
+import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
+
+/** The CLI's log: stderr, with every masked value redacted before it is written. */
+export function stderrLog(verbose: boolean): Log {
+  const masked = new Set<string>();
+  const redact = (m: string) => {
+    let out = m;
+    for (const s of masked) out = out.split(s).join("***");
+    return out;
+  };
+  const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${redact(m)}\n`);
+  return {
+    info: (m) => write("", m),
+    warning: (m) => write("warning: ", m),
+    error: (m) => write("error: ", m),
+    debug: (m) => {
+      if (verbose) write("debug: ", m);
+    },
+    mask: (s) => {
+      if (s) masked.add(s);
+    },
+    group: async (title, fn) => {
+      write("▶ ", title);
+      return fn();
+    },
+  };
+}
+
+/** A JSON file standing in for the action's saved state. */
+export function fileState(path: string): StateStore {
+  return {
+    save: (run) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, encodeState(run));
+    },
+    load: () => (existsSync(path) ? decodeState(readFileSync(path, "utf8")) : undefined),
+  };
+}

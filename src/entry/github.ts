@@ -1,0 +1,57 @@
+import * as core from "@actions/core";
+import { Inputs, type InputName } from "../config/names.js";
+import type { Log } from "../lifecycle/log.js";
+import type { RunIdentity } from "../lifecycle/identity.js";
+import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
+
+/** The GitHub runtime behind the engine's seams: inputs, log, state, OIDC, run identity. */
+
+export function readInput(name: InputName): string {
+  // hf-token is a secret: mask it before anything could print it.
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (name === Inputs.hfToken && value) core.setSecret(value);
+  return value;
+}
+
+export const actionLog: Log = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  error: (m) => core.error(m),
+  debug: (m) => core.debug(m),
+  mask: (s) => {
+    if (s) core.setSecret(s);
+  },
+  group: (title, fn) => core.group(title, fn),
+};
+
+export const actionState: StateStore = {
+  save: (run) => core.saveState(STATE_KEY, encodeState(run)),
+  load: () => decodeState(core.getState(STATE_KEY)),
+};
+
+export function canRequestIdToken(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+export function idToken(audience: string): Promise<string> {
+  return core.getIDToken(audience);
+}
+
+export function identityFromEnv(env: NodeJS.ProcessEnv): RunIdentity {
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = env.GITHUB_REPOSITORY ?? "local/unknown";
+  const runId = env.GITHUB_RUN_ID ?? `local-${Date.now()}`;
+  return {
+    runId,
+    attempt: Number(env.GITHUB_RUN_ATTEMPT ?? "1") || 1,
+    runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
+    job: env.GITHUB_JOB ?? "benchmark",
+    repository,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    workflow: env.GITHUB_WORKFLOW,
+    event: env.GITHUB_EVENT_NAME,
+    actor: env.GITHUB_ACTOR,
+    url: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+  };
+}

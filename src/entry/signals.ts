@@ -1,0 +1,20 @@
+import type { Log } from "../lifecycle/log.js";
+
+/**
+ * On cancel the runner sends SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after that. The
+ * first signal aborts the run, which stops waiting and terminates the instance; later signals
+ * are noted and ignored so that termination can finish. Whatever SIGKILL cuts short, the post
+ * step (post-if: always()) finishes.
+ */
+export function onCancel(controller: AbortController, log: Log): void {
+  const handle = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      log.warning(`Received ${signal}: cancelling the run and terminating the instance.`);
+      controller.abort(new Error(`Cancelled by ${signal}`));
+    } else {
+      log.warning(`Received ${signal} again: still terminating the instance.`);
+    }
+  };
+  process.on("SIGINT", handle);
+  process.on("SIGTERM", handle);
+}

@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+/**
+ * The results of one run: what every workload writes into and what the evidence, the comparison
+ * with history and the S3 archive read. Versioned: a reader rejects a version it does not know.
+ */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const Direction = z.enum(["higher", "lower"]);
+export type Direction = z.infer<typeof Direction>;
+
+export const Summary = z.object({
+  n: z.number().int().nonnegative(),
+  median: z.number(),
+  min: z.number(),
+  max: z.number(),
+  q1: z.number(),
+  q3: z.number(),
+  iqr: z.number(),
+  mean: z.number(),
+});
+export type Summary = z.infer<typeof Summary>;
+
+/** One measured quantity of a workload: its value per trial and their summary. */
+export const Metric = z.object({
+  /** Stable key, e.g. "images_per_sec", "ttft_p99_ms". */
+  name: z.string().min(1),
+  /** Human label, e.g. "Throughput". */
+  label: z.string().min(1),
+  unit: z.string(),
+  direction: Direction,
+  /** Headline metrics lead the report and are compared with the baseline first. */
+  headline: z.boolean().default(false),
+  trials: z.array(z.number()),
+  summary: Summary,
+});
+export type Metric = z.infer<typeof Metric>;
+
+export const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const WorkloadStatus = z.enum(["ok", "failed", "oom", "skipped"]);
+
+export const WorkloadResult = z.object({
+  /** The workload's id in the suite, e.g. "resnet50-train". */
+  id: z.string().min(1),
+  kind: z.enum(["resnet50", "llm-serving"]),
+  /** Parameters that make two runs comparable (batch, precision, model, …). */
+  parameters: z.record(z.string(), ParameterValue),
+  status: WorkloadStatus,
+  /** One line on why, when status is not ok. */
+  message: z.string().optional(),
+  metrics: z.array(Metric),
+  /** Per-trial records exactly as the workload printed them (after parsing). */
+  trials: z.array(z.record(z.string(), z.unknown())),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+});
+export type WorkloadResult = z.infer<typeof WorkloadResult>;
+
+export const PhaseStatus = z.enum(["ok", "failed", "skipped", "cancelled"]);
+export const Phase = z.object({
+  name: z.string(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  status: PhaseStatus,
+  detail: z.string().optional(),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const Gpu = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  uuid: z.string().optional(),
+  memoryMiB: z.number().optional(),
+  eccMode: z.string().optional(),
+  powerLimitW: z.number().optional(),
+  smClockMHz: z.number().optional(),
+  memClockMHz: z.number().optional(),
+  maxSmClockMHz: z.number().optional(),
+  computeCapability: z.string().optional(),
+});
+export type Gpu = z.infer<typeof Gpu>;
+
+export const Inventory = z.object({
+  kernel: z.string().optional(),
+  os: z.string().optional(),
+  k3sVersion: z.string().optional(),
+  driverVersion: z.string().optional(),
+  cudaVersion: z.string().optional(),
+  gpus: z.array(Gpu).default([]),
+  /** Container images the workloads actually ran, with the digests the node resolved. */
+  images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })).default([]),
+});
+export type Inventory = z.infer<typeof Inventory>;
+
+export const FaultResult = z.object({
+  id: z.string(),
+  kind: z.string(),
+  workload: z.string().optional(),
+  status: z.enum(["recovered", "not-recovered", "failed", "skipped"]),
+  recoverySeconds: z.number().optional(),
+  sloSeconds: z.number().optional(),
+  message: z.string().optional(),
+});
+export type FaultResult = z.infer<typeof FaultResult>;
+
+export const Outcome = z.object({
+  status: z.enum(["succeeded", "failed", "cancelled"]),
+  /** The phase that failed, when status is not succeeded. */
+  failedPhase: z.string().optional(),
+  message: z.string().optional(),
+});
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Results = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  run: z.object({
+    id: z.string(),
+    attempt: z.number().int().positive(),
+    number: z.number().int().nonnegative().optional(),
+    job: z.string().optional(),
+    repository: z.string().optional(),
+    sha: z.string().optional(),
+    ref: z.string().optional(),
+    workflow: z.string().optional(),
+    event: z.string().optional(),
+    actor: z.string().optional(),
+    url: z.string().optional(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().optional(),
+  }),
+  suite: z.object({
+    name: z.string(),
+    /** sha256 of the effective suite (after input overrides): equal hashes ran the same thing. */
+    hash: z.string(),
+  }),
+  instance: z
+    .object({
+      id: z.string(),
+      type: z.string(),
+      availabilityZone: z.string(),
+      region: z.string(),
+      market: z.enum(["on-demand", "spot"]),
+      amiId: z.string(),
+      amiName: z.string().optional(),
+      launchedAt: z.iso.datetime(),
+      terminatedAt: z.iso.datetime().optional(),
+      pricePerHourUsd: z.number().optional(),
+    })
+    .optional(),
+  inventory: Inventory.optional(),
+  phases: z.array(Phase),
+  workloads: z.array(WorkloadResult),
+  faults: z.array(FaultResult).default([]),
+  outcome: Outcome,
+  /** Where the raw files of this run live (S3 URIs or local paths). */
+  locations: z
+    .object({
+      rawPrefix: z.string().optional(),
+      diagnostics: z.string().optional(),
+      evidence: z.string().optional(),
+      results: z.string().optional(),
+    })
+    .default({}),
+  /** The decisive tail of the diagnostics when something failed. */
+  diagnosticsTail: z.string().optional(),
+});
+export type Results = z.infer<typeof Results>;

@@ -1,0 +1,48 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import { findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
+import type { Clock } from "./clock.js";
+import type { Log } from "./log.js";
+import type { SavedRun } from "./state.js";
+
+export interface PostOutcome {
+  terminated: string[];
+  message: string;
+}
+
+/**
+ * The post step: terminates whatever this run left, found by the saved instance id and by the
+ * run's tags (main may have died between RunInstances and saving the id). Idempotent.
+ */
+export async function cleanupAfterRun(saved: SavedRun, deps: { ec2: EC2Client; clock: Clock; log: Log }): Promise<PostOutcome> {
+  const ids = new Set<string>();
+  for (const i of await findLiveByTags(deps.ec2, saved.runTags)) if (i.InstanceId) ids.add(i.InstanceId);
+  if (saved.instanceId && !saved.terminated) ids.add(saved.instanceId);
+  if (ids.size === 0) {
+    return {
+      terminated: [],
+      message: saved.terminated
+        ? `Nothing to clean up: main terminated ${saved.instanceId ?? "its instance"} and no other instance of this run is alive.`
+        : "Nothing to clean up: no instance of this run is alive.",
+    };
+  }
+  await terminateAndConfirm(deps.ec2, [...ids], deps.clock, deps.log);
+  return { terminated: [...ids], message: `Terminated what main left behind: ${[...ids].join(", ")}.` };
+}
+
+export interface SweepOutcome {
+  expired: ExpiredInstance[];
+  terminated: string[];
+}
+
+/** Terminates every instance this tool tagged whose expires-at has passed; with dryRun, lists them. */
+export async function sweepExpired(deps: { ec2: EC2Client; clock: Clock; log: Log }, dryRun: boolean): Promise<SweepOutcome> {
+  const expired = await findExpired(deps.ec2, new Date(deps.clock.now()));
+  for (const e of expired) {
+    deps.log.info(`${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, expired ${e.expiresAt || "unknown"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`);
+  }
+  if (expired.length === 0) deps.log.info("No expired instance found.");
+  if (dryRun || expired.length === 0) return { expired, terminated: [] };
+  const ids = expired.map((e) => e.id);
+  await terminateAndConfirm(deps.ec2, ids, deps.clock, deps.log);
+  return { expired, terminated: ids };
+}

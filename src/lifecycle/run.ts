@@ -1,0 +1,234 @@
+import type { Instance } from "@aws-sdk/client-ec2";
+import type { AwsClients } from "../cloud/clients.js";
+import {
+  CleanupError,
+  findLiveByTags,
+  launchWithFallback,
+  resolveImage,
+  terminateAndConfirm,
+  type LaunchCandidate,
+  type LaunchedInstance,
+} from "../cloud/ec2.js";
+import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
+import { joinKey, s3Uri } from "../cloud/s3.js";
+import type { RunRemote } from "../cloud/remote-script.js";
+import type { RunSettings } from "../config/inputs.js";
+import { RESULTS_SCHEMA_VERSION, Results, type Outcome, type WorkloadResult } from "../evidence/results.js";
+import probeScript from "../../remote/probe.sh";
+import type { Clock } from "./clock.js";
+import { CleanupStack } from "./cleanup.js";
+import { Deadline } from "./deadline.js";
+import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
+import type { Log } from "./log.js";
+import { PhaseRecorder, errorLine } from "./phases.js";
+import { RunStateWriter, type StateStore } from "./state.js";
+import { parseJsonLines } from "./json-lines.js";
+
+export interface EngineDeps {
+  clients: AwsClients;
+  clock: Clock;
+  log: Log;
+  state: StateStore;
+  identity: RunIdentity;
+  /** Aborted on SIGINT/SIGTERM: the run stops waiting and goes straight to cleanup. */
+  signal: AbortSignal;
+  sessionName: string;
+  tool: { name: string; version: string };
+  /** Tuning for waits; the defaults fit real AWS. */
+  timeouts?: Partial<Timeouts>;
+}
+
+export interface Timeouts {
+  runningSeconds: number;
+  agentOnlineSeconds: number;
+  probeSeconds: number;
+  /** Stop this long before the instance's TTL, leaving time for evidence and cleanup. */
+  deadlineMarginSeconds: number;
+}
+
+const DEFAULT_TIMEOUTS: Timeouts = { runningSeconds: 600, agentOnlineSeconds: 600, probeSeconds: 120, deadlineMarginSeconds: 120 };
+
+export interface RunReport {
+  results: Results;
+  instance?: LaunchedInstance;
+  /** Set when the run failed (or was cancelled); the results still describe what happened. */
+  error?: Error;
+}
+
+/** Candidates in order: every subnet (zone) for the preferred type before the next type. */
+export function launchCandidates(settings: RunSettings): LaunchCandidate[] {
+  return settings.instanceTypes.flatMap((instanceType) => settings.subnetIds.map((subnetId) => ({ instanceType, subnetId })));
+}
+
+/**
+ * One benchmark run: launch, reach the node over SSM, run the steps, always terminate. Returns
+ * the results whatever happened; throws only when cleanup itself failed (a leaked instance).
+ */
+export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Promise<RunReport> {
+  const { clients, clock, log, identity } = deps;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const phases = new PhaseRecorder(clock);
+  const cleanup = new CleanupStack(log);
+  const startedAt = new Date(clock.now());
+  const expiresAt = new Date(startedAt.getTime() + settings.ttlMinutes * 60_000);
+  const deadline = new Deadline(clock, expiresAt.getTime() - timeouts.deadlineMarginSeconds * 1000);
+  const tags = { ...settings.tags, ...runTags(identity) };
+  const tokenBase = clientTokenBase(identity);
+  const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}`);
+
+  const state = new RunStateWriter(deps.state, {
+    region: settings.region,
+    roleToAssume: settings.roleToAssume,
+    roleDurationSeconds: settings.roleDurationSeconds,
+    sessionName: deps.sessionName,
+    runTags: runTags(identity),
+    clientTokenBase: tokenBase,
+    terminated: false,
+  });
+
+  let instance: LaunchedInstance | undefined;
+  let described: Instance | undefined;
+  let imageName: string | undefined;
+  let imageId = "";
+  let kernel: string | undefined;
+  const workloads: WorkloadResult[] = [];
+  let outcome: Outcome = { status: "succeeded" };
+  let runError: Error | undefined;
+  let current = "plan";
+
+  cleanup.push("terminate instance", async () => {
+    await phases.time("terminate", async () => {
+      const ids = new Set<string>();
+      if (instance) ids.add(instance.id);
+      // Anything else this run started (a lost RunInstances reply) is found by its tags.
+      for (const i of await findLiveByTags(clients.ec2, runTags(identity)).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
+      await terminateAndConfirm(clients.ec2, [...ids], clock, log);
+      state.update({ terminated: true });
+    });
+  });
+
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    deps.signal.throwIfAborted();
+    current = name;
+    return log.group(name, () => phases.time(name, fn));
+  };
+
+  try {
+    const image = await step("resolve image", () => resolveImage(clients.ec2, clients.ssm, settings.ami));
+    imageId = image.id;
+    imageName = image.name;
+    log.info(`AMI ${image.id}${image.name ? ` (${image.name})` : ""}`);
+
+    phases.mark("launch requested");
+    const launched = await step("launch", () =>
+      launchWithFallback(
+        {
+          candidates: launchCandidates(settings),
+          image,
+          securityGroupId: settings.securityGroupId,
+          instanceProfile: settings.instanceProfile,
+          rootVolumeGb: settings.rootVolumeGb,
+          market: settings.market,
+          expiresAt,
+          tags,
+          clientTokenBase: tokenBase,
+        },
+        {
+          ec2: clients.ec2,
+          clock,
+          log,
+          runningTimeoutSeconds: deadline.timeout("launch", timeouts.runningSeconds),
+          onLaunched: (i) => {
+            instance = i;
+            state.update({ instanceId: i.id });
+          },
+        },
+      ),
+    );
+    instance = launched;
+    described = launched.instance;
+
+    await step("ssm agent online", () =>
+      waitForAgent(launched.id, {
+        ssm: clients.ssm,
+        ec2: clients.ec2,
+        clock,
+        log,
+        timeoutSeconds: deadline.timeout("ssm agent online", timeouts.agentOnlineSeconds),
+        signal: deps.signal,
+      }),
+    );
+
+    const remote: RunRemote = ssmRemote({
+      ssm: clients.ssm,
+      s3: clients.s3,
+      clock,
+      log,
+      instanceId: launched.id,
+      outputBucket: settings.evidenceBucket,
+      outputPrefix: joinKey(rawPrefix, "ssm"),
+      signal: deps.signal,
+    });
+
+    const probe = await step("probe", () => remote({ name: "probe", body: probeScript, timeoutSeconds: deadline.timeout("probe", timeouts.probeSeconds) }));
+    const facts = parseJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
+    if (!facts) {
+      throw new Error(
+        `The instance ran the probe but its output did not reach s3://${settings.evidenceBucket}/${joinKey(rawPrefix, "ssm")}. ` +
+          `Give the instance profile's role s3:PutObject on that bucket and prefix.`,
+      );
+    }
+    kernel = facts.kernel;
+  } catch (error) {
+    runError = error instanceof Error ? error : new Error(String(error));
+    outcome = deps.signal.aborted
+      ? { status: "cancelled", failedPhase: current, message: "The run was cancelled; the instance was terminated." }
+      : { status: "failed", failedPhase: current, message: errorLine(runError) };
+    log.error(`${current}: ${runError.message}`);
+  }
+
+  const cleanupErrors = await cleanup.run();
+  const leak = cleanupErrors.find((e) => e instanceof CleanupError);
+
+  const results = Results.parse({
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: deps.tool,
+    run: {
+      id: identity.runId,
+      attempt: identity.attempt,
+      number: identity.runNumber,
+      job: identity.job,
+      repository: identity.repository,
+      sha: identity.sha,
+      ref: identity.ref,
+      workflow: identity.workflow,
+      event: identity.event,
+      actor: identity.actor,
+      url: identity.url,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date(clock.now()).toISOString(),
+    },
+    suite: { name: "default", hash: "" },
+    instance: instance
+      ? {
+          id: instance.id,
+          type: instance.type,
+          availabilityZone: described?.Placement?.AvailabilityZone ?? instance.availabilityZone,
+          region: settings.region,
+          market: settings.market,
+          amiId: imageId,
+          amiName: imageName,
+          launchedAt: instance.launchedAt.toISOString(),
+          terminatedAt: leak ? undefined : new Date(clock.now()).toISOString(),
+        }
+      : undefined,
+    inventory: kernel ? { kernel, gpus: [], images: [] } : undefined,
+    phases: phases.list(),
+    workloads,
+    faults: [],
+    outcome,
+    locations: { rawPrefix: s3Uri({ bucket: settings.evidenceBucket, key: rawPrefix }) },
+  });
+  if (leak) throw leak;
+  return { results, instance, error: runError };
+}

@@ -1,0 +1,37 @@
+import * as core from "@actions/core";
+import { join } from "node:path";
+import { parseSettings } from "./config/inputs.js";
+import { systemClock } from "./lifecycle/clock.js";
+import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, readInput } from "./entry/github.js";
+import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
+import { onCancel } from "./entry/signals.js";
+
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  onCancel(controller, actionLog);
+  try {
+    const settings = parseSettings(readInput);
+    const env = process.env;
+    const rt: Runtime = {
+      env,
+      log: actionLog,
+      clock: systemClock,
+      state: actionState,
+      identity: identityFromEnv(env),
+      idToken: canRequestIdToken(env) ? idToken : undefined,
+      signal: controller.signal,
+      outDir: join(env.RUNNER_TEMP ?? process.cwd(), "gpu-bench-evidence"),
+      setOutput: (name, value) => core.setOutput(name, value),
+    };
+    if (settings.mode === "sweep") {
+      await executeSweep(settings, rt);
+      return;
+    }
+    const done = await executeRun(settings, rt);
+    if (done.failed) core.setFailed(done.failed);
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+await main();

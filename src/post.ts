@@ -1,0 +1,16 @@
+import * as core from "@actions/core";
+import { systemClock } from "./lifecycle/clock.js";
+import { actionLog, actionState, canRequestIdToken, idToken } from "./entry/github.js";
+import { executePost } from "./entry/execute.js";
+
+try {
+  await executePost(actionState.load(), {
+    env: process.env,
+    log: actionLog,
+    clock: systemClock,
+    idToken: canRequestIdToken(process.env) ? idToken : undefined,
+  });
+} catch (error) {
+  // A cleanup failure may mean an instance is still running and billing: fail loudly.
+  core.setFailed(error instanceof Error ? error.message : String(error));
+}
