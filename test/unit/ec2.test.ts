@@ -1,0 +1,159 @@
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  CleanupError,
+  NoCapacityError,
+  QuotaError,
+  findExpired,
+  launchWithFallback,
+  terminateAndConfirm,
+  userDataFor,
+  type LaunchRequest,
+} from "../../src/cloud/ec2.js";
+import { MemoryLog } from "../../src/lifecycle/log.js";
+import { awsError, instantClock } from "../support/fakes.js";
+
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: "us-west-2" });
+
+const request: LaunchRequest = {
+  candidates: [
+    { instanceType: "g5.2xlarge", subnetId: "subnet-aaaaaaaa" },
+    { instanceType: "g5.2xlarge", subnetId: "subnet-bbbbbbbb" },
+    { instanceType: "g5.xlarge", subnetId: "subnet-aaaaaaaa" },
+  ],
+  image: { id: "ami-0123456789abcdef0", rootDeviceName: "/dev/sda1", rootSnapshotGb: 75 },
+  securityGroupId: "sg-0123456789abcdef0",
+  instanceProfile: { name: "gpu-bench" },
+  rootVolumeGb: 150,
+  market: "on-demand",
+  expiresAt: new Date("2026-11-23T11:00:00Z"),
+  tags: { "managed-by": "ephemeral-gpu-bench", "gpu-bench:run-id": "42" },
+  clientTokenBase: "gpu-bench-abc",
+};
+
+function running(id: string) {
+  return { Reservations: [{ Instances: [{ InstanceId: id, State: { Name: "running" as const }, Placement: { AvailabilityZone: "us-west-2b" } }] }] };
+}
+
+function deps() {
+  const launched: string[] = [];
+  return { launched, deps: { ec2, clock: instantClock(), log: new MemoryLog(), onLaunched: (i: { id: string }) => launched.push(i.id), runningTimeoutSeconds: 5 } };
+}
+
+beforeEach(() => ec2Mock.reset());
+
+describe("launch with capacity fallback", () => {
+  it("moves past capacity errors to the next zone, then the next type, and saves the id at once", async () => {
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejectsOnce(awsError("InsufficientInstanceCapacity"))
+      .rejectsOnce(awsError("Unsupported"))
+      .resolves({ Instances: [{ InstanceId: "i-0abc", Placement: { AvailabilityZone: "us-west-2a" } }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
+    const { launched, deps: d } = deps();
+    const out = await launchWithFallback(request, d);
+    expect(out).toMatchObject({ id: "i-0abc", type: "g5.xlarge", availabilityZone: "us-west-2b", clientToken: "gpu-bench-abc-2" });
+    expect(launched).toEqual(["i-0abc"]);
+    const calls = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => `${c.InstanceType}@${c.SubnetId}`)).toEqual(["g5.2xlarge@subnet-aaaaaaaa", "g5.2xlarge@subnet-bbbbbbbb", "g5.xlarge@subnet-aaaaaaaa"]);
+    expect(new Set(calls.map((c) => c.ClientToken)).size).toBe(3);
+  });
+
+  it("launches the way the design requires: IMDSv2 hop 2, encrypted gp3, terminate on shutdown, tags, no key pair", async () => {
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: "i-0abc" }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
+    await launchWithFallback(request, deps().deps);
+    const input = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
+    expect(input.MetadataOptions).toEqual({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+    expect(input.BlockDeviceMappings?.[0]?.Ebs).toMatchObject({ VolumeSize: 150, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true });
+    expect(input.InstanceInitiatedShutdownBehavior).toBe("terminate");
+    expect(input.KeyName).toBeUndefined();
+    const tagsOf = (type: string) => Object.fromEntries(input.TagSpecifications!.find((t) => t.ResourceType === type)!.Tags!.map((t) => [t.Key, t.Value]));
+    expect(tagsOf("instance")).toMatchObject({ "managed-by": "ephemeral-gpu-bench", "gpu-bench:run-id": "42", "gpu-bench:expires-at": "2026-11-23T11:00:00.000Z" });
+    expect(tagsOf("volume")).toMatchObject({ "gpu-bench:expires-at": "2026-11-23T11:00:00.000Z" });
+    const userData = Buffer.from(input.UserData!, "base64").toString();
+    expect(userData).toContain(`GPU_BENCH_EXPIRES_AT=${Date.parse("2026-11-23T11:00:00Z") / 1000}`);
+    expect(userData).toMatch(/shutdown -P/);
+  });
+
+  it("stops at once on a quota error, naming the quota", async () => {
+    ec2Mock.on(RunInstancesCommand).rejects(awsError("VcpuLimitExceeded"));
+    const error = await launchWithFallback(request, deps().deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QuotaError);
+    expect((error as Error).message).toMatch(/Running On-Demand G and VT instances \(L-DB2E81BA\)/);
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
+  });
+
+  it("names every combination tried when no capacity is anywhere", async () => {
+    ec2Mock.on(RunInstancesCommand).rejects(awsError("InsufficientInstanceCapacity"));
+    const error = await launchWithFallback(request, deps().deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect((error as Error).message).toMatch(/g5.xlarge in subnet-aaaaaaaa: InsufficientInstanceCapacity/);
+  });
+
+  it("retries throttling in place with the same client token", async () => {
+    ec2Mock.on(RunInstancesCommand).rejectsOnce(awsError("RequestLimitExceeded")).resolves({ Instances: [{ InstanceId: "i-0abc" }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
+    await launchWithFallback(request, deps().deps);
+    const tokens = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual(["gpu-bench-abc-0", "gpu-bench-abc-0"]);
+  });
+
+  it("refuses a root volume smaller than the AMI's snapshot before launching", async () => {
+    await expect(launchWithFallback({ ...request, rootVolumeGb: 50 }, deps().deps)).rejects.toThrow(/raise 'root-volume-gb'/);
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(0);
+  });
+
+  it("moves on when the instance dies of capacity on its way to running", async () => {
+    ec2Mock.on(RunInstancesCommand).resolvesOnce({ Instances: [{ InstanceId: "i-0dead" }] }).resolves({ Instances: [{ InstanceId: "i-0good" }] });
+    ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ["i-0dead"] }).resolves({
+      Reservations: [{ Instances: [{ InstanceId: "i-0dead", State: { Name: "terminated" }, StateReason: { Code: "Server.InsufficientInstanceCapacity" } }] }],
+    });
+    ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ["i-0good"] }).resolves(running("i-0good"));
+    const { launched, deps: d } = deps();
+    const out = await launchWithFallback(request, d);
+    expect(out.id).toBe("i-0good");
+    expect(launched).toEqual(["i-0dead", "i-0good"]);
+  });
+});
+
+describe("termination", () => {
+  it("confirms shutting-down and tolerates throttling", async () => {
+    ec2Mock.on(TerminateInstancesCommand).rejectsOnce(awsError("RequestLimitExceeded")).resolves({});
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-1", State: { Name: "shutting-down" } }] }] });
+    const log = new MemoryLog();
+    await terminateAndConfirm(ec2, ["i-1"], instantClock(), log);
+    expect(log.lines.join("\n")).toMatch(/Terminated i-1 \(shutting-down\)/);
+  });
+
+  it("fails loudly, naming the instance, when termination cannot be confirmed", async () => {
+    ec2Mock.on(TerminateInstancesCommand).rejects(awsError("UnauthorizedOperation"));
+    await expect(terminateAndConfirm(ec2, ["i-1"], instantClock(), new MemoryLog())).rejects.toThrow(CleanupError);
+    await expect(terminateAndConfirm(ec2, ["i-1"], instantClock(), new MemoryLog())).rejects.toThrow(/i-1.*EC2 console/s);
+  });
+});
+
+describe("sweeper", () => {
+  it("finds managed instances past expires-at, and those with an unreadable expiry", async () => {
+    const inst = (id: string, expires?: string) => ({
+      InstanceId: id,
+      State: { Name: "running" as const },
+      Tags: [{ Key: "managed-by", Value: "ephemeral-gpu-bench" }, ...(expires === undefined ? [] : [{ Key: "gpu-bench:expires-at", Value: expires }])],
+    });
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [inst("i-old", "2026-11-23T09:00:00Z"), inst("i-new", "2026-11-23T12:00:00Z"), inst("i-untagged")] }],
+    });
+    const expired = await findExpired(ec2, new Date("2026-11-23T10:00:00Z"));
+    expect(expired.map((e) => e.id)).toEqual(["i-old", "i-untagged"]);
+    const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters;
+    expect(filters).toContainEqual({ Name: "tag:managed-by", Values: ["ephemeral-gpu-bench"] });
+  });
+
+  it("user data counts down to the run's expiry", () => {
+    const ud = Buffer.from(userDataFor(new Date(1_800_000_000_000)), "base64").toString();
+    expect(ud.split("\n")[0]).toBe("#!/bin/bash");
+    expect(ud.split("\n")[1]).toBe("GPU_BENCH_EXPIRES_AT=1800000000");
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_AMI_PARAMETER, InputError, parseSettings, type RunSettings } from "../../src/config/inputs.js";
+import type { InputName } from "../../src/config/names.js";
+
+const valid: Partial<Record<InputName, string>> = {
+  "subnet-ids": "subnet-0123456789abcdef0\nsubnet-0fedcba9876543210",
+  "security-group-id": "sg-0123456789abcdef0",
+  "instance-profile": "gpu-bench-instance",
+  "evidence-bucket": "my-evidence-bucket",
+};
+
+const reader = (inputs: Partial<Record<InputName, string>>) => (name: InputName) => inputs[name] ?? "";
+
+function problemsOf(inputs: Partial<Record<InputName, string>>): string[] {
+  try {
+    parseSettings(reader(inputs));
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).problems;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("action inputs", () => {
+  it("fills sensible defaults around the required inputs", () => {
+    const s = parseSettings(reader(valid)) as RunSettings;
+    expect(s.mode).toBe("run");
+    expect(s.region).toBe("us-west-2");
+    expect(s.instanceTypes).toEqual(["g5.2xlarge", "g5.4xlarge", "g5.xlarge"]);
+    expect(s.subnetIds).toHaveLength(2);
+    expect(s.ami).toEqual({ kind: "ssm-parameter", name: DEFAULT_AMI_PARAMETER });
+    expect(s.ttlMinutes).toBe(60);
+    expect(s.market).toBe("on-demand");
+    expect(s.failOnRegression).toBe(false);
+  });
+
+  it("reads lists separated by commas or newlines, in order", () => {
+    const s = parseSettings(reader({ ...valid, "instance-types": " g6.xlarge ,\n g4dn.xlarge\n" })) as RunSettings;
+    expect(s.instanceTypes).toEqual(["g6.xlarge", "g4dn.xlarge"]);
+  });
+
+  it("reports every problem at once, each naming the input and what it accepts", () => {
+    const problems = problemsOf({
+      "instance-types": ",",
+      "subnet-ids": "subnet-xyz",
+      "security-group-id": "sg-12",
+      "ttl-minutes": "4",
+      "evidence-bucket": "Bad_Bucket",
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^'instance-types' lists no instance type/),
+        expect.stringMatching(/^'subnet-ids' has 'subnet-xyz', which is not a subnet id/),
+        expect.stringMatching(/^'security-group-id' 'sg-12' is not a security group id/),
+        expect.stringMatching(/^'ttl-minutes' must be from 5 to 2880, got 4/),
+        expect.stringMatching(/^'evidence-bucket' 'Bad_Bucket' is not a valid S3 bucket name/),
+        expect.stringMatching(/^'instance-profile' is required/),
+      ]),
+    );
+  });
+
+  it.each([
+    ["ttl-minutes", "2881"],
+    ["ttl-minutes", "1e3"],
+    ["ttl-minutes", "60; rm -rf /"],
+    ["root-volume-gb", "10"],
+    ["instance-types", "m5.large"],
+    ["instance-types", "g5g.xlarge"],
+    ["instance-types", "g5.xlarge;reboot"],
+    ["subnet-ids", "subnet-0123456789abcdef0 $(id)"],
+    ["security-group-id", "sg-0123456789abcdef0`id`"],
+    ["instance-profile", "name with spaces"],
+    ["ami", "ami-123"],
+    ["ami", "ssm:/x;y"],
+    ["tags", "team=$(whoami)"],
+    ["tags", "aws:cost=1"],
+    ["tags", "managed-by=me"],
+    ["tags", "novalue"],
+    ["evidence-prefix", "/leading"],
+    ["evidence-prefix", "a b"],
+    ["aws-region", "mars-1"],
+    ["role-to-assume", "arn:aws:iam::123:role/x"],
+    ["market-type", "reserved"],
+    ["k3s-version", "latest"],
+    ["fail-on-regression", "yes"],
+    ["suite", "suite.yaml|cat"],
+    ["mode", "destroy"],
+  ] as const)("rejects %s=%j before any AWS call", (name, value) => {
+    const problems = problemsOf({ ...valid, [name]: value });
+    expect(problems.some((p) => p.startsWith(`'${name}'`))).toBe(true);
+  });
+
+  it("accepts tags with the characters AWS allows", () => {
+    const s = parseSettings(reader({ ...valid, tags: "team=ml infra\ncost-center=42/a:b@c" })) as RunSettings;
+    expect(s.tags).toEqual({ team: "ml infra", "cost-center": "42/a:b@c" });
+  });
+
+  it("accepts an AMI id or an SSM parameter", () => {
+    expect((parseSettings(reader({ ...valid, ami: "ami-0123456789abcdef0" })) as RunSettings).ami).toEqual({ kind: "id", id: "ami-0123456789abcdef0" });
+    expect((parseSettings(reader({ ...valid, ami: "resolve:ssm:/my/ami" })) as RunSettings).ami).toEqual({ kind: "ssm-parameter", name: "/my/ami" });
+  });
+
+  it("needs nothing but a region and credentials to sweep", () => {
+    expect(parseSettings(reader({ mode: "sweep", "dry-run": "true" }))).toMatchObject({ mode: "sweep", dryRun: true });
+  });
+});
