@@ -1,0 +1,214 @@
+import {
+  CreateTagsCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type RunInstancesCommandInput,
+  waitUntilInstanceRunning,
+} from "@aws-sdk/client-ec2";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AMI, clients, eventually, failure, launch, SUBNET, toBase64 } from "./helpers.js";
+import { startStandIn, type StandIn } from "./index.js";
+
+let standIn: StandIn;
+let ec2: EC2Client;
+
+beforeAll(async () => {
+  standIn = await startStandIn({ subnets: { "subnet-aaaaaaaa": "us-west-2b", "subnet-bbbbbbbb": "us-west-2c" }, faults: { describeLagMs: 50 } });
+  ({ ec2 } = clients(standIn));
+});
+afterAll(async () => {
+  ec2.destroy();
+  await standIn.stop();
+});
+beforeEach(() => standIn.faults.reset());
+
+describe("stand-in EC2", () => {
+  it("launches with everything the product asks for and describes it back", async () => {
+    const out = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: AMI,
+        InstanceType: "g6.xlarge",
+        MinCount: 1,
+        MaxCount: 1,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: "subnet-aaaaaaaa", Groups: ["sg-0123abcd"], AssociatePublicIpAddress: false }],
+        IamInstanceProfile: { Name: "gpu-bench-instance" },
+        UserData: toBase64("#!/bin/bash\necho booted > \"$GPU_BENCH_ROOT/booted\"\n"),
+        TagSpecifications: [
+          { ResourceType: "instance", Tags: [{ Key: "gpu-bench:run-id", Value: "42" }, { Key: "Name", Value: "bench" }] },
+          { ResourceType: "volume", Tags: [{ Key: "gpu-bench:run-id", Value: "42" }] },
+        ],
+        MetadataOptions: { HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" },
+        BlockDeviceMappings: [{ DeviceName: "/dev/sda1", Ebs: { VolumeSize: 200, VolumeType: "gp3", DeleteOnTermination: true } }],
+        InstanceInitiatedShutdownBehavior: "terminate",
+        InstanceMarketOptions: { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } },
+      }),
+    );
+    const launched = out.Instances![0]!;
+    expect(out.ReservationId).toMatch(/^r-[0-9a-f]{17}$/);
+    expect(launched.InstanceId).toMatch(/^i-[0-9a-f]{17}$/);
+    expect(launched.State).toEqual({ Code: 0, Name: "pending" });
+    expect(launched.Placement?.AvailabilityZone).toBe("us-west-2b");
+    expect(launched.InstanceLifecycle).toBe("spot");
+    expect(launched.LaunchTime).toBeInstanceOf(Date);
+
+    const id = launched.InstanceId!;
+    await waitUntilInstanceRunning({ client: ec2, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 }, { InstanceIds: [id] });
+    const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+    expect(described.State).toEqual({ Code: 16, Name: "running" });
+    expect(described.Tags).toEqual([
+      { Key: "gpu-bench:run-id", Value: "42" },
+      { Key: "Name", Value: "bench" },
+    ]);
+    expect(described.SubnetId).toBe("subnet-aaaaaaaa");
+    expect(described.SecurityGroups?.map((g) => g.GroupId)).toEqual(["sg-0123abcd"]);
+    expect(described.IamInstanceProfile?.Arn).toBe("arn:aws:iam::123456789012:instance-profile/gpu-bench-instance");
+    expect(described.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpPutResponseHopLimit: 2, State: "applied" });
+    expect(described.BlockDeviceMappings?.[0]?.DeviceName).toBe("/dev/sda1");
+
+    const view = standIn.instances().find((i) => i.id === id)!;
+    expect(view).toMatchObject({
+      type: "g6.xlarge",
+      az: "us-west-2b",
+      market: "spot",
+      shutdownBehavior: "terminate",
+      volumeTags: { "gpu-bench:run-id": "42" },
+      securityGroupIds: ["sg-0123abcd"],
+      iamInstanceProfile: { name: "gpu-bench-instance" },
+      blockDeviceMappings: [{ deviceName: "/dev/sda1", volumeSize: 200, volumeType: "gp3", deleteOnTermination: true }],
+    });
+    expect(view.userData).toContain("echo booted");
+
+    const terminated = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    expect(terminated.TerminatingInstances![0]).toMatchObject({ PreviousState: { Name: "running" }, CurrentState: { Name: "shutting-down" } });
+    const again = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    expect(again.TerminatingInstances![0]!.PreviousState?.Name).toBe("shutting-down");
+    await eventually(async () => {
+      const state = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State?.Name;
+      return state === "terminated" ? state : undefined;
+    });
+    const stateReason = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.StateReason;
+    expect(stateReason?.Code).toBe("Client.UserInitiatedShutdown");
+  });
+
+  it("does not know a new instance for a moment, and never an unknown one", async () => {
+    standIn.faults.describeLagMs = 300;
+    const id = await launch(ec2);
+    const early = await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
+    expect(early.name).toBe("InvalidInstanceID.NotFound");
+    expect(early.$metadata.httpStatusCode).toBe(400);
+    await eventually(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined), 2000);
+
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe("InvalidInstanceID.NotFound");
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["bogus"] })))).name).toBe("InvalidInstanceID.Malformed");
+    expect((await failure(ec2.send(new TerminateInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe("InvalidInstanceID.NotFound");
+  });
+
+  it("returns the same reservation for the same client token, and refuses a changed request", async () => {
+    const input: RunInstancesCommandInput = { ImageId: AMI, InstanceType: "g5.xlarge", MinCount: 1, MaxCount: 1, SubnetId: SUBNET, ClientToken: "run-7-attempt-1" };
+    const first = await ec2.send(new RunInstancesCommand(input));
+    const second = await ec2.send(new RunInstancesCommand(input));
+    expect(second.ReservationId).toBe(first.ReservationId);
+    expect(second.Instances![0]!.InstanceId).toBe(first.Instances![0]!.InstanceId);
+    expect(standIn.instances().filter((i) => i.clientToken === "run-7-attempt-1")).toHaveLength(1);
+    const changed = await failure(ec2.send(new RunInstancesCommand({ ...input, InstanceType: "g6.xlarge" })));
+    expect(changed.name).toBe("IdempotentParameterMismatch");
+  });
+
+  it("filters by tags, state and client token, and pages", async () => {
+    const run = `run-${Date.now()}`;
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      ids.push(await launch(ec2, { ClientToken: `${run}-${n}`, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "run", Value: run }] }] }));
+    }
+    await ec2.send(new CreateTagsCommand({ Resources: [ids[0]!], Tags: [{ Key: "extra", Value: "yes" }] }));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+
+    const byTag = async (filters: Array<{ Name: string; Values: string[] }>) =>
+      (await ec2.send(new DescribeInstancesCommand({ Filters: filters }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+    expect(await byTag([{ Name: "tag:run", Values: [run] }])).toEqual(ids);
+    expect(await byTag([{ Name: "tag:run", Values: ["run-*"] }, { Name: "tag-key", Values: ["extra"] }])).toEqual([ids[0]]);
+    expect(await byTag([{ Name: "client-token", Values: [`${run}-3`] }])).toEqual([ids[3]]);
+    expect(await byTag([{ Name: "tag:run", Values: [run] }, { Name: "instance-state-name", Values: ["terminated"] }])).toEqual([]);
+
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:run", Values: [run] }], MaxResults: 5, NextToken: token }));
+      pages.push(page.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
+      token = page.NextToken;
+    } while (token);
+    expect(pages).toEqual([ids.slice(0, 5), ids.slice(5)]);
+
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "nonsense", Values: ["x"] }] })))).name).toBe("InvalidParameterValue");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  });
+
+  it("fails capacity per instance type and Availability Zone, with the real codes and statuses", async () => {
+    standIn.faults.failCapacity({ instanceType: "g5.xlarge", az: "us-west-2b", code: "InsufficientInstanceCapacity" });
+    standIn.faults.failCapacity({ instanceType: "p5.48xlarge", code: "VcpuLimitExceeded", times: 1 });
+
+    const full = await failure(launch(ec2, { SubnetId: "subnet-aaaaaaaa" }));
+    expect(full.name).toBe("InsufficientInstanceCapacity");
+    expect(full.$metadata.httpStatusCode).toBe(500);
+    expect(full.message).toContain("us-west-2b");
+    expect(await launch(ec2, { SubnetId: "subnet-bbbbbbbb" })).toMatch(/^i-/);
+    expect(await launch(ec2, { SubnetId: "subnet-aaaaaaaa", InstanceType: "g6.xlarge" })).toMatch(/^i-/);
+
+    const quota = await failure(launch(ec2, { InstanceType: "p5.48xlarge" }));
+    expect(quota.name).toBe("VcpuLimitExceeded");
+    expect(quota.$metadata.httpStatusCode).toBe(400);
+    expect(await launch(ec2, { InstanceType: "p5.48xlarge" })).toMatch(/^i-/);
+
+    standIn.faults.failCapacity({ code: "Unsupported", az: "us-west-2c", times: 1 });
+    expect((await failure(launch(ec2, { SubnetId: "subnet-bbbbbbbb" }))).name).toBe("Unsupported");
+  });
+
+  it("throttles the next calls with RequestLimitExceeded", async () => {
+    standIn.faults.throttle(1, { action: "DescribeInstances" });
+    await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [SUBNET] }));
+    const throttled = await failure(ec2.send(new DescribeInstancesCommand({})));
+    expect(throttled.name).toBe("RequestLimitExceeded");
+    expect(throttled.$metadata.httpStatusCode).toBe(503);
+    await ec2.send(new DescribeInstancesCommand({}));
+    expect(standIn.calls.some((c) => c.service === "ec2" && c.errorCode === "RequestLimitExceeded")).toBe(true);
+  });
+
+  it("refuses a root volume smaller than the AMI's snapshot, and oversized user data", async () => {
+    const small = await failure(launch(ec2, { BlockDeviceMappings: [{ DeviceName: "/dev/sda1", Ebs: { VolumeSize: 50 } }] }));
+    expect(small.name).toBe("InvalidBlockDeviceMapping");
+    expect(small.message).toContain(">= 75GB");
+    const big = await failure(launch(ec2, { UserData: toBase64("#".repeat(16385)) }));
+    expect(big.name).toBe("InvalidParameterValue");
+  });
+
+  it("describes subnets and images", async () => {
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: ["subnet-aaaaaaaa", SUBNET] }));
+    expect(subnets.Subnets![0]!.AvailabilityZone).toBe("us-west-2b");
+    expect(subnets.Subnets![1]!.AvailabilityZone).toMatch(/^us-west-2[abcd]$/);
+    const again = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [SUBNET] }));
+    expect(again.Subnets![0]!.AvailabilityZone).toBe(subnets.Subnets![1]!.AvailabilityZone);
+
+    const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [AMI] }))).Images![0]!;
+    expect(image.RootDeviceName).toBe("/dev/sda1");
+    expect(image.BlockDeviceMappings![0]!.Ebs!.VolumeSize).toBe(75);
+    expect(image.Name).toBeTruthy();
+  });
+
+  it("is reached through AWS_ENDPOINT_URL_EC2 alone, as the product reaches it", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, standIn.env, standIn.staticCredentialsEnv());
+    try {
+      const plain = new EC2Client({ maxAttempts: 1 });
+      const out = await plain.send(new DescribeSubnetsCommand({ SubnetIds: [SUBNET] }));
+      expect(out.Subnets).toHaveLength(1);
+      plain.destroy();
+    } finally {
+      process.env = saved;
+    }
+    expect(standIn.calls.at(-1)).toMatchObject({ service: "ec2", action: "DescribeSubnets", accessKeyId: standIn.staticCredentialsEnv().AWS_ACCESS_KEY_ID });
+  });
+});

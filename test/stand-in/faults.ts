@@ -1,0 +1,190 @@
+/** The knobs a test turns to make the stand-in misbehave the way AWS does. Every delay is in ms. */
+
+export type CapacityErrorCode =
+  | "InsufficientInstanceCapacity"
+  | "InsufficientCapacity"
+  | "Unsupported"
+  | "InstanceLimitExceeded"
+  | "VcpuLimitExceeded"
+  | "MaxSpotInstanceCountExceeded"
+  | "SpotMaxPriceTooLow"
+  | "InsufficientFreeAddressesInSubnet";
+
+export type Market = "on-demand" | "spot";
+
+export interface CapacityFault {
+  code: CapacityErrorCode;
+  /** Any instance type when absent. */
+  instanceType?: string;
+  /** Any Availability Zone when absent. */
+  az?: string;
+  /** Any market when absent. */
+  market?: Market;
+  /** How many launches fail; every matching launch when absent. */
+  times?: number;
+}
+
+export interface ThrottleFault {
+  remaining: number;
+  service?: "ec2" | "ssm";
+  action?: string;
+}
+
+export interface HangFault {
+  remaining: number;
+  instanceId?: string;
+  /** Only commands whose script contains this text. */
+  scriptIncludes?: string;
+}
+
+export type S3Operation = "PutObject" | "GetObject";
+export type S3FaultCode = "InternalError" | "SlowDown";
+
+export interface S3Fault {
+  remaining: number;
+  operation: S3Operation;
+  code: S3FaultCode;
+}
+
+export interface FaultSettings {
+  /** pending → running. */
+  bootDelayMs: number;
+  /** running → SSM agent Online. */
+  agentDelayMs: number;
+  /** Instances launched while set never register with SSM. */
+  agentNeverOnline: boolean;
+  /** How long DescribeInstances does not know a new instance. */
+  describeLagMs: number;
+  /** How long GetCommandInvocation answers InvocationDoesNotExist after SendCommand. */
+  invocationLagMs: number;
+  /** shutting-down → terminated, stopping → stopped. */
+  shuttingDownMs: number;
+  /** Milliseconds per minute of a scheduled poweroff (`shutdown -P +30`). */
+  ttlMinuteMs: number;
+  /** Milliseconds per second of an SSM executionTimeout. */
+  executionSecondMs: number;
+  /** Lifetime of STS credentials; DurationSeconds decides when absent. */
+  credentialLifetimeMs: number | undefined;
+  /** Lifetime of OIDC tokens the stand-in issues. */
+  oidcTokenLifetimeMs: number;
+  /** Spot instances launched while set are interrupted this long after running. */
+  spotInterruptAfterMs: number | undefined;
+}
+
+export const DEFAULT_FAULT_SETTINGS: Readonly<FaultSettings> = {
+  bootDelayMs: 150,
+  agentDelayMs: 150,
+  agentNeverOnline: false,
+  describeLagMs: 100,
+  invocationLagMs: 300,
+  shuttingDownMs: 100,
+  ttlMinuteMs: 1000,
+  executionSecondMs: 1000,
+  credentialLifetimeMs: undefined,
+  oidcTokenLifetimeMs: 300_000,
+  spotInterruptAfterMs: undefined,
+};
+
+export class Faults implements FaultSettings {
+  bootDelayMs!: number;
+  agentDelayMs!: number;
+  agentNeverOnline!: boolean;
+  describeLagMs!: number;
+  invocationLagMs!: number;
+  shuttingDownMs!: number;
+  ttlMinuteMs!: number;
+  executionSecondMs!: number;
+  credentialLifetimeMs!: number | undefined;
+  oidcTokenLifetimeMs!: number;
+  spotInterruptAfterMs!: number | undefined;
+
+  capacity: CapacityFault[] = [];
+  throttles: ThrottleFault[] = [];
+  hangs: HangFault[] = [];
+  failures: HangFault[] = [];
+  s3: S3Fault[] = [];
+
+  constructor(private readonly initial: Partial<FaultSettings> = {}) {
+    this.reset();
+  }
+
+  /** Back to the settings the stand-in started with, and no pending faults. */
+  reset(): void {
+    Object.assign(this, DEFAULT_FAULT_SETTINGS, this.initial);
+    this.capacity = [];
+    this.throttles = [];
+    this.hangs = [];
+    this.failures = [];
+    this.s3 = [];
+  }
+
+  /** The current settings, detached: what an instance keeps from its launch. */
+  settings(): FaultSettings {
+    const keys = Object.keys(DEFAULT_FAULT_SETTINGS) as Array<keyof FaultSettings>;
+    return Object.fromEntries(keys.map((k) => [k, this[k]])) as unknown as FaultSettings;
+  }
+
+  failCapacity(fault: CapacityFault): void {
+    this.capacity.push({ ...fault });
+  }
+
+  /** The next `count` EC2/SSM calls (of one service or action, if named) are throttled. */
+  throttle(count: number, where: { service?: "ec2" | "ssm"; action?: string } = {}): void {
+    this.throttles.push({ remaining: count, ...where });
+  }
+
+  /** The next `count` commands (on one instance, or containing a text, if named) hang until their executionTimeout. */
+  hangCommands(count: number, where: { instanceId?: string; scriptIncludes?: string } = {}): void {
+    this.hangs.push({ remaining: count, ...where });
+  }
+
+  /** The next `count` commands (on one instance, or containing a text, if named) exit 70 at once. */
+  failCommands(count: number, where: { instanceId?: string; scriptIncludes?: string } = {}): void {
+    this.failures.push({ remaining: count, ...where });
+  }
+
+  failS3(count: number, operation: S3Operation, code: S3FaultCode = "InternalError"): void {
+    this.s3.push({ remaining: count, operation, code });
+  }
+
+  takeCapacity(instanceType: string, az: string, market: Market): CapacityFault | undefined {
+    const fault = this.capacity.find(
+      (f) =>
+        (f.instanceType === undefined || f.instanceType === instanceType) &&
+        (f.az === undefined || f.az === az) &&
+        (f.market === undefined || f.market === market),
+    );
+    if (fault?.times !== undefined) {
+      fault.times -= 1;
+      if (fault.times <= 0) this.capacity = this.capacity.filter((f) => f !== fault);
+    }
+    return fault;
+  }
+
+  takeThrottle(service: "ec2" | "ssm", action: string): boolean {
+    return take(this.throttles, (f) => (f.service ?? service) === service && (f.action ?? action) === action) !== undefined;
+  }
+
+  takeHang(instanceId: string, script: string): boolean {
+    return (
+      take(this.hangs, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined
+    );
+  }
+
+  takeFailure(instanceId: string, script: string): boolean {
+    return (
+      take(this.failures, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined
+    );
+  }
+
+  takeS3(operation: S3Operation): S3FaultCode | undefined {
+    return take(this.s3, (f) => f.operation === operation)?.code;
+  }
+}
+
+function take<T extends { remaining: number }>(faults: T[], matches: (fault: T) => boolean): T | undefined {
+  const index = faults.findIndex(matches);
+  const fault = faults[index];
+  if (fault && --fault.remaining <= 0) faults.splice(index, 1);
+  return fault;
+}

@@ -1,0 +1,59 @@
+import { EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import type { StandIn } from "./index.js";
+
+/** Real SDK clients aimed at the stand-in, one attempt each so faults surface as they are. */
+export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity) {
+  const env = standIn.staticCredentialsEnv();
+  const common = {
+    region: standIn.env.AWS_REGION,
+    credentials: credentials ?? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    maxAttempts: 1,
+  };
+  return {
+    ec2: new EC2Client({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_EC2 }),
+    ssm: new SSMClient({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_SSM }),
+    sts: new STSClient({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_STS }),
+    s3: new S3Client({
+      ...common,
+      endpoint: standIn.env.AWS_ENDPOINT_URL_S3,
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+  };
+}
+
+export const AMI = "ami-0123456789abcdef0";
+export const SUBNET = "subnet-0a1b2c3d4e5f60718";
+
+export async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<string> {
+  const out = await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: "g5.xlarge", MinCount: 1, MaxCount: 1, SubnetId: SUBNET, ...input }));
+  return out.Instances![0]!.InstanceId!;
+}
+
+/** Polls until `check` returns a value other than undefined. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** The error an SDK call rejects with. */
+export async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+  }
+  throw new Error("expected the call to fail");
+}
+
+export const toBase64 = (text: string): string => Buffer.from(text).toString("base64");

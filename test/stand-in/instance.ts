@@ -1,0 +1,215 @@
+import { closeSync, mkdirSync, openSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { Scheduler } from "./clock.js";
+import type { FaultSettings, Market } from "./faults.js";
+import { newInstanceId, newSpotRequestId, newVolumeId, stableHash } from "./ids.js";
+import { Sandbox } from "./sandbox.js";
+
+export type InstanceStateName = "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
+
+export const STATE_CODES: Record<InstanceStateName, number> = {
+  pending: 0,
+  running: 16,
+  "shutting-down": 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
+
+export interface StateReason {
+  code: string;
+  message: string;
+}
+
+export const USER_SHUTDOWN: StateReason = { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" };
+const INSTANCE_SHUTDOWN: StateReason = {
+  code: "Client.InstanceInitiatedShutdown",
+  message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown",
+};
+const SPOT_TERMINATION: StateReason = { code: "Server.SpotInstanceTermination", message: "Server.SpotInstanceTermination: Spot instance termination" };
+
+export interface MetadataOptions {
+  httpTokens: string;
+  httpPutResponseHopLimit: number;
+  httpEndpoint: string;
+  instanceMetadataTags: string;
+}
+
+export interface BlockDeviceMapping {
+  deviceName: string;
+  volumeSize?: number;
+  volumeType?: string;
+  deleteOnTermination?: boolean;
+  encrypted?: boolean;
+}
+
+/** What RunInstances asked for, resolved (AZ from the subnet, user data decoded). */
+export interface LaunchSpec {
+  imageId: string;
+  instanceType: string;
+  az: string;
+  subnetId: string;
+  securityGroupIds: string[];
+  iamInstanceProfile?: { name?: string; arn: string };
+  userData: string;
+  clientToken?: string;
+  tags: Record<string, string>;
+  volumeTags: Record<string, string>;
+  metadataOptions: MetadataOptions;
+  blockDeviceMappings: BlockDeviceMapping[];
+  rootDeviceName: string;
+  shutdownBehavior: "stop" | "terminate";
+  market: Market;
+}
+
+export interface InstanceDeps {
+  scheduler: Scheduler;
+  /** The fault settings as they were at launch. */
+  settings: FaultSettings;
+  /** Read at the moment a scheduled poweroff is seen. */
+  ttlMinuteMs: () => number;
+  sandboxDir: (instanceId: string) => string;
+  instanceBin: string;
+  extraEnv: Record<string, string>;
+}
+
+/**
+ * One stand-in EC2 instance: its state machine (pending → running → shutting-down → terminated),
+ * its SSM agent registration, its sandbox, the user data it runs at boot and its own poweroff timers.
+ */
+export class Instance {
+  readonly id = newInstanceId();
+  readonly launchedAt = new Date();
+  readonly visibleAt: number;
+  readonly privateIp: string;
+  readonly volumeId = newVolumeId();
+  readonly spotRequestId?: string;
+  readonly tags: Map<string, string>;
+  readonly sandbox: Sandbox;
+  state: InstanceStateName = "pending";
+  stateReason?: StateReason;
+  stateTransitionReason = "";
+  agentOnlineAt?: Date;
+  /** Exit code of the user-data script; null while it runs or when it was killed. */
+  userDataExitCode?: number | null;
+  private readonly watcher: FSWatcher;
+  private powerLinesSeen = 0;
+  private cancelShutdown?: () => void;
+
+  constructor(
+    readonly reservationId: string,
+    readonly spec: LaunchSpec,
+    private readonly deps: InstanceDeps,
+  ) {
+    this.visibleAt = Date.now() + deps.settings.describeLagMs;
+    const n = stableHash(this.id);
+    this.privateIp = `10.0.${(n >> 8) % 256}.${(n % 253) + 2}`;
+    this.spotRequestId = spec.market === "spot" ? newSpotRequestId() : undefined;
+    this.tags = new Map(Object.entries(spec.tags));
+    this.sandbox = new Sandbox(deps.sandboxDir(this.id), { instanceId: this.id, instanceType: spec.instanceType }, deps.instanceBin, deps.extraEnv);
+    writeFileSync(this.sandbox.powerFile, "");
+    this.watcher = watch(this.sandbox.dir, (_event, file) => {
+      if (file === basename(this.sandbox.powerFile)) this.readPowerSchedule();
+    });
+    deps.scheduler.after(deps.settings.bootDelayMs, () => this.boot());
+  }
+
+  get isAlive(): boolean {
+    return this.state === "pending" || this.state === "running";
+  }
+
+  get agentOnline(): boolean {
+    return this.state === "running" && this.agentOnlineAt !== undefined;
+  }
+
+  private boot(): void {
+    if (this.state !== "pending") return;
+    this.state = "running";
+    this.runUserData();
+    const { settings, scheduler } = this.deps;
+    if (!settings.agentNeverOnline) {
+      scheduler.after(settings.agentDelayMs, () => {
+        if (this.state === "running") this.agentOnlineAt = new Date();
+      });
+    }
+    if (this.spec.market === "spot" && settings.spotInterruptAfterMs !== undefined) this.interruptSpot(settings.spotInterruptAfterMs);
+  }
+
+  /** cloud-init runs a user-data script (one starting with #!) as root at first boot. */
+  private runUserData(): void {
+    if (!this.spec.userData.startsWith("#!")) return;
+    const script = join(this.sandbox.root, "var/lib/cloud/instance/user-data.txt");
+    const log = join(this.sandbox.root, "var/log/cloud-init-output.log");
+    mkdirSync(dirname(script), { recursive: true });
+    mkdirSync(dirname(log), { recursive: true });
+    writeFileSync(script, this.spec.userData, { mode: 0o700 });
+    const out = openSync(log, "a");
+    this.userDataExitCode = null;
+    const child = this.sandbox.spawn([script], ["ignore", out, out]);
+    closeSync(out);
+    child.once("close", (code) => (this.userDataExitCode = code));
+  }
+
+  /**
+   * The stubs append `shutdown <seconds>`, `shutdown-cancel` or `timer <seconds>`. A new
+   * `shutdown` replaces the pending one (as shutdown(8) does); systemd timers add up.
+   */
+  private readPowerSchedule(): void {
+    const lines = readFileSync(this.sandbox.powerFile, "utf8").split("\n");
+    lines.pop(); // Not yet a whole line.
+    for (const line of lines.slice(this.powerLinesSeen)) {
+      const [kind, seconds] = line.trim().split(/\s+/);
+      const delayMs = (Number(seconds) / 60) * this.deps.ttlMinuteMs();
+      if (kind === "shutdown-cancel" || kind === "shutdown") {
+        this.cancelShutdown?.();
+        this.cancelShutdown = undefined;
+      }
+      if (kind === "shutdown") this.cancelShutdown = this.deps.scheduler.after(delayMs, () => this.powerOff());
+      if (kind === "timer") this.deps.scheduler.after(delayMs, () => this.powerOff());
+    }
+    this.powerLinesSeen = lines.length;
+  }
+
+  /** The OS powered itself off: InstanceInitiatedShutdownBehavior decides between stopped and terminated. */
+  private powerOff(): void {
+    if (this.state !== "running") return;
+    if (this.spec.shutdownBehavior === "terminate") {
+      this.terminate(INSTANCE_SHUTDOWN, "User initiated");
+      return;
+    }
+    this.transition("stopping", INSTANCE_SHUTDOWN, "User initiated", "stopped");
+  }
+
+  /** A spot interruption: AWS reclaims the instance after the given delay. */
+  interruptSpot(afterMs: number): void {
+    if (this.spec.market !== "spot") throw new Error(`${this.id} is not a spot instance`);
+    this.deps.scheduler.after(afterMs, () => {
+      if (this.isAlive) this.terminate(SPOT_TERMINATION, "Service initiated");
+    });
+  }
+
+  /** Returns the state before; terminating twice is harmless. */
+  terminate(reason: StateReason = USER_SHUTDOWN, initiator = "User initiated"): InstanceStateName {
+    const previous = this.state;
+    if (previous !== "terminated" && previous !== "shutting-down") this.transition("shutting-down", reason, initiator, "terminated");
+    return previous;
+  }
+
+  private transition(through: InstanceStateName, reason: StateReason, initiator: string, final: InstanceStateName): void {
+    this.state = through;
+    this.stateReason = reason;
+    this.stateTransitionReason = `${initiator} (${new Date().toISOString().replace("T", " ").slice(0, 19)} GMT)`;
+    this.cancelShutdown?.();
+    void this.sandbox.killAll();
+    this.deps.scheduler.after(this.deps.settings.shuttingDownMs, () => {
+      this.state = final;
+      if (final === "terminated") this.watcher.close();
+    });
+  }
+
+  /** Stops everything the instance runs; for the stand-in's own shutdown. */
+  async dispose(): Promise<void> {
+    this.watcher.close();
+    await this.sandbox.killAll();
+  }
+}
