@@ -31,6 +31,11 @@ export const Metric = z.object({
   direction: Direction,
   /** Headline metrics lead the report and are compared with the baseline first. */
   headline: z.boolean().default(false),
+  /**
+   * For one point of an LLM-serving sweep: the offered load it was measured at, in requests/s, or
+   * "max" for every request sent at once. The report charts metrics of equal label over it.
+   */
+  requestRate: z.union([z.number().positive(), z.literal("max")]).optional(),
   trials: z.array(z.number()),
   summary: Summary,
 });

@@ -1,0 +1,49 @@
+import type { Results } from "./results.js";
+
+/**
+ * The results in github-action-benchmark's custom formats, so teams already charting with that
+ * action can feed it: one file per direction, since its `tool` input is either
+ * `customBiggerIsBetter` or `customSmallerIsBetter` for a whole file.
+ */
+
+export interface BenchmarkActionEntry {
+  name: string;
+  unit: string;
+  value: number;
+  range?: string;
+  extra?: string;
+}
+
+export interface BenchmarkActionFiles {
+  biggerIsBetter: BenchmarkActionEntry[];
+  smallerIsBetter: BenchmarkActionEntry[];
+}
+
+export const BIGGER_IS_BETTER_FILE = "benchmark-action-bigger-is-better.json";
+export const SMALLER_IS_BETTER_FILE = "benchmark-action-smaller-is-better.json";
+
+function compact(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
+export function benchmarkActionEntries(results: Results): BenchmarkActionFiles {
+  const files: BenchmarkActionFiles = { biggerIsBetter: [], smallerIsBetter: [] };
+  const instanceType = results.instance?.type ?? "no-instance";
+  for (const workload of results.workloads) {
+    if (workload.status !== "ok") continue;
+    for (const metric of workload.metrics) {
+      const s = metric.summary;
+      if (!Number.isFinite(s.median)) continue;
+      const entry: BenchmarkActionEntry = {
+        // The name is the chart's key across runs: stable parts only.
+        name: `${workload.id}/${metric.name} (${instanceType})`,
+        unit: metric.unit,
+        value: s.median,
+        extra: `${metric.label}; median of ${s.n} trial(s), min ${compact(s.min)}, max ${compact(s.max)}; suite ${results.suite.name} ${results.suite.hash.slice(0, 12)}; run ${results.run.id}`,
+      };
+      if (s.n > 1) entry.range = `± ${compact(s.iqr / 2)}`;
+      (metric.direction === "higher" ? files.biggerIsBetter : files.smallerIsBetter).push(entry);
+    }
+  }
+  return files;
+}

@@ -1,0 +1,100 @@
+import type { Results } from "./results.js";
+
+/**
+ * What the instance cost: instance-seconds × price per hour. The price is the one the run recorded
+ * (instance.pricePerHourUsd) when it knew one, else a list price from this small table.
+ */
+export const ON_DEMAND_PRICE_TABLE = {
+  source: "AWS EC2 On-Demand pricing page, US East (N. Virginia), Linux",
+  asOf: "2025-06",
+  region: "us-east-1",
+  perHourUsd: {
+    "g4dn.xlarge": 0.526,
+    "g4dn.2xlarge": 0.752,
+    "g4dn.4xlarge": 1.204,
+    "g4dn.8xlarge": 2.176,
+    "g4dn.12xlarge": 3.912,
+    "g4dn.16xlarge": 4.352,
+    "g5.xlarge": 1.006,
+    "g5.2xlarge": 1.212,
+    "g5.4xlarge": 1.624,
+    "g5.8xlarge": 2.448,
+    "g5.12xlarge": 5.672,
+    "g5.16xlarge": 4.096,
+    "g5.24xlarge": 8.144,
+    "g5.48xlarge": 16.288,
+    "g6.xlarge": 0.8048,
+    "g6.2xlarge": 0.9776,
+    "g6.4xlarge": 1.3232,
+    "g6.8xlarge": 2.0144,
+    "g6.12xlarge": 4.6016,
+    "g6.16xlarge": 3.3968,
+    "g6.24xlarge": 6.6752,
+    "g6.48xlarge": 13.3504,
+    "g6e.xlarge": 1.861,
+    "g6e.2xlarge": 2.24208,
+    "g6e.4xlarge": 3.00424,
+    "g6e.8xlarge": 4.52856,
+    "g6e.12xlarge": 10.49264,
+    "g6e.16xlarge": 7.57719,
+    "g6e.24xlarge": 15.06559,
+    "g6e.48xlarge": 30.13118,
+    "p3.2xlarge": 3.06,
+    "p3.8xlarge": 12.24,
+    "p3.16xlarge": 24.48,
+  } as Record<string, number>,
+};
+
+/** Linux instances are billed per second with a 60-second minimum. */
+const MINIMUM_BILLED_SECONDS = 60;
+
+export interface CostEstimate {
+  instanceType?: string;
+  market?: "on-demand" | "spot";
+  /** Seconds from launch to termination, or to `now` while the instance still runs. */
+  seconds?: number;
+  /** True when the instance was still running when the evidence was written. */
+  running: boolean;
+  billedSeconds?: number;
+  pricePerHourUsd?: number;
+  priceSource?: string;
+  usd?: number;
+  notes: string[];
+}
+
+export function estimateCost(results: Results, nowMs: number): CostEstimate {
+  const instance = results.instance;
+  if (!instance) return { running: false, notes: ["no instance was launched: nothing to pay"] };
+  const start = Date.parse(instance.launchedAt);
+  const end = instance.terminatedAt ? Date.parse(instance.terminatedAt) : nowMs;
+  const seconds = Math.max(0, Math.round((end - start) / 1000));
+  const billedSeconds = Math.max(MINIMUM_BILLED_SECONDS, seconds);
+  const notes: string[] = [];
+  let price = instance.pricePerHourUsd;
+  let priceSource: string | undefined;
+  if (price !== undefined) {
+    priceSource = `the price the run recorded for ${instance.market} ${instance.type} in ${instance.region}`;
+  } else {
+    price = ON_DEMAND_PRICE_TABLE.perHourUsd[instance.type];
+    if (price !== undefined) {
+      priceSource = `${ON_DEMAND_PRICE_TABLE.source}, as of ${ON_DEMAND_PRICE_TABLE.asOf}`;
+      if (instance.region !== ON_DEMAND_PRICE_TABLE.region) notes.push(`list price for ${ON_DEMAND_PRICE_TABLE.region}; ${instance.region} may differ`);
+      if (instance.market === "spot") notes.push("spot instance: the spot price is usually well below this on-demand price, so this is an upper bound");
+    } else {
+      notes.push(`no price known for ${instance.type}: the table has none and the run recorded none`);
+    }
+  }
+  if (!instance.terminatedAt) notes.push("measured until the evidence was written; termination follows, so the final bill is slightly higher");
+  notes.push("EBS volume, data transfer and S3 are not included");
+  return {
+    instanceType: instance.type,
+    market: instance.market,
+    seconds,
+    running: !instance.terminatedAt,
+    billedSeconds,
+    pricePerHourUsd: price,
+    priceSource,
+    usd: price !== undefined ? (billedSeconds / 3600) * price : undefined,
+    notes,
+  };
+}

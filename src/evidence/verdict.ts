@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { regressions, type Comparison, type MetricComparison } from "./comparison.js";
+import { signedPercent } from "./format.js";
+import { MIN_RUNS_TO_DECIDE } from "./regression.js";
+import type { FaultResult, Results } from "./results.js";
+
+/** The one word the run ends with, and the one line that says why. */
+export const VerdictKind = z.enum(["pass", "regression", "fault-slo-missed", "first-run", "failed"]);
+export type VerdictKind = z.infer<typeof VerdictKind>;
+
+export interface Verdict {
+  kind: VerdictKind;
+  reason: string;
+}
+
+const MAX_REASON = 300;
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
+}
+
+export function faultMissedSlo(fault: FaultResult): boolean {
+  if (fault.status === "not-recovered" || fault.status === "failed") return true;
+  return fault.status === "recovered" && fault.sloSeconds !== undefined && fault.recoverySeconds !== undefined && fault.recoverySeconds > fault.sloSeconds;
+}
+
+function describeFault(fault: FaultResult): string {
+  if (fault.status === "recovered") return `${fault.id} recovered in ${fault.recoverySeconds}s, SLO ${fault.sloSeconds}s`;
+  return `${fault.id} ${fault.status}${fault.message ? ` (${fault.message})` : ""}`;
+}
+
+function describeRegression(m: MetricComparison): string {
+  return `${m.label} of ${m.workload} ${signedPercent(m.decision.deltaPercent)}`;
+}
+
+export function decideVerdict(results: Results, comparison: Comparison): Verdict {
+  const { outcome } = results;
+  if (outcome.status !== "succeeded") {
+    const where = outcome.failedPhase ? `${outcome.failedPhase} ` : "";
+    const what = outcome.status === "cancelled" ? "cancelled" : "failed";
+    return { kind: "failed", reason: oneLine(`${where}${what}${outcome.message ? `: ${outcome.message}` : ""}`) };
+  }
+  const broken = results.workloads.filter((w) => w.status === "failed" || w.status === "oom");
+  if (broken.length > 0) {
+    const first = broken[0]!;
+    const more = broken.length > 1 ? ` (and ${broken.length - 1} more)` : "";
+    return { kind: "failed", reason: oneLine(`workload ${first.id} ${first.status === "oom" ? "ran out of memory" : "failed"}${first.message ? `: ${first.message}` : ""}${more}`) };
+  }
+
+  const regressed = regressions(comparison, true);
+  const missed = results.faults.filter(faultMissedSlo);
+  if (regressed.length > 0) {
+    const list = regressed.map(describeRegression).join("; ");
+    const also = missed.length > 0 ? `; also ${missed.length} fault scenario(s) missed their SLO` : "";
+    return { kind: "regression", reason: oneLine(`${regressed.length === 1 ? "headline metric regressed" : `${regressed.length} headline metrics regressed`}: ${list}${also}`) };
+  }
+  if (missed.length > 0) {
+    return { kind: "fault-slo-missed", reason: oneLine(`fault scenario missed its SLO: ${missed.map(describeFault).join("; ")}`) };
+  }
+
+  const headline = comparison.metrics.filter((m) => m.headline);
+  if (comparison.source.kind === "none") {
+    return { kind: "pass", reason: oneLine(`all workloads ran; not compared with a baseline: ${comparison.source.reason}`) };
+  }
+  if (headline.length === 0) {
+    return { kind: "pass", reason: "all workloads ran; no headline metric to compare" };
+  }
+  if (headline.every((m) => m.decision.decision === "no-baseline")) {
+    return { kind: "first-run", reason: `first run of suite ${results.suite.name} on ${results.instance?.type ?? "this instance type"}: baseline recorded` };
+  }
+  const judged = headline.filter((m) => ["no-change", "improvement"].includes(m.decision.decision));
+  if (judged.length === 0) {
+    const runs = Math.max(...headline.map((m) => m.decision.runs));
+    return { kind: "pass", reason: `all workloads ran; ${runs} earlier run${runs === 1 ? " is" : "s are"} too few to judge a change (${MIN_RUNS_TO_DECIDE} needed); this run joins the baseline` };
+  }
+  const improved = headline.filter((m) => m.decision.decision === "improvement");
+  const unjudged = headline.length - judged.length;
+  const parts = [`no headline metric regressed (${judged.length} of ${headline.length} judged`];
+  if (improved.length > 0) parts.push(`, ${improved.length} improved`);
+  parts.push(")");
+  if (unjudged > 0) parts.push(`; ${unjudged} not judged: too few baseline runs`);
+  return { kind: "pass", reason: oneLine(parts.join("")) };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { benchmarkActionEntries } from "../../src/evidence/benchmark-action.js";
+import { estimateCost } from "../../src/evidence/cost.js";
+import { phaseGantt, lineChart } from "../../src/evidence/mermaid.js";
+import { Results } from "../../src/evidence/results.js";
+import { NOW, failedRun, passingRun } from "./support/fixtures.js";
+
+describe("github-action-benchmark's custom JSON", () => {
+  it("splits metrics by direction into customBiggerIsBetter and customSmallerIsBetter entries", () => {
+    const { biggerIsBetter, smallerIsBetter } = benchmarkActionEntries(passingRun());
+    expect(biggerIsBetter[0]).toEqual({
+      name: "resnet50-train/images_per_sec (g5.2xlarge)",
+      unit: "img/s",
+      value: 1004.8,
+      range: "± 3.575",
+      extra: "Throughput; median of 3 trial(s), min 998.1, max 1012.4; suite default 5e1f3c0a9b8d; run 13572468",
+    });
+    expect(smallerIsBetter.map((e) => e.name)).toContain("llm-serving/ttft_p99_ms@4 (g5.2xlarge)");
+    expect(biggerIsBetter.every((e) => typeof e.value === "number" && typeof e.name === "string" && typeof e.unit === "string")).toBe(true);
+    // A single trial has no spread to report.
+    expect(smallerIsBetter.find((e) => e.name.startsWith("llm-serving/"))!.range).toBeUndefined();
+  });
+
+  it("leaves out workloads that did not finish", () => {
+    const { biggerIsBetter } = benchmarkActionEntries(failedRun());
+    expect(biggerIsBetter.some((e) => e.name.startsWith("llm-serving/"))).toBe(false);
+  });
+});
+
+describe("the cost", () => {
+  it("is instance-seconds times the listed on-demand price, noting the region", () => {
+    const cost = estimateCost(passingRun(), NOW);
+    expect(cost.seconds).toBe(1880);
+    expect(cost.pricePerHourUsd).toBe(1.212);
+    expect(cost.usd).toBeCloseTo((1880 / 3600) * 1.212, 6);
+    expect(cost.notes.join("\n")).toMatch(/us-west-2 may differ/);
+  });
+
+  it("prefers the price the run recorded, bills at least 60 s, and calls a list price an upper bound for spot", () => {
+    const run = passingRun();
+    const known = Results.parse({ ...run, instance: { ...run.instance!, pricePerHourUsd: 0.5, market: "spot", terminatedAt: run.instance!.launchedAt } });
+    const cost = estimateCost(known, NOW);
+    expect(cost.billedSeconds).toBe(60);
+    expect(cost.usd).toBeCloseTo((60 / 3600) * 0.5, 8);
+    expect(cost.priceSource).toMatch(/recorded for spot g5\.2xlarge/);
+    const spot = Results.parse({ ...run, instance: { ...run.instance!, market: "spot" } });
+    expect(estimateCost(spot, NOW).notes.join("\n")).toMatch(/upper bound/);
+    const unknown = Results.parse({ ...run, instance: { ...run.instance!, type: "p5.48xlarge" } });
+    expect(estimateCost(unknown, NOW).usd).toBeUndefined();
+  });
+});
+
+describe("Mermaid", () => {
+  it("keeps task names from breaking the gantt syntax", () => {
+    const gantt = phaseGantt([{ name: "wait: agent; #1", startedAt: "2025-03-10T02:00:00Z", endedAt: "2025-03-10T02:01:00Z", status: "failed" }])!;
+    expect(gantt).toContain("  wait agent 1 :crit, p0, 2025-03-10 02:00:00, 2025-03-10 02:01:00");
+  });
+
+  it("draws no chart without data", () => {
+    expect(phaseGantt([])).toBeUndefined();
+    expect(lineChart("t", "x", [], "y", [{ values: [] }])).toBeUndefined();
+    expect(lineChart("t", "x", [1, 2], "y", [{ values: [1, Number.NaN] }])).toBeUndefined();
+  });
+});
