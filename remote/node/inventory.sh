@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What the node is: one GPU_BENCH_JSON inventory line, from what the other steps found.
+# Sourced by bootstrap.sh; reads GPU_QUERY, GPU_ROWS, DRIVER_VERSION, CUDA_VERSION, PULL_DIR.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+json_array() { # one JSON string per line of $1
+  local line out="" sep=""
+  while IFS= read -r line; do
+    [[ -n $line ]] || continue
+    out+="$sep$(json_str "$line")"
+    sep=","
+  done <<<"$1"
+  printf '[%s]' "$out"
+}
+
+print_inventory() { # image-count
+  step_begin inventory
+  local os_release="$ROOT/etc/os-release" os kernel k3s_version images="" sep="" i ref digest
+  [[ -r $os_release ]] || os_release=/etc/os-release
+  os=$(sed -n 's/^PRETTY_NAME=//p' "$os_release" 2>/dev/null | tr -d '"' || true)
+  kernel=$(uname -r)
+  k3s_version=$(installed_k3s_version)
+  for ((i = 0; i < $1; i++)); do
+    [[ -f $PULL_DIR/$i.ok ]] || continue
+    IFS=$'\t' read -r ref digest <"$PULL_DIR/$i.ok"
+    images+="$sep{\"ref\":$(json_str "$ref")${digest:+,\"digest\":$(json_str "$digest")}}"
+    sep=","
+  done
+  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"images\":[$images]}"
+  step_end "$GPU_COUNT GPU(s), $1 image(s)"
+}

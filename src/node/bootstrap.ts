@@ -1,0 +1,153 @@
+import type { Inventory, Phase } from "../evidence/results.js";
+import { RemoteScriptError, lastLines, type RemoteResult, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
+import type { Log } from "../lifecycle/log.js";
+import type { PhaseRecorder } from "../lifecycle/phases.js";
+import { toInventory } from "./inventory.js";
+import { parseScriptOutput, type ScriptOutput } from "./script-output.js";
+import { BOOTSTRAP_FILES, bootstrapSh } from "./scripts.js";
+import { DEVICE_PLUGIN_VERSION, DEVICE_PLUGIN_VERSION_PATTERN, K3S_VERSION, K3S_VERSION_PATTERN } from "./versions.js";
+
+/** Bounded waits on the instance, in seconds. */
+export interface BootstrapTimeouts {
+  /** k3s service start → node Ready. */
+  k3sReadySeconds: number;
+  /** Device plugin applied → DaemonSet rolled out. */
+  devicePluginSeconds: number;
+  /** Rolled out → nvidia.com/gpu allocatable equals the GPU count. */
+  gpuAllocatableSeconds: number;
+  /** Smoke pod applied → nvidia-smi ran in it. */
+  smokeTestSeconds: number;
+  /** Each image pull. */
+  imagePullSeconds: number;
+}
+
+export const DEFAULT_BOOTSTRAP_TIMEOUTS: BootstrapTimeouts = {
+  k3sReadySeconds: 180,
+  devicePluginSeconds: 180,
+  gpuAllocatableSeconds: 60,
+  smokeTestSeconds: 180,
+  imagePullSeconds: 900,
+};
+
+export interface BootstrapOptions {
+  /** A k3s release tag (input k3s-version); defaults to the pinned K3S_VERSION. */
+  k3sVersion?: string;
+  /** An NVIDIA k8s-device-plugin tag; defaults to the pinned DEVICE_PLUGIN_VERSION. */
+  devicePluginVersion?: string;
+  /** The suite's workload images, pulled while the GPU comes up. */
+  images: readonly string[];
+  timeouts?: Partial<BootstrapTimeouts>;
+  phases: PhaseRecorder;
+  log: Log;
+}
+
+export interface NodeReady {
+  /** What the node is: kernel, OS, k3s, driver, CUDA, each GPU, the images with their digests. */
+  inventory: Inventory;
+  gpuCount: number;
+  /** The phases the instance timed itself (k3s-ready, gpu-allocatable, images-present, …). */
+  phases: Phase[];
+}
+
+/** A bootstrap step that did not work, named, with what to do about it. */
+export class NodeBootstrapError extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+    readonly hint: string,
+    readonly result?: RemoteResult,
+  ) {
+    super(`Node bootstrap failed at ${step}: ${message}${hint ? `\n${hint}` : ""}`);
+    this.name = "NodeBootstrapError";
+  }
+}
+
+/** Time SSM may give the whole script: the waits that follow each other, plus installs and downloads. */
+function scriptTimeout(t: BootstrapTimeouts): number {
+  const gpuChain = t.devicePluginSeconds + t.gpuAllocatableSeconds + t.smokeTestSeconds;
+  return t.k3sReadySeconds + Math.max(gpuChain, t.imagePullSeconds) + 900;
+}
+
+export function bootstrapScript(options: Omit<BootstrapOptions, "phases" | "log">): RemoteScript {
+  const k3sVersion = options.k3sVersion ?? K3S_VERSION;
+  const pluginVersion = options.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
+  if (!K3S_VERSION_PATTERN.test(k3sVersion)) {
+    throw new NodeBootstrapError("validate", `k3s version '${k3sVersion}' is not a k3s release tag`, "Set k3s-version to a tag such as v1.34.3+k3s3 from https://github.com/k3s-io/k3s/releases.");
+  }
+  if (!DEVICE_PLUGIN_VERSION_PATTERN.test(pluginVersion)) {
+    throw new NodeBootstrapError("validate", `device plugin version '${pluginVersion}' is not a release tag`, "Use a tag such as v0.18.2 from https://github.com/NVIDIA/k8s-device-plugin/releases.");
+  }
+  const images = [...new Set(options.images)];
+  const bad = images.find((image) => image === "" || /\s/.test(image));
+  if (bad !== undefined) {
+    throw new NodeBootstrapError("validate", `image reference '${bad}' is empty or contains white space`, "Check the images of the suite's workloads.");
+  }
+  const t = { ...DEFAULT_BOOTSTRAP_TIMEOUTS, ...options.timeouts };
+  return {
+    name: "node-bootstrap",
+    body: bootstrapSh,
+    files: BOOTSTRAP_FILES,
+    args: images,
+    env: {
+      K3S_VERSION: k3sVersion,
+      DEVICE_PLUGIN_VERSION: pluginVersion,
+      K3S_READY_TIMEOUT: String(t.k3sReadySeconds),
+      DEVICE_PLUGIN_TIMEOUT: String(t.devicePluginSeconds),
+      GPU_ALLOCATABLE_TIMEOUT: String(t.gpuAllocatableSeconds),
+      SMOKE_TEST_TIMEOUT: String(t.smokeTestSeconds),
+      IMAGE_PULL_TIMEOUT: String(t.imagePullSeconds),
+    },
+    timeoutSeconds: scriptTimeout(t),
+  };
+}
+
+/**
+ * Turns a fresh GPU instance into a one-node k3s cluster whose pods can get GPUs: k3s at a pinned
+ * version, the nvidia runtime, NVIDIA's device plugin, a smoke pod that ran nvidia-smi, and the
+ * workload images present. One SSM command; the instance times its own phases.
+ */
+export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions): Promise<NodeReady> {
+  const script = bootstrapScript(options);
+  let result: RemoteResult;
+  try {
+    result = await options.phases.time("node-bootstrap", () => remote(script));
+  } catch (error) {
+    if (!(error instanceof RemoteScriptError)) throw error;
+    const output = record(parseScriptOutput(error.result.stdout), options);
+    throw failure(output, error.result);
+  }
+  const output = record(parseScriptOutput(result.stdout), options);
+  if (!output.inventory) {
+    throw new NodeBootstrapError("inventory", "the bootstrap script ended without printing the node's inventory", "This is a bug in remote/node/bootstrap.sh; its output is in the debug log.", result);
+  }
+  const inventory = toInventory(output.inventory);
+  options.log.info(
+    `Node ready in ${(result.durationMs / 1000).toFixed(1)} s: k3s ${inventory.k3sVersion}, ` +
+      `${inventory.gpus.length} × ${inventory.gpus[0]?.name ?? "GPU"}, driver ${inventory.driverVersion}, CUDA ${inventory.cudaVersion}, ` +
+      `${inventory.images.length} image(s) present`,
+  );
+  return { inventory, gpuCount: inventory.gpus.length, phases: output.phases };
+}
+
+function record(output: ScriptOutput, options: BootstrapOptions): ScriptOutput {
+  for (const phase of output.phases) {
+    options.phases.record(phase);
+    const seconds = (Date.parse(phase.endedAt) - Date.parse(phase.startedAt)) / 1000;
+    options.log.debug(`node ${phase.name}: ${phase.status} in ${seconds.toFixed(1)} s${phase.detail ? ` (${phase.detail})` : ""}`);
+  }
+  for (const line of output.malformed) options.log.warning(`Unreadable result line from the node bootstrap: ${line}`);
+  return output;
+}
+
+function failure(output: ScriptOutput, result: RemoteResult): NodeBootstrapError {
+  if (output.error) return new NodeBootstrapError(output.error.step, output.error.message, output.error.hint, result);
+  const failed = output.phases.find((p) => p.status === "failed")?.name;
+  const tail = lastLines(result.stderr || result.stdout, 10);
+  const how = result.status === "TimedOut" ? "ran past its time limit" : `ended ${result.status} with exit code ${result.exitCode}`;
+  return new NodeBootstrapError(
+    failed ?? "node-bootstrap",
+    `the bootstrap script ${how}${tail ? `; its last lines:\n${tail}` : ""}`,
+    "The diagnostics (k3s journal, pod descriptions) show where it stopped.",
+    result,
+  );
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { Phase, PhaseStatus } from "../evidence/results.js";
+
+/** Results a node script prints for the runner, one per line after this prefix (remote/node/lib.sh). */
+export const JSON_LINE_PREFIX = "GPU_BENCH_JSON ";
+
+const PhaseLine = z.object({
+  kind: z.literal("phase"),
+  name: z.string().min(1),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  status: PhaseStatus,
+  detail: z.string().optional(),
+});
+
+export const ErrorLine = z.object({
+  kind: z.literal("error"),
+  step: z.string().min(1),
+  message: z.string(),
+  hint: z.string().default(""),
+});
+export type ErrorLine = z.infer<typeof ErrorLine>;
+
+export const InventoryLine = z.object({
+  kind: z.literal("inventory"),
+  kernel: z.string(),
+  os: z.string(),
+  k3sVersion: z.string(),
+  driverVersion: z.string(),
+  cudaVersion: z.string(),
+  /** The nvidia-smi --query-gpu fields, in the order of each row's columns. */
+  gpuQuery: z.string(),
+  gpuRows: z.array(z.string()),
+  images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })),
+});
+export type InventoryLine = z.infer<typeof InventoryLine>;
+
+const ScriptLine = z.discriminatedUnion("kind", [PhaseLine, ErrorLine, InventoryLine]);
+
+export interface ScriptOutput {
+  phases: Phase[];
+  error?: ErrorLine;
+  inventory?: InventoryLine;
+  /** Lines with the prefix that did not parse: a script bug, reported rather than ignored. */
+  malformed: string[];
+}
+
+export function parseScriptOutput(stdout: string): ScriptOutput {
+  const out: ScriptOutput = { phases: [], malformed: [] };
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(JSON_LINE_PREFIX)) continue;
+    const text = line.slice(JSON_LINE_PREFIX.length);
+    let parsed;
+    try {
+      parsed = ScriptLine.safeParse(JSON.parse(text));
+    } catch {
+      out.malformed.push(text);
+      continue;
+    }
+    if (!parsed.success) {
+      out.malformed.push(text);
+      continue;
+    }
+    const value = parsed.data;
+    if (value.kind === "phase") {
+      const { kind: _kind, ...phase } = value;
+      out.phases.push(Phase.parse(phase));
+    } else if (value.kind === "error") out.error ??= value;
+    else out.inventory = value;
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrapNode } from "../../src/node/bootstrap.js";
+import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
+
+// The stand-in's fake kubelet, as the workloads use it after the bootstrap: kubectl on PATH,
+// containers run by test/stand-in/images/run-container.
+let sandbox: NodeSandbox;
+beforeAll(async () => {
+  sandbox = nodeSandbox();
+  await bootstrapNode(sandbox.remote, { images: [], phases: sandbox.phases, log: sandbox.log });
+});
+afterAll(() => sandbox?.dispose());
+
+async function sh(script: string, files: { path: string; content: string }[] = []): Promise<string> {
+  const result = await sandbox.remote({ name: "kubectl-probe", body: `#!/usr/bin/env bash\nset -euo pipefail\n${script}`, files, timeoutSeconds: 60 });
+  return result.stdout;
+}
+
+describe("the stand-in kubelet", () => {
+  it("runs a Job with a ConfigMap volume, an emptyDir and $(VAR) references, and gives its logs", async () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: probe }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      runtimeClassName: nvidia
+      containers:
+        - name: main
+          image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04
+          command: ["bash", "-c"]
+          args: ["cat /config/greeting; echo; echo $(WHO) > /out/who; cat /out/who; nvidia-smi -L"]
+          env: [{ name: WHO, value: "the job" }]
+          resources: { limits: { nvidia.com/gpu: 1 } }
+          volumeMounts: [{ name: config, mountPath: /config }, { name: out, mountPath: /out }]
+      volumes:
+        - { name: config, configMap: { name: probe-config } }
+        - { name: out, emptyDir: {} }
+`;
+    const out = await sh(
+      `kubectl create configmap probe-config --from-literal=greeting=hello
+kubectl apply -f job.yaml
+kubectl wait --for=condition=complete job/probe --timeout=30s
+kubectl logs job/probe
+kubectl get job probe -o jsonpath='{.status.succeeded}{"\\n"}'`,
+      [{ path: "job.yaml", content: job }],
+    );
+    expect(out).toContain("job.batch/probe created");
+    expect(out).toContain("job.batch/probe condition met");
+    expect(out).toMatch(/hello\nthe job\nGPU 0: NVIDIA A10G \(UUID: GPU-/);
+    expect(out.trimEnd().split("\n").at(-1)).toBe("1");
+  });
+
+  it("rolls out a Deployment once its server answers the readiness probe, and stops it on delete", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04
+          command: ["bash", "-c", "exec /usr/bin/python3 -m http.server ${port} --bind 127.0.0.1"]
+          ports: [{ containerPort: ${port}, name: http }]
+          readinessProbe: { httpGet: { path: /, port: http } }
+`;
+    const out = await sh(
+      `kubectl apply -f web.yaml
+kubectl rollout status deployment/web --timeout=30s
+pod=$(kubectl get pods -l app=web -o jsonpath='{.items[0].metadata.name}')
+kubectl get pod "$pod" -o jsonpath='{.status.phase} {.status.containerStatuses[0].ready}{"\\n"}'
+kubectl delete deployment web
+kubectl get pods -l app=web`,
+      [{ path: "web.yaml", content: deployment }],
+    );
+    expect(out).toContain('deployment "web" successfully rolled out');
+    expect(out).toContain("Running true");
+    expect(out).toContain('deployment.apps "web" deleted');
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it("fails a GPU command in a pod that does not use the nvidia runtime, as containerd would", async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: { name: no-runtime }
+spec:
+  restartPolicy: Never
+  containers: [{ name: main, image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04, command: ["nvidia-smi"] }]
+`;
+    const out = await sh(
+      `kubectl apply -f pod.yaml >/dev/null
+kubectl wait --for=jsonpath='{.status.phase}'=Failed pod/no-runtime --timeout=30s >/dev/null
+kubectl get pod no-runtime --no-headers
+kubectl logs no-runtime`,
+      [{ path: "pod.yaml", content: pod }],
+    );
+    expect(out).toMatch(/no-runtime +0\/1 +Error/);
+    expect(out).toContain("nvidia-smi: command not found");
+  });
+});

@@ -1,0 +1,985 @@
+"""The stand-in instance's fake k3s: k3s server start, its containerd image store (crictl), its
+API objects (kubectl) and a small kubelet that runs each container through
+test/stand-in/images/run-container.
+
+Time is simulated lazily: k3s records when it started, pulls record when they end, and every
+kubectl/crictl call first brings the world up to "now" (reconcile). No daemon runs, except the
+container processes themselves (in their own session, output in files).
+
+Knobs (environment variables; seconds are at STUB_LATENCY_SCALE=1 and multiplied by it):
+  STUB_LATENCY_SCALE            1      multiplies every latency below (tests use e.g. 0.01)
+  STUB_CONTAINERD_SECONDS       2      k3s start -> containerd answers
+  STUB_APISERVER_SECONDS        6      k3s start -> API server answers, node registered
+  STUB_NODE_READY_SECONDS       15     k3s start -> node Ready
+  STUB_K3S                      ok     never-ready: the node never gets Ready
+  STUB_IMAGE_PULL_SECONDS       40     pull time of an image without its own figure below
+  STUB_PULL_SECONDS_<NAME>      -      pull time for images whose repository basename is NAME
+                                       (upper case, non-alphanumerics as _); built in:
+                                       K8S_DEVICE_PLUGIN 6, CUDA 8
+  STUB_IMAGE_PULL_FAIL          ""     comma/space separated image refs whose pull fails (not found)
+  STUB_POD_START_SECONDS        1      images present -> container started (sandbox, create)
+  STUB_NODE_NAME                ip-10-0-1-23
+State lives under $GPU_BENCH_ROOT/var/lib/stand-in; simulated activities are appended to
+$GPU_BENCH_ROOT/var/log/stand-in/events.jsonl (the bootstrap benchmark reads them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import hashlib
+import json
+import os
+import re
+import signal
+import sys
+import time
+
+# subprocess, socket, base64 and random are imported where used: crictl and kubectl start often,
+# and their start-up time is the stand-in's, not the harness's.
+
+ROOT = os.environ.get("GPU_BENCH_ROOT", "")
+if not ROOT:
+    sys.stderr.write("stand-in stub: GPU_BENCH_ROOT is not set (run through the stand-in instance)\n")
+    sys.exit(2)
+STATE = os.path.join(ROOT, "var/lib/stand-in")
+EVENTS = os.path.join(ROOT, "var/log/stand-in/events.jsonl")
+INSTANCE_BIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IMAGES_DIR = os.path.join(os.path.dirname(INSTANCE_BIN), "images")
+RUN_CONTAINER = os.path.join(IMAGES_DIR, "run-container")
+SCALE = float(os.environ.get("STUB_LATENCY_SCALE", "1"))
+API_REFUSED = "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?"
+BUILTIN_PULL_SECONDS = {"K8S_DEVICE_PLUGIN": 6.0, "CUDA": 8.0}
+
+
+def knob(name: str, default: float) -> float:
+    return float(os.environ.get(name, default)) * SCALE
+
+
+def iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int((t % 1) * 1000):03d}Z"
+
+
+def event(activity: str, start: float, end: float, **extra) -> None:
+    os.makedirs(os.path.dirname(EVENTS), exist_ok=True)
+    with open(EVENTS, "a") as f:
+        f.write(json.dumps({"activity": activity, "start": start, "end": end, **extra}) + "\n")
+
+
+def die(message: str, code: int = 1) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.exit(code)
+
+
+@contextlib.contextmanager
+def locked(name: str):
+    os.makedirs(STATE, exist_ok=True)
+    with open(os.path.join(STATE, name + ".lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
+def read_json(path: str, default):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return default
+
+
+def write_json(path: str, value) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(value, f)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- k3s server
+
+K3S_STATE = os.path.join(STATE, "k3s.json")
+
+
+def k3s() -> dict | None:
+    """The running k3s server, or None when it was never started or is stopped."""
+    state = read_json(K3S_STATE, None)
+    if not state or not os.path.exists(os.path.join(STATE, "systemd/k3s.service.active")):
+        return None
+    return state
+
+
+def k3s_times(state: dict) -> dict:
+    start = state["startedAt"]
+    ready = None if os.environ.get("STUB_K3S") == "never-ready" else start + state["readySeconds"]
+    return {"containerd": start + state["containerdSeconds"], "api": start + state["apiSeconds"], "ready": ready}
+
+
+def k3s_server(version: str, args: list[str]) -> int:
+    """`k3s server`, as systemd starts it: records the start; the rest follows from the clock."""
+    mode, labels, disabled = "0600", {}, []
+    it = iter(args)
+    for arg in it:
+        name, _, value = arg.partition("=")
+        if name in ("--write-kubeconfig-mode", "--node-label", "--disable") and not value:
+            value = next(it, "")
+        if name == "--write-kubeconfig-mode":
+            mode = value
+        elif name == "--node-label":
+            k, _, v = value.partition("=")
+            labels[k] = v
+        elif name == "--disable":
+            disabled.append(value)
+    import subprocess
+
+    # Like k3s: the nvidia runtime is configured only if the toolkit is there at start.
+    nvidia = subprocess.run(["nvidia-container-runtime", "--version"], capture_output=True).returncode == 0
+    runtimes = ["runc"] + (["nvidia"] if nvidia else [])
+    now = invoked_at()
+    state = {
+        "startedAt": now,
+        "version": version,
+        "nodeName": os.environ.get("STUB_NODE_NAME", "ip-10-0-1-23"),
+        "labels": labels,
+        "disabled": disabled,
+        "runtimes": runtimes,
+        "containerdSeconds": knob("STUB_CONTAINERD_SECONDS", 2),
+        "apiSeconds": knob("STUB_APISERVER_SECONDS", 6),
+        "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
+    }
+    write_json(K3S_STATE, state)
+    # Read by the crictl stub's shell fast path for `crictl info`, polled while k3s starts.
+    with open(os.path.join(STATE, "k3s.containerd-up-at"), "w") as f:
+        f.write(f"{now + state['containerdSeconds']:.6f}\n")
+    kubeconfig = os.path.join(ROOT, "etc/rancher/k3s/k3s.yaml")
+    os.makedirs(os.path.dirname(kubeconfig), exist_ok=True)
+    with open(kubeconfig, "w") as f:
+        f.write("apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n")
+    os.chmod(kubeconfig, int(mode, 8))
+    toml = os.path.join(ROOT, "var/lib/rancher/k3s/agent/etc/containerd/config.toml")
+    os.makedirs(os.path.dirname(toml), exist_ok=True)
+    with open(toml, "w") as f:
+        f.write("# stand-in: generated by k3s at start\nversion = 3\n")
+        if nvidia:
+            f.write('[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia"]\n'
+                    '  runtime_type = "io.containerd.runc.v2"\n'
+                    '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia".options]\n'
+                    '  BinaryName = "/usr/bin/nvidia-container-runtime"\n')
+    times = k3s_times(state)
+    write_json(os.path.join(STATE, "systemd/k3s.service.ready-at"), times["api"])
+    event("k3s-containerd", now, times["containerd"])
+    event("k3s-apiserver", now, times["api"])
+    if times["ready"] is not None:
+        event("k3s-node-ready", now, times["ready"])
+    print(f'time="{iso(now)}" level=info msg="Starting k3s {version}"')
+    print(f'time="{iso(now)}" level=info msg="Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml"')
+    if nvidia:
+        print(f'time="{iso(now)}" level=info msg="Found nvidia container runtime at /usr/bin/nvidia-container-runtime"')
+    else:
+        print(f'time="{iso(now)}" level=info msg="No nvidia container runtime found"')
+    return 0
+
+
+def containerd_up() -> bool:
+    state = k3s()
+    return bool(state) and time.time() >= k3s_times(state)["containerd"]
+
+
+def api_up() -> bool:
+    state = k3s()
+    return bool(state) and time.time() >= k3s_times(state)["api"]
+
+
+# ---------------------------------------------------------------- containerd image store
+
+IMAGES = os.path.join(STATE, "images")
+
+
+def normalized(ref: str) -> str:
+    name = ref.split("@")[0]
+    first = name.split("/")[0]
+    if "/" not in name or ("." not in first and ":" not in first and first != "localhost"):
+        name = "docker.io/" + ("library/" + name if "/" not in name else name)
+    return name
+
+
+def repository(ref: str) -> str:
+    name = normalized(ref)
+    last = name.rsplit("/", 1)[-1]
+    return name[: len(name) - len(last)] + last.split(":")[0]
+
+
+def basename(ref: str) -> str:
+    return repository(ref).rsplit("/", 1)[-1]
+
+
+def pull_seconds(ref: str) -> float:
+    key = re.sub(r"[^A-Z0-9]", "_", basename(ref).upper())
+    default = BUILTIN_PULL_SECONDS.get(key, float(os.environ.get("STUB_IMAGE_PULL_SECONDS", "40")))
+    return float(os.environ.get(f"STUB_PULL_SECONDS_{key}", default)) * SCALE
+
+
+def pull_fails(ref: str) -> bool:
+    return ref in re.split(r"[,\s]+", os.environ.get("STUB_IMAGE_PULL_FAIL", "").strip())
+
+
+def image_path(ref: str) -> str:
+    return os.path.join(IMAGES, hashlib.sha256(ref.encode()).hexdigest()[:24] + ".json")
+
+
+def image(ref: str) -> dict | None:
+    return read_json(image_path(ref), None)
+
+
+def invoked_at() -> float:
+    """When the stub was invoked: its own start-up is part of the simulated step, as a real
+    program's start-up is part of its run (the shell wrappers set STANDIN_T0)."""
+    return float(os.environ.get("STANDIN_T0") or time.time())
+
+
+def begin_pull(ref: str, now: float | None = None) -> dict:
+    """Starts pulling ref, or joins the pull under way (containerd pulls the same content once)."""
+    with locked("images"):
+        record = image(ref)
+        if record and not record.get("failed"):
+            return record
+        now = now or time.time()
+        digest = "sha256:" + hashlib.sha256(("manifest:" + ref).encode()).hexdigest()
+        record = {
+            "ref": ref,
+            "digest": digest,
+            "id": "sha256:" + hashlib.sha256(("config:" + ref).encode()).hexdigest(),
+            "size": 1000 + int(hashlib.sha256(ref.encode()).hexdigest()[:6], 16) * 1000,
+            "pullStartedAt": now,
+            "pullEndsAt": now + (min(2.0 * SCALE, pull_seconds(ref)) if pull_fails(ref) else pull_seconds(ref)),
+        }
+        if pull_fails(ref):
+            n = normalized(ref)
+            record["failed"] = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{n}": '
+                                f'failed to resolve reference "{n}": {n}: not found')
+        write_json(image_path(ref), record)
+        event("pull", record["pullStartedAt"], record["pullEndsAt"], ref=ref, failed=bool(record.get("failed")))
+        return record
+
+
+def image_present(ref: str) -> bool:
+    record = image(ref)
+    return bool(record) and not record.get("failed") and time.time() >= record["pullEndsAt"]
+
+
+def all_images() -> list[dict]:
+    if not os.path.isdir(IMAGES):
+        return []
+    out = []
+    for name in sorted(os.listdir(IMAGES)):
+        if name.endswith(".json"):
+            record = read_json(os.path.join(IMAGES, name), None)
+            if record and not record.get("failed") and time.time() >= record["pullEndsAt"]:
+                out.append(record)
+    return out
+
+
+def crictl_main(argv: list[str]) -> int:
+    args = [a for a in argv]
+    # Global flags of crictl that take a value.
+    while args and args[0].startswith("-"):
+        flag = args.pop(0)
+        if "=" not in flag and flag in ("--runtime-endpoint", "-r", "--image-endpoint", "-i", "--timeout", "-t", "--config", "-c"):
+            args.pop(0)
+    if not args:
+        die("usage: crictl [global options] command [command options]")
+    cmd, rest = args[0], args[1:]
+    if not containerd_up():
+        die('validate service connection: validate CRI v1 runtime API for endpoint "unix:///run/k3s/containerd/containerd.sock": '
+            'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix '
+            '/run/k3s/containerd/containerd.sock: connect: no such file or directory"')
+    if cmd == "info":
+        print(json.dumps({"status": {"conditions": [{"type": "RuntimeReady", "status": True}, {"type": "NetworkReady", "status": True}]}}, indent=2))
+        return 0
+    if cmd == "pull":
+        refs = [a for a in rest if not a.startswith("-")]
+        if not refs:
+            die("FATA[0000] image name cannot be empty")
+        ref = refs[0]
+        record = begin_pull(ref, invoked_at())
+        time.sleep(max(0.0, record["pullEndsAt"] - time.time()))
+        if record.get("failed"):
+            stamp = time.strftime("%m%d %H:%M:%S")
+            sys.stderr.write(f'E{stamp}.000000 4242 remote_image.go:180] "PullImage from image service failed" err="{record["failed"]}" image="{ref}"\n')
+            die(f"FATA[0002] pulling image: {record['failed']}")
+        print(f"Image is up to date for {record['id']}")
+        return 0
+    if cmd == "inspecti":
+        refs = [a for a in rest if not a.startswith("-") and a not in ("json", "yaml", "table")]
+        if not refs or not image_present(refs[0]):
+            die(f'FATA[0000] no such image "{refs[0] if refs else ""}" present')
+        record = image(refs[0])
+        print(json.dumps({"status": {"id": record["id"], "repoTags": [normalized(refs[0])],
+                                     "repoDigests": [repository(refs[0]) + "@" + record["digest"]],
+                                     "size": str(record["size"])}}, indent=2))
+        return 0
+    if cmd == "images":
+        quiet = "-q" in rest or "--quiet" in rest
+        if not quiet:
+            print(f"{'IMAGE':<60} {'TAG':<28} {'IMAGE ID':<15} SIZE")
+        for record in all_images():
+            if quiet:
+                print(record["id"])
+            else:
+                name = normalized(record["ref"])
+                repo, _, tag = name.rpartition(":") if ":" in name.rsplit("/", 1)[-1] else (name, "", "latest")
+                print(f"{repo:<60} {tag:<28} {record['id'][7:20]:<15} {record['size'] // 1000000}MB")
+        return 0
+    if cmd == "ps":
+        with locked("k8s"):
+            store = load_store()
+        print(f"{'CONTAINER':<15} {'IMAGE':<50} {'STATE':<10} {'NAME':<30} POD")
+        for pod in objects(store, "Pod"):
+            for cs in pod.get("status", {}).get("containerStatuses", []):
+                state = next(iter(cs.get("state", {"waiting": {}})))
+                print(f"{hashlib.sha256((pod['metadata']['name'] + cs['name']).encode()).hexdigest()[:13]:<15} {cs['image']:<50} {state.capitalize():<10} {cs['name']:<30} {pod['metadata']['name']}")
+        return 0
+    die(f"crictl: '{cmd}' is not emulated by the stand-in (emulated: info, pull, inspecti, images, ps)")
+    return 1
+
+
+# ---------------------------------------------------------------- API objects
+
+STORE = os.path.join(STATE, "k8s/store.json")
+PODS_DIR = os.path.join(STATE, "k8s/pods")
+
+KINDS = {
+    # kind: (plural, short names, api group/version, namespaced)
+    "Pod": ("pods", ["po", "pod"], "v1", True),
+    "Node": ("nodes", ["no", "node"], "v1", False),
+    "Namespace": ("namespaces", ["ns", "namespace"], "v1", False),
+    "ConfigMap": ("configmaps", ["cm", "configmap"], "v1", True),
+    "Secret": ("secrets", ["secret"], "v1", True),
+    "Service": ("services", ["svc", "service"], "v1", True),
+    "ServiceAccount": ("serviceaccounts", ["sa", "serviceaccount"], "v1", True),
+    "PersistentVolumeClaim": ("persistentvolumeclaims", ["pvc", "persistentvolumeclaim"], "v1", True),
+    "DaemonSet": ("daemonsets", ["ds", "daemonset"], "apps/v1", True),
+    "Deployment": ("deployments", ["deploy", "deployment"], "apps/v1", True),
+    "Job": ("jobs", ["job"], "batch/v1", True),
+    "RuntimeClass": ("runtimeclasses", ["runtimeclass"], "node.k8s.io/v1", False),
+    "Event": ("events", ["ev", "event"], "v1", True),
+}
+BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"]
+
+
+def kind_of(word: str) -> str:
+    w = word.lower().split(".")[0]
+    for kind, (plural, shorts, _, _) in KINDS.items():
+        if w in (plural, kind.lower(), *shorts):
+            return kind
+    die(f'error: the server doesn\'t have a resource type "{word}"')
+    return ""
+
+
+def type_name(kind: str) -> str:
+    """pod, daemonset.apps, job.batch, runtimeclass.node.k8s.io: how kubectl names a type."""
+    group = KINDS[kind][2].rpartition("/")[0]
+    return kind.lower() + (f".{group}" if group else "")
+
+
+def load_store() -> dict:
+    return read_json(STORE, {"objects": {}, "events": [], "nodeLabels": {}})
+
+
+def save_store(store: dict) -> None:
+    write_json(STORE, store)
+
+
+def key(kind: str, ns: str, name: str) -> str:
+    return f"{kind}/{ns if KINDS[kind][3] else ''}/{name}"
+
+
+def objects(store: dict, kind: str, ns: str | None = None) -> list[dict]:
+    return [o for k, o in store["objects"].items() if k.startswith(kind + "/") and (ns is None or o["metadata"].get("namespace") == ns)]
+
+
+def get_obj(store: dict, kind: str, ns: str, name: str) -> dict | None:
+    if kind == "Node":
+        node = node_object(store)
+        return node if node and node["metadata"]["name"] == name else None
+    if kind == "Namespace" and name in BUILTIN_NAMESPACES:
+        return namespace_object(name)
+    return store["objects"].get(key(kind, ns, name))
+
+
+def namespace_object(name: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "status": {"phase": "Active"}}
+
+
+def add_event(store: dict, obj: dict, reason: str, message: str, type_: str = "Normal") -> None:
+    ref = f"{obj['kind']}/{obj['metadata'].get('namespace', '')}/{obj['metadata']['name']}"
+    for e in store["events"]:
+        if e["ref"] == ref and e["reason"] == reason and e["message"] == message:
+            e["count"] += 1
+            e["last"] = time.time()
+            return
+    store["events"].append({"ref": ref, "reason": reason, "message": message, "type": type_, "count": 1, "first": time.time(), "last": time.time()})
+
+
+def rand5() -> str:
+    import random
+    import string
+
+    return "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(5))
+
+
+def new_meta(meta: dict, ns: str | None) -> dict:
+    meta = copy.deepcopy(meta)
+    if ns is not None:
+        meta["namespace"] = ns
+    meta.setdefault("labels", {})
+    meta["uid"] = hashlib.sha256(f"{meta['name']}{time.time()}{rand5()}".encode()).hexdigest()[:32]
+    meta["creationTimestamp"] = iso(time.time())
+    meta["generation"] = 1
+    return meta
+
+
+# ---------------------------------------------------------------- the node
+
+def plugin_devices() -> list[str]:
+    path = os.path.join(ROOT, "var/lib/kubelet/device-plugins/nvidia-gpu.sock")
+    try:
+        with open(path) as f:
+            return [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def node_object(store: dict) -> dict | None:
+    state = k3s()
+    if not state or time.time() < k3s_times(state)["api"]:
+        return None
+    times = k3s_times(state)
+    ready = times["ready"] is not None and time.time() >= times["ready"]
+    name = state["nodeName"]
+    labels = {
+        "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+        "node-role.kubernetes.io/control-plane": "true", "node.kubernetes.io/instance-type": "k3s",
+        **state["labels"], **store["nodeLabels"],
+    }
+    gpus = len(plugin_devices())
+    capacity = {"cpu": "8", "memory": "32386120Ki", "pods": "110", "ephemeral-storage": "101430960Ki"}
+    if gpus:
+        capacity["nvidia.com/gpu"] = str(gpus)
+    cond_time = iso(times["ready"] if ready else state["startedAt"])
+    return {
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "labels": {k: v for k, v in labels.items() if v is not None},
+                     "creationTimestamp": iso(times["api"])},
+        "spec": {} if ready else {"taints": [{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}]},
+        "status": {
+            "capacity": capacity, "allocatable": dict(capacity),
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False",
+                            "reason": "KubeletReady" if ready else "KubeletNotReady",
+                            "message": "kubelet is posting ready status" if ready else "container runtime network not ready",
+                            "lastTransitionTime": cond_time}],
+            "nodeInfo": {"kubeletVersion": state["version"], "containerRuntimeVersion": "containerd://2.1.4-k3s1",
+                         "osImage": "Ubuntu 22.04.5 LTS", "kernelVersion": os.uname().release},
+            "addresses": [{"type": "InternalIP", "address": "10.0.1.23"}, {"type": "Hostname", "address": name}],
+        },
+    }
+
+
+def node_ready(node: dict | None) -> bool:
+    return bool(node) and node["status"]["conditions"][0]["status"] == "True"
+
+
+def matches_node(spec: dict, node: dict) -> bool:
+    labels = node["metadata"]["labels"]
+    for k, v in (spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    terms = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+             .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms")
+    if not terms:
+        return True
+    for term in terms:
+        ok = True
+        for e in term.get("matchExpressions") or []:
+            have = labels.get(e["key"])
+            op = e["operator"]
+            if op == "In":
+                ok &= have in e.get("values", [])
+            elif op == "NotIn":
+                ok &= have not in e.get("values", [])
+            elif op == "Exists":
+                ok &= have is not None
+            elif op == "DoesNotExist":
+                ok &= have is None
+        if ok:
+            return True
+    return False
+
+
+def selector_matches(selector: dict | str | None, labels: dict) -> bool:
+    if not selector:
+        return True
+    if isinstance(selector, str):
+        for part in [p for p in selector.split(",") if p]:
+            if "!=" in part:
+                k, v = part.split("!=", 1)
+                if labels.get(k.strip()) == v.strip():
+                    return False
+            elif "=" in part:
+                k, v = part.replace("==", "=").split("=", 1)
+                if labels.get(k.strip()) != v.strip():
+                    return False
+            elif part.startswith("!"):
+                if part[1:] in labels:
+                    return False
+            elif part not in labels:
+                return False
+        return True
+    return all(labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items())
+
+
+# ---------------------------------------------------------------- controllers and kubelet
+
+def gpu_request(spec: dict) -> int:
+    total = 0
+    for c in spec.get("containers", []):
+        res = c.get("resources") or {}
+        value = (res.get("limits") or {}).get("nvidia.com/gpu") or (res.get("requests") or {}).get("nvidia.com/gpu") or 0
+        total += int(value)
+    return total
+
+
+def create_pod(store: dict, owner: dict, template: dict, name: str) -> dict:
+    meta = template.get("metadata") or {}
+    pod = {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": new_meta({"name": name, "labels": dict(meta.get("labels") or {}), "annotations": dict(meta.get("annotations") or {})},
+                             owner["metadata"]["namespace"]),
+        "spec": copy.deepcopy(template.get("spec") or {}),
+        "status": {"phase": "Pending"},
+    }
+    pod["metadata"]["ownerReferences"] = [{"kind": owner["kind"], "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"], "controller": True}]
+    pod["spec"].setdefault("restartPolicy", "Always")
+    store["objects"][key("Pod", pod["metadata"]["namespace"], name)] = pod
+    add_event(store, owner, "SuccessfulCreate", f"Created pod: {name}")
+    return pod
+
+
+def owned_pods(store: dict, owner: dict) -> list[dict]:
+    return [p for p in objects(store, "Pod", owner["metadata"]["namespace"])
+            if any(r["uid"] == owner["metadata"]["uid"] for r in p["metadata"].get("ownerReferences", []))]
+
+
+def template_hash(obj: dict) -> str:
+    return hashlib.sha256(json.dumps(obj["spec"].get("template"), sort_keys=True).encode()).hexdigest()[:10]
+
+
+def runtime_class_missing(store: dict, spec: dict) -> str | None:
+    rc = spec.get("runtimeClassName")
+    if rc and not get_obj(store, "RuntimeClass", "", rc):
+        return f'pod rejected: RuntimeClass "{rc}" not found'
+    return None
+
+
+def reconcile_workloads(store: dict, node: dict | None) -> None:
+    for ds in objects(store, "DaemonSet"):
+        pods = owned_pods(store, ds)
+        want = node is not None and matches_node(ds["spec"]["template"].get("spec") or {}, node)
+        h = template_hash(ds)
+        for pod in pods:
+            if not want or pod["metadata"]["labels"].get("controller-revision-hash") != h:
+                delete_pod(store, pod)
+        pods = owned_pods(store, ds)
+        if want and not pods:
+            problem = runtime_class_missing(store, ds["spec"]["template"].get("spec") or {})
+            if problem:
+                add_event(store, ds, "FailedCreate", f'Error creating: pods "{ds["metadata"]["name"]}-" is forbidden: {problem}', "Warning")
+            else:
+                pod = create_pod(store, ds, ds["spec"]["template"], f"{ds['metadata']['name']}-{rand5()}")
+                pod["metadata"]["labels"]["controller-revision-hash"] = h
+        pods = owned_pods(store, ds)
+        ready = sum(1 for p in pods if pod_ready(p))
+        desired = 1 if want else 0
+        ds["status"] = {"desiredNumberScheduled": desired, "currentNumberScheduled": len(pods), "numberReady": ready,
+                        "numberAvailable": ready, "updatedNumberScheduled": len(pods), "numberMisscheduled": 0,
+                        "observedGeneration": ds["metadata"]["generation"]}
+    for deploy in objects(store, "Deployment"):
+        h = template_hash(deploy)
+        for pod in owned_pods(store, deploy):
+            if pod["metadata"]["labels"].get("pod-template-hash") != h:
+                delete_pod(store, pod)
+        replicas = int(deploy["spec"].get("replicas", 1))
+        pods = owned_pods(store, deploy)
+        for _ in range(replicas - len(pods)):
+            problem = runtime_class_missing(store, deploy["spec"]["template"].get("spec") or {})
+            if problem:
+                add_event(store, deploy, "FailedCreate", f"Error creating: {problem}", "Warning")
+                break
+            pod = create_pod(store, deploy, deploy["spec"]["template"], f"{deploy['metadata']['name']}-{h[:9]}-{rand5()}")
+            pod["metadata"]["labels"]["pod-template-hash"] = h
+        for pod in owned_pods(store, deploy)[replicas:]:
+            delete_pod(store, pod)
+        pods = owned_pods(store, deploy)
+        ready = sum(1 for p in pods if pod_ready(p))
+        deploy["status"] = {"replicas": len(pods), "updatedReplicas": len(pods), "readyReplicas": ready, "availableReplicas": ready,
+                            "observedGeneration": deploy["metadata"]["generation"],
+                            "conditions": [{"type": "Available", "status": "True" if ready >= replicas else "False",
+                                            "reason": "MinimumReplicasAvailable" if ready >= replicas else "MinimumReplicasUnavailable"},
+                                           {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}
+    for job in objects(store, "Job"):
+        status = job.setdefault("status", {})
+        if any(c["type"] in ("Complete", "Failed") for c in status.get("conditions", [])):
+            continue
+        pods = owned_pods(store, job)
+        succeeded = sum(1 for p in pods if p["status"].get("phase") == "Succeeded")
+        failed = sum(1 for p in pods if p["status"].get("phase") == "Failed")
+        active = len(pods) - succeeded - failed
+        status.update({"active": active, "succeeded": succeeded, "failed": failed})
+        status.setdefault("startTime", iso(time.time()))
+        completions = int(job["spec"].get("completions", 1))
+        if succeeded >= completions:
+            status["conditions"] = [{"type": "Complete", "status": "True"}]
+            status["completionTime"] = iso(time.time())
+            status["active"] = 0
+        elif failed > int(job["spec"].get("backoffLimit", 6)):
+            status["conditions"] = [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+                                     "message": "Job has reached the specified backoff limit"}]
+            status["active"] = 0
+            for p in pods:
+                if p["status"].get("phase") not in ("Succeeded", "Failed"):
+                    delete_pod(store, p)
+        elif active == 0:
+            problem = runtime_class_missing(store, job["spec"]["template"].get("spec") or {})
+            if problem:
+                add_event(store, job, "FailedCreate", f"Error creating: {problem}", "Warning")
+            else:
+                pod = create_pod(store, job, job["spec"]["template"], f"{job['metadata']['name']}-{rand5()}")
+                pod["metadata"]["labels"].update({"job-name": job["metadata"]["name"], "batch.kubernetes.io/job-name": job["metadata"]["name"]})
+                pod["spec"]["restartPolicy"] = job["spec"]["template"].get("spec", {}).get("restartPolicy", "Never")
+
+
+def pod_ready(pod: dict) -> bool:
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
+
+
+def pod_dir(pod: dict) -> str:
+    return os.path.join(PODS_DIR, f"{pod['metadata']['namespace']}_{pod['metadata']['name']}_{pod['metadata']['uid'][:8]}")
+
+
+def materialize_volumes(store: dict, pod: dict) -> dict:
+    """Volume name -> local folder."""
+    import base64
+
+    ns = pod["metadata"]["namespace"]
+    out = {}
+    for vol in pod["spec"].get("volumes") or []:
+        name = vol["name"]
+        local = os.path.join(pod_dir(pod), "volumes", name)
+        if "hostPath" in vol:
+            local = ROOT + vol["hostPath"]["path"]
+            os.makedirs(local, exist_ok=True)
+        elif "persistentVolumeClaim" in vol:
+            local = os.path.join(STATE, "pvc", ns, vol["persistentVolumeClaim"]["claimName"])
+            os.makedirs(local, exist_ok=True)
+        elif "configMap" in vol or "secret" in vol:
+            src_kind = "ConfigMap" if "configMap" in vol else "Secret"
+            src = vol.get("configMap") or vol.get("secret")
+            src_name = src.get("name") or src.get("secretName")
+            obj = get_obj(store, src_kind, ns, src_name) or {}
+            data = dict(obj.get("data") or {})
+            if src_kind == "Secret":
+                data = {k: base64.b64decode(v).decode() for k, v in data.items()}
+                data.update(obj.get("stringData") or {})
+            items = src.get("items") or [{"key": k, "path": k} for k in data]
+            os.makedirs(local, exist_ok=True)
+            for item in items:
+                path = os.path.join(local, item["path"])
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as f:
+                    f.write(data.get(item["key"], ""))
+        else:
+            os.makedirs(local, exist_ok=True)
+        out[name] = local
+    return out
+
+
+def container_env(store: dict, pod: dict, container: dict) -> dict:
+    import base64
+
+    env = {}
+    ns = pod["metadata"]["namespace"]
+    for src in container.get("envFrom") or []:
+        ref = src.get("configMapRef") or src.get("secretRef") or {}
+        obj = get_obj(store, "ConfigMap" if "configMapRef" in src else "Secret", ns, ref.get("name", "")) or {}
+        env.update(obj.get("data") or {})
+    for e in container.get("env") or []:
+        if "value" in e:
+            env[e["name"]] = str(e["value"])
+        elif "valueFrom" in e:
+            vf = e["valueFrom"]
+            if "fieldRef" in vf:
+                path = vf["fieldRef"]["fieldPath"]
+                env[e["name"]] = {"metadata.name": pod["metadata"]["name"], "metadata.namespace": ns,
+                                  "spec.nodeName": pod["spec"].get("nodeName", ""), "status.podIP": "127.0.0.1"}.get(path, "")
+            elif "configMapKeyRef" in vf or "secretKeyRef" in vf:
+                ref = vf.get("configMapKeyRef") or vf.get("secretKeyRef")
+                obj = get_obj(store, "ConfigMap" if "configMapKeyRef" in vf else "Secret", ns, ref["name"]) or {}
+                value = (obj.get("data") or {}).get(ref["key"], "")
+                env[e["name"]] = base64.b64decode(value).decode() if "secretKeyRef" in vf and value else value
+    return env
+
+
+def start_container(store: dict, pod: dict, container: dict, restart: int) -> dict:
+    import subprocess
+
+    sim = pod["_sim"]
+    volumes = sim.setdefault("volumes", None) or materialize_volumes(store, pod)
+    sim["volumes"] = volumes
+    mounts = {}
+    for m in container.get("volumeMounts") or []:
+        local = volumes.get(m["name"])
+        if local:
+            mounts[m["mountPath"]] = os.path.join(local, m["subPath"]) if m.get("subPath") else local
+    env = container_env(store, pod, container)
+    runtime = pod["spec"].get("runtimeClassName")
+    gpu = runtime == "nvidia"
+    if gpu and "NVIDIA_VISIBLE_DEVICES" not in env:
+        # The device plugin sets the allocated GPUs; without a GPU limit, CUDA images default to all.
+        env["NVIDIA_VISIBLE_DEVICES"] = ",".join(sim.get("gpus") or []) or "all"
+    cdir = os.path.join(pod_dir(pod), container["name"])
+    os.makedirs(cdir, exist_ok=True)
+    spec = {
+        "image": container["image"], "command": container.get("command") or [], "args": container.get("args") or [],
+        "env": env, "workingDir": container.get("workingDir"), "mounts": mounts,
+        "ports": container.get("ports") or [], "resources": container.get("resources") or {},
+        "pod": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"], "container": container["name"],
+        "nvidiaRuntime": gpu, "gpus": sim.get("gpus") or [], "scratch": os.path.join(cdir, "scratch"),
+    }
+    spec_path = os.path.join(cdir, "spec.json")
+    write_json(spec_path, spec)
+    log = os.path.join(cdir, f"{restart}.log")
+    exit_file = os.path.join(cdir, f"{restart}.exit")
+    server = pod["spec"].get("restartPolicy", "Always") == "Always"
+    cmd = [RUN_CONTAINER] + (["--server"] if server else []) + [spec_path]
+    proc_env = {k: v for k, v in os.environ.items() if k.startswith("STUB_") or k in ("GPU_BENCH_ROOT", "STANDIN_SANDBOX", "TMPDIR", "LANG")}
+    proc_env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    p = subprocess.Popen(["bash", "-c", 'exec </dev/null; "$@" >"$LOG_FILE" 2>&1; echo $? >"$EXIT_FILE"', "run", *cmd],
+                         env={**proc_env, "LOG_FILE": log, "EXIT_FILE": exit_file}, start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.makedirs(os.path.join(STATE, "procs"), exist_ok=True)
+    with open(os.path.join(STATE, "procs", str(p.pid)), "w") as f:
+        f.write(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}/{container['name']}\n")
+    return {"pid": p.pid, "log": log, "exit": exit_file, "startedAt": time.time(), "restart": restart}
+
+
+def kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        time.sleep(0.02)
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(os.path.join(STATE, "procs", str(pid)))
+
+
+def delete_pod(store: dict, pod: dict) -> None:
+    for run in (pod.get("_sim") or {}).get("runs", {}).values():
+        if run and not os.path.exists(run["exit"]):
+            kill_group(run["pid"])
+    store["objects"].pop(key("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"]), None)
+
+
+def probe_ok(container: dict) -> bool:
+    probe = container.get("readinessProbe")
+    if not probe:
+        return True
+    ports = {p.get("name"): p.get("containerPort") for p in container.get("ports") or []}
+    import socket
+    import urllib.request
+
+    try:
+        if "httpGet" in probe:
+            port = probe["httpGet"]["port"]
+            port = ports.get(port, port)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe['httpGet'].get('path', '/')}", timeout=0.5) as r:
+                return 200 <= r.status < 400
+        if "tcpSocket" in probe:
+            port = probe["tcpSocket"]["port"]
+            with socket.create_connection(("127.0.0.1", int(ports.get(port, port))), timeout=0.5):
+                return True
+    except Exception:
+        return False
+    return True
+
+
+def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
+    now = time.time()
+    spec, status = pod["spec"], pod["status"]
+    sim = pod.setdefault("_sim", {"runs": {}, "restarts": {}})
+    containers = spec.get("containers") or []
+    if status.get("phase") in ("Succeeded", "Failed"):
+        return
+    conditions = {"PodScheduled": "False", "Initialized": "True", "ContainersReady": "False", "Ready": "False"}
+    if "scheduledAt" not in sim:
+        why = None
+        if not node_ready(node):
+            why = "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."
+        elif not matches_node(spec, node):
+            why = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+        else:
+            need = gpu_request(spec)
+            devices = plugin_devices()
+            used = {g for p in objects(store, "Pod") for g in (p.get("_sim") or {}).get("gpus", [])
+                    if p["status"].get("phase") not in ("Succeeded", "Failed")}
+            free = [d for d in devices if d not in used]
+            if need > len(free):
+                why = "0/1 nodes are available: 1 Insufficient nvidia.com/gpu."
+            else:
+                sim["gpus"] = free[:need]
+        if why:
+            status.update({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": why}]})
+            add_event(store, pod, "FailedScheduling", why, "Warning")
+            return
+        sim["scheduledAt"] = now
+        spec["nodeName"] = node["metadata"]["name"]
+        add_event(store, pod, "Scheduled", f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {spec['nodeName']}")
+    conditions["PodScheduled"] = "True"
+    statuses = []
+    runtime = spec.get("runtimeClassName")
+    k3s_state = k3s() or {}
+    sandbox_error = None
+    if runtime:
+        rc = get_obj(store, "RuntimeClass", "", runtime)
+        handler = (rc or {}).get("handler", runtime)
+        if handler not in k3s_state.get("runtimes", ["runc"]):
+            sandbox_error = f'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "{handler}" is configured'
+    if sandbox_error:
+        add_event(store, pod, "FailedCreatePodSandBox", sandbox_error, "Warning")
+        for c in containers:
+            statuses.append({"name": c["name"], "image": c["image"], "ready": False, "restartCount": 0, "started": False,
+                             "state": {"waiting": {"reason": "ContainerCreating"}}})
+        status.update({"phase": "Pending", "containerStatuses": statuses, "conditions": [{"type": t, "status": s} for t, s in conditions.items()]})
+        return
+    # Images: start (or join) pulls; the containers start once every image is there.
+    images_ready_at = sim["scheduledAt"]
+    pull_error = None
+    for c in containers:
+        record = image(c["image"])
+        # A pull that failed before this pod was scheduled is tried once more for it.
+        if not record or (record.get("failed") and record["pullStartedAt"] < sim["scheduledAt"]):
+            add_event(store, pod, "Pulling", f'Pulling image "{c["image"]}"')
+            record = begin_pull(c["image"])
+        if record.get("failed") and now >= record["pullEndsAt"]:
+            pull_error = (c["name"], c["image"], record["failed"])
+        images_ready_at = max(images_ready_at, record["pullEndsAt"])
+    start_at = max(images_ready_at, sim["scheduledAt"]) + knob("STUB_POD_START_SECONDS", 1)
+    if "startAt" not in sim and not pull_error and now >= images_ready_at:
+        sim["startAt"] = start_at
+        event("pod-start", max(images_ready_at, sim["scheduledAt"]), start_at, pod=pod["metadata"]["name"])
+    all_done, any_failed, all_ready = True, False, True
+    for c in containers:
+        name = c["name"]
+        restarts = sim["restarts"].get(name, 0)
+        run = sim["runs"].get(name)
+        st = {"name": name, "image": c["image"], "ready": False, "restartCount": restarts, "started": False}
+        if pull_error and pull_error[0] == name:
+            reason = "ImagePullBackOff" if now - image(c["image"])["pullEndsAt"] > 1 * SCALE else "ErrImagePull"
+            st["state"] = {"waiting": {"reason": reason, "message": f'Failed to pull image "{c["image"]}": {pull_error[2]}'}}
+            add_event(store, pod, "Failed", f'Failed to pull image "{c["image"]}": {pull_error[2]}', "Warning")
+            all_done = all_ready = False
+            statuses.append(st)
+            continue
+        if run is None and "startAt" in sim and now >= max(sim["startAt"], sim.get("nextStart", {}).get(name, 0)):
+            run = start_container(store, pod, c, restarts)
+            sim["runs"][name] = run
+            add_event(store, pod, "Started", f"Started container {name}")
+        if run is None:
+            reason = "CrashLoopBackOff" if restarts else "ContainerCreating"
+            st["state"] = {"waiting": {"reason": reason}}
+            if restarts and sim.get("last", {}).get(name):
+                st["lastState"] = {"terminated": sim["last"][name]}
+            all_done = all_ready = False
+        elif os.path.exists(run["exit"]):
+            with open(run["exit"]) as f:
+                text = f.read().strip()
+            code = int(text) if text.lstrip("-").isdigit() else 1
+            ended = os.path.getmtime(run["exit"])
+            term = {"exitCode": code, "reason": "Completed" if code == 0 else "Error",
+                    "startedAt": iso(run["startedAt"]), "finishedAt": iso(ended)}
+            event("container-run", run["startedAt"], ended, pod=pod["metadata"]["name"], container=name, exitCode=code)
+            policy = spec.get("restartPolicy", "Always")
+            if policy == "Always" or (policy == "OnFailure" and code != 0):
+                sim["restarts"][name] = restarts + 1
+                sim.setdefault("last", {})[name] = term
+                sim.setdefault("nextStart", {})[name] = now + min(10 * 2 ** restarts, 300) * SCALE
+                sim["runs"][name] = None
+                sim.setdefault("previousLogs", {})[name] = run["log"]
+                st["restartCount"] = restarts + 1
+                st["state"] = {"waiting": {"reason": "CrashLoopBackOff",
+                                           "message": f"back-off restarting failed container {name} in pod {pod['metadata']['name']}"}}
+                st["lastState"] = {"terminated": term}
+                add_event(store, pod, "BackOff", f"Back-off restarting failed container {name} in pod {pod['metadata']['name']}", "Warning")
+                all_done = all_ready = False
+            else:
+                st["state"] = {"terminated": term}
+                any_failed |= code != 0
+                all_ready = False
+        else:
+            st["started"] = True
+            st["state"] = {"running": {"startedAt": iso(run["startedAt"])}}
+            if run.get("ready") or probe_ok(c):
+                run["ready"] = True
+                st["ready"] = True
+            else:
+                all_ready = False
+            all_done = False
+            if restarts and sim.get("last", {}).get(name):
+                st["lastState"] = {"terminated": sim["last"][name]}
+        statuses.append(st)
+    if all_done and containers:
+        phase = "Failed" if any_failed else "Succeeded"
+    elif any(s["state"].get("running") or s["restartCount"] for s in statuses):
+        phase = "Running"
+    else:
+        phase = "Pending"
+    conditions["ContainersReady"] = conditions["Ready"] = "True" if all_ready and phase == "Running" else "False"
+    status.update({"phase": phase, "containerStatuses": statuses, "hostIP": "10.0.1.23", "podIP": "10.42.0.10",
+                   "conditions": [{"type": t, "status": s} for t, s in conditions.items()]})
+    if "startAt" in sim:
+        status["startTime"] = iso(sim["scheduledAt"])
+
+
+def reconcile(store: dict) -> dict | None:
+    node = node_object(store)
+    reconcile_workloads(store, node)
+    for pod in objects(store, "Pod"):
+        reconcile_pod(store, pod, node)
+    reconcile_workloads(store, node)
+    return node
+
+
+@contextlib.contextmanager
+def world():
+    """The store, brought up to now, saved on exit; one kubectl/crictl call at a time."""
+    with locked("k8s"):
+        store = load_store()
+        reconcile(store)
+        yield store
+        save_store(store)
+
+
+def public(obj: dict) -> dict:
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "k3s-server":
+        sys.exit(k3s_server(sys.argv[2], sys.argv[3:]))
+    die("usage: standin.py k3s-server VERSION [ARGS...]")

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Helpers for the stand-in's shell stubs; sourced. Every stub keeps its state under
+# $GPU_BENCH_ROOT/var/lib/stand-in and scales its latencies by STUB_LATENCY_SCALE (default 1).
+STUB_ROOT="${GPU_BENCH_ROOT:?stand-in stub: GPU_BENCH_ROOT is not set (run through the stand-in instance)}"
+# shellcheck disable=SC2034 # used by the stubs that source this file
+STUB_STATE="$STUB_ROOT/var/lib/stand-in"
+STUB_EVENTS="$STUB_ROOT/var/log/stand-in/events.jsonl"
+# shellcheck disable=SC2034
+STUB_BIN=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+stub_now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+
+# Sleeps SECONDS (at scale 1) times STUB_LATENCY_SCALE.
+stub_sleep() { sleep "$(awk -v s="$1" -v k="${STUB_LATENCY_SCALE:-1}" 'BEGIN { printf "%.3f", s * k }')"; }
+
+# Appends a simulated activity to the events log the bootstrap benchmark reads.
+stub_event() { # activity start end
+  mkdir -p "${STUB_EVENTS%/*}"
+  printf '{"activity":"%s","start":%s,"end":%s}\n' "$1" "$2" "$3" >>"$STUB_EVENTS"
+}
