@@ -1,0 +1,446 @@
+import { createHash } from "node:crypto";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+
+/**
+ * The suite file: which workloads run, with which parameters, how many trials, and the fault
+ * scenarios attached to each. YAML (or JSON), versioned, validated strictly: every problem in a
+ * file is reported at once, each with its path and line, so one edit fixes them all.
+ */
+
+export const SUITE_VERSION = 1;
+
+/** Kubernetes object names are derived from workload ids, so ids are short DNS labels. */
+const WORKLOAD_ID = /^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/;
+const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A Hugging Face repository id: owner/name. */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+const REVISION = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+/** registry/repository:tag or @sha256:digest; no shell or YAML metacharacters can pass. */
+const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]{0,200}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const FAULT_KIND = /^[a-z][a-z0-9-]{0,62}$/;
+
+export const MAX_TIMED_STEPS = 1_000_000;
+export const DEFAULT_STEPS = 100;
+
+const workloadId = z.string().regex(WORKLOAD_ID, "must be 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit");
+const image = z.string().regex(IMAGE_REF, "must be a container image reference such as pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime");
+
+/**
+ * One fault scenario attached to a workload. The faults module owns what each kind means and
+ * validates its own parameters (pass its schema to loadSuite as `faultSchema`); here every
+ * entry is checked to be an object naming a kind, and kept as written.
+ */
+export const FaultEntry = z.looseObject({
+  kind: z.string().regex(FAULT_KIND, "must be a fault kind such as 'kill-pod' (lowercase letters, digits, '-')"),
+  id: workloadId.optional(),
+});
+export type FaultEntry = z.infer<typeof FaultEntry>;
+
+const faults = z.array(FaultEntry).max(20).default([]);
+const trials = (fallback: number) => z.int().min(1).max(20).default(fallback);
+
+export const ResNet50Workload = z
+  .strictObject({
+    id: workloadId,
+    kind: z.literal("resnet50"),
+    trials: trials(3),
+    mode: z.enum(["train", "inference"]).default("train"),
+    batchSize: z.int().min(1).max(4096).default(128),
+    imageSize: z.int().min(32).max(1024).default(224),
+    precision: z.enum(["auto", "fp32", "tf32", "fp16", "bf16"]).default("auto"),
+    channelsLast: z.boolean().default(true),
+    compile: z.boolean().default(false),
+    warmupSteps: z.int().min(0).max(10_000).default(20),
+    /** Timed steps per trial. Give steps or epochs, not both; neither: DEFAULT_STEPS. */
+    steps: z.int().min(1).max(MAX_TIMED_STEPS).optional(),
+    /** Passes over `imagesPerEpoch` synthetic images per trial (the action's `epochs` input sets it). */
+    epochs: z.number().positive().max(1000).optional(),
+    imagesPerEpoch: z.int().min(1).max(100_000_000).default(12_800),
+    /** On out-of-memory, search the largest batch that fits and run at it. */
+    findMaxBatch: z.boolean().default(false),
+    image: image.optional(),
+    timeoutMinutes: z.int().min(1).max(720).default(30),
+    faults,
+  })
+  .superRefine((w, ctx) => {
+    if (w.steps !== undefined && w.epochs !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["epochs"], message: "give either steps or epochs, not both" });
+    } else if (w.epochs !== undefined && Math.ceil((w.epochs * w.imagesPerEpoch) / w.batchSize) > MAX_TIMED_STEPS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["epochs"],
+        message: `${w.epochs} epochs of ${w.imagesPerEpoch} images at batch ${w.batchSize} is more than ${MAX_TIMED_STEPS} steps`,
+      });
+    }
+  });
+export type ResNet50Workload = z.infer<typeof ResNet50Workload>;
+
+export const ServingSlo = z.strictObject({
+  /** Time to first token, milliseconds. */
+  ttftMs: z.number().positive().max(600_000).optional(),
+  /** Time per output token (after the first), milliseconds. */
+  tpotMs: z.number().positive().max(60_000).optional(),
+  /** End-to-end request latency, milliseconds. */
+  e2elMs: z.number().positive().max(3_600_000).optional(),
+});
+export type ServingSlo = z.infer<typeof ServingSlo>;
+
+export const DEFAULT_MODEL = "Qwen/Qwen2.5-0.5B-Instruct";
+
+export const LlmServingWorkload = z
+  .strictObject({
+    id: workloadId,
+    kind: z.literal("llm-serving"),
+    trials: trials(1),
+    model: z.string().regex(MODEL_ID, "must be a Hugging Face model id such as Qwen/Qwen2.5-0.5B-Instruct").default(DEFAULT_MODEL),
+    revision: z.string().regex(REVISION, "must be a branch, tag or commit of the model repository").optional(),
+    /** auto: the model's own dtype, except half on GPUs older than compute capability 8.0 (T4). */
+    dtype: z.enum(["auto", "half", "float16", "bfloat16", "float32"]).default("auto"),
+    maxModelLen: z.int().min(128).max(1_048_576).default(4096),
+    gpuMemoryUtilization: z.number().min(0.1).max(0.98).default(0.9),
+    /** Poisson arrival rates (requests/s) of the sweep, one benchmark Job each. */
+    requestRates: z.array(z.number().positive().max(100_000)).max(20).default([1, 4, 16]),
+    /** Adds a point with every request sent at once (request rate inf): the maximum throughput. */
+    maxThroughput: z.boolean().default(true),
+    numPrompts: z.int().min(1).max(100_000).default(200),
+    inputLen: z.int().min(1).max(1_000_000).default(512),
+    outputLen: z.int().min(1).max(100_000).default(128),
+    maxConcurrency: z.int().min(1).max(100_000).optional(),
+    seed: z.int().min(0).max(2 ** 31 - 1).default(0),
+    /** Service-level objectives for goodput: a request counts when it meets all of them. */
+    slo: ServingSlo.default({ ttftMs: 1000, tpotMs: 100 }),
+    image: image.optional(),
+    serverStartTimeoutMinutes: z.int().min(1).max(120).default(20),
+    benchTimeoutMinutes: z.int().min(1).max(720).default(30),
+    faults,
+  })
+  .superRefine((w, ctx) => {
+    if (w.requestRates.length === 0 && !w.maxThroughput) {
+      ctx.addIssue({ code: "custom", path: ["requestRates"], message: "is empty and maxThroughput is false: nothing would be measured" });
+    }
+    if (new Set(w.requestRates).size !== w.requestRates.length) {
+      ctx.addIssue({ code: "custom", path: ["requestRates"], message: "lists the same request rate twice" });
+    }
+    if (w.inputLen + w.outputLen > w.maxModelLen) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["inputLen"],
+        message: `inputLen + outputLen (${w.inputLen + w.outputLen}) exceeds maxModelLen (${w.maxModelLen})`,
+      });
+    }
+    if (w.slo.ttftMs === undefined && w.slo.tpotMs === undefined && w.slo.e2elMs === undefined) {
+      ctx.addIssue({ code: "custom", path: ["slo"], message: "names no objective: give ttftMs, tpotMs or e2elMs" });
+    }
+  });
+export type LlmServingWorkload = z.infer<typeof LlmServingWorkload>;
+
+export const WORKLOAD_KINDS = { resnet50: ResNet50Workload, "llm-serving": LlmServingWorkload } as const;
+export type WorkloadKind = keyof typeof WORKLOAD_KINDS;
+
+export const Workload = z.discriminatedUnion("kind", [ResNet50Workload, LlmServingWorkload]);
+export type Workload = z.infer<typeof Workload>;
+
+export const Suite = z
+  .strictObject({
+    version: z.literal(SUITE_VERSION),
+    name: z.string().regex(SUITE_NAME, "must be 1-64 letters, digits and . _ -"),
+    description: z.string().max(2000).optional(),
+    workloads: z.array(Workload).min(1).max(20),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Map<string, number>();
+    s.workloads.forEach((w, i) => {
+      const first = seen.get(w.id);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["workloads", i, "id"], message: `'${w.id}' is already the id of workloads[${first}]` });
+      else seen.set(w.id, i);
+    });
+  });
+export type Suite = z.infer<typeof Suite>;
+
+/** The classic run, used when no suite file is given: ResNet50 training at batch 128. */
+export const DEFAULT_SUITE: Suite = Suite.parse({
+  version: SUITE_VERSION,
+  name: "classic",
+  description: "ResNet50 training on synthetic data, batch 128, mixed precision chosen for the GPU.",
+  workloads: [{ id: "resnet50-train", kind: "resnet50", mode: "train", batchSize: 128, steps: DEFAULT_STEPS }],
+});
+
+export interface SuiteOverrides {
+  /** The action's `epochs` input: epochs of every ResNet50 training workload. */
+  epochs?: number;
+  /** The action's `batch-size` input: batch size of every ResNet50 workload. */
+  batchSize?: number;
+}
+
+export interface LoadSuiteOptions {
+  /** Where the text came from, for messages (e.g. the `suite` input's path). */
+  source?: string;
+  /** Validates each entry of a workload's `faults` further; its problems join the others. */
+  faultSchema?: z.ZodType;
+}
+
+export class SuiteError extends Error {
+  constructor(
+    readonly problems: string[],
+    source?: string,
+  ) {
+    const where = source ? `Suite file '${source}'` : "The suite file";
+    super(
+      problems.length === 1
+        ? `${where} is not valid: ${problems[0]}`
+        : `${where} has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "SuiteError";
+  }
+}
+
+/** Timed steps per trial of a ResNet50 workload: from epochs when given, else steps. */
+export function timedSteps(w: ResNet50Workload): number {
+  if (w.epochs !== undefined) return Math.max(1, Math.ceil((w.epochs * w.imagesPerEpoch) / w.batchSize));
+  return w.steps ?? DEFAULT_STEPS;
+}
+
+/**
+ * Parses and validates a suite (undefined or blank: the default suite) and applies the action's
+ * overrides. Throws SuiteError listing every problem with its path (and line) in the file.
+ */
+export function loadSuite(text: string | undefined, overrides: SuiteOverrides = {}, options: LoadSuiteOptions = {}): Suite {
+  let suite: Suite;
+  if (text === undefined || text.trim() === "") {
+    suite = DEFAULT_SUITE;
+  } else {
+    suite = parseSuiteText(text, options);
+  }
+  return applyOverrides(suite, overrides, options.source);
+}
+
+function parseSuiteText(text: string, options: LoadSuiteOptions): Suite {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SuiteError(
+      doc.errors.map((e) => `not valid YAML: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}`),
+      options.source,
+    );
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) throw new SuiteError(["it is empty: give at least version, name and workloads"], options.source);
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+      if (n === 0) {
+        const contents = doc.contents as { range?: [number, number, number] } | null;
+        return contents?.range ? lines.linePos(contents.range[0]).line : undefined;
+      }
+    }
+    return undefined;
+  };
+
+  const problems: Problem[] = [];
+  const parsed = Suite.safeParse(raw);
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, raw, []));
+  if (options.faultSchema && isRecord(raw) && Array.isArray(raw.workloads)) {
+    raw.workloads.forEach((w: unknown, i) => {
+      if (!isRecord(w) || !Array.isArray(w.faults)) return;
+      w.faults.forEach((f: unknown, j) => {
+        const r = options.faultSchema!.safeParse(f);
+        if (!r.success) problems.push(...describeIssues(r.error.issues, raw, ["workloads", i, "faults", j]));
+      });
+    });
+  }
+  if (problems.length > 0 || !parsed.success) {
+    const located = dedupe(problems).map((p) => ({ ...p, line: lineOf(p.path) }));
+    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw new SuiteError(
+      located.map((p) => `${formatPath(p.path)}${p.line !== undefined ? ` (line ${p.line})` : ""}: ${p.message}`),
+      options.source,
+    );
+  }
+  return parsed.data;
+}
+
+function applyOverrides(suite: Suite, overrides: SuiteOverrides, source?: string): Suite {
+  if (overrides.epochs === undefined && overrides.batchSize === undefined) return suite;
+  const candidate = {
+    ...suite,
+    workloads: suite.workloads.map((w) => {
+      if (w.kind !== "resnet50") return w;
+      const next: Record<string, unknown> = { ...w };
+      if (overrides.batchSize !== undefined) next.batchSize = overrides.batchSize;
+      if (overrides.epochs !== undefined && w.mode === "train") {
+        next.epochs = overrides.epochs;
+        delete next.steps;
+      }
+      return next;
+    }),
+  };
+  const parsed = Suite.safeParse(candidate);
+  if (!parsed.success) {
+    const names = [overrides.epochs !== undefined ? "'epochs'" : "", overrides.batchSize !== undefined ? "'batch-size'" : ""].filter(Boolean);
+    const given = `${names.join(" and ")} input${names.length > 1 ? "s" : ""}`;
+    throw new SuiteError(
+      describeIssues(parsed.error.issues, candidate, []).map((p) => `${formatPath(p.path)}: ${p.message} (after applying the ${given})`),
+      source,
+    );
+  }
+  return parsed.data;
+}
+
+/** sha256 of the suite's canonical JSON (keys sorted): equal hashes ran the same thing. */
+export function suiteHash(suite: Suite): string {
+  return createHash("sha256").update(canonicalJson(suite)).digest("hex");
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// ---- turning zod issues into messages in the user's terms ----
+
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describeIssues(issues: readonly Issue[], raw: unknown, prefix: PropertyKey[]): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    const value = valueAt(raw, path);
+    switch (issue.code) {
+      case "unrecognized_keys": {
+        const allowed = allowedKeys(raw, path);
+        for (const key of issue.keys) {
+          const hint = allowed ? suggest(key, allowed) : undefined;
+          out.push({
+            path: [...path, key],
+            message: `unknown key${hint ? `; did you mean '${hint}'?` : ""}${allowed ? ` (allowed here: ${allowed.join(", ")})` : ""}`,
+          });
+        }
+        break;
+      }
+      case "invalid_type":
+        out.push({
+          path,
+          message: value === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${describe(value)}`,
+        });
+        break;
+      case "too_big":
+        out.push({ path, message: bound("at most", issue.maximum, issue.inclusive, issue.origin, value) });
+        break;
+      case "too_small":
+        out.push({ path, message: bound("at least", issue.minimum, issue.inclusive, issue.origin, value) });
+        break;
+      case "invalid_value":
+        out.push({
+          path,
+          message:
+            issue.values.length === 1
+              ? `must be ${JSON.stringify(issue.values[0])}${path.at(-1) === "version" ? ` (this tool reads suite version ${SUITE_VERSION})` : ""}, got ${describe(value)}`
+              : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(value)}`,
+        });
+        break;
+      case "invalid_union":
+        if ("discriminator" in issue && issue.discriminator === "kind") {
+          out.push({
+            path,
+            message: `${value === undefined ? "is required" : `is ${describe(value)}`}: the kind of workload, one of ${Object.keys(WORKLOAD_KINDS).join(", ")}`,
+          });
+        } else {
+          out.push({ path, message: issue.message });
+        }
+        break;
+      case "invalid_format":
+        out.push({ path, message: `${issue.message.replace(/^Invalid string: /, "")}, got ${describe(value)}` });
+        break;
+      default:
+        out.push({ path, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function bound(word: string, limit: number | bigint, inclusive: boolean | undefined, origin: string, value: unknown): string {
+  const n = Number(limit);
+  if (origin === "array") return `must list ${word} ${n} item${n === 1 ? "" : "s"}${Array.isArray(value) ? `, got ${value.length}` : ""}`;
+  if (origin === "string") return `must be ${word} ${n} characters long`;
+  const op = inclusive === false ? (word === "at most" ? "less than" : "more than") : word;
+  return `must be ${op} ${n}, got ${describe(value)}`;
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    number: "a number",
+    int: "a whole number",
+    string: "a string",
+    boolean: "true or false",
+    array: "a list",
+    object: "a mapping (key: value)",
+  };
+  return names[expected] ?? expected;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "string") return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return String(value);
+}
+
+function allowedKeys(raw: unknown, path: PropertyKey[]): string[] | undefined {
+  if (path.length === 0) return Object.keys(Suite.shape);
+  if (path.length === 2 && path[0] === "workloads") {
+    const kind = (valueAt(raw, path) as { kind?: unknown } | undefined)?.kind;
+    const schema = typeof kind === "string" ? WORKLOAD_KINDS[kind as WorkloadKind] : undefined;
+    return schema ? Object.keys(schema.shape) : undefined;
+  }
+  if (path.length === 3 && path[0] === "workloads" && path[2] === "slo") return Object.keys(ServingSlo.shape);
+  return undefined;
+}
+
+function suggest(key: string, allowed: string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
+  return allowed.find((a) => norm(a) === norm(key));
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${formatPath(p.path)}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

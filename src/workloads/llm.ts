@@ -1,0 +1,318 @@
+import serverTemplate from "../../remote/workloads/vllm-server.yaml";
+import benchTemplate from "../../remote/workloads/vllm-bench-job.yaml";
+import upSh from "../../remote/workloads/llm-server-up.sh";
+import downSh from "../../remote/workloads/llm-server-down.sh";
+import jobSh from "../../remote/workloads/job.sh";
+import type { LlmServingWorkload } from "../config/suite.js";
+import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
+import { RemoteScriptError } from "../cloud/remote-script.js";
+import type { Metric, WorkloadResult } from "../evidence/results.js";
+import { HF_CACHE_HOST_PATH, IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
+import { kubeName, renderManifest } from "./manifest.js";
+import { JobOutcome, MARK, OUTCOME_WORDS, ServerOutcome, WorkloadOutputError, lastMarked, markedLines, metric, tail, type MetricSpec } from "./output.js";
+import { parseVllmResult, VllmResultError, type RequestRate, type ServingPoint } from "./vllm-result.js";
+import type { WorkloadContext } from "./run.js";
+
+/** The load points of a workload, in the order they run: the sweep's rates ascending, then max throughput. */
+export function loadPoints(w: LlmServingWorkload): RequestRate[] {
+  return [...[...w.requestRates].sort((a, b) => a - b), ...(w.maxThroughput ? (["inf"] as const) : [])];
+}
+
+/** vLLM's dtype for this GPU: `auto` becomes half on compute capability below 8.0 (T4 has no bf16). */
+export function effectiveDtype(w: LlmServingWorkload, computeCapability?: string): string {
+  if (w.dtype !== "auto") return w.dtype;
+  const cc = computeCapability ? Number.parseFloat(computeCapability) : Number.NaN;
+  return Number.isFinite(cc) && cc < 8 ? "half" : "auto";
+}
+
+export function vllmImage(w: LlmServingWorkload): string {
+  return w.image ?? IMAGES.vllm;
+}
+
+function names(w: LlmServingWorkload) {
+  return { server: kubeName("vllm", w.id), tokenSecret: kubeName("vllm", w.id, "hf-token") };
+}
+
+export function serverArgs(w: LlmServingWorkload, dtype: string): string[] {
+  return [
+    w.model,
+    "--host", "0.0.0.0",
+    "--port", "8000",
+    "--dtype", dtype,
+    "--max-model-len", String(w.maxModelLen),
+    "--gpu-memory-utilization", String(w.gpuMemoryUtilization),
+    "--seed", String(w.seed),
+    ...(w.revision ? ["--revision", w.revision] : []),
+  ];
+}
+
+export function benchArgs(w: LlmServingWorkload, rate: RequestRate, baseUrl: string): string[] {
+  const goodput = [
+    ...(w.slo.ttftMs !== undefined ? [`ttft:${w.slo.ttftMs}`] : []),
+    ...(w.slo.tpotMs !== undefined ? [`tpot:${w.slo.tpotMs}`] : []),
+    ...(w.slo.e2elMs !== undefined ? [`e2el:${w.slo.e2elMs}`] : []),
+  ];
+  return [
+    "--backend", "vllm",
+    "--base-url", baseUrl,
+    "--model", w.model,
+    "--dataset-name", "random",
+    "--random-input-len", String(w.inputLen),
+    "--random-output-len", String(w.outputLen),
+    "--num-prompts", String(w.numPrompts),
+    "--request-rate", rate === "inf" ? "inf" : String(rate),
+    "--seed", String(w.seed),
+    "--temperature", "0",
+    "--ignore-eos",
+    "--percentile-metrics", "ttft,tpot,itl,e2el",
+    "--metric-percentiles", "50,90,99",
+    "--disable-tqdm",
+    ...(w.maxConcurrency !== undefined ? ["--max-concurrency", String(w.maxConcurrency)] : []),
+    "--goodput", ...goodput,
+  ];
+}
+
+export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: string, hfToken?: string): RemoteScript {
+  const n = names(w);
+  const waitSeconds = w.serverStartTimeoutMinutes * 60;
+  const manifest = renderManifest(serverTemplate, {
+    namespace,
+    name: n.server,
+    workloadId: w.id,
+    image: vllmImage(w),
+    args: serverArgs(w, dtype),
+    tokenSecret: n.tokenSecret,
+    hfCacheHostPath: HF_CACHE_HOST_PATH,
+    // The startup probe must outlast a model download and load; the script's own wait bounds it.
+    startupFailureThreshold: Math.ceil(waitSeconds / 5) + 12,
+  });
+  return {
+    name: `workload-${w.id}-server-up`,
+    body: upSh,
+    args: ["manifest.yaml"],
+    env: {
+      NAMESPACE: namespace,
+      NAME: n.server,
+      TOKEN_SECRET: n.tokenSecret,
+      TIMEOUT_SECONDS: String(waitSeconds),
+      ...(hfToken ? { HF_TOKEN: hfToken } : {}),
+    },
+    files: [{ path: "manifest.yaml", content: manifest }],
+    timeoutSeconds: waitSeconds + 300,
+  };
+}
+
+export function planServerDown(w: LlmServingWorkload, namespace: string): RemoteScript {
+  const n = names(w);
+  return {
+    name: `workload-${w.id}-server-down`,
+    body: downSh,
+    env: { NAMESPACE: namespace, NAME: n.server, TOKEN_SECRET: n.tokenSecret, TIMEOUT_SECONDS: "180" },
+    timeoutSeconds: 400,
+  };
+}
+
+export function planBench(w: LlmServingWorkload, rate: RequestRate, trial: number, index: number, namespace: string): { jobName: string; script: RemoteScript } {
+  const n = names(w);
+  const jobName = kubeName("vllm-bench", w.id, `t${trial}`, `p${index}`);
+  const waitSeconds = w.benchTimeoutMinutes * 60;
+  const manifest = renderManifest(benchTemplate, {
+    namespace,
+    name: jobName,
+    workloadId: w.id,
+    image: vllmImage(w),
+    args: benchArgs(w, rate, `http://${n.server}.${namespace}.svc:8000`),
+    tokenSecret: n.tokenSecret,
+    hfCacheHostPath: HF_CACHE_HOST_PATH,
+    deadlineSeconds: waitSeconds + 120,
+  });
+  return {
+    jobName,
+    script: {
+      name: `workload-${w.id}-bench-${rate === "inf" ? "max" : rate}-t${trial}`,
+      body: jobSh,
+      args: ["manifest.yaml"],
+      env: { NAMESPACE: namespace, JOB_NAME: jobName, TIMEOUT_SECONDS: String(waitSeconds) },
+      files: [{ path: "manifest.yaml", content: manifest }],
+      timeoutSeconds: waitSeconds + 600,
+    },
+  };
+}
+
+interface PointRun {
+  trial: number;
+  rate: RequestRate;
+  point?: ServingPoint;
+  error?: string;
+}
+
+/** Starts the server, runs every load point of every trial, and always stops the server. */
+export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
+  const namespace = ctx.namespace ?? WORKLOAD_NAMESPACE;
+  const startedAt = new Date(ctx.clock.now()).toISOString();
+  const dtype = effectiveDtype(w, ctx.gpu?.computeCapability);
+  if (ctx.hfToken) ctx.log.mask(ctx.hfToken);
+  const points = loadPoints(w);
+  const runs: PointRun[] = [];
+  let failure: string | undefined;
+  try {
+    const up = await remote(planServerUp(w, dtype, namespace, ctx.hfToken));
+    const server = lastMarked(up.stdout, MARK.server, ServerOutcome);
+    if (!server) throw new WorkloadOutputError("the server setup step printed no outcome");
+    if (server.outcome !== "ready") {
+      failure = `The vLLM server for ${w.model} did not become ready: ${OUTCOME_WORDS[server.outcome] ?? server.outcome} after ${server.seconds}s.${logTail(up.stderr)}`;
+    } else {
+      ctx.log.info(`${w.id}: vLLM server ready in ${server.seconds}s (${w.model}, dtype ${dtype})`);
+      for (let trial = 1; trial <= w.trials; trial++) {
+        for (const [index, rate] of points.entries()) {
+          runs.push(await runPoint(remote, w, rate, trial, index, namespace, ctx));
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
+    failure = describeError(error);
+  } finally {
+    try {
+      await remote(planServerDown(w, namespace));
+    } catch (error) {
+      ctx.log.warning(`${w.id}: stopping the vLLM server failed; the instance is terminated anyway: ${describeError(error)}`);
+    }
+  }
+  const endedAt = new Date(ctx.clock.now()).toISOString();
+  return llmResult(w, dtype, runs, failure, { startedAt, endedAt });
+}
+
+async function runPoint(remote: RunRemote, w: LlmServingWorkload, rate: RequestRate, trial: number, index: number, namespace: string, ctx: WorkloadContext): Promise<PointRun> {
+  const label = rateLabel(rate);
+  const { script } = planBench(w, rate, trial, index, namespace);
+  try {
+    const result = await remote(script);
+    const job = lastMarked(result.stdout, MARK.job, JobOutcome);
+    const file = markedLines(result.stdout, MARK.vllmResult).at(-1);
+    if (file === undefined) {
+      const why = job ? (OUTCOME_WORDS[job.outcome] ?? job.outcome) : "the step printed no outcome";
+      return { trial, rate, error: `load point ${label} (trial ${trial}) produced no result: ${why}.${logTail(result.stderr)}` };
+    }
+    const point = parseVllmResult(file, rate);
+    ctx.log.info(
+      `${w.id}: ${label}: ${point.requestThroughput.toFixed(2)} req/s, ${point.outputThroughput.toFixed(0)} output tok/s, TTFT p99 ${point.ttft.p99.toFixed(1)} ms`,
+    );
+    return { trial, rate, point };
+  } catch (error) {
+    if (error instanceof RemoteScriptError || error instanceof VllmResultError || error instanceof WorkloadOutputError) {
+      return { trial, rate, error: `load point ${label} (trial ${trial}): ${describeError(error)}` };
+    }
+    throw error;
+  }
+}
+
+export function rateLabel(rate: RequestRate): string {
+  return rate === "inf" ? "max throughput" : `${rate} req/s`;
+}
+
+function rateKey(rate: RequestRate): string {
+  return rate === "inf" ? "max" : `${rate}rps`;
+}
+
+function llmResult(w: LlmServingWorkload, dtype: string, runs: PointRun[], failure: string | undefined, times: { startedAt: string; endedAt: string }): WorkloadResult {
+  const ok = runs.filter((r): r is PointRun & { point: ServingPoint } => r.point !== undefined);
+  const errors = runs.filter((r) => r.error).map((r) => r.error!);
+  const points = loadPoints(w);
+  const metrics: Metric[] = [];
+  const finite = points.filter((p): p is number => p !== "inf");
+  const headlineLatencyRate = finite.at(-1);
+  for (const rate of points) {
+    const at = ok.filter((r) => r.rate === rate).map((r) => r.point);
+    if (at.length === 0) continue;
+    const key = rateKey(rate);
+    const requestRate = rate === "inf" ? ("max" as const) : rate;
+    // Labels are the same at every point; requestRate tells the points apart (the report charts them).
+    const add = (spec: Omit<MetricSpec, "requestRate">, f: (p: ServingPoint) => number | null) => {
+      const values = at.map(f).filter((v): v is number => v !== null && Number.isFinite(v));
+      if (values.length > 0) metrics.push(metric({ ...spec, name: `${spec.name}@${key}`, requestRate }, values));
+    };
+    const latencyHeadline = rate === headlineLatencyRate;
+    add({ name: "output_throughput", label: "Output tokens/s", unit: "tok/s", direction: "higher", headline: rate === "inf" }, (p) => p.outputThroughput);
+    add({ name: "request_throughput", label: "Requests/s", unit: "req/s", direction: "higher" }, (p) => p.requestThroughput);
+    add({ name: "request_goodput", label: "Goodput", unit: "req/s", direction: "higher" }, (p) => p.requestGoodput);
+    for (const [m, label] of [["ttft", "TTFT"], ["tpot", "TPOT"], ["itl", "ITL"]] as const) {
+      add({ name: `${m}_mean_ms`, label: `${label} mean`, unit: "ms", direction: "lower" }, (p) => p[m].mean);
+      add({ name: `${m}_median_ms`, label: `${label} median`, unit: "ms", direction: "lower" }, (p) => p[m].median);
+      add({ name: `${m}_p99_ms`, label: `${label} p99`, unit: "ms", direction: "lower", headline: latencyHeadline && m !== "itl" }, (p) => p[m].p99);
+    }
+    add({ name: "failed_requests", label: "Failed requests", unit: "requests", direction: "lower" }, (p) => p.failed);
+  }
+
+  const failedRequests = ok.filter((r) => (r.point.failed ?? 0) > 0).map((r) => `${r.point.failed} failed at ${rateLabel(r.rate)}`);
+  let status: WorkloadResult["status"] = "ok";
+  const notes: string[] = [];
+  if (failure) notes.push(failure);
+  notes.push(...errors);
+  if (failure || errors.length > 0 || ok.length === 0) status = "failed";
+  if (failedRequests.length > 0) notes.push(`requests failed: ${failedRequests.join(", ")}`);
+  const message = notes.length > 0 ? notes.join("\n") : undefined;
+
+  return {
+    id: w.id,
+    kind: "llm-serving",
+    parameters: {
+      model: w.model,
+      ...(w.revision ? { revision: w.revision } : {}),
+      dtype,
+      maxModelLen: w.maxModelLen,
+      numPrompts: w.numPrompts,
+      inputLen: w.inputLen,
+      outputLen: w.outputLen,
+      requestRates: points.map(String).join(","),
+      seed: w.seed,
+      ...(w.maxConcurrency !== undefined ? { maxConcurrency: w.maxConcurrency } : {}),
+      ...(w.slo.ttftMs !== undefined ? { sloTtftMs: w.slo.ttftMs } : {}),
+      ...(w.slo.tpotMs !== undefined ? { sloTpotMs: w.slo.tpotMs } : {}),
+      ...(w.slo.e2elMs !== undefined ? { sloE2elMs: w.slo.e2elMs } : {}),
+      image: vllmImage(w),
+    },
+    status,
+    ...(message ? { message } : {}),
+    metrics,
+    trials: ok.map((r) => pointRecord(r.trial, r.point)),
+    ...times,
+  };
+}
+
+/** One flat record per trial and load point: what the evidence tabulates against request rate. */
+function pointRecord(trial: number, p: ServingPoint): Record<string, unknown> {
+  const flat: Record<string, unknown> = {
+    trial,
+    request_rate: p.requestRate === "inf" ? "max" : p.requestRate,
+    completed: p.completed,
+    failed: p.failed,
+    duration_s: p.durationS,
+    request_throughput: p.requestThroughput,
+    output_throughput: p.outputThroughput,
+    total_token_throughput: p.totalTokenThroughput,
+    request_goodput: p.requestGoodput,
+    total_input_tokens: p.totalInputTokens,
+    total_output_tokens: p.totalOutputTokens,
+    format: p.format,
+  };
+  for (const m of ["ttft", "tpot", "itl", "e2el"] as const) {
+    const s = p[m];
+    if (!s) continue;
+    flat[`${m}_mean_ms`] = s.mean;
+    flat[`${m}_median_ms`] = s.median;
+    flat[`${m}_p90_ms`] = s.p90;
+    flat[`${m}_p99_ms`] = s.p99;
+  }
+  return flat;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof RemoteScriptError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function logTail(stderr: string): string {
+  const t = tail(stderr, 8);
+  return t ? `\n${t}` : "";
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import type { Direction, Metric } from "../evidence/results.js";
+import { summarize } from "../evidence/stats.js";
+import { lastLines } from "../cloud/remote-script.js";
+
+/** Marked lines the remote workload scripts print on stdout (see remote/workloads/*.sh). */
+export const MARK = {
+  json: "GPU_BENCH_JSON ",
+  job: "GPU_BENCH_JOB ",
+  vllmResult: "GPU_BENCH_VLLM_RESULT ",
+  server: "GPU_BENCH_SERVER ",
+} as const;
+
+export const JobOutcome = z.object({
+  job: z.string(),
+  outcome: z.enum(["succeeded", "failed", "timeout", "image-pull", "unschedulable", "config"]),
+  seconds: z.number(),
+  exitCode: z.number().nullable(),
+});
+export type JobOutcome = z.infer<typeof JobOutcome>;
+
+export const ServerOutcome = z.object({
+  name: z.string(),
+  outcome: z.enum(["ready", "crashed", "timeout", "image-pull", "unschedulable", "config"]),
+  seconds: z.number(),
+});
+export type ServerOutcome = z.infer<typeof ServerOutcome>;
+
+/** The payloads (text after the mark) of every stdout line that starts with `mark`. */
+export function markedLines(stdout: string, mark: string): string[] {
+  return stdout
+    .split("\n")
+    .map((l) => l.replace(/\r$/, ""))
+    .filter((l) => l.startsWith(mark))
+    .map((l) => l.slice(mark.length));
+}
+
+/** The last marked line parsed with `schema`; undefined when the script never printed one. */
+export function lastMarked<T>(stdout: string, mark: string, schema: z.ZodType<T>): T | undefined {
+  const lines = markedLines(stdout, mark);
+  const last = lines.at(-1);
+  if (last === undefined) return undefined;
+  const parsed = schema.safeParse(safeJson(last));
+  if (!parsed.success) throw new WorkloadOutputError(`The line '${mark.trim()} ${last.slice(0, 200)}' is not in the expected form`);
+  return parsed.data;
+}
+
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export class WorkloadOutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkloadOutputError";
+  }
+}
+
+export interface MetricSpec {
+  name: string;
+  label: string;
+  unit: string;
+  direction: Direction;
+  headline?: boolean;
+  /** For one point of a serving sweep: its offered load (req/s), or "max". */
+  requestRate?: number | "max";
+}
+
+export function metric(spec: MetricSpec, trials: readonly number[]): Metric {
+  return { ...spec, headline: spec.headline ?? false, trials: [...trials], summary: summarize(trials) };
+}
+
+export const OUTCOME_WORDS: Record<string, string> = {
+  failed: "its container exited with an error",
+  timeout: "it did not finish within its timeout",
+  "image-pull": "its image could not be pulled",
+  unschedulable: "its pod could not be scheduled (no free GPU?)",
+  config: "its container could not be created",
+  crashed: "the server exited while starting",
+};
+
+/** The decisive end of a failed step's stderr, for the one-line message and diagnostics. */
+export function tail(text: string, lines = 8): string {
+  return lastLines(text, lines).trim();
+}

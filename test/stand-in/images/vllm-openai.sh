@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Handler for the vllm/vllm-openai images (see README.md). Two programs of the real image are emulated:
+#   vllm serve MODEL [--port P] …   a tiny OpenAI-compatible server on 127.0.0.1:P (default 8000):
+#                                   /health, /v1/models and a deterministic /v1/completions
+#   vllm bench serve …              checks the server answers (as the real client's test prompt
+#                                   does), then writes a result file in the pinned vLLM's format
+#                                   (test/fixtures/vllm/vllm-bench-serve-v0.11.json) to
+#                                   --result-dir/--result-filename, its numbers a deterministic
+#                                   function of --request-rate, --num-prompts and the lengths
+# A shell command (the benchmark Job's `/bin/sh -c SCRIPT`) runs for real with this fake `vllm`
+# first on PATH; arguments alone run the image's entrypoint, `vllm serve`.
+# Knobs: STUB_VLLM_SERVER=crash              the server exits at start (bad model, bf16 on a T4, …)
+#        STUB_VLLM_STARTUP_SECONDS=0         the server answers only after this long (download, load),
+#                                            at STUB_LATENCY_SCALE=1
+#        STUB_VLLM_CAPACITY=40               requests/s the fake server saturates at
+#        STUB_VLLM_BENCH_FAIL_RATES="16 inf" vllm bench serve fails at these request rates
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+fixture="$here/../../fixtures/vllm/vllm-bench-serve-v0.11.json"
+
+# Called as the fake `vllm` program itself (see PATH below).
+if [[ "${VLLM_STANDIN_AS_VLLM:-}" == 1 ]]; then
+  exec /usr/bin/python3 - "$fixture" "$@" <<'PY'
+import json, math, os, sys, time, urllib.parse, urllib.request
+
+fixture, argv = sys.argv[1], sys.argv[2:]
+
+def flags(args):
+    out, positional, i = {}, [], 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith("--"):
+            name, eq, value = a[2:].partition("=")
+            if eq:
+                out[name] = [value]
+            else:
+                values = []
+                while i + 1 < len(args) and not args[i + 1].startswith("--"):
+                    i += 1
+                    values.append(args[i])
+                out[name] = values
+        else:
+            positional.append(a)
+        i += 1
+    return out, positional
+
+def one(f, name, default=None):
+    v = f.get(name)
+    return v[0] if v else default
+
+if argv[:2] == ["bench", "serve"]:
+    f, _ = flags(argv[2:])
+    base = one(f, "base-url", "http://127.0.0.1:8000")
+    port = urllib.parse.urlparse(base).port or 8000
+    # The real client sends one test prompt first and gives up when the server does not answer.
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as r:
+            served = json.load(r)["data"][0]["id"]
+    except Exception as e:  # noqa: BLE001
+        sys.exit(f"ValueError: Initial test run failed - Please make sure benchmark arguments are correctly specified. Error: {e}")
+    model = one(f, "model", served)
+    rate_text = one(f, "request-rate", "inf")
+    fail = os.environ.get("STUB_VLLM_BENCH_FAIL_RATES", "").split()
+    if rate_text in fail or (rate_text != "inf" and str(float(rate_text)).rstrip("0").rstrip(".") in fail):
+        sys.exit(f"RuntimeError: stand-in: the benchmark at request rate {rate_text} failed (STUB_VLLM_BENCH_FAIL_RATES)")
+    n = int(one(f, "num-prompts", "1000"))
+    inp = int(one(f, "random-input-len", "1024"))
+    out = int(one(f, "random-output-len", "128"))
+    capacity = float(os.environ.get("STUB_VLLM_CAPACITY", "40"))
+    rate = math.inf if rate_text == "inf" else float(rate_text)
+    rho = 0.97 if rate == math.inf else min(rate / capacity, 0.97)
+    served_rate = capacity * 0.97 if rate == math.inf else min(rate, capacity) * 0.98
+    duration = n / served_rate
+    result = json.load(open(fixture))
+    result.update({
+        "date": time.strftime("%Y%m%d-%H%M%S", time.gmtime(1760000000)),
+        "model_id": model, "tokenizer_id": model, "num_prompts": n,
+        "request_rate": "inf" if rate == math.inf else rate,
+        "max_concurrency": int(one(f, "max-concurrency")) if one(f, "max-concurrency") else None,
+        "duration": duration, "completed": n,
+        "total_input_tokens": n * inp, "total_output_tokens": n * out,
+        "request_throughput": n / duration, "output_throughput": n * out / duration,
+        "total_token_throughput": n * (inp + out) / duration,
+        "max_output_tokens_per_s": 1.3 * n * out / duration, "max_concurrent_requests": int(1 + rho * 30),
+    })
+    # The fixture was recorded at 16 req/s against a capacity of 40 (load 0.4); latencies grow with
+    # load, TTFT the most (queueing before the first token).
+    def factor(metric, load):
+        return 1 + 3 * load / (1 - load) if metric == "ttft" else 1 + load
+    for m in ("ttft", "tpot", "itl"):
+        ratio = factor(m, rho) / factor(m, 0.4)
+        for stat in ("mean", "median", "std", "p50", "p90", "p99"):
+            k = f"{stat}_{m}_ms"
+            if k in result:
+                result[k] = round(result[k] * ratio, 4)
+    for stat in ("mean", "median", "std", "p50", "p90", "p99"):
+        k = f"{stat}_e2el_ms"
+        if k in result:
+            result[k] = round(result[f"{stat}_ttft_ms"] + result[f"{stat}_tpot_ms"] * (out - 1), 4)
+    slos = dict(s.split(":") for s in f.get("goodput", []))
+    good = n
+    for name, limit in slos.items():
+        p99 = result.get(f"p99_{name}_ms")
+        if p99 is not None and p99 > float(limit):
+            good = min(good, int(n * float(limit) / p99))
+    result["request_goodput"] = good / duration if slos else None
+    print(f"Traffic request rate: {rate_text}\n============ Serving Benchmark Result ============")
+    print(f"{'Successful requests:':<40} {n:<10}")
+    print(f"{'Request throughput (req/s):':<40} {n / duration:<10.2f}")
+    if "save-result" in f:
+        folder = one(f, "result-dir", ".")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, one(f, "result-filename", "result.json")), "w") as fh:
+            json.dump(result, fh)
+    sys.exit(0)
+
+if argv[:1] == ["serve"]:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    f, positional = flags(argv[1:])
+    model = positional[0] if positional else one(f, "model", "facebook/opt-125m")
+    port = int(one(f, "port", "8000"))
+    if os.environ.get("STUB_VLLM_SERVER") == "crash":
+        print(f"INFO vLLM API server version 0.11.0 (stand-in)\nERROR Engine core initialization failed for {model}", flush=True)
+        sys.exit(1)
+    print(f"INFO vLLM API server version 0.11.0 (stand-in), model={model}, dtype={one(f, 'dtype', 'auto')}", flush=True)
+    time.sleep(float(os.environ.get("STUB_VLLM_STARTUP_SECONDS", "0")) * float(os.environ.get("STUB_LATENCY_SCALE", "1")))
+
+    class Handler(BaseHTTPRequestHandler):
+        def reply(self, code, body):
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            if self.path == "/health":
+                self.reply(200, {})
+            elif self.path == "/v1/models":
+                self.reply(200, {"object": "list", "data": [{"id": model, "object": "model", "root": model, "owned_by": "vllm"}]})
+            else:
+                self.reply(404, {"error": "not found"})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            request = json.loads(self.rfile.read(length) or b"{}")
+            if self.path != "/v1/completions":
+                return self.reply(404, {"error": "not found"})
+            tokens = int(request.get("max_tokens", 16))
+            self.reply(200, {"id": "cmpl-standin", "object": "text_completion", "model": model,
+                             "choices": [{"index": 0, "text": " token" * tokens, "finish_reason": "length"}],
+                             "usage": {"prompt_tokens": 8, "completion_tokens": tokens, "total_tokens": 8 + tokens}})
+
+        def log_message(self, *args):
+            pass
+
+    print(f"INFO Starting vLLM API server on http://0.0.0.0:{port}", flush=True)
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+sys.exit(f"vllm stand-in: '{' '.join(argv[:2])}' is not emulated")
+PY
+fi
+
+# A folder with the fake `vllm` first on PATH, for the commands that call it.
+bin="${STANDIN_SCRATCH:-${TMPDIR:-/tmp}}/vllm-standin-bin"
+mkdir -p "$bin"
+printf '#!/usr/bin/env bash\nVLLM_STANDIN_AS_VLLM=1 exec %q "$@"\n' "$here/vllm-openai.sh" >"$bin/vllm"
+chmod +x "$bin/vllm"
+export PATH="$bin:$PATH"
+
+if (($# == 0)); then set -- vllm serve; fi
+case ${1##*/} in
+  vllm) shift && exec "$bin/vllm" "$@" ;;
+  sh | bash) exec "$@" ;;
+  -*) exec "$bin/vllm" serve "$@" ;;
+  *)
+    if [[ $1 == */* ]]; then
+      echo "exec: \"$1\": executable file not found in \$PATH" >&2
+      exit 127
+    fi
+    exec "$bin/vllm" serve "$@" ;;
+esac

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SUITE, SuiteError, canonicalJson, loadSuite, suiteHash, timedSteps, type ResNet50Workload } from "../../src/config/suite.js";
+
+function problems(text: string, ...rest: Parameters<typeof loadSuite> extends [unknown, ...infer R] ? R : never): string[] {
+  try {
+    loadSuite(text, ...rest);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SuiteError);
+    return (error as SuiteError).problems;
+  }
+  throw new Error("expected the suite to be rejected");
+}
+
+const FULL = `
+version: 1
+name: nightly
+description: both workloads
+workloads:
+  - id: rn50-train
+    kind: resnet50
+    batchSize: 256
+    precision: bf16
+    trials: 5
+    faults:
+      - kind: kill-pod
+        afterSeconds: 30
+  - id: rn50-infer
+    kind: resnet50
+    mode: inference
+    epochs: 2
+  - id: qwen
+    kind: llm-serving
+    requestRates: [2, 8]
+    slo: { ttftMs: 250, tpotMs: 40 }
+`;
+
+describe("suite file", () => {
+  it("without a file, runs the classic suite: ResNet50 training at batch 128", () => {
+    for (const text of [undefined, "", "  \n"]) {
+      const suite = loadSuite(text, {});
+      expect(suite).toEqual(DEFAULT_SUITE);
+      expect(suite.workloads).toHaveLength(1);
+      expect(suite.workloads[0]).toMatchObject({ kind: "resnet50", mode: "train", batchSize: 128, steps: 100, trials: 3 });
+    }
+  });
+
+  it("reads a full suite, filling defaults, keeping fault entries for the faults module", () => {
+    const suite = loadSuite(FULL, {});
+    expect(suite.name).toBe("nightly");
+    const [train, infer, llm] = suite.workloads;
+    expect(train).toMatchObject({ batchSize: 256, precision: "bf16", trials: 5, channelsLast: true, faults: [{ kind: "kill-pod", afterSeconds: 30 }] });
+    expect(timedSteps(infer as ResNet50Workload)).toBe(200); // 2 epochs x 12,800 images / 128
+    expect(llm).toMatchObject({ model: "Qwen/Qwen2.5-0.5B-Instruct", requestRates: [2, 8], maxThroughput: true, trials: 1, faults: [] });
+  });
+
+  it("lists every problem at once, each with its path and line", () => {
+    const list = problems(`version: 2
+name: my suite
+colour: blue
+workloads:
+  - id: Train
+    kind: resnet50
+    batch_size: 12
+    batchSize: 5000
+    precision: fp8
+    trials: 0
+    steps: 1.5
+  - id: llm
+    kind: llm-serving
+    requestRates: [1, "fast", -2]
+    slo: { ttft: 5 }
+  - kind: gpt
+`, {});
+    expect(list).toEqual([
+      "version (line 1): must be 1 (this tool reads suite version 1), got 2",
+      expect.stringMatching(/^name \(line 2\): must be 1-64 letters, digits and \. _ -, got 'my suite'$/),
+      expect.stringMatching(/^colour \(line 3\): unknown key \(allowed here: version, name, description, workloads\)$/),
+      expect.stringMatching(/^workloads\[0\]\.id \(line 5\): must be 1-32 lowercase letters/),
+      expect.stringMatching(/^workloads\[0\]\.batch_size \(line 7\): unknown key; did you mean 'batchSize'\?/),
+      "workloads[0].batchSize (line 8): must be at most 4096, got 5000",
+      'workloads[0].precision (line 9): must be one of "auto", "fp32", "tf32", "fp16", "bf16", got \'fp8\'',
+      "workloads[0].trials (line 10): must be at least 1, got 0",
+      "workloads[0].steps (line 11): must be a whole number, got 1.5",
+      "workloads[1].requestRates[1] (line 14): must be a number, got 'fast'",
+      "workloads[1].requestRates[2] (line 14): must be more than 0, got -2",
+      expect.stringMatching(/^workloads\[1\]\.slo\.ttft \(line 15\): unknown key \(allowed here: ttftMs, tpotMs, e2elMs\)$/),
+      "workloads[2].kind (line 16): is 'gpt': the kind of workload, one of resnet50, llm-serving",
+    ]);
+  });
+
+  it("puts them in one error message that names the file", () => {
+    expect(() => loadSuite("version: 1\nname: x\nworkloads: []\n", {}, { source: "bench/suite.yaml" })).toThrow(
+      "Suite file 'bench/suite.yaml' is not valid: workloads (line 3): must list at least 1 item, got 0",
+    );
+    const error = (() => {
+      try {
+        loadSuite("version: 1\nworkloads: 3\nextra: 1\n", {});
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/^The suite file has 3 problems:\n {2}- name \(line 1\): is required/);
+  });
+
+  it("checks values against each other: impossible combinations are named", () => {
+    expect(problems("version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50, steps: 5, epochs: 2}\n", {})).toEqual([
+      "workloads[0].epochs (line 4): give either steps or epochs, not both",
+    ]);
+    expect(
+      problems(
+        "version: 1\nname: x\nworkloads:\n  - {id: a, kind: llm-serving, requestRates: [4, 4], maxThroughput: false, inputLen: 4000, outputLen: 200}\n  - {id: a, kind: resnet50}\n",
+        {},
+      ),
+    ).toEqual([
+      "workloads[0].requestRates (line 4): lists the same request rate twice",
+      "workloads[0].inputLen (line 4): inputLen + outputLen (4200) exceeds maxModelLen (4096)",
+      "workloads[1].id (line 5): 'a' is already the id of workloads[0]",
+    ]);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    expect(problems("version: 1\nworkloads: [1, 2\n", {})[0]).toMatch(/^not valid YAML: .* at line 3, column 1$/);
+    expect(problems("version: 1\nversion: 1\n", {})[0]).toMatch(/^not valid YAML: Map keys must be unique at line 2/);
+    expect(problems("# nothing but a comment\n", {})).toEqual(["it is empty: give at least version, name and workloads"]);
+  });
+
+  it("applies the epochs and batch-size inputs to the ResNet50 workloads", () => {
+    const suite = loadSuite(FULL, { epochs: 3, batchSize: 64 });
+    const [train, infer, llm] = suite.workloads as [ResNet50Workload, ResNet50Workload, unknown];
+    expect(train).toMatchObject({ batchSize: 64, epochs: 3 });
+    expect(train.steps).toBeUndefined();
+    expect(timedSteps(train)).toBe(600); // 3 x 12,800 / 64
+    // epochs concern training workloads; batch size every ResNet50 workload.
+    expect(infer).toMatchObject({ batchSize: 64, epochs: 2 });
+    expect(llm).toEqual(loadSuite(FULL, {}).workloads[2]);
+    expect(loadSuite(undefined, { batchSize: 32 }).workloads[0]).toMatchObject({ batchSize: 32, steps: 100 });
+  });
+
+  it("rejects overrides that make a workload impossible, naming the input", () => {
+    expect(() => loadSuite(undefined, { epochs: 1000, batchSize: 1 })).toThrow(
+      /workloads\[0\]\.epochs: 1000 epochs of 12800 images at batch 1 is more than 1000000 steps \(after applying the 'epochs' and 'batch-size' inputs\)/,
+    );
+  });
+
+  it("hashes the effective suite canonically: same content, same hash; an override changes it", () => {
+    const a = loadSuite(FULL, {});
+    const reordered = loadSuite(FULL.replace("batchSize: 256\n    precision: bf16", "precision: bf16\n    batchSize: 256"), {});
+    expect(suiteHash(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(suiteHash(reordered)).toBe(suiteHash(a));
+    expect(suiteHash(loadSuite(FULL, { batchSize: 64 }))).not.toBe(suiteHash(a));
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
+  });
+
+  it("lets the faults module validate fault entries, joining its problems to the others", () => {
+    const KillPod = z.strictObject({ kind: z.literal("kill-pod"), afterSeconds: z.number().positive().max(60) });
+    const list = problems(FULL.replace("afterSeconds: 30", "afterSeconds: 90").replace("trials: 5", "trials: 50"), {}, { faultSchema: KillPod });
+    expect(list).toEqual([
+      "workloads[0].trials (line 10): must be at most 20, got 50",
+      "workloads[0].faults[0].afterSeconds (line 13): must be at most 60, got 90",
+    ]);
+    expect(loadSuite(FULL, {}, { faultSchema: KillPod }).workloads[0]!.faults).toEqual([{ kind: "kill-pod", afterSeconds: 30 }]);
+  });
+});
