@@ -8,4 +8,4 @@ if [ "$minutes" -lt 1 ]; then
   minutes=1
 fi
 shutdown -P "+${minutes}" "gpu-bench: ttl-minutes reached, powering off" \
-  || systemd-run --on-active="${minutes}m" /sbin/poweroff
+  || systemd-run --on-active="${minutes}m" poweroff

@@ -6,7 +6,7 @@ import { InputError, parseSettings } from "./config/inputs.js";
 import { Inputs, Outputs, type InputName } from "./config/names.js";
 import { systemClock } from "./lifecycle/clock.js";
 import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
-import { fileState, stderrLog } from "./entry/cli-runtime.js";
+import { cliPublisher, fileState, stderrLog } from "./entry/cli-runtime.js";
 import { TOOL, executePost, executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
 
@@ -82,6 +82,9 @@ async function cli(argv: string[]): Promise<number> {
     idToken,
     signal: controller.signal,
     outDir,
+    workspace: process.cwd(),
+    publisher: cliPublisher(log),
+    secrets: () => [...log.masked],
     setOutput: (name, value) => {
       outputs[name] = value;
     },

@@ -1,8 +1,9 @@
 import * as core from "@actions/core";
 import { join } from "node:path";
 import { parseSettings } from "./config/inputs.js";
+import { Outputs } from "./config/names.js";
 import { systemClock } from "./lifecycle/clock.js";
-import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, readInput } from "./entry/github.js";
+import { actionLog, actionPublisher, actionState, canRequestIdToken, idToken, identityFromEnv, maskedValues, readInput } from "./entry/github.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
 
@@ -21,7 +22,13 @@ async function main(): Promise<void> {
       idToken: canRequestIdToken(env) ? idToken : undefined,
       signal: controller.signal,
       outDir: join(env.RUNNER_TEMP ?? process.cwd(), "gpu-bench-evidence"),
-      setOutput: (name, value) => core.setOutput(name, value),
+      workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+      publisher: actionPublisher(env),
+      secrets: maskedValues,
+      setOutput: (name, value) => {
+        core.setOutput(name, value);
+        if (name === Outputs.evidencePath) core.info(`evidence: ${value}`);
+      },
     };
     if (settings.mode === "sweep") {
       await executeSweep(settings, rt);

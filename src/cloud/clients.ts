@@ -16,6 +16,12 @@ export interface AwsSettings {
 export interface AwsClients {
   region: string;
   ec2: EC2Client;
+  /**
+   * For RunInstances only: capacity errors arrive as HTTP 500, which the SDK would retry in
+   * place; the launch loop retries what is worth retrying (same client token) and moves on
+   * from the rest.
+   */
+  ec2Launch: EC2Client;
   ssm: SSMClient;
   s3: S3Client;
 }
@@ -36,6 +42,7 @@ export function createClients(settings: AwsSettings): AwsClients {
   return {
     region: settings.region,
     ec2: new EC2Client(common),
+    ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
     ssm: new SSMClient(common),
     s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
   };
@@ -43,6 +50,7 @@ export function createClients(settings: AwsSettings): AwsClients {
 
 export function destroyClients(clients: AwsClients): void {
   clients.ec2.destroy();
+  clients.ec2Launch.destroy();
   clients.ssm.destroy();
   clients.s3.destroy();
 }

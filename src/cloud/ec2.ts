@@ -171,8 +171,15 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
 
 export interface LaunchDeps {
   ec2: EC2Client;
+  /** A client without SDK retries, for RunInstances (see AwsClients.ec2Launch). */
+  ec2Launch: EC2Client;
   clock: Clock;
   log: Log;
+  /**
+   * Called before each RunInstances call with its client token, and with undefined once the call
+   * has certainly started nothing: a main killed in between leaves the token for the post step.
+   */
+  onAttempt: (clientToken: string | undefined) => void;
   /** Called the moment an instance exists, before anything waits on it: save it for the post step. */
   onLaunched: (instance: LaunchedInstance) => void;
   /** Bounded wait for 'running'. */
@@ -197,8 +204,9 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     if (blockedSubnets.has(candidate.subnetId)) continue;
     const clientToken = `${req.clientTokenBase}-${index}`;
     let instance: Instance | undefined;
+    deps.onAttempt(clientToken);
     try {
-      const out = await withRetry(() => deps.ec2.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))), {
+      const out = await withRetry(() => deps.ec2Launch.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))), {
         clock: deps.clock,
         attempts: 5,
         baseMs: 500,
@@ -209,6 +217,8 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
       instance = out.Instances?.[0];
     } catch (error) {
       const code = awsErrorCode(error) ?? "Unknown";
+      // An error answer means EC2 started nothing, unless it was an internal error; no answer may hide one.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined && code !== "InternalError") deps.onAttempt(undefined);
       const quota = quotaMessage(code, candidate.instanceType, req.market);
       if (quota) throw new QuotaError(quota);
       if (!TRY_NEXT.has(code)) throw explainLaunchError(error, code, candidate);
@@ -277,6 +287,12 @@ export async function describeOne(ec2: EC2Client, instanceId: string): Promise<I
 }
 
 const LIVE_STATES = ["pending", "running", "stopping", "stopped"];
+
+/** Live instances started with a client token (RunInstances idempotency), in any of their states. */
+export async function findByClientToken(ec2: EC2Client, clientToken: string): Promise<Instance[]> {
+  const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "client-token", Values: [clientToken] }] }));
+  return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+}
 
 /** Instances (not yet shutting down or terminated) that carry every given tag. */
 export async function findLiveByTags(ec2: EC2Client, tags: Record<string, string>): Promise<Instance[]> {

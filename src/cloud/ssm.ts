@@ -77,6 +77,8 @@ export async function waitForAgent(instanceId: string, w: AgentWait): Promise<vo
 
 export interface CommandTarget {
   ssm: SSMClient;
+  /** To notice an instance that died under a running command (which stays InProgress until its timeout). */
+  ec2: EC2Client;
   s3: S3Client;
   clock: Clock;
   log: Log;
@@ -145,6 +147,7 @@ async function pollInvocation(commandId: string, script: RemoteScript, t: Comman
   // The agent's own limit plus slack for delivery and upload; past this the command is lost.
   const deadline = t.clock.now() + (script.timeoutSeconds + 120) * 1000;
   let lastNotice = t.clock.now();
+  let polls = 0;
   for (;;) {
     if (t.signal?.aborted) {
       await t.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [t.instanceId] })).catch(() => undefined);
@@ -157,6 +160,12 @@ async function pollInvocation(commandId: string, script: RemoteScript, t: Comman
       const code = awsErrorCode(error);
       // For a moment after SendCommand the invocation does not exist yet.
       if (code !== "InvocationDoesNotExist" && !isThrottlingOrInternal(error)) throw error;
+    }
+    if (++polls % 10 === 0) {
+      const state = (await describeOne(t.ec2, t.instanceId).catch(() => undefined))?.State;
+      if (state?.Name && state.Name !== "running") {
+        throw new Error(`Instance ${t.instanceId} is ${state.Name} while step '${script.name}' runs (spot interruption, its TTL, or terminated by someone else).`);
+      }
     }
     if (t.clock.now() > deadline) {
       throw new Error(`Step '${script.name}' (command ${commandId}) reported no final status within ${script.timeoutSeconds + 120} s.`);

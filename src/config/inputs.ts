@@ -32,6 +32,8 @@ export interface RunSettings extends AwsAccess {
   ami: AmiSource;
   market: Market;
   ttlMinutes: number;
+  /** Bound on each wait before the node is reachable: instance running, then SSM agent Online. */
+  startupTimeoutSeconds: number;
   rootVolumeGb: number;
   evidenceBucket: string;
   evidencePrefix: string;
@@ -271,6 +273,7 @@ export function parseSettings(read: InputReader): Settings {
     ami: parseAmi(p, read(Inputs.ami)),
     market: marketRaw === "spot" ? "spot" : "on-demand",
     ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, 2880, 60),
+    startupTimeoutSeconds: parseInteger(p, Inputs.startupTimeoutSeconds, read(Inputs.startupTimeoutSeconds), 10, 3600, 600),
     rootVolumeGb: parseInteger(p, Inputs.rootVolumeGb, read(Inputs.rootVolumeGb), 30, 16384, 150),
     evidenceBucket,
     evidencePrefix,

@@ -12,6 +12,7 @@ export const Inputs = {
   ami: "ami",
   marketType: "market-type",
   ttlMinutes: "ttl-minutes",
+  startupTimeoutSeconds: "startup-timeout-seconds",
   rootVolumeGb: "root-volume-gb",
   evidenceBucket: "evidence-bucket",
   evidencePrefix: "evidence-prefix",

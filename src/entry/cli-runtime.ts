@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Publisher } from "../evidence/publish.js";
 import type { Log } from "../lifecycle/log.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
 /** The CLI's log: stderr, with every masked value redacted before it is written. */
-export function stderrLog(verbose: boolean): Log {
+export function stderrLog(verbose: boolean): Log & { masked: Set<string> } {
   const masked = new Set<string>();
   const redact = (m: string) => {
     let out = m;
@@ -13,6 +14,7 @@ export function stderrLog(verbose: boolean): Log {
   };
   const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${redact(m)}\n`);
   return {
+    masked,
     info: (m) => write("", m),
     warning: (m) => write("warning: ", m),
     error: (m) => write("error: ", m),
@@ -25,6 +27,19 @@ export function stderrLog(verbose: boolean): Log {
     group: async (title, fn) => {
       write("▶ ", title);
       return fn();
+    },
+  };
+}
+
+/** The evidence folder is the CLI's summary; annotations go to stderr. */
+export function cliPublisher(log: Log): Publisher {
+  return {
+    writeSummary: async () => {},
+    annotate: (level, message, title) => {
+      const text = title ? `${title}: ${message}` : message;
+      if (level === "error") log.error(text);
+      else if (level === "warning") log.warning(text);
+      else log.info(text);
     },
   };
 }

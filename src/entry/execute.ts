@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { destroyClients } from "../cloud/clients.js";
-import type { RunSettings, SweepSettings } from "../config/inputs.js";
-import { Outputs, type OutputName } from "../config/names.js";
+import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
+import { Inputs, Outputs, type OutputName } from "../config/names.js";
+import { loadSuite, type Suite } from "../config/suite.js";
+import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../lifecycle/clock.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import type { Log } from "../lifecycle/log.js";
@@ -26,7 +28,25 @@ export interface Runtime {
   signal: AbortSignal;
   /** Local folder for the evidence (the artifact-ready folder). */
   outDir: string;
+  /** Where relative paths in inputs (suite, baseline-file) are read from. */
+  workspace: string;
+  publisher: Publisher;
+  /** Every value masked so far: nothing written may contain them. */
+  secrets(): string[];
   setOutput(name: OutputName, value: string): void;
+}
+
+/** The suite file (or the default suite) with the inputs' overrides, validated before anything is spent. */
+export function suiteFor(settings: RunSettings, workspace: string): Suite {
+  let text: string | undefined;
+  if (settings.suitePath) {
+    try {
+      text = readFileSync(resolve(workspace, settings.suitePath), "utf8");
+    } catch (error) {
+      throw new InputError([`'${Inputs.suite}' names '${settings.suitePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`]);
+    }
+  }
+  return loadSuite(text, { epochs: settings.epochs, batchSize: settings.batchSize }, { source: settings.suitePath });
 }
 
 export interface Executed {
@@ -34,10 +54,12 @@ export interface Executed {
 }
 
 export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Executed> {
+  const suite = suiteFor(settings, rt.workspace);
   const sessionName = settings.roleSessionName ?? sessionNameFor(rt.identity.runId, rt.identity.attempt);
   const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
     const report = await runBenchmark(settings, {
+      suite,
       clients,
       clock: rt.clock,
       log: rt.log,
@@ -52,13 +74,31 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
       rt.setOutput(Outputs.instanceType, report.instance.type);
       rt.setOutput(Outputs.availabilityZone, report.results.instance?.availabilityZone ?? report.instance.availabilityZone);
     }
-    mkdirSync(rt.outDir, { recursive: true });
-    const resultsPath = join(rt.outDir, "results.json");
-    writeFileSync(resultsPath, `${JSON.stringify(report.results, null, 2)}\n`);
-    rt.setOutput(Outputs.resultsPath, resultsPath);
-    rt.setOutput(Outputs.evidencePath, resultsPath);
-    rt.log.info(`evidence: ${resultsPath}`);
-    return { failed: report.error ? report.error.message : undefined };
+    const evidence = await rt.log.group("evidence", () =>
+      publishEvidence({
+        results: report.results,
+        history: { s3: clients.s3, bucket: settings.evidenceBucket, prefix: settings.evidencePrefix },
+        baseline: {
+          runs: settings.baselineRuns,
+          thresholdPercent: settings.regressionThresholdPercent,
+          file: settings.baselineFile ? resolve(rt.workspace, settings.baselineFile) : undefined,
+        },
+        outDir: rt.outDir,
+        retentionDays: settings.retentionDays,
+        publisher: rt.publisher,
+        log: rt.log,
+        secrets: rt.secrets(),
+        failOnRegression: settings.failOnRegression,
+        clock: rt.clock,
+      }),
+    );
+    rt.setOutput(Outputs.verdict, evidence.verdict.kind);
+    rt.setOutput(Outputs.headline, JSON.stringify(evidence.headline));
+    rt.setOutput(Outputs.evidencePath, evidence.evidencePath);
+    rt.setOutput(Outputs.resultsPath, evidence.resultsPath);
+    if (evidence.s3) rt.setOutput(Outputs.evidenceS3Uri, evidence.s3.evidence);
+    rt.log.info(`Verdict: ${evidence.verdict.kind}: ${evidence.verdict.reason}`);
+    return { failed: report.error?.message ?? evidence.failure };
   } finally {
     destroyClients(clients);
   }

@@ -1,4 +1,6 @@
 import * as core from "@actions/core";
+import { artifactUploader } from "../evidence/artifact-uploader.js";
+import type { Publisher } from "../evidence/publish.js";
 import { Inputs, type InputName } from "../config/names.js";
 import type { Log } from "../lifecycle/log.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
@@ -9,9 +11,11 @@ import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecyc
 export function readInput(name: InputName): string {
   // hf-token is a secret: mask it before anything could print it.
   const value = core.getInput(name, { trimWhitespace: true });
-  if (name === Inputs.hfToken && value) core.setSecret(value);
+  if (name === Inputs.hfToken) actionLog.mask(value);
   return value;
 }
+
+const masked = new Set<string>();
 
 export const actionLog: Log = {
   info: (m) => core.info(m),
@@ -19,10 +23,34 @@ export const actionLog: Log = {
   error: (m) => core.error(m),
   debug: (m) => core.debug(m),
   mask: (s) => {
-    if (s) core.setSecret(s);
+    if (s && !masked.has(s)) {
+      masked.add(s);
+      core.setSecret(s);
+    }
   },
   group: (title, fn) => core.group(title, fn),
 };
+
+/** Every value masked in this process: the evidence redacts them too. */
+export function maskedValues(): string[] {
+  return [...masked];
+}
+
+/** Job summary, annotations, and the artifact service where the runner offers one. */
+export function actionPublisher(env: NodeJS.ProcessEnv): Publisher {
+  return {
+    writeSummary: async (markdown) => {
+      await core.summary.addRaw(markdown).write();
+    },
+    uploadArtifact: artifactUploader(Boolean(env.ACTIONS_RUNTIME_TOKEN)),
+    annotate: (level, message, title) => {
+      const props = title ? { title } : undefined;
+      if (level === "error") core.error(message, props);
+      else if (level === "warning") core.warning(message, props);
+      else core.notice(message, props);
+    },
+  };
+}
 
 export const actionState: StateStore = {
   save: (run) => core.saveState(STATE_KEY, encodeState(run)),

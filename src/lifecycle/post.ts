@@ -1,5 +1,6 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
+import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
+import { Backoff } from "../cloud/ssm.js";
 import type { Clock } from "./clock.js";
 import type { Log } from "./log.js";
 import type { SavedRun } from "./state.js";
@@ -9,13 +10,41 @@ export interface PostOutcome {
   message: string;
 }
 
+/** How long the post step keeps looking for an instance whose launch main did not see answered. */
+export const LOST_LAUNCH_SEARCH_SECONDS = 90;
+
 /**
  * The post step: terminates whatever this run left, found by the saved instance id and by the
- * run's tags (main may have died between RunInstances and saving the id). Idempotent.
+ * run's tags. When main died with a RunInstances call unanswered, the instance may exist but not
+ * yet be visible (DescribeInstances is eventually consistent): keep looking for it, by its client
+ * token and tags, for a while. Idempotent.
  */
-export async function cleanupAfterRun(saved: SavedRun, deps: { ec2: EC2Client; clock: Clock; log: Log }): Promise<PostOutcome> {
+export async function cleanupAfterRun(
+  saved: SavedRun,
+  deps: { ec2: EC2Client; clock: Clock; log: Log; lostLaunchSearchSeconds?: number },
+): Promise<PostOutcome> {
   const ids = new Set<string>();
-  for (const i of await findLiveByTags(deps.ec2, saved.runTags)) if (i.InstanceId) ids.add(i.InstanceId);
+  // The lost launch's instance, in whatever state: once seen, the search is over.
+  let lostLaunchSeen = false;
+  const search = async () => {
+    for (const i of await findLiveByTags(deps.ec2, saved.runTags)) if (i.InstanceId) ids.add(i.InstanceId);
+    if (saved.launching) {
+      for (const i of await findByClientToken(deps.ec2, saved.launching)) {
+        lostLaunchSeen = true;
+        if (i.InstanceId && i.State?.Name !== "terminated" && i.State?.Name !== "shutting-down") ids.add(i.InstanceId);
+      }
+    }
+  };
+  await search();
+  if (saved.launching && !saved.instanceId && ids.size === 0 && !lostLaunchSeen) {
+    deps.log.info(`Main stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`);
+    const until = deps.clock.now() + (deps.lostLaunchSearchSeconds ?? LOST_LAUNCH_SEARCH_SECONDS) * 1000;
+    const backoff = new Backoff(250, 5000);
+    while (ids.size === 0 && !lostLaunchSeen && deps.clock.now() < until) {
+      await deps.clock.sleep(backoff.next());
+      await search();
+    }
+  }
   if (saved.instanceId && !saved.terminated) ids.add(saved.instanceId);
   if (ids.size === 0) {
     return {

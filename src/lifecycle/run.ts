@@ -12,8 +12,13 @@ import {
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
 import { joinKey, s3Uri } from "../cloud/s3.js";
 import type { RunRemote } from "../cloud/remote-script.js";
+import { putText } from "../cloud/s3.js";
 import type { RunSettings } from "../config/inputs.js";
-import { RESULTS_SCHEMA_VERSION, Results, type Outcome, type WorkloadResult } from "../evidence/results.js";
+import { suiteHash, type Suite } from "../config/suite.js";
+import { RESULTS_SCHEMA_VERSION, Results, type Inventory, type Outcome, type WorkloadResult } from "../evidence/results.js";
+import { bootstrapNode } from "../node/bootstrap.js";
+import { collectDiagnostics } from "../node/diagnostics.js";
+import { runWorkload, workloadImages } from "../workloads/run.js";
 import probeScript from "../../remote/probe.sh";
 import type { Clock } from "./clock.js";
 import { CleanupStack } from "./cleanup.js";
@@ -25,6 +30,8 @@ import { RunStateWriter, type StateStore } from "./state.js";
 import { parseJsonLines } from "./json-lines.js";
 
 export interface EngineDeps {
+  /** The suite, validated, with the inputs' overrides applied. */
+  suite: Suite;
   clients: AwsClients;
   clock: Clock;
   log: Log;
@@ -39,14 +46,12 @@ export interface EngineDeps {
 }
 
 export interface Timeouts {
-  runningSeconds: number;
-  agentOnlineSeconds: number;
   probeSeconds: number;
   /** Stop this long before the instance's TTL, leaving time for evidence and cleanup. */
   deadlineMarginSeconds: number;
 }
 
-const DEFAULT_TIMEOUTS: Timeouts = { runningSeconds: 600, agentOnlineSeconds: 600, probeSeconds: 120, deadlineMarginSeconds: 120 };
+const DEFAULT_TIMEOUTS: Timeouts = { probeSeconds: 120, deadlineMarginSeconds: 120 };
 
 export interface RunReport {
   results: Results;
@@ -60,12 +65,18 @@ export function launchCandidates(settings: RunSettings): LaunchCandidate[] {
   return settings.instanceTypes.flatMap((instanceType) => settings.subnetIds.map((subnetId) => ({ instanceType, subnetId })));
 }
 
+/** Caps every step's own timeout at the time left before the run's deadline. */
+function withinDeadline(remote: RunRemote, deadline: Deadline): RunRemote {
+  return (script) => remote({ ...script, timeoutSeconds: deadline.timeout(script.name, script.timeoutSeconds) });
+}
+
 /**
- * One benchmark run: launch, reach the node over SSM, run the steps, always terminate. Returns
- * the results whatever happened; throws only when cleanup itself failed (a leaked instance).
+ * One benchmark run: launch, reach the node over SSM, bootstrap it, run the suite's workloads,
+ * collect diagnostics if anything failed, always terminate. Returns the results whatever happened;
+ * throws only when cleanup itself failed (a leaked instance).
  */
 export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Promise<RunReport> {
-  const { clients, clock, log, identity } = deps;
+  const { clients, clock, log, identity, suite } = deps;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const phases = new PhaseRecorder(clock);
   const cleanup = new CleanupStack(log);
@@ -90,7 +101,8 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
   let described: Instance | undefined;
   let imageName: string | undefined;
   let imageId = "";
-  let kernel: string | undefined;
+  let inventory: Inventory | undefined;
+  let remote: RunRemote | undefined;
   const workloads: WorkloadResult[] = [];
   let outcome: Outcome = { status: "succeeded" };
   let runError: Error | undefined;
@@ -135,12 +147,14 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
         },
         {
           ec2: clients.ec2,
+          ec2Launch: clients.ec2Launch,
           clock,
           log,
-          runningTimeoutSeconds: deadline.timeout("launch", timeouts.runningSeconds),
+          runningTimeoutSeconds: deadline.timeout("launch", settings.startupTimeoutSeconds),
+          onAttempt: (clientToken) => state.update({ launching: clientToken }),
           onLaunched: (i) => {
             instance = i;
-            state.update({ instanceId: i.id });
+            state.update({ instanceId: i.id, launching: undefined });
           },
         },
       ),
@@ -154,13 +168,15 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
         ec2: clients.ec2,
         clock,
         log,
-        timeoutSeconds: deadline.timeout("ssm agent online", timeouts.agentOnlineSeconds),
+        timeoutSeconds: deadline.timeout("ssm agent online", settings.startupTimeoutSeconds),
         signal: deps.signal,
       }),
     );
 
-    const remote: RunRemote = ssmRemote({
+    remote = withinDeadline(
+      ssmRemote({
       ssm: clients.ssm,
+      ec2: clients.ec2,
       s3: clients.s3,
       clock,
       log,
@@ -168,9 +184,12 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
       outputBucket: settings.evidenceBucket,
       outputPrefix: joinKey(rawPrefix, "ssm"),
       signal: deps.signal,
-    });
+      }),
+      deadline,
+    );
+    const onNode = remote;
 
-    const probe = await step("probe", () => remote({ name: "probe", body: probeScript, timeoutSeconds: deadline.timeout("probe", timeouts.probeSeconds) }));
+    const probe = await step("probe", () => onNode({ name: "probe", body: probeScript, timeoutSeconds: timeouts.probeSeconds }));
     const facts = parseJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
     if (!facts) {
       throw new Error(
@@ -178,13 +197,45 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
           `Give the instance profile's role s3:PutObject on that bucket and prefix.`,
       );
     }
-    kernel = facts.kernel;
+    const node = await log.group("node bootstrap", () => {
+      current = "node bootstrap";
+      return bootstrapNode(onNode, { k3sVersion: settings.k3sVersion, images: workloadImages(suite), phases, log });
+    });
+    inventory = { ...node.inventory, kernel: node.inventory.kernel ?? facts.kernel };
+    const gpu = inventory.gpus[0];
+    log.info(`Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`);
+
+    for (const workload of suite.workloads) {
+      const result = await step(`workload ${workload.id}`, () =>
+        runWorkload(onNode, workload, { gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability }, log, clock, hfToken: settings.hfToken }),
+      );
+      workloads.push(result);
+    }
+    const failedWorkload = workloads.find((w) => w.status === "failed");
+    if (failedWorkload) {
+      outcome = { status: "failed", failedPhase: `workload ${failedWorkload.id}`, message: `${failedWorkload.id}: ${errorLine(failedWorkload.message ?? "failed")}` };
+    }
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));
     outcome = deps.signal.aborted
       ? { status: "cancelled", failedPhase: current, message: "The run was cancelled; the instance was terminated." }
       : { status: "failed", failedPhase: current, message: errorLine(runError) };
     log.error(`${current}: ${runError.message}`);
+  }
+
+  let diagnostics: { uri?: string; tail?: string } = {};
+  if (outcome.status === "failed" && remote && !deps.signal.aborted) {
+    diagnostics = await log.group("diagnostics", () =>
+      phases.time("diagnostics", async () => {
+        const collected = await collectDiagnostics(remote!);
+        const loc = { bucket: settings.evidenceBucket, key: joinKey(rawPrefix, "diagnostics.txt") };
+        const uploaded = await putText(clients.s3, loc, collected.text).then(
+          () => true,
+          (e: unknown) => (log.warning(`Could not upload diagnostics: ${errorLine(e)}`), false),
+        );
+        return { uri: uploaded ? s3Uri(loc) : undefined, tail: collected.tail };
+      }),
+    );
   }
 
   const cleanupErrors = await cleanup.run();
@@ -208,7 +259,7 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
       startedAt: startedAt.toISOString(),
       endedAt: new Date(clock.now()).toISOString(),
     },
-    suite: { name: "default", hash: "" },
+    suite: { name: suite.name, hash: suiteHash(suite) },
     instance: instance
       ? {
           id: instance.id,
@@ -222,12 +273,13 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
           terminatedAt: leak ? undefined : new Date(clock.now()).toISOString(),
         }
       : undefined,
-    inventory: kernel ? { kernel, gpus: [], images: [] } : undefined,
+    inventory,
     phases: phases.list(),
     workloads,
     faults: [],
     outcome,
-    locations: { rawPrefix: s3Uri({ bucket: settings.evidenceBucket, key: rawPrefix }) },
+    locations: { rawPrefix: s3Uri({ bucket: settings.evidenceBucket, key: rawPrefix }), diagnostics: diagnostics.uri },
+    diagnosticsTail: diagnostics.tail,
   });
   if (leak) throw leak;
   return { results, instance, error: runError };

@@ -13,6 +13,8 @@ export const SavedRun = z.object({
   runTags: z.record(z.string(), z.string()),
   clientTokenBase: z.string(),
   instanceId: z.string().optional(),
+  /** The client token of a RunInstances call whose answer main has not seen: it may have started an instance. */
+  launching: z.string().optional(),
   terminated: z.boolean().default(false),
 });
 export type SavedRun = z.infer<typeof SavedRun>;

@@ -39,7 +39,20 @@ function running(id: string) {
 
 function deps() {
   const launched: string[] = [];
-  return { launched, deps: { ec2, clock: instantClock(), log: new MemoryLog(), onLaunched: (i: { id: string }) => launched.push(i.id), runningTimeoutSeconds: 5 } };
+  const attempts: Array<string | undefined> = [];
+  return {
+    launched,
+    attempts,
+    deps: {
+      ec2,
+      ec2Launch: ec2,
+      clock: instantClock(),
+      log: new MemoryLog(),
+      onAttempt: (token: string | undefined) => attempts.push(token),
+      onLaunched: (i: { id: string }) => launched.push(i.id),
+      runningTimeoutSeconds: 5,
+    },
+  };
 }
 
 beforeEach(() => ec2Mock.reset());
@@ -52,10 +65,12 @@ describe("launch with capacity fallback", () => {
       .rejectsOnce(awsError("Unsupported"))
       .resolves({ Instances: [{ InstanceId: "i-0abc", Placement: { AvailabilityZone: "us-west-2a" } }] });
     ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
-    const { launched, deps: d } = deps();
+    const { launched, attempts, deps: d } = deps();
     const out = await launchWithFallback(request, d);
     expect(out).toMatchObject({ id: "i-0abc", type: "g5.xlarge", availabilityZone: "us-west-2b", clientToken: "gpu-bench-abc-2" });
     expect(launched).toEqual(["i-0abc"]);
+    // Each token is announced before its call; an error answer withdraws it (nothing was started).
+    expect(attempts.filter((a) => a !== undefined)).toEqual(["gpu-bench-abc-0", "gpu-bench-abc-1", "gpu-bench-abc-2"]);
     const calls = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => `${c.InstanceType}@${c.SubnetId}`)).toEqual(["g5.2xlarge@subnet-aaaaaaaa", "g5.2xlarge@subnet-bbbbbbbb", "g5.xlarge@subnet-aaaaaaaa"]);
     expect(new Set(calls.map((c) => c.ClientToken)).size).toBe(3);

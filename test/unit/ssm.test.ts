@@ -19,7 +19,7 @@ function body(text: string) {
 }
 
 function target() {
-  return { ssm, s3, clock: instantClock(), log: new MemoryLog(), instanceId: "i-1", outputBucket: "bucket", outputPrefix: "gpu-bench/runs/1-1/ssm" };
+  return { ssm, s3, ec2: new EC2Client({ region: "us-west-2" }), clock: instantClock(), log: new MemoryLog(), instanceId: "i-1", outputBucket: "bucket", outputPrefix: "gpu-bench/runs/1-1/ssm" };
 }
 
 beforeEach(() => {

@@ -1,0 +1,12 @@
+import { spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { startStandIn } from "../test/stand-in/index.js";
+const s = await startStandIn({ buckets: ["gpu-bench-evidence"], extraCommandEnv: { STUB_LATENCY_SCALE: "0.01" } });
+const suite = process.argv[2]!;
+const t0 = Date.now();
+const out = openSync("/tmp/cli.log", "w");
+const child = spawn(process.execPath, ["dist/cli.js", "run", "--subnet-ids", "subnet-0123456789abcdef0", "--security-group-id", "sg-0123456789abcdef0", "--instance-profile", "gpu-bench-instance", "--evidence-bucket", "gpu-bench-evidence", "--suite", suite, "--out", "/tmp/demo-out"], { env: { ...process.env, ...s.env, ...s.staticCredentialsEnv() }, stdio: ["ignore", out, out] });
+const code = await new Promise((r) => child.on("close", r));
+console.log("status", code, Date.now() - t0, "ms; live", s.liveInstances().length);
+for (const c of s.commands()) console.log(c.status, c.exitCode, c.script.slice(0, 0), c.stderr.slice(-300));
+await s.stop();

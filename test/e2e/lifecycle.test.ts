@@ -1,0 +1,220 @@
+import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { existsSync, readFileSync } from "node:fs";
+import { Results } from "../../src/evidence/results.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { StandIn } from "../stand-in/index.js";
+import { ActionJob, leakedSecrets } from "./action-process.js";
+import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+
+let standIn: StandIn;
+
+beforeAll(async () => {
+  standIn = await startLifecycleStandIn();
+});
+afterAll(async () => {
+  await standIn.stop();
+});
+beforeEach(() => {
+  standIn.faults.reset();
+  standIn.faults.executionSecondMs = 20;
+});
+
+async function lifecycle(inputs: Record<string, string> = {}, during?: (job: ActionJob, main: ReturnType<ActionJob["main"]>) => void) {
+  const job = new ActionJob({ ...standIn.env }, { ...CHAOS_INPUTS, ...inputs });
+  const main = job.main();
+  during?.(job, main);
+  const mainExit = await main.exited;
+  const post = job.post();
+  const postExit = await post.exited;
+  return { job, mainExit, postExit, mainLog: main.output(), postLog: post.output(), alive: await instancesLeftAlive(standIn, job.runId) };
+}
+
+function runInstances(runId: string) {
+  return standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === runId);
+}
+
+describe("a run on the stand-in, the bundles run as the runner runs them", () => {
+  it("launches, bootstraps the node over SSM, runs the suite, terminates, publishes, and sets its outputs", async () => {
+    const sessionsBefore = standIn.assumedSessions().length;
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    expect(r.alive).toEqual([]);
+    const outputs = r.job.outputs();
+    expect(outputs["instance-id"]).toMatch(/^i-/);
+    expect(outputs["instance-type"]).toBe("g5.2xlarge");
+    expect(outputs["availability-zone"]).toMatch(/^us-west-2[a-d]$/);
+    expect(r.mainLog).toMatch(/Terminated i-\w+ \(shutting-down\)/);
+    expect(r.postLog).toMatch(/Nothing to clean up: main terminated/);
+    const [instance] = runInstances(r.job.runId);
+    expect(instance).toMatchObject({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, shutdownBehavior: "terminate" });
+    expect(instance!.tags).toMatchObject({ "managed-by": "ephemeral-gpu-bench", "gpu-bench:repository": "acme/gpu-stack", "gpu-bench:run-attempt": "1" });
+    expect(leakedSecrets(r.job.everythingWritten(), standIn.plantedSecrets())).toEqual([]);
+    // The post step assumed the role again, with a fresh OIDC token.
+    const sessions = standIn.assumedSessions().slice(sessionsBefore);
+    expect(sessions.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sessions.map((s) => s.accessKeyId)).size).toBe(sessions.length);
+    expect(sessions[0]!.sessionName).toBe(`gpu-bench-${r.job.runId}-1`);
+    // Evidence: outputs, job summary, the artifact-ready folder, the S3 archive.
+    expect(outputs.verdict).toBe("first-run");
+    expect(existsSync(outputs["evidence-path"]!)).toBe(true);
+    expect(JSON.parse(outputs.headline!)).toEqual(expect.arrayContaining([expect.objectContaining({ workload: "qwen-serving" })]));
+    expect(r.job.summary()).toMatch(/GPU benchmark evidence: lifecycle on g5.2xlarge/);
+    expect(outputs["evidence-s3-uri"]).toMatch(/^s3:\/\/gpu-bench-evidence\/gpu-bench\/lifecycle\/g5.2xlarge\//);
+    const results = JSON.parse(readFileSync(outputs["results-path"]!, "utf8")) as Results;
+    expect(Results.parse(results).inventory?.gpus[0]?.name).toBe("NVIDIA A10G");
+    expect(results.phases.map((p) => p.name)).toEqual(expect.arrayContaining(["launch", "ssm agent online", "node-bootstrap", "k3s-ready", "gpu-allocatable", "images-present", "workload qwen-serving", "terminate"]));
+
+    // A second run compares against the first.
+    const second = await lifecycle();
+    expect(second.job.outputs().verdict).toMatch(/^(pass|regression)$/);
+    expect(second.alive).toEqual([]);
+  }, 120_000);
+
+  it("falls back to the next zone when the first has no capacity", async () => {
+    standIn.faults.failCapacity({ instanceType: "g5.2xlarge", code: "InsufficientInstanceCapacity", times: 1 });
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    expect(r.mainLog).toMatch(/g5\.2xlarge in subnet-0123456789abcdef0: InsufficientInstanceCapacity; trying the next candidate/);
+    expect(runInstances(r.job.runId).map((i) => i.subnetId)).toEqual(["subnet-0fedcba9876543210"]);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("fails fast, naming the quota, when the account's vCPU quota is exhausted", async () => {
+    standIn.faults.failCapacity({ code: "VcpuLimitExceeded" });
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/Running On-Demand G and VT instances \(L-DB2E81BA\)/);
+    expect(runInstances(r.job.runId)).toEqual([]);
+  });
+
+  it("rides out throttling", async () => {
+    standIn.faults.throttle(1, { action: "RunInstances" });
+    standIn.faults.throttle(1, { action: "DescribeInstanceInformation" });
+    standIn.faults.throttle(1, { action: "SendCommand" });
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("gives up on an SSM agent that never comes online, says why, and terminates", async () => {
+    standIn.faults.agentNeverOnline = true;
+    const r = await lifecycle({ "startup-timeout-seconds": "10" });
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/did not come Online within 10 s.*AmazonSSMManagedInstanceCore/s);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("fails a step that fails on the instance, with its exit code and output, and terminates", async () => {
+    standIn.faults.failCommands(1);
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/Step 'probe' on the instance ended Failed with exit code 70.*injected command failure/s);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("stops a step that runs past its limit and terminates", async () => {
+    standIn.faults.hangCommands(1);
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/Step 'probe' on the instance ended TimedOut.*ran past its 120 s limit/s);
+    expect(r.alive).toEqual([]);
+  });
+
+  it.each([300, 900, 1500, 2100])("a SIGINT %i ms in leaves no instance running", async (ms) => {
+    standIn.faults.bootDelayMs = 600;
+    const r = await lifecycle({}, (_job, main) => {
+      setTimeout(() => main.child.kill("SIGINT"), ms);
+    });
+    expect(r.alive).toEqual([]);
+    if (runInstances(r.job.runId).length > 0) expect(r.mainLog + r.postLog).toMatch(/Terminated i-/);
+  });
+
+  it("after SIGKILL of main, the post step alone finds the instance by its state and terminates it", async () => {
+    standIn.faults.agentDelayMs = 5000;
+    const r = await lifecycle({}, (job, main) => {
+      const poll = setInterval(() => {
+        if (runInstances(job.runId).some((i) => i.state === "running")) {
+          clearInterval(poll);
+          main.child.kill("SIGKILL");
+        }
+      }, 20);
+    });
+    expect(r.mainExit.signal).toBe("SIGKILL");
+    expect(r.postLog).toMatch(/Terminated what main left behind: i-/);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("after SIGKILL between RunInstances and saving the id, the post step finds the instance by its launch", async () => {
+    const job = new ActionJob({ ...standIn.env }, CHAOS_INPUTS);
+    const main = job.main();
+    standIn.beforeReply(async (call) => {
+      if (call.action === "RunInstances" && call.status === 200) {
+        main.child.kill("SIGKILL");
+        await main.exited;
+      }
+    });
+    await main.exited;
+    standIn.beforeReply(undefined);
+    const post = job.post();
+    await post.exited;
+    expect(runInstances(job.runId)).toHaveLength(1);
+    expect(post.output()).toMatch(/Terminated what main left behind/);
+    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+  });
+
+  it("refuses bad input before any AWS call, with every problem named", async () => {
+    const calls = standIn.calls.length;
+    const r = await lifecycle({ "ttl-minutes": "4", "instance-types": "m5.large", tags: "x=$(id)" });
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/'ttl-minutes' must be from 5 to 2880/);
+    expect(r.mainLog).toMatch(/'instance-types' has 'm5.large'/);
+    expect(r.mainLog).toMatch(/'tags' has a value for 'x'/);
+    expect(standIn.calls.slice(calls).filter((c) => c.service !== "oidc" && c.service !== "sts")).toEqual([]);
+    expect(r.postLog).toMatch(/Nothing to clean up/);
+  });
+});
+
+describe("sweep mode", () => {
+  it("terminates only managed instances whose expires-at has passed; dry-run only lists them", async () => {
+    // An instance from a run whose runner vanished: main killed, no post step.
+    const job = new ActionJob({ ...standIn.env }, CHAOS_INPUTS);
+    standIn.faults.agentDelayMs = 60_000;
+    const main = job.main();
+    const poll = setInterval(() => {
+      if (runInstances(job.runId).some((i) => i.state === "running")) main.child.kill("SIGKILL");
+    }, 20);
+    await main.exited;
+    clearInterval(poll);
+    const orphan = runInstances(job.runId)[0]!;
+    expect(orphan.state).toBe("running");
+
+    const sweep = async (extra: Record<string, string>) => {
+      const j = new ActionJob({ ...standIn.env }, { "role-to-assume": CHAOS_INPUTS["role-to-assume"]!, mode: "sweep", ...extra });
+      const run = j.main();
+      expect((await run.exited).code).toBe(0);
+      return { swept: j.outputs()["swept-instances"]!.split(",").filter(Boolean), log: run.output() };
+    };
+    // Not expired yet: left alone.
+    expect((await sweep({})).swept).not.toContain(orphan.id);
+    expect(runInstances(job.runId)[0]!.state).toBe("running");
+
+    // Its time has passed (as the real clock would make it): rewrite its expiry through EC2 itself.
+    const ec2 = new EC2Client({ region: "us-west-2", endpoint: standIn.env.AWS_ENDPOINT_URL_EC2, credentials: credentialsOf(standIn) });
+    await ec2.send(new CreateTagsCommand({ Resources: [orphan.id], Tags: [{ Key: "gpu-bench:expires-at", Value: "2020-01-01T00:00:00.000Z" }] }));
+    ec2.destroy();
+
+    const dry = await sweep({ "dry-run": "true" });
+    expect(dry.swept).toContain(orphan.id);
+    expect(dry.log).toMatch(new RegExp(`Would terminate ${orphan.id}`));
+    expect(runInstances(job.runId)[0]!.state).toBe("running");
+
+    const real = await sweep({});
+    expect(real.swept).toContain(orphan.id);
+    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+  });
+});
+
+function credentialsOf(s: StandIn) {
+  const env = s.staticCredentialsEnv();
+  return { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+}
