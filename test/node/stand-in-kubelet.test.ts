@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
 
@@ -67,7 +69,7 @@ spec:
       containers:
         - name: web
           image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04
-          command: ["bash", "-c", "exec /usr/bin/python3 -m http.server ${port} --bind 127.0.0.1"]
+          command: ["bash", "-c", "exec /usr/bin/python3 -m http.server $((${port} + STANDIN_PORT_OFFSET)) --bind 127.0.0.1"]
           ports: [{ containerPort: ${port}, name: http }]
           readinessProbe: { httpGet: { path: /, port: http } }
 `;
@@ -83,7 +85,8 @@ kubectl get pods -l app=web`,
     expect(out).toContain('deployment "web" successfully rolled out');
     expect(out).toContain("Running true");
     expect(out).toContain('deployment.apps "web" deleted');
-    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    const offset = Number(readFileSync(join(sandbox.root, "var/lib/stand-in/port-offset"), "utf8"));
+    await expect(fetch(`http://127.0.0.1:${port + offset}/`)).rejects.toThrow();
   });
 
   it("fails a GPU command in a pod that does not use the nvidia runtime, as containerd would", async () => {

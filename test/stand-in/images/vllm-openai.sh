@@ -45,6 +45,10 @@ def flags(args):
         i += 1
     return out, positional
 
+def port_offset():
+    # The instance's own shift of container ports on this machine's loopback (README.md).
+    return int(os.environ.get("STANDIN_PORT_OFFSET", "0"))
+
 def one(f, name, default=None):
     v = f.get(name)
     return v[0] if v else default
@@ -52,7 +56,7 @@ def one(f, name, default=None):
 if argv[:2] == ["bench", "serve"]:
     f, _ = flags(argv[2:])
     base = one(f, "base-url", "http://127.0.0.1:8000")
-    port = urllib.parse.urlparse(base).port or 8000
+    port = (urllib.parse.urlparse(base).port or 8000) + port_offset()
     # The real client sends one test prompt first and gives up when the server does not answer.
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as r:
@@ -119,7 +123,7 @@ if argv[:1] == ["serve"]:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     f, positional = flags(argv[1:])
     model = positional[0] if positional else one(f, "model", "facebook/opt-125m")
-    port = int(one(f, "port", "8000"))
+    port = int(one(f, "port", "8000")) + port_offset()
     if os.environ.get("STUB_VLLM_SERVER") == "crash":
         print(f"INFO vLLM API server version 0.11.0 (stand-in)\nERROR Engine core initialization failed for {model}", flush=True)
         sys.exit(1)

@@ -732,6 +732,7 @@ def container_env(store: dict, pod: dict, container: dict) -> dict:
 def start_container(store: dict, pod: dict, container: dict, restart: int) -> dict:
     import subprocess
 
+    port_offset()  # fixed before any server binds, so handlers and probes agree on it
     sim = pod["_sim"]
     volumes = sim.setdefault("volumes", None) or materialize_volumes(store, pod)
     sim["volumes"] = volumes
@@ -796,6 +797,32 @@ def delete_pod(store: dict, pod: dict) -> None:
     store["objects"].pop(key("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"]), None)
 
 
+def port_offset() -> int:
+    """Every stand-in instance shares this machine's loopback: its container ports are shifted by
+    an offset of its own, chosen once and kept in its state, so two instances never share a port."""
+    path = os.path.join(STATE, "port-offset")
+    try:
+        with open(path) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        pass
+    import random
+    import socket
+
+    os.makedirs(STATE, exist_ok=True)
+    for _ in range(50):
+        offset = random.randrange(1000, 50000, 10)
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 8000 + offset))
+        except OSError:
+            continue
+        with open(path, "w") as f:
+            f.write(str(offset))
+        return offset
+    return 0
+
+
 def probe_ok(container: dict) -> bool:
     probe = container.get("readinessProbe")
     if not probe:
@@ -807,12 +834,12 @@ def probe_ok(container: dict) -> bool:
     try:
         if "httpGet" in probe:
             port = probe["httpGet"]["port"]
-            port = ports.get(port, port)
+            port = int(ports.get(port, port)) + port_offset()
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe['httpGet'].get('path', '/')}", timeout=0.5) as r:
                 return 200 <= r.status < 400
         if "tcpSocket" in probe:
             port = probe["tcpSocket"]["port"]
-            with socket.create_connection(("127.0.0.1", int(ports.get(port, port))), timeout=0.5):
+            with socket.create_connection(("127.0.0.1", int(ports.get(port, port)) + port_offset()), timeout=0.5):
                 return True
     except Exception:
         return False
