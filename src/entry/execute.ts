@@ -55,6 +55,12 @@ export interface Executed {
 
 export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Executed> {
   const suite = suiteFor(settings, rt.workspace);
+  if (settings.hfToken && suite.workloads.some((w) => w.kind === "llm-serving")) {
+    rt.log.warning(
+      "'hf-token' reaches the instance inside the SSM command's parameters: it never appears in this log, the evidence or a process list, " +
+        "but principals allowed ssm:ListCommands in this AWS account can read it. Use a token scoped to read the models you benchmark.",
+    );
+  }
   const sessionName = settings.roleSessionName ?? sessionNameFor(rt.identity.runId, rt.identity.attempt);
   const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
