@@ -16,6 +16,7 @@ import { entryFromResults, type HistoryEntry } from "../src/evidence/history.js"
 import { ruleDescription } from "../src/evidence/regression.js";
 import { RESULTS_SCHEMA_VERSION, type Results } from "../src/evidence/results.js";
 import { summarize } from "../src/evidence/stats.js";
+import { prng } from "../test/support/prng.js";
 
 const SEED = 20_250_106;
 const HISTORIES = 1000;
@@ -25,17 +26,6 @@ const TRIAL_CV = 0.01;
 const RUN_CVS = [0.01, 0.03, 0.08];
 const TRIALS = ResNet50Workload.parse({ id: "resnet50", kind: "resnet50" }).trials;
 const OPTIONS: BaselineOptions = { runs: K, thresholdPercent: 5 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): () => number {
   let spare: number | undefined;
@@ -54,7 +44,7 @@ function gaussian(random: () => number): () => number {
   };
 }
 
-const normal = gaussian(mulberry32(SEED));
+const normal = gaussian(prng(SEED));
 
 function syntheticRun(index: number, level: number): Results {
   const trials = Array.from({ length: TRIALS }, () => level * (1 + TRIAL_CV * normal()));

@@ -54,6 +54,24 @@ export class RemoteScriptError extends Error {
   }
 }
 
+/** Marker that scripts on the instance put before each machine-readable (JSON) line they print. */
+export const JSON_LINE_MARKER = "GPU_BENCH_JSON ";
+
+/** The JSON objects a script printed as marked lines, in order; other lines are ignored. */
+export function markedJsonLines(stdout: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(JSON_LINE_MARKER)) continue;
+    try {
+      const value: unknown = JSON.parse(line.slice(JSON_LINE_MARKER.length));
+      if (value && typeof value === "object" && !Array.isArray(value)) out.push(value as Record<string, unknown>);
+    } catch {
+      // A garbled line is skipped; the caller checks it got what it needs.
+    }
+  }
+  return out;
+}
+
 /** SSM's AWS-RunShellScript accepts a bounded document; keep each command well under it. */
 export const MAX_COMMAND_BYTES = 48 * 1024;
 

@@ -11,7 +11,7 @@ import {
 } from "../cloud/ec2.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
 import { joinKey, s3Uri } from "../cloud/s3.js";
-import type { RunRemote } from "../cloud/remote-script.js";
+import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { putText } from "../cloud/s3.js";
 import type { RunSettings } from "../config/inputs.js";
 import { suiteHash, type Suite } from "../config/suite.js";
@@ -27,7 +27,6 @@ import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
 import type { Log } from "./log.js";
 import { PhaseRecorder, errorLine } from "./phases.js";
 import { RunStateWriter, type StateStore } from "./state.js";
-import { parseJsonLines } from "./json-lines.js";
 
 export interface EngineDeps {
   /** The suite, validated, with the inputs' overrides applied. */
@@ -190,7 +189,7 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
     const onNode = remote;
 
     const probe = await step("probe", () => onNode({ name: "probe", body: probeScript, timeoutSeconds: timeouts.probeSeconds }));
-    const facts = parseJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
+    const facts = markedJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
     if (!facts) {
       throw new Error(
         `The instance ran the probe but its output did not reach s3://${settings.evidenceBucket}/${joinKey(rawPrefix, "ssm")}. ` +

@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { JSON_LINE_MARKER } from "../cloud/remote-script.js";
 import { Phase, PhaseStatus } from "../evidence/results.js";
-
-/** Results a node script prints for the runner, one per line after this prefix (remote/node/lib.sh). */
-export const JSON_LINE_PREFIX = "GPU_BENCH_JSON ";
 
 const PhaseLine = z.object({
   kind: z.literal("phase"),
@@ -48,8 +46,8 @@ export interface ScriptOutput {
 export function parseScriptOutput(stdout: string): ScriptOutput {
   const out: ScriptOutput = { phases: [], malformed: [] };
   for (const line of stdout.split("\n")) {
-    if (!line.startsWith(JSON_LINE_PREFIX)) continue;
-    const text = line.slice(JSON_LINE_PREFIX.length);
+    if (!line.startsWith(JSON_LINE_MARKER)) continue;
+    const text = line.slice(JSON_LINE_MARKER.length);
     let parsed;
     try {
       parsed = ScriptLine.safeParse(JSON.parse(text));

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Direction, Metric } from "../evidence/results.js";
 import { summarize } from "../evidence/stats.js";
-import { lastLines } from "../cloud/remote-script.js";
+import { JSON_LINE_MARKER, lastLines } from "../cloud/remote-script.js";
 
 /** Marked lines the remote workload scripts print on stdout (see remote/workloads/*.sh). */
 export const MARK = {
-  json: "GPU_BENCH_JSON ",
+  json: JSON_LINE_MARKER,
   job: "GPU_BENCH_JOB ",
   vllmResult: "GPU_BENCH_VLLM_RESULT ",
   server: "GPU_BENCH_SERVER ",

@@ -1,17 +1,6 @@
 import { startStandIn, type StandIn } from "../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
-
-/** A seeded PRNG (mulberry32): the same seed replays the same lifecycles. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/prng.js";
 
 export const FAULTS = [
   "none",

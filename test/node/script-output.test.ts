@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseGpuRow, toInventory } from "../../src/node/inventory.js";
-import { JSON_LINE_PREFIX, parseScriptOutput } from "../../src/node/script-output.js";
+import { JSON_LINE_MARKER } from "../../src/cloud/remote-script.js";
+import { parseScriptOutput } from "../../src/node/script-output.js";
 import { decisiveTail } from "../../src/node/diagnostics.js";
 
 const QUERY = "index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version".split(",");
-const line = (value: unknown) => JSON_LINE_PREFIX + JSON.stringify(value);
+const line = (value: unknown) => JSON_LINE_MARKER + JSON.stringify(value);
 
 describe("reading what the node scripts print", () => {
   it("turns an nvidia-smi row into a GPU, leaving out what the GPU does not report", () => {
@@ -27,7 +28,7 @@ describe("reading what the node scripts print", () => {
       line({ kind: "phase", name: "driver-check", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:00:00.100Z", status: "failed", detail: "no driver" }),
       line({ kind: "error", step: "driver-check", message: "NVIDIA driver not found", hint: "use a GPU AMI" }),
       line({ kind: "error", step: "later", message: "second" }),
-      `${JSON_LINE_PREFIX}{not json`,
+      `${JSON_LINE_MARKER}{not json`,
       line({ kind: "phase", name: "x" }),
     ].join("\n");
     const out = parseScriptOutput(stdout);
