@@ -13,14 +13,16 @@ let envFile: string | undefined;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--bucket" && args[i + 1]) buckets.push(args[++i]!);
-  else if (args[i] === "--env-file" && args[i + 1]) envFile = args[++i]!;
+  else if (args[i] === "--write-env" && args[i + 1]) envFile = args[++i]!;
   else {
-    console.error("usage: serve.ts [--bucket NAME]... [--env-file PATH (KEY=VALUE lines, as GITHUB_ENV takes)]");
+    console.error("usage: serve.ts [--bucket NAME]... [--write-env PATH (KEY=VALUE lines, as GITHUB_ENV takes)]");
     process.exit(2);
   }
 }
 
-const standIn = await startStandIn({ buckets });
+// By hand, TTL minutes last a real minute; STUB_* variables (e.g. STUB_LATENCY_SCALE) reach the instance.
+const stubEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("STUB_") && e[1] !== undefined));
+const standIn = await startStandIn({ buckets, faults: { ttlMinuteMs: 60_000 }, extraCommandEnv: stubEnv });
 if (envFile) {
   writeFileSync(envFile, Object.entries({ ...standIn.env, ...standIn.staticCredentialsEnv() }).map(([k, v]) => `${k}=${v}\n`).join(""));
 }
