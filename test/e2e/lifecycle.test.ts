@@ -2,9 +2,9 @@ import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { existsSync, readFileSync } from "node:fs";
 import { Results } from "../../src/evidence/results.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { StandIn } from "../stand-in/index.js";
+import { startStandIn, type StandIn } from "../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
-import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
 
 let standIn: StandIn;
 
@@ -171,6 +171,35 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(r.mainLog).toMatch(/'tags' has a value for 'x'/);
     expect(standIn.calls.slice(calls).filter((c) => c.service !== "oidc" && c.service !== "sts")).toEqual([]);
     expect(r.postLog).toMatch(/Nothing to clean up/);
+  });
+});
+
+describe("a node that cannot be made ready", () => {
+  it("fails with the reason, archives diagnostics next to the evidence, puts their tail in the report, and terminates", async () => {
+    const broken = await startStandIn({
+      buckets: [CHAOS_BUCKET],
+      faults: { ttlMinuteMs: 60_000 },
+      extraCommandEnv: { STUB_LATENCY_SCALE: "0.01", STUB_NVIDIA_DRIVER: "missing" },
+    });
+    try {
+      const job = new ActionJob({ ...broken.env }, CHAOS_INPUTS);
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      await job.post().exited;
+      expect(main.output()).toMatch(/NVIDIA driver/);
+      const outputs = job.outputs();
+      expect(outputs.verdict).toBe("failed");
+      const results = Results.parse(JSON.parse(readFileSync(outputs["results-path"]!, "utf8")));
+      expect(results.outcome).toMatchObject({ status: "failed", failedPhase: "node bootstrap" });
+      expect(results.locations.diagnostics).toMatch(/^s3:\/\/gpu-bench-evidence\/.+\/diagnostics\.txt$/);
+      const key = results.locations.diagnostics!.replace("s3://gpu-bench-evidence/", "");
+      expect(broken.getText(CHAOS_BUCKET, key)).toMatch(/nvidia-smi/);
+      expect(results.diagnosticsTail).toBeTruthy();
+      expect(job.summary()).toContain("Diagnostics");
+      expect(await instancesLeftAlive(broken, job.runId)).toEqual([]);
+    } finally {
+      await broken.stop();
+    }
   });
 });
 
