@@ -36,33 +36,18 @@ if kubectl get namespace "$NAMESPACE" >/dev/null 2>&1; then delete_job; fi
 kubectl apply -f "$manifest" >&2
 trap delete_job EXIT
 
+# shellcheck source=remote/workloads/pod-watch.sh disable=SC1091
+source "$(dirname "${BASH_SOURCE[0]}")/pod-watch.sh"
 started=$SECONDS
 outcome=""
 reason=""
-pull_since=""
-unschedulable_since=""
 while [[ -z "$outcome" ]]; do
   conditions="$(k get job "$JOB_NAME" -o jsonpath='{.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true)"
   case " $conditions " in
     *" Complete "*) outcome=succeeded; break ;;
     *" Failed "*) outcome=failed; break ;;
   esac
-  waiting="$(k get pods -l "job-name=$JOB_NAME" -o jsonpath='{.items[*].status.containerStatuses[*].state.waiting.reason}' 2>/dev/null || true)"
-  scheduled="$(k get pods -l "job-name=$JOB_NAME" -o jsonpath='{.items[*].status.conditions[?(@.type=="PodScheduled")].reason}' 2>/dev/null || true)"
-  case " $waiting " in
-    *" InvalidImageName "* | *" CreateContainerConfigError "* | *" CreateContainerError "*)
-      outcome=config; reason="$waiting" ;;
-    *" ErrImagePull "* | *" ImagePullBackOff "*)
-      pull_since="${pull_since:-$SECONDS}"
-      if (( SECONDS - pull_since >= pull_grace )); then outcome=image-pull; reason="$waiting"; fi ;;
-    *) pull_since="" ;;
-  esac
-  if [[ -z "$outcome" && " $scheduled " == *" Unschedulable "* ]]; then
-    unschedulable_since="${unschedulable_since:-$SECONDS}"
-    if (( SECONDS - unschedulable_since >= unschedulable_grace )); then outcome=unschedulable; reason="no node can run the pod (is a GPU free and nvidia.com/gpu allocatable?)"; fi
-  else
-    unschedulable_since=""
-  fi
+  pod_trouble "job-name=$JOB_NAME"
   if [[ -z "$outcome" ]] && (( SECONDS - started >= TIMEOUT_SECONDS )); then
     outcome=timeout; reason="still running after ${TIMEOUT_SECONDS}s"
   fi

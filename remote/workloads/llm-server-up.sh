@@ -43,31 +43,16 @@ unset HF_TOKEN
 
 kubectl apply -f "$manifest" >&2
 
+# shellcheck source=remote/workloads/pod-watch.sh disable=SC1091
+source "$(dirname "${BASH_SOURCE[0]}")/pod-watch.sh"
 started=$SECONDS
 outcome=""
 reason=""
-pull_since=""
-unschedulable_since=""
 while [[ -z "$outcome" ]]; do
   ready="$(k get deployment "$NAME" -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)"
   if [[ "$ready" =~ ^[1-9] ]]; then outcome=ready; break; fi
-  waiting="$(k get pods -l "$selector" -o jsonpath='{.items[*].status.containerStatuses[*].state.waiting.reason}' 2>/dev/null || true)"
-  scheduled="$(k get pods -l "$selector" -o jsonpath='{.items[*].status.conditions[?(@.type=="PodScheduled")].reason}' 2>/dev/null || true)"
-  case " $waiting " in
-    *" CrashLoopBackOff "*) outcome=crashed; reason="the server exited while starting" ;;
-    *" InvalidImageName "* | *" CreateContainerConfigError "* | *" CreateContainerError "*)
-      outcome=config; reason="$waiting" ;;
-    *" ErrImagePull "* | *" ImagePullBackOff "*)
-      pull_since="${pull_since:-$SECONDS}"
-      if (( SECONDS - pull_since >= pull_grace )); then outcome=image-pull; reason="$waiting"; fi ;;
-    *) pull_since="" ;;
-  esac
-  if [[ -z "$outcome" && " $scheduled " == *" Unschedulable "* ]]; then
-    unschedulable_since="${unschedulable_since:-$SECONDS}"
-    if (( SECONDS - unschedulable_since >= unschedulable_grace )); then outcome=unschedulable; reason="no node can run the pod (is a GPU free?)"; fi
-  else
-    unschedulable_since=""
-  fi
+  pod_trouble "$selector"
+  if [[ " $waiting " == *" CrashLoopBackOff "* ]]; then outcome=crashed; reason="the server exited while starting"; fi
   if [[ -z "$outcome" ]] && (( SECONDS - started >= TIMEOUT_SECONDS )); then
     outcome=timeout; reason="not Ready after ${TIMEOUT_SECONDS}s"
   fi

@@ -3,6 +3,7 @@ import benchTemplate from "../../remote/workloads/vllm-bench-job.yaml";
 import upSh from "../../remote/workloads/llm-server-up.sh";
 import downSh from "../../remote/workloads/llm-server-down.sh";
 import jobSh from "../../remote/workloads/job.sh";
+import podWatchSh from "../../remote/workloads/pod-watch.sh";
 import type { LlmServingWorkload } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { RemoteScriptError } from "../cloud/remote-script.js";
@@ -97,7 +98,7 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
       TIMEOUT_SECONDS: String(waitSeconds),
       ...(hfToken ? { HF_TOKEN: hfToken } : {}),
     },
-    files: [{ path: "manifest.yaml", content: manifest }],
+    files: [{ path: "manifest.yaml", content: manifest }, { path: "pod-watch.sh", content: podWatchSh }],
     timeoutSeconds: waitSeconds + 300,
   };
 }
@@ -133,7 +134,7 @@ export function planBench(w: LlmServingWorkload, rate: RequestRate, trial: numbe
       body: jobSh,
       args: ["manifest.yaml"],
       env: { NAMESPACE: namespace, JOB_NAME: jobName, TIMEOUT_SECONDS: String(waitSeconds) },
-      files: [{ path: "manifest.yaml", content: manifest }],
+      files: [{ path: "manifest.yaml", content: manifest }, { path: "pod-watch.sh", content: podWatchSh }],
       timeoutSeconds: waitSeconds + 600,
     },
   };
