@@ -2,16 +2,13 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
 import type { Log } from "../lifecycle/log.js";
+import { redactor } from "../evidence/redact.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
 /** The CLI's log: stderr, with every masked value redacted before it is written. */
 export function stderrLog(verbose: boolean): Log & { masked: Set<string> } {
   const masked = new Set<string>();
-  const redact = (m: string) => {
-    let out = m;
-    for (const s of masked) out = out.split(s).join("***");
-    return out;
-  };
+  const redact = (m: string) => redactor(masked)(m);
   const write = (prefix: string, m: string) => process.stderr.write(`${prefix}${redact(m)}\n`);
   return {
     masked,

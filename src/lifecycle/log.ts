@@ -12,6 +12,8 @@ export interface Log {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
+import { redactor } from "../evidence/redact.js";
+
 /** Collects lines in memory; for tests and for quiet internal calls. */
 export class MemoryLog implements Log {
   readonly lines: string[] = [];
@@ -36,8 +38,6 @@ export class MemoryLog implements Log {
     return fn();
   }
   private redact(message: string): string {
-    let out = message;
-    for (const s of this.masked) out = out.split(s).join("***");
-    return out;
+    return redactor(this.masked)(message);
   }
 }

@@ -40,17 +40,11 @@ export interface EngineDeps {
   signal: AbortSignal;
   sessionName: string;
   tool: { name: string; version: string };
-  /** Tuning for waits; the defaults fit real AWS. */
-  timeouts?: Partial<Timeouts>;
 }
 
-export interface Timeouts {
-  probeSeconds: number;
-  /** Stop this long before the instance's TTL, leaving time for evidence and cleanup. */
-  deadlineMarginSeconds: number;
-}
-
-const DEFAULT_TIMEOUTS: Timeouts = { probeSeconds: 120, deadlineMarginSeconds: 120 };
+const PROBE_TIMEOUT_SECONDS = 120;
+/** The run stops this long before the instance's TTL, leaving time for diagnostics and cleanup. */
+const DEADLINE_MARGIN_SECONDS = 120;
 
 export interface RunReport {
   results: Results;
@@ -76,12 +70,11 @@ function withinDeadline(remote: RunRemote, deadline: Deadline): RunRemote {
  */
 export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Promise<RunReport> {
   const { clients, clock, log, identity, suite } = deps;
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const phases = new PhaseRecorder(clock);
   const cleanup = new CleanupStack(log);
   const startedAt = new Date(clock.now());
   const expiresAt = new Date(startedAt.getTime() + settings.ttlMinutes * 60_000);
-  const deadline = new Deadline(clock, expiresAt.getTime() - timeouts.deadlineMarginSeconds * 1000);
+  const deadline = new Deadline(clock, expiresAt.getTime() - DEADLINE_MARGIN_SECONDS * 1000);
   const tags = { ...settings.tags, ...runTags(identity) };
   const tokenBase = clientTokenBase(identity);
   const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}`);
@@ -188,7 +181,7 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
     );
     const onNode = remote;
 
-    const probe = await step("probe", () => onNode({ name: "probe", body: probeScript, timeoutSeconds: timeouts.probeSeconds }));
+    const probe = await step("probe", () => onNode({ name: "probe", body: probeScript, timeoutSeconds: PROBE_TIMEOUT_SECONDS }));
     const facts = markedJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
     if (!facts) {
       throw new Error(

@@ -2,8 +2,7 @@ import serverTemplate from "../../remote/workloads/vllm-server.yaml";
 import benchTemplate from "../../remote/workloads/vllm-bench-job.yaml";
 import upSh from "../../remote/workloads/llm-server-up.sh";
 import downSh from "../../remote/workloads/llm-server-down.sh";
-import jobSh from "../../remote/workloads/job.sh";
-import podWatchSh from "../../remote/workloads/pod-watch.sh";
+import { POD_WATCH_FILE, jobScript } from "./job-script.js";
 import type { LlmServingWorkload } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { RemoteScriptError } from "../cloud/remote-script.js";
@@ -98,7 +97,7 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
       TIMEOUT_SECONDS: String(waitSeconds),
       ...(hfToken ? { HF_TOKEN: hfToken } : {}),
     },
-    files: [{ path: "manifest.yaml", content: manifest }, { path: "pod-watch.sh", content: podWatchSh }],
+    files: [{ path: "manifest.yaml", content: manifest }, POD_WATCH_FILE],
     timeoutSeconds: waitSeconds + 300,
   };
 }
@@ -129,14 +128,7 @@ export function planBench(w: LlmServingWorkload, rate: RequestRate, trial: numbe
   });
   return {
     jobName,
-    script: {
-      name: `workload-${w.id}-bench-${rate === "inf" ? "max" : rate}-t${trial}`,
-      body: jobSh,
-      args: ["manifest.yaml"],
-      env: { NAMESPACE: namespace, JOB_NAME: jobName, TIMEOUT_SECONDS: String(waitSeconds) },
-      files: [{ path: "manifest.yaml", content: manifest }, { path: "pod-watch.sh", content: podWatchSh }],
-      timeoutSeconds: waitSeconds + 600,
-    },
+    script: jobScript({ name: `workload-${w.id}-bench-${rate === "inf" ? "max" : rate}-t${trial}`, namespace, jobName, manifest, waitSeconds }),
   };
 }
 

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import resnetPy from "../../remote/workloads/resnet50.py";
 import jobTemplate from "../../remote/workloads/resnet50-job.yaml";
-import jobSh from "../../remote/workloads/job.sh";
-import podWatchSh from "../../remote/workloads/pod-watch.sh";
+import { jobScript } from "./job-script.js";
 import { timedSteps, type ResNet50Workload } from "../config/suite.js";
 import type { RemoteScript } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
@@ -126,14 +125,7 @@ export function planResNet50(w: ResNet50Workload, namespace = WORKLOAD_NAMESPACE
   });
   return {
     jobName,
-    script: {
-      name: `workload-${w.id}`,
-      body: jobSh,
-      args: ["manifest.yaml"],
-      env: { NAMESPACE: namespace, JOB_NAME: jobName, TIMEOUT_SECONDS: String(waitSeconds) },
-      files: [{ path: "manifest.yaml", content: manifest }, { path: "pod-watch.sh", content: podWatchSh }],
-      timeoutSeconds: waitSeconds + 600,
-    },
+    script: jobScript({ name: `workload-${w.id}`, namespace, jobName, manifest, waitSeconds }),
   };
 }
 
