@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { startStandIn } from "../test/stand-in/index.js";
+import { instancesLeftAlive } from "../test/stand-in/settle.js";
 
 const out = resolve(process.argv[2] ?? "gpu-bench-evidence");
 const bucket = "gpu-bench-evidence";
@@ -43,8 +44,8 @@ try {
     if (line) evidence = line[1]!.trim();
   });
   status = await new Promise<number | null>((done) => child.on("close", done));
-  const alive = standIn.liveInstances();
-  console.error(`\nInstances still alive on the stand-in: ${alive.length}`);
+  const alive = await instancesLeftAlive(standIn);
+  console.error(`\nInstances not terminated on the stand-in: ${alive.length ? alive.join(", ") : "none"}`);
 } finally {
   await standIn.stop();
 }

@@ -1,5 +1,8 @@
 import { startStandIn, type StandIn } from "../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
+import { instancesLeftAlive } from "../stand-in/settle.js";
+
+export { instancesLeftAlive };
 import { prng } from "../support/prng.js";
 
 export const FAULTS = [
@@ -147,17 +150,6 @@ export async function runLifecycle(standIn: StandIn, scenario: Scenario, inputs:
   const leaked = await instancesLeftAlive(standIn, job.runId);
   const secretsSeen = leakedSecrets(job.everythingWritten(), standIn.plantedSecrets());
   return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, secretsSeen, ms: Date.now() - started };
-}
-
-/** The run's instances that are not terminated once those shutting down have had time to finish. */
-export async function instancesLeftAlive(standIn: StandIn, runId: string): Promise<string[]> {
-  const ofRun = () => standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === runId);
-  for (let waited = 0; waited < 3000 && ofRun().some((i) => i.state === "shutting-down"); waited += 50) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return ofRun()
-    .filter((i) => i.state !== "terminated")
-    .map((i) => `${i.id} (${i.state})`);
 }
 
 export interface ChaosSummary {
