@@ -40,12 +40,17 @@ try {
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Activity);
-  const path = criticalPath(events, node.inventory.images.map((i) => i.ref));
+  const path = criticalPath(
+    events,
+    node.inventory.images.map((i) => i.ref),
+  );
 
   const all = phases.list();
   const origin = Date.parse(all.find((p) => p.name === "node-bootstrap")!.startedAt);
   const up = (ms: number) => (ms / 1000 / SCALE).toFixed(1).padStart(6);
-  console.log(`Node bootstrap on the stand-in (latencies x${SCALE}, shown scaled back up), ${node.gpuCount} GPU, ${IMAGES.length} workload images\n`);
+  console.log(
+    `Node bootstrap on the stand-in (latencies x${SCALE}, shown scaled back up), ${node.gpuCount} GPU, ${IMAGES.length} workload images\n`,
+  );
   console.log(`${"phase".padEnd(18)} ${"start s".padStart(7)} ${"end s".padStart(6)} ${"took s".padStart(6)}  detail`);
   for (const p of all) {
     const start = Date.parse(p.startedAt) - origin;
@@ -86,7 +91,9 @@ function criticalPath(events: Activity[], refs: string[]): { ideal: number; step
   const one = (activity: string, match: (e: Activity) => boolean = () => true) => events.find((e) => e.activity === activity && match(e));
   const step = (name: string, e: Activity | undefined) => ({ name, seconds: took(e) });
 
-  const install = [step("container toolkit install", one("toolkit-install")), step("k3s download", one("k3s-download"))].filter((s) => s.seconds > 0);
+  const install = [step("container toolkit install", one("toolkit-install")), step("k3s download", one("k3s-download"))].filter(
+    (s) => s.seconds > 0,
+  );
   const k3s = install.reduce((t, s) => t + s.seconds, 0);
   const containerd = k3s + took(one("k3s-containerd"));
   const apiserver = k3s + took(one("k3s-apiserver"));
@@ -106,13 +113,37 @@ function criticalPath(events: Activity[], refs: string[]): { ideal: number; step
   const [slowRef, slowPull] = [...pulled].reduce((a, b) => (b[1] > a[1] ? b : a));
   const head = [...install, step("k3s start → containerd up", one("k3s-containerd"))];
   if (slowPull >= smokeDone) {
-    return { ideal: slowPull, steps: [...head, step(`pull ${slowRef}`, one("pull", (e) => e.ref === slowRef))] };
+    return {
+      ideal: slowPull,
+      steps: [
+        ...head,
+        step(
+          `pull ${slowRef}`,
+          one("pull", (e) => e.ref === slowRef),
+        ),
+      ],
+    };
   }
   const gate =
     pluginGate === ready
       ? [...install, step("k3s start → node Ready", one("k3s-node-ready"))]
-      : [...head, step(`pull ${pluginRef}`, one("pull", (e) => e.ref === pluginRef))];
+      : [
+          ...head,
+          step(
+            `pull ${pluginRef}`,
+            one("pull", (e) => e.ref === pluginRef),
+          ),
+        ];
   const gpu = [...gate, step("device plugin pod start", pluginPodStart), step("device plugin registers GPUs", one("device-plugin-init"))];
-  const chain = smokeGate === allocatable ? gpu : [...head, step(`pull ${cudaRef}`, one("pull", (e) => e.ref === cudaRef))];
+  const chain =
+    smokeGate === allocatable
+      ? gpu
+      : [
+          ...head,
+          step(
+            `pull ${cudaRef}`,
+            one("pull", (e) => e.ref === cudaRef),
+          ),
+        ];
   return { ideal: smokeDone, steps: [...chain, step("smoke pod start", smokePodStart), step("smoke pod runs nvidia-smi", smokeRun)] };
 }

@@ -34,7 +34,9 @@ for (const fault of FAULTS) {
     const ms = group.map((o) => o.ms).sort((a, b) => a - b);
     const leaked = group.reduce((n, o) => n + o.leaked.length, 0);
     const secrets = group.reduce((n, o) => n + o.secretsSeen.length, 0);
-    console.log(`| ${fault} | ${kill} | ${group.length} | ${exits} | ${leaked} | ${secrets} | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} |`);
+    console.log(
+      `| ${fault} | ${kill} | ${group.length} | ${exits} | ${leaked} | ${secrets} | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} |`,
+    );
   }
 }
 console.log(`\nlifecycles: ${summary.lifecycles}, leaked: ${summary.leaked}, secrets-in-logs: ${summary.secretsInLogs}`);

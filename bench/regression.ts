@@ -54,7 +54,15 @@ function syntheticRun(index: number, level: number): Results {
     tool: { name: "ephemeral-gpu-bench", version: "bench" },
     run: { id: `run-${index}`, attempt: 1, startedAt: at },
     suite: { name: "default", hash: "bench" },
-    instance: { id: `i-${index}`, type: "g5.2xlarge", availabilityZone: "us-west-2a", region: "us-west-2", market: "on-demand", amiId: "ami-00000000", launchedAt: at },
+    instance: {
+      id: `i-${index}`,
+      type: "g5.2xlarge",
+      availabilityZone: "us-west-2a",
+      region: "us-west-2",
+      market: "on-demand",
+      amiId: "ami-00000000",
+      launchedAt: at,
+    },
     phases: [],
     workloads: [
       {
@@ -62,7 +70,17 @@ function syntheticRun(index: number, level: number): Results {
         kind: "resnet50",
         parameters: { batchSize: 128 },
         status: "ok",
-        metrics: [{ name: "images_per_sec", label: "Throughput", unit: "img/s", direction: "higher", headline: true, trials, summary: summarize(trials) }],
+        metrics: [
+          {
+            name: "images_per_sec",
+            label: "Throughput",
+            unit: "img/s",
+            direction: "higher",
+            headline: true,
+            trials,
+            summary: summarize(trials),
+          },
+        ],
         trials: [],
         startedAt: at,
         endedAt: at,
@@ -111,7 +129,9 @@ function rate(k: number): string {
 const pad = (s: string, n: number) => s.padEnd(n);
 
 console.log(`Rule: ${ruleDescription(OPTIONS)}.`);
-console.log(`K=${K} baseline runs; ${TRIALS} trials per run at ${TRIAL_CV * 100}% trial-to-trial CV; ${HISTORIES} histories per cell; seed ${SEED}.`);
+console.log(
+  `K=${K} baseline runs; ${TRIALS} trials per run at ${TRIAL_CV * 100}% trial-to-trial CV; ${HISTORIES} histories per cell; seed ${SEED}.`,
+);
 console.log("Rates with their 95% Wilson interval. MDC: the rule's own minimum detectable change (median over the noise-only histories).");
 console.log("");
 const header = ["run-to-run CV", "false alarms", "detect 10% drop", "detect 15% drop", "median MDC"];
@@ -126,7 +146,8 @@ for (const cv of RUN_CVS) {
   const mdc = summarize(noise.mdc).median;
   const row = [`${cv * 100}%`, rate(noise.flagged), rate(d10.flagged), rate(d15.flagged), `${mdc.toFixed(1)}%`];
   console.log(row.map((c, i) => pad(c, widths[i]!)).join(" | "));
-  if (cv === 0.03) last = `cv=3% false_alarm=${((noise.flagged / HISTORIES) * 100).toFixed(1)}% detection15=${((d15.flagged / HISTORIES) * 100).toFixed(1)}%`;
+  if (cv === 0.03)
+    last = `cv=3% false_alarm=${((noise.flagged / HISTORIES) * 100).toFixed(1)}% detection15=${((d15.flagged / HISTORIES) * 100).toFixed(1)}%`;
 }
 console.log("");
 console.log(last);

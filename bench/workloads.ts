@@ -45,9 +45,21 @@ interface Breakdown {
 
 async function measure(mode: "train" | "inference"): Promise<Breakdown> {
   const args = [
-    SCRIPT, "--mode", mode, "--image-size", String(config.imageSize), "--batch-size", String(config.batchSize),
-    "--warmup-steps", String(config.warmupSteps), "--steps", String(config.steps), "--trials", String(config.trials),
-    "--threads", "2",
+    SCRIPT,
+    "--mode",
+    mode,
+    "--image-size",
+    String(config.imageSize),
+    "--batch-size",
+    String(config.batchSize),
+    "--warmup-steps",
+    String(config.warmupSteps),
+    "--steps",
+    String(config.steps),
+    "--trials",
+    String(config.trials),
+    "--threads",
+    "2",
   ];
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -63,7 +75,8 @@ async function measure(mode: "train" | "inference"): Promise<Breakdown> {
   const records = parseResNet50Lines(stdout);
   const trials = records.filter((r): r is ResNet50Trial => r.record === "trial");
   const done = records.find((r) => r.record === "done");
-  if (!done || done.record !== "done" || trials.length !== config.trials) throw new Error(`resnet50.py ${mode} printed no complete result:\n${stdout}`);
+  if (!done || done.record !== "done" || trials.length !== config.trials)
+    throw new Error(`resnet50.py ${mode} printed no complete result:\n${stdout}`);
   const sum = (f: (t: ResNet50Trial) => number) => trials.reduce((s, t) => s + f(t), 0);
   const importS = done.import_s;
   const buildS = done.build_s ?? 0;
@@ -109,9 +122,14 @@ console.log(
 console.log("");
 console.log(`${pad("phase", 36)}${results.map((r) => pad(r.mode, 20, true)).join("")}`);
 for (const [label, f] of rows) {
-  console.log(`${pad(label, 36)}${results.map((r) => pad(`${f(r).toFixed(3)} s ${pad(`${((100 * f(r)) / r.wallS).toFixed(1)}%`, 6, true)}`, 20, true)).join("")}`);
+  console.log(
+    `${pad(label, 36)}${results.map((r) => pad(`${f(r).toFixed(3)} s ${pad(`${((100 * f(r)) / r.wallS).toFixed(1)}%`, 6, true)}`, 20, true)).join("")}`,
+  );
 }
 console.log(`${pad("throughput (timed window)", 36)}${results.map((r) => pad(`${r.imagesPerSec.toFixed(2)} img/s`, 20, true)).join("")}`);
 console.log("");
-const overhead = results.map((r) => `${r.mode} ${(r.wallS - r.timedS).toFixed(2)} s of ${r.wallS.toFixed(2)} s (${((100 * (r.wallS - r.timedS)) / r.wallS).toFixed(1)}%)`);
+const overhead = results.map(
+  (r) =>
+    `${r.mode} ${(r.wallS - r.timedS).toFixed(2)} s of ${r.wallS.toFixed(2)} s (${((100 * (r.wallS - r.timedS)) / r.wallS).toFixed(1)}%)`,
+);
 console.log(`workloads-overhead: outside the timed window: ${overhead.join(", ")}`);

@@ -3,7 +3,16 @@ import { join } from "node:path";
 import { parseSettings } from "./config/inputs.js";
 import { Outputs } from "./config/names.js";
 import { systemClock } from "./lifecycle/clock.js";
-import { actionLog, actionPublisher, actionState, canRequestIdToken, idToken, identityFromEnv, maskedValues, readInput } from "./entry/github.js";
+import {
+  actionLog,
+  actionPublisher,
+  actionState,
+  canRequestIdToken,
+  idToken,
+  identityFromEnv,
+  maskedValues,
+  readInput,
+} from "./entry/github.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
 

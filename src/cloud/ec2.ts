@@ -121,9 +121,7 @@ export function quotaMessage(code: string, instanceType: string, market: Market)
   const family = instanceType.split(".")[0] ?? "";
   const pFamily = family.startsWith("p");
   if (code === "VcpuLimitExceeded" || code === "InstanceLimitExceeded") {
-    const quota = pFamily
-      ? "Running On-Demand P instances (L-417A185B)"
-      : "Running On-Demand G and VT instances (L-DB2E81BA)";
+    const quota = pFamily ? "Running On-Demand P instances (L-417A185B)" : "Running On-Demand G and VT instances (L-DB2E81BA)";
     return `The account's vCPU quota '${quota}' is too low to start ${instanceType}. Ask for an increase in Service Quotas (EC2) for this region.`;
   }
   if (code === "MaxSpotInstanceCountExceeded" || (market === "spot" && code === "VcpuLimitExceeded")) {
@@ -161,7 +159,9 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
       },
     ],
     InstanceMarketOptions:
-      req.market === "spot" ? { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } } : undefined,
+      req.market === "spot"
+        ? { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } }
+        : undefined,
     TagSpecifications: [
       { ResourceType: "instance", Tags: [...tags, { Key: "Name", Value: `gpu-bench-${req.tags[TagKeys.runId] ?? "run"}` }] },
       { ResourceType: "volume", Tags: tags },
@@ -218,7 +218,8 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     } catch (error) {
       const code = awsErrorCode(error) ?? "Unknown";
       // An error answer means EC2 started nothing, unless it was an internal error; no answer may hide one.
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined && code !== "InternalError") deps.onAttempt(undefined);
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined && code !== "InternalError")
+        deps.onAttempt(undefined);
       const quota = quotaMessage(code, candidate.instanceType, req.market);
       if (quota) throw new QuotaError(quota);
       if (!TRY_NEXT.has(code)) throw explainLaunchError(error, code, candidate);
@@ -240,7 +241,11 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     deps.log.info(`Launched ${launched.id} (${launched.type}) in ${launched.subnetId}`);
     const running = await waitRunning(deps.ec2, launched.id, deps.runningTimeoutSeconds ?? 600);
     if (running.ok) {
-      return { ...launched, availabilityZone: running.instance.Placement?.AvailabilityZone ?? launched.availabilityZone, instance: running.instance };
+      return {
+        ...launched,
+        availabilityZone: running.instance.Placement?.AvailabilityZone ?? launched.availabilityZone,
+        instance: running.instance,
+      };
     }
     const reason = running.instance?.StateReason?.Code ?? "";
     if (!TRY_NEXT.has(reason)) {
@@ -255,16 +260,20 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
 function explainLaunchError(error: unknown, code: string, candidate: LaunchCandidate): Error {
   const message = (error as Error).message;
   const hints: Record<string, string> = {
-    UnauthorizedOperation: "The role may not launch this instance: it needs ec2:RunInstances, ec2:CreateTags and iam:PassRole on the instance profile's role.",
-    "InvalidParameterValue": "Check 'instance-profile' (it must exist and its role be passable) and the other launch inputs.",
+    UnauthorizedOperation:
+      "The role may not launch this instance: it needs ec2:RunInstances, ec2:CreateTags and iam:PassRole on the instance profile's role.",
+    InvalidParameterValue: "Check 'instance-profile' (it must exist and its role be passable) and the other launch inputs.",
     "InvalidSubnetID.NotFound": `Subnet ${candidate.subnetId} does not exist in this region: check 'subnet-ids' and 'aws-region'.`,
     "InvalidGroup.NotFound": "The security group does not exist in the subnet's VPC: check 'security-group-id'.",
     "InvalidAMIID.NotFound": "Check the 'ami' input for this region.",
     "InvalidAMIID.Malformed": "Check the 'ami' input.",
     OptInRequired: "The account is not subscribed to this AMI or region.",
-    "IdempotentParameterMismatch": "A previous attempt of this run used the same client token with other parameters; re-run the workflow (a new attempt).",
+    IdempotentParameterMismatch:
+      "A previous attempt of this run used the same client token with other parameters; re-run the workflow (a new attempt).",
   };
-  return new Error(`RunInstances failed for ${candidate.instanceType} in ${candidate.subnetId}: ${code}: ${message}${hints[code] ? `\n${hints[code]}` : ""}`);
+  return new Error(
+    `RunInstances failed for ${candidate.instanceType} in ${candidate.subnetId}: ${code}: ${message}${hints[code] ? `\n${hints[code]}` : ""}`,
+  );
 }
 
 type RunningOutcome = { ok: true; instance: Instance } | { ok: false; instance?: Instance; reason: string };
@@ -335,7 +344,8 @@ export async function terminateAndConfirm(ec2: EC2Client, instanceIds: string[],
       const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds }));
       const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.State?.Name] as const);
       const alive = states.filter(([, s]) => s !== "shutting-down" && s !== "terminated");
-      if (alive.length > 0) throw Object.assign(new Error(`still ${alive.map(([id, s]) => `${id} ${s}`).join(", ")}`), { name: "InternalError" });
+      if (alive.length > 0)
+        throw Object.assign(new Error(`still ${alive.map(([id, s]) => `${id} ${s}`).join(", ")}`), { name: "InternalError" });
       return states;
     }, retry);
     log.info(`Terminated ${confirmed.map(([id, s]) => `${id} (${s})`).join(", ")}`);
@@ -366,7 +376,14 @@ export async function findExpired(ec2: EC2Client, now: Date): Promise<ExpiredIns
     const at = Date.parse(expiresAt);
     // A managed instance without a readable expiry is expired by definition: nothing vouches for it.
     if (Number.isNaN(at) || at <= now.getTime()) {
-      expired.push({ id: i.InstanceId!, type: i.InstanceType, expiresAt, repository: tag(TagKeys.repository), runId: tag(TagKeys.runId), state: i.State?.Name });
+      expired.push({
+        id: i.InstanceId!,
+        type: i.InstanceType,
+        expiresAt,
+        repository: tag(TagKeys.repository),
+        runId: tag(TagKeys.runId),
+        state: i.State?.Name,
+      });
     }
   }
   return expired;

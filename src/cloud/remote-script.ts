@@ -91,11 +91,7 @@ export function shellQuote(value: string): string {
  * ever interpreted by the outer shell.
  */
 export function renderCommand(script: RemoteScript): string {
-  const lines = [
-    "set -euo pipefail",
-    `work="$(mktemp -d -t gpu-bench.XXXXXX)"`,
-    `cd "$work"`,
-  ];
+  const lines = ["set -euo pipefail", `work="$(mktemp -d -t gpu-bench.XXXXXX)"`, `cd "$work"`];
   for (const file of script.files ?? []) {
     if (!FILE_PATH.test(file.path)) throw new Error(`Remote file path '${file.path}' is not a plain relative path`);
     const dir = file.path.includes("/") ? file.path.slice(0, file.path.lastIndexOf("/")) : "";

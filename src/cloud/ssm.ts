@@ -61,7 +61,9 @@ export async function waitForAgent(instanceId: string, w: AgentWait): Promise<vo
     if (++polls % 5 === 0) {
       const state = (await describeOne(w.ec2, instanceId).catch(() => undefined))?.State?.Name;
       if (state && state !== "running" && state !== "pending") {
-        throw new AgentTimeoutError(`Instance ${instanceId} is ${state} while waiting for its SSM agent (spot interruption, TTL, or terminated by someone else).`);
+        throw new AgentTimeoutError(
+          `Instance ${instanceId} is ${state} while waiting for its SSM agent (spot interruption, TTL, or terminated by someone else).`,
+        );
       }
     }
     if (w.clock.now() >= deadline) {
@@ -90,7 +92,16 @@ export interface CommandTarget {
 }
 
 const TERMINAL = new Set([
-  "Success", "Failed", "TimedOut", "Cancelled", "DeliveryTimedOut", "ExecutionTimedOut", "Undeliverable", "Terminated", "InvalidPlatform", "AccessDenied",
+  "Success",
+  "Failed",
+  "TimedOut",
+  "Cancelled",
+  "DeliveryTimedOut",
+  "ExecutionTimedOut",
+  "Undeliverable",
+  "Terminated",
+  "InvalidPlatform",
+  "AccessDenied",
 ]);
 const TIMED_OUT = new Set(["TimedOut", "ExecutionTimedOut", "DeliveryTimedOut"]);
 
@@ -164,7 +175,9 @@ async function pollInvocation(commandId: string, script: RemoteScript, t: Comman
     if (++polls % 10 === 0) {
       const state = (await describeOne(t.ec2, t.instanceId).catch(() => undefined))?.State;
       if (state?.Name && state.Name !== "running") {
-        throw new Error(`Instance ${t.instanceId} is ${state.Name} while step '${script.name}' runs (spot interruption, its TTL, or terminated by someone else).`);
+        throw new Error(
+          `Instance ${t.instanceId} is ${state.Name} while step '${script.name}' runs (spot interruption, its TTL, or terminated by someone else).`,
+        );
       }
     }
     if (t.clock.now() > deadline) {
@@ -172,7 +185,9 @@ async function pollInvocation(commandId: string, script: RemoteScript, t: Comman
     }
     if (t.clock.now() - lastNotice >= 30_000) {
       lastNotice = t.clock.now();
-      t.log.info(`${script.name}: still running (${Math.round((t.clock.now() - (deadline - (script.timeoutSeconds + 120) * 1000)) / 1000)} s)`);
+      t.log.info(
+        `${script.name}: still running (${Math.round((t.clock.now() - (deadline - (script.timeoutSeconds + 120) * 1000)) / 1000)} s)`,
+      );
     }
     await t.clock.sleep(backoff.next(), t.signal).catch(() => undefined);
   }
@@ -191,8 +206,9 @@ async function fullOutput(t: CommandTarget, commandId: string, stream: "stdout" 
     });
     if (text !== undefined) return text;
   } catch (error) {
-    t.log.warning(`Could not read the full ${stream} of ${commandId} from S3 (${awsErrorCode(error) ?? (error as Error).message}); using the possibly truncated copy from SSM.`);
+    t.log.warning(
+      `Could not read the full ${stream} of ${commandId} from S3 (${awsErrorCode(error) ?? (error as Error).message}); using the possibly truncated copy from SSM.`,
+    );
   }
   return inline;
 }
-

@@ -91,11 +91,35 @@ const TAG_VALUE = /^[\p{L}\p{N}+\-=._:/@ ]{0,256}$/u;
 
 /** NVIDIA GPU families on x86_64 that the Deep Learning AMIs support. */
 export const NVIDIA_GPU_FAMILIES = new Set([
-  "g4dn", "g5", "g6", "g6e", "g6f", "gr6", "gr6f", "g7e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200", "p6-b300",
+  "g4dn",
+  "g5",
+  "g6",
+  "g6e",
+  "g6f",
+  "gr6",
+  "gr6f",
+  "g7e",
+  "p3",
+  "p3dn",
+  "p4d",
+  "p4de",
+  "p5",
+  "p5e",
+  "p5en",
+  "p6-b200",
+  "p6-b300",
 ]);
 
 /** Tag keys the tool writes itself; users may not override them. */
-export const RESERVED_TAG_KEYS = new Set(["managed-by", "gpu-bench:repository", "gpu-bench:run-id", "gpu-bench:run-attempt", "gpu-bench:job", "gpu-bench:expires-at", "Name"]);
+export const RESERVED_TAG_KEYS = new Set([
+  "managed-by",
+  "gpu-bench:repository",
+  "gpu-bench:run-id",
+  "gpu-bench:run-attempt",
+  "gpu-bench:job",
+  "gpu-bench:expires-at",
+  "Name",
+]);
 
 export function splitList(raw: string): string[] {
   return raw
@@ -194,7 +218,10 @@ function parseTags(p: Problems, raw: string): Record<string, string> {
     } else if (RESERVED_TAG_KEYS.has(key)) {
       p.add(Inputs.tags, `has key '${key}', which the tool sets itself`);
     } else if (!TAG_VALUE.test(value)) {
-      p.add(Inputs.tags, `has a value for '${key}' with characters AWS tags do not allow (allowed: letters, digits, spaces and + - = . _ : / @, up to 256)`);
+      p.add(
+        Inputs.tags,
+        `has a value for '${key}' with characters AWS tags do not allow (allowed: letters, digits, spaces and + - = . _ : / @, up to 256)`,
+      );
     } else {
       tags[key] = value;
     }
@@ -234,28 +261,39 @@ export function parseSettings(read: InputReader): Settings {
 
   const subnetIds = splitList(read(Inputs.subnetIds));
   if (subnetIds.length === 0) p.add(Inputs.subnetIds, "is required: one or more subnet ids (subnet-…), one per Availability Zone to try");
-  for (const s of subnetIds) if (!SUBNET_ID.test(s)) p.add(Inputs.subnetIds, `has '${s}', which is not a subnet id (subnet-0123456789abcdef0)`);
+  for (const s of subnetIds)
+    if (!SUBNET_ID.test(s)) p.add(Inputs.subnetIds, `has '${s}', which is not a subnet id (subnet-0123456789abcdef0)`);
 
   const securityGroupId = read(Inputs.securityGroupId);
   if (!SECURITY_GROUP_ID.test(securityGroupId)) {
-    p.add(Inputs.securityGroupId, securityGroupId ? `'${securityGroupId}' is not a security group id (sg-0123456789abcdef0)` : "is required: a security group id (sg-…) that allows outbound HTTPS");
+    p.add(
+      Inputs.securityGroupId,
+      securityGroupId
+        ? `'${securityGroupId}' is not a security group id (sg-0123456789abcdef0)`
+        : "is required: a security group id (sg-…) that allows outbound HTTPS",
+    );
   }
 
   const evidenceBucket = read(Inputs.evidenceBucket);
   if (!BUCKET.test(evidenceBucket)) {
-    p.add(Inputs.evidenceBucket, evidenceBucket ? `'${evidenceBucket}' is not a valid S3 bucket name` : "is required: the S3 bucket for command output and evidence");
+    p.add(
+      Inputs.evidenceBucket,
+      evidenceBucket ? `'${evidenceBucket}' is not a valid S3 bucket name` : "is required: the S3 bucket for command output and evidence",
+    );
   }
   const evidencePrefix = read(Inputs.evidencePrefix) || DEFAULT_EVIDENCE_PREFIX;
   if (!PREFIX.test(evidencePrefix)) p.add(Inputs.evidencePrefix, "must be a key prefix of letters, digits and . _ - separated by /");
 
   const suitePath = read(Inputs.suite);
-  if (suitePath && !/^[\w./-]+$/.test(suitePath)) p.add(Inputs.suite, `must be a path inside the repository (letters, digits, . _ - /), got '${suitePath}'`);
+  if (suitePath && !/^[\w./-]+$/.test(suitePath))
+    p.add(Inputs.suite, `must be a path inside the repository (letters, digits, . _ - /), got '${suitePath}'`);
 
   const marketRaw = read(Inputs.marketType) || "on-demand";
   if (marketRaw !== "on-demand" && marketRaw !== "spot") p.add(Inputs.marketType, `must be on-demand or spot, got '${marketRaw}'`);
 
   const k3sVersion = read(Inputs.k3sVersion);
-  if (k3sVersion && !K3S_VERSION.test(k3sVersion)) p.add(Inputs.k3sVersion, `must be a k3s release such as v1.33.5+k3s1, got '${k3sVersion}'`);
+  if (k3sVersion && !K3S_VERSION.test(k3sVersion))
+    p.add(Inputs.k3sVersion, `must be a k3s release such as v1.33.5+k3s1, got '${k3sVersion}'`);
 
   const baselineFile = read(Inputs.baselineFile);
   if (baselineFile && !/^[\w./-]+$/.test(baselineFile)) p.add(Inputs.baselineFile, "must be a path inside the repository");

@@ -23,7 +23,9 @@ const FAULT_KIND = /^[a-z][a-z0-9-]{0,62}$/;
 export const MAX_TIMED_STEPS = 1_000_000;
 export const DEFAULT_STEPS = 100;
 
-const workloadId = z.string().regex(WORKLOAD_ID, "must be 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit");
+const workloadId = z
+  .string()
+  .regex(WORKLOAD_ID, "must be 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit");
 const image = z.string().regex(IMAGE_REF, "must be a container image reference such as pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime");
 
 /**
@@ -107,7 +109,11 @@ export const LlmServingWorkload = z
     inputLen: z.int().min(1).max(1_000_000).default(512),
     outputLen: z.int().min(1).max(100_000).default(128),
     maxConcurrency: z.int().min(1).max(100_000).optional(),
-    seed: z.int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     /** Service-level objectives for goodput: a request counts when it meets all of them. */
     slo: ServingSlo.default({ ttftMs: 1000, tpotMs: 100 }),
     image: image.optional(),
@@ -152,7 +158,8 @@ export const Suite = z
     const seen = new Map<string, number>();
     s.workloads.forEach((w, i) => {
       const first = seen.get(w.id);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["workloads", i, "id"], message: `'${w.id}' is already the id of workloads[${first}]` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["workloads", i, "id"], message: `'${w.id}' is already the id of workloads[${first}]` });
       else seen.set(w.id, i);
     });
   });
@@ -278,7 +285,9 @@ function applyOverrides(suite: Suite, overrides: SuiteOverrides, source?: string
   };
   const parsed = Suite.safeParse(candidate);
   if (!parsed.success) {
-    const names = [overrides.epochs !== undefined ? "'epochs'" : "", overrides.batchSize !== undefined ? "'batch-size'" : ""].filter(Boolean);
+    const names = [overrides.epochs !== undefined ? "'epochs'" : "", overrides.batchSize !== undefined ? "'batch-size'" : ""].filter(
+      Boolean,
+    );
     const given = `${names.join(" and ")} input${names.length > 1 ? "s" : ""}`;
     throw new SuiteError(
       describeIssues(parsed.error.issues, candidate, []).map((p) => `${formatPath(p.path)}: ${p.message} (after applying the ${given})`),
@@ -334,7 +343,8 @@ function describeIssues(issues: readonly Issue[], raw: unknown, prefix: Property
       case "invalid_type":
         out.push({
           path,
-          message: value === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${describe(value)}`,
+          message:
+            value === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${describe(value)}`,
         });
         break;
       case "too_big":

@@ -4,7 +4,14 @@ import type { AwsAccess } from "../config/inputs.js";
 import type { Log } from "../lifecycle/log.js";
 
 /** Clients for a run, with credentials from OIDC (role-to-assume) or the SDK's default chain. */
-export function clientsFor(access: AwsAccess, sessionName: string, idToken: IdTokenSource | undefined, log: Log, env: NodeJS.ProcessEnv, version: string): AwsClients {
+export function clientsFor(
+  access: AwsAccess,
+  sessionName: string,
+  idToken: IdTokenSource | undefined,
+  log: Log,
+  env: NodeJS.ProcessEnv,
+  version: string,
+): AwsClients {
   return createClients({
     region: access.region,
     credentials: credentialsFor(access, sessionName, idToken, log),

@@ -43,7 +43,9 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
     try {
       text = readFileSync(resolve(workspace, settings.suitePath), "utf8");
     } catch (error) {
-      throw new InputError([`'${Inputs.suite}' names '${settings.suitePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`]);
+      throw new InputError([
+        `'${Inputs.suite}' names '${settings.suitePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
+      ]);
     }
   }
   return loadSuite(text, { epochs: settings.epochs, batchSize: settings.batchSize }, { source: settings.suitePath });

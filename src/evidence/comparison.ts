@@ -91,13 +91,19 @@ function eligibleRuns(results: Results, history: readonly HistoryEntry[]): { run
     else runs.push(e);
   }
   const notes: string[] = [];
-  if (otherHash > 0) notes.push(`${plural(otherHash, "earlier run")} of a different suite hash (other workloads, trials or overrides) left out`);
+  if (otherHash > 0)
+    notes.push(`${plural(otherHash, "earlier run")} of a different suite hash (other workloads, trials or overrides) left out`);
   if (unsuccessful > 0) notes.push(`${plural(unsuccessful, "earlier run")} that did not succeed left out`);
   runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   return { runs, notes };
 }
 
-export function compareWithBaseline(results: Results, history: readonly HistoryEntry[], source: BaselineSource, options: BaselineOptions = DEFAULT_BASELINE_OPTIONS): Comparison {
+export function compareWithBaseline(
+  results: Results,
+  history: readonly HistoryEntry[],
+  source: BaselineSource,
+  options: BaselineOptions = DEFAULT_BASELINE_OPTIONS,
+): Comparison {
   const rule = ruleDescription(options);
   const { runs, notes } = eligibleRuns(results, history);
   const used = new Map<string, HistoryEntry>();

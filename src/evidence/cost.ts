@@ -78,13 +78,16 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
     price = ON_DEMAND_PRICE_TABLE.perHourUsd[instance.type];
     if (price !== undefined) {
       priceSource = `${ON_DEMAND_PRICE_TABLE.source}, as of ${ON_DEMAND_PRICE_TABLE.asOf}`;
-      if (instance.region !== ON_DEMAND_PRICE_TABLE.region) notes.push(`list price for ${ON_DEMAND_PRICE_TABLE.region}; ${instance.region} may differ`);
-      if (instance.market === "spot") notes.push("spot instance: the spot price is usually well below this on-demand price, so this is an upper bound");
+      if (instance.region !== ON_DEMAND_PRICE_TABLE.region)
+        notes.push(`list price for ${ON_DEMAND_PRICE_TABLE.region}; ${instance.region} may differ`);
+      if (instance.market === "spot")
+        notes.push("spot instance: the spot price is usually well below this on-demand price, so this is an upper bound");
     } else {
       notes.push(`no price known for ${instance.type}: the table has none and the run recorded none`);
     }
   }
-  if (!instance.terminatedAt) notes.push("measured until the evidence was written; termination follows, so the final bill is slightly higher");
+  if (!instance.terminatedAt)
+    notes.push("measured until the evidence was written; termination follows, so the final bill is slightly higher");
   notes.push("EBS volume, data transfer and S3 are not included");
   return {
     instanceType: instance.type,

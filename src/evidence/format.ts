@@ -38,7 +38,12 @@ export function formatDuration(seconds: number | undefined): string {
 export function formatTime(iso: string | undefined): string {
   if (!iso) return "—";
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z") : iso;
+  return Number.isFinite(ms)
+    ? new Date(ms)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d{3}Z$/, "Z")
+    : iso;
 }
 
 export function secondsBetween(startIso: string, endIso: string): number | undefined {
@@ -88,12 +93,18 @@ export function byteLength(text: string): number {
 export function headBytes(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, "utf8");
   if (buf.length <= maxBytes) return text;
-  return buf.subarray(0, Math.max(0, maxBytes)).toString("utf8").replace(/\uFFFD+$/, "");
+  return buf
+    .subarray(0, Math.max(0, maxBytes))
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
 }
 
 /** The last `maxBytes` bytes of text, never splitting a character. */
 export function tailBytes(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, "utf8");
   if (buf.length <= maxBytes) return text;
-  return buf.subarray(buf.length - Math.max(0, maxBytes)).toString("utf8").replace(/^\uFFFD+/, "");
+  return buf
+    .subarray(buf.length - Math.max(0, maxBytes))
+    .toString("utf8")
+    .replace(/^\uFFFD+/, "");
 }

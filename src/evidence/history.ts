@@ -92,7 +92,10 @@ export function seriesKey(prefix: string, suiteName: string, instanceType: strin
 
 /** 2025-01-06T02:00:00.000Z → 20250106T020000Z */
 export function folderTimestamp(iso: string): string {
-  return new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 export function runFolderName(results: Results): string {
@@ -118,7 +121,14 @@ export function entryFromResults(results: Results, folder: string): HistoryEntry
       status: w.status,
       metrics: w.metrics
         .filter((m) => Number.isFinite(m.summary.median))
-        .map((m) => ({ name: m.name, direction: m.direction, unit: m.unit, headline: m.headline, value: m.summary.median, trials: m.summary.n })),
+        .map((m) => ({
+          name: m.name,
+          direction: m.direction,
+          unit: m.unit,
+          headline: m.headline,
+          value: m.summary.median,
+          trials: m.summary.n,
+        })),
     })),
   };
 }
@@ -197,11 +207,17 @@ export async function readHistory(store: HistoryStore, series: string): Promise<
   }
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 5).map((k) => s3Uri({ bucket: store.bucket, key: k }));
-    skipped.push(`${foreign.length} object(s) that are not run folders of this tool skipped: ${shown.join(", ")}${foreign.length > 5 ? ", …" : ""}`);
+    skipped.push(
+      `${foreign.length} object(s) that are not run folders of this tool skipped: ${shown.join(", ")}${foreign.length > 5 ? ", …" : ""}`,
+    );
   }
 
   const indexed = new Set(entries.map((e) => e.folder));
-  const missing = [...folders].filter((f) => !indexed.has(f)).sort().reverse().slice(0, MAX_FOLDERS_RECOVERED);
+  const missing = [...folders]
+    .filter((f) => !indexed.has(f))
+    .sort()
+    .reverse()
+    .slice(0, MAX_FOLDERS_RECOVERED);
   for (const folder of missing) {
     const loc = { bucket: store.bucket, key: `${folder}/${RESULTS_FILE}` };
     const text = await getText(store.s3, loc);
@@ -236,7 +252,9 @@ export async function claimRunFolder(store: HistoryStore, series: string, result
     const existing = await listKeys(store.s3, store.bucket, `${folder}/`);
     if (existing.length === 0) return folder;
   }
-  throw new Error(`Could not find a free run folder under ${s3Uri({ bucket: store.bucket, key: base })}: 100 folders with this run's name exist.`);
+  throw new Error(
+    `Could not find a free run folder under ${s3Uri({ bucket: store.bucket, key: base })}: 100 folders with this run's name exist.`,
+  );
 }
 
 export interface ArchivedRun {
@@ -247,7 +265,14 @@ export interface ArchivedRun {
 }
 
 /** Writes the run's files into its folder, then adds it to the series index. */
-export async function archiveRun(store: HistoryStore, series: string, folder: string, entry: HistoryEntry, files: readonly ArchiveFile[], nowIso: string): Promise<ArchivedRun> {
+export async function archiveRun(
+  store: HistoryStore,
+  series: string,
+  folder: string,
+  entry: HistoryEntry,
+  files: readonly ArchiveFile[],
+  nowIso: string,
+): Promise<ArchivedRun> {
   const uris: Record<string, string> = {};
   for (const file of files) {
     const loc = { bucket: store.bucket, key: `${folder}/${file.name}` };

@@ -100,7 +100,10 @@ function gpuLine(results: Results): string {
   const same = gpus.every((g) => g.name === first.name);
   const memory = first.memoryMiB !== undefined ? `, ${formatNumber(first.memoryMiB)} MiB` : "";
   const name = same ? `${gpus.length} × ${first.name}${memory}` : gpus.map((g) => g.name).join(", ");
-  const software = [results.inventory?.driverVersion && `driver ${results.inventory.driverVersion}`, results.inventory?.cudaVersion && `CUDA ${results.inventory.cudaVersion}`].filter(Boolean);
+  const software = [
+    results.inventory?.driverVersion && `driver ${results.inventory.driverVersion}`,
+    results.inventory?.cudaVersion && `CUDA ${results.inventory.cudaVersion}`,
+  ].filter(Boolean);
   return cell([name, ...software].join(" · "));
 }
 
@@ -141,7 +144,11 @@ function topSection(model: EvidenceModel): string {
   out.push("### Headline metrics");
   out.push("");
   if (headline.length === 0) {
-    out.push(results.workloads.some((w) => w.status === "ok") ? "_No headline metric was measured._" : "_No workload completed, so there is no metric to show._");
+    out.push(
+      results.workloads.some((w) => w.status === "ok")
+        ? "_No headline metric was measured._"
+        : "_No workload completed, so there is no metric to show._",
+    );
   } else {
     out.push(
       table(
@@ -172,14 +179,25 @@ function runSection(results: Results): string {
   const rows: string[][] = [
     ["Repository", cell(r.repository)],
     ["Commit", r.sha ? `${code(r.sha)}${r.ref ? ` (${cell(r.ref)})` : ""}` : cell(r.ref)],
-    ["Workflow", [r.workflow, r.job && `job ${r.job}`].filter(Boolean).map((s) => cell(s as string)).join(" · ") || "—"],
+    [
+      "Workflow",
+      [r.workflow, r.job && `job ${r.job}`]
+        .filter(Boolean)
+        .map((s) => cell(s as string))
+        .join(" · ") || "—",
+    ],
     ["Trigger", cell(r.event)],
     ["Actor", cell(r.actor)],
     ["Run", `${runLink(results)} · id ${code(r.id)}`],
     ["Started", formatTime(r.startedAt)],
     ["Ended", formatTime(r.endedAt)],
     ["Suite", `${cell(results.suite.name)} · ${code(results.suite.hash)}`],
-    ["Outcome", cell(`${results.outcome.status}${results.outcome.failedPhase ? ` in ${results.outcome.failedPhase}` : ""}${results.outcome.message ? `: ${results.outcome.message}` : ""}`)],
+    [
+      "Outcome",
+      cell(
+        `${results.outcome.status}${results.outcome.failedPhase ? ` in ${results.outcome.failedPhase}` : ""}${results.outcome.message ? `: ${results.outcome.message}` : ""}`,
+      ),
+    ],
     ["Tool", cell(`${results.tool.name} ${results.tool.version}`)],
   ];
   return ["## Run", "", table(["Field", "Value"], rows)].join("\n");
@@ -196,7 +214,13 @@ function environmentSection(results: Results): string {
     rows.push(["Launched", formatTime(inst.launchedAt)]);
   }
   if (inv) {
-    rows.push(["OS", cell(inv.os)], ["Kernel", cell(inv.kernel)], ["NVIDIA driver", cell(inv.driverVersion)], ["CUDA", cell(inv.cudaVersion)], ["k3s", cell(inv.k3sVersion)]);
+    rows.push(
+      ["OS", cell(inv.os)],
+      ["Kernel", cell(inv.kernel)],
+      ["NVIDIA driver", cell(inv.driverVersion)],
+      ["CUDA", cell(inv.cudaVersion)],
+      ["k3s", cell(inv.k3sVersion)],
+    );
   }
   if (rows.length > 0) out.push(table(["Item", "Value"], rows));
   if (!inv) {
@@ -224,7 +248,12 @@ function environmentSection(results: Results): string {
   }
   if (inv.images.length > 0) {
     out.push("", "Container images:", "");
-    out.push(table(["Image", "Digest"], inv.images.map((i) => [code(i.ref), i.digest ? code(i.digest) : "—"])));
+    out.push(
+      table(
+        ["Image", "Digest"],
+        inv.images.map((i) => [code(i.ref), i.digest ? code(i.digest) : "—"]),
+      ),
+    );
   }
   return out.join("\n");
 }
@@ -240,7 +269,13 @@ function timelineSection(results: Results): string {
   out.push(
     table(
       ["Phase", "Start (UTC)", "Duration", "Status", "Detail"],
-      results.phases.map((p) => [cell(p.name), formatTime(p.startedAt), formatDuration(secondsBetween(p.startedAt, p.endedAt)), p.status, cell(p.detail)]),
+      results.phases.map((p) => [
+        cell(p.name),
+        formatTime(p.startedAt),
+        formatDuration(secondsBetween(p.startedAt, p.endedAt)),
+        p.status,
+        cell(p.detail),
+      ]),
     ),
   );
   return out.join("\n");
@@ -316,7 +351,8 @@ function workloadBlock(w: WorkloadResult): string {
   const headline = new Set(headlineMetrics(w).map((m) => m.name));
   const plain = w.metrics.filter((m) => m.requestRate === undefined);
   const points = w.metrics.filter((m) => m.requestRate !== undefined);
-  if (plain.length > 0) blocks.push(table(["Metric", "Unit", "Better", "Median", "Min", "Max", "IQR", "Trials"], metricRows(plain, headline)));
+  if (plain.length > 0)
+    blocks.push(table(["Metric", "Unit", "Better", "Median", "Min", "Max", "IQR", "Trials"], metricRows(plain, headline)));
   else if (points.length === 0) blocks.push("_No metric was recorded._");
   if (w.kind === "resnet50") {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
@@ -361,8 +397,10 @@ function sourceText(comparison: Comparison, results: Results): string {
   const scope = `suite hash ${code(results.suite.hash.slice(0, 12))} on ${cell(results.instance?.type ?? "no instance")}`;
   const found = comparison.baselineRuns.length;
   const runs = `${found} run${found === 1 ? "" : "s"} (at most ${comparison.options.runs})`;
-  if (s.kind === "history") return `Baseline: the last ${runs} that succeeded with ${scope} and the same workload parameters, from ${code(s.uri)}.`;
-  if (s.kind === "file") return `Baseline: ${runs} from the pinned baseline file ${code(s.path)} that succeeded with ${scope} and the same workload parameters.`;
+  if (s.kind === "history")
+    return `Baseline: the last ${runs} that succeeded with ${scope} and the same workload parameters, from ${code(s.uri)}.`;
+  if (s.kind === "file")
+    return `Baseline: ${runs} from the pinned baseline file ${code(s.path)} that succeeded with ${scope} and the same workload parameters.`;
   return `Not compared: ${cell(s.reason)}.`;
 }
 
@@ -418,7 +456,10 @@ function costSection(cost: CostEstimate): string {
     table(
       ["Item", "Value"],
       [
-        ["Instance time", `${formatNumber(cost.seconds)} s (${formatDuration(cost.seconds)})${cost.running ? ", until the evidence was written" : ""}`],
+        [
+          "Instance time",
+          `${formatNumber(cost.seconds)} s (${formatDuration(cost.seconds)})${cost.running ? ", until the evidence was written" : ""}`,
+        ],
         ["Billed (per second, 60 s minimum)", `${formatNumber(cost.billedSeconds)} s`],
         ["Price", cost.pricePerHourUsd !== undefined ? `$${compactNumber(cost.pricePerHourUsd)}/h (${cell(cost.priceSource)})` : "unknown"],
         ["Estimate", cost.usd !== undefined ? `**$${cost.usd.toFixed(2)}** (${cell(cost.market)} ${cell(cost.instanceType)})` : "unknown"],
@@ -450,7 +491,11 @@ function filesSection(model: EvidenceModel): string {
 }
 
 function somethingFailed(results: Results): boolean {
-  return results.outcome.status !== "succeeded" || results.workloads.some((w) => w.status === "failed" || w.status === "oom") || results.faults.some(faultMissedSlo);
+  return (
+    results.outcome.status !== "succeeded" ||
+    results.workloads.some((w) => w.status === "failed" || w.status === "oom") ||
+    results.faults.some(faultMissedSlo)
+  );
 }
 
 function diagnosticsSection(model: EvidenceModel, maxBytes: number): string | undefined {
@@ -473,7 +518,8 @@ interface Section {
   text: string;
 }
 
-const OMITTED = (name: string) => `## ${name}\n\n_Left out to fit GitHub's job summary limit; evidence.md in the artifact and the S3 archive has it in full._`;
+const OMITTED = (name: string) =>
+  `## ${name}\n\n_Left out to fit GitHub's job summary limit; evidence.md in the artifact and the S3 archive has it in full._`;
 
 /** Sections dropped, in this order, when even truncated diagnostics do not make the report fit. */
 const DROP_ORDER = ["Timeline", "Environment", "Workloads", "Files", "Fault scenarios", "Run", "Cost", "Comparison with the baseline"];
@@ -509,7 +555,8 @@ export function renderEvidence(model: EvidenceModel, options: RenderOptions = {}
   if (diag) {
     const rest = byteLength(doc) - byteLength(diag.text);
     const room = Math.min(maxDiagnostics, maxBytes - rest - 600);
-    sections = room >= 256 ? build(room) : sections.map((s) => (s.name === "Diagnostics" ? { name: s.name, text: OMITTED("Diagnostics") } : s));
+    sections =
+      room >= 256 ? build(room) : sections.map((s) => (s.name === "Diagnostics" ? { name: s.name, text: OMITTED("Diagnostics") } : s));
     doc = join(sections);
   }
   // Then whole detail sections, least telling first; the top (verdict, headline) always stays.

@@ -4,7 +4,10 @@ import type { Phase } from "./results.js";
 
 /** Mermaid's task and title syntax breaks on these; they become spaces. */
 function label(text: string): string {
-  const cleaned = text.replace(/[:;#"`\r\n[\]{}<>]/g, " ").replace(/\s+/g, " ").trim();
+  const cleaned = text
+    .replace(/[:;#"`\r\n[\]{}<>]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return cleaned.length > 0 ? cleaned.slice(0, 60) : "unnamed";
 }
 
@@ -19,7 +22,9 @@ export function phaseGantt(phases: readonly Phase[], title = "Phases (UTC)"): st
   const lines = ["gantt", `  title ${label(title)}`, "  dateFormat YYYY-MM-DD HH:mm:ss", "  axisFormat %H:%M", "  section Run"];
   valid.forEach((p, i) => {
     const zeroLength = Date.parse(p.endedAt) <= Date.parse(p.startedAt);
-    const tags = [zeroLength ? "milestone" : undefined, p.status === "failed" ? "crit" : p.status === "ok" ? "done" : undefined].filter(Boolean);
+    const tags = [zeroLength ? "milestone" : undefined, p.status === "failed" ? "crit" : p.status === "ok" ? "done" : undefined].filter(
+      Boolean,
+    );
     const end = zeroLength ? "0s" : ganttTime(p.endedAt);
     lines.push(`  ${label(p.name)} :${[...tags, `p${i}`, ganttTime(p.startedAt), end].join(", ")}`);
   });
@@ -32,7 +37,13 @@ export interface XySeries {
 }
 
 /** A line chart over categorical x values (xychart-beta, which GitHub's Mermaid renders). */
-export function lineChart(title: string, xLabel: string, x: readonly (string | number)[], yLabel: string, series: readonly XySeries[]): string | undefined {
+export function lineChart(
+  title: string,
+  xLabel: string,
+  x: readonly (string | number)[],
+  yLabel: string,
+  series: readonly XySeries[],
+): string | undefined {
   const usable = series.filter((s) => s.values.length === x.length && s.values.every(Number.isFinite));
   if (x.length === 0 || usable.length === 0) return undefined;
   const categories = x.map((v) => `"${label(String(v))}"`).join(", ");

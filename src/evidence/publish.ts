@@ -4,7 +4,15 @@ import { s3Uri } from "../cloud/s3.js";
 import type { Clock } from "../lifecycle/clock.js";
 import type { Log } from "../lifecycle/log.js";
 import { BIGGER_IS_BETTER_FILE, SMALLER_IS_BETTER_FILE, benchmarkActionEntries } from "./benchmark-action.js";
-import { DEFAULT_BASELINE_OPTIONS, compareWithBaseline, regressions, type BaselineOptions, type BaselineSource, type Comparison, type MetricComparison } from "./comparison.js";
+import {
+  DEFAULT_BASELINE_OPTIONS,
+  compareWithBaseline,
+  regressions,
+  type BaselineOptions,
+  type BaselineSource,
+  type Comparison,
+  type MetricComparison,
+} from "./comparison.js";
 import { estimateCost } from "./cost.js";
 import { signedPercent } from "./format.js";
 import {
@@ -120,7 +128,10 @@ export function headlineOf(comparison: Comparison): HeadlineMetric[] {
       value: Number.isFinite(m.current) ? m.current : null,
       unit: m.unit,
       direction: m.direction,
-      changePercent: m.decision.deltaPercent !== undefined && Number.isFinite(m.decision.deltaPercent) ? Number(m.decision.deltaPercent.toFixed(2)) : null,
+      changePercent:
+        m.decision.deltaPercent !== undefined && Number.isFinite(m.decision.deltaPercent)
+          ? Number(m.decision.deltaPercent.toFixed(2))
+          : null,
       decision: m.decision.decision,
     }));
 }
@@ -135,7 +146,12 @@ interface BaselineRead {
   source: BaselineSource;
 }
 
-async function readBaseline(results: Results, opts: PublishEvidenceOptions, series: string | undefined, redact: Redact): Promise<BaselineRead> {
+async function readBaseline(
+  results: Results,
+  opts: PublishEvidenceOptions,
+  series: string | undefined,
+  redact: Redact,
+): Promise<BaselineRead> {
   const { history, log } = opts;
   const warnSkipped = (skipped: readonly string[]) => {
     for (const line of skipped.slice(0, MAX_SKIP_WARNINGS)) log.warning(redact(`History: ${line}`));
@@ -155,7 +171,8 @@ async function readBaseline(results: Results, opts: PublishEvidenceOptions, seri
     warnSkipped(read.skipped);
     return { entries: read.entries, source: { kind: "file", path: file } };
   }
-  if (!results.instance) return { entries: [], source: { kind: "none", reason: "no instance was launched, so there is no instance type to compare on" } };
+  if (!results.instance)
+    return { entries: [], source: { kind: "none", reason: "no instance was launched, so there is no instance type to compare on" } };
   if (!history || !series) return { entries: [], source: { kind: "none", reason: "no evidence bucket to read the history from" } };
   const uri = s3Uri({ bucket: history.bucket, key: `${series}/` });
   try {
@@ -207,12 +224,18 @@ export async function publishEvidence(opts: PublishEvidenceOptions): Promise<Pub
   ];
   const recorded: Results = {
     ...results,
-    locations: { ...results.locations, evidence: uriOf(EVIDENCE_FILE) ?? results.locations.evidence, results: uriOf(RESULTS_FILE) ?? results.locations.results },
+    locations: {
+      ...results.locations,
+      evidence: uriOf(EVIDENCE_FILE) ?? results.locations.evidence,
+      results: uriOf(RESULTS_FILE) ?? results.locations.results,
+    },
   };
   const archiveFiles: ArchiveFile[] = [
     { name: RESULTS_FILE, body: redact(`${JSON.stringify(recorded, null, 2)}\n`), contentType: "application/json" },
     ...benchFiles.map((f) => ({ name: f.name, body: redact(`${JSON.stringify(f.entries, null, 2)}\n`), contentType: "application/json" })),
-    ...(results.diagnosticsTail ? [{ name: DIAGNOSTICS_FILE, body: redact(results.diagnosticsTail), contentType: "text/plain; charset=utf-8" }] : []),
+    ...(results.diagnosticsTail
+      ? [{ name: DIAGNOSTICS_FILE, body: redact(results.diagnosticsTail), contentType: "text/plain; charset=utf-8" }]
+      : []),
   ];
 
   const model = (archived: boolean): EvidenceModel => {
@@ -246,8 +269,20 @@ export async function publishEvidence(opts: PublishEvidenceOptions): Promise<Pub
   if (history && series && folderKey) {
     try {
       const entry = entryFromResults(recorded, folderKey);
-      const done = await archiveRun(history, series, folderKey, entry, [{ name: EVIDENCE_FILE, body: evidence, contentType: "text/markdown; charset=utf-8" }, ...archiveFiles], nowIso);
-      s3 = { folder: s3Uri({ bucket: history.bucket, key: `${folderKey}/` }), evidence: done.uris[EVIDENCE_FILE]!, results: done.uris[RESULTS_FILE]!, index: done.indexUri };
+      const done = await archiveRun(
+        history,
+        series,
+        folderKey,
+        entry,
+        [{ name: EVIDENCE_FILE, body: evidence, contentType: "text/markdown; charset=utf-8" }, ...archiveFiles],
+        nowIso,
+      );
+      s3 = {
+        folder: s3Uri({ bucket: history.bucket, key: `${folderKey}/` }),
+        evidence: done.uris[EVIDENCE_FILE]!,
+        results: done.uris[RESULTS_FILE]!,
+        index: done.indexUri,
+      };
       log.info(`Evidence archived to ${s3.folder}`);
     } catch (error) {
       archived = false;
@@ -283,7 +318,11 @@ export async function publishEvidence(opts: PublishEvidenceOptions): Promise<Pub
       await publisher.uploadArtifact(name, files, outDir, opts.retentionDays);
       artifactUploaded = true;
     } catch (error) {
-      log.warning(redact(`The evidence artifact ${name} could not be uploaded: ${errorText(error)}. The files are in ${outDir}${s3 ? ` and ${s3.folder}` : ""}.`));
+      log.warning(
+        redact(
+          `The evidence artifact ${name} could not be uploaded: ${errorText(error)}. The files are in ${outDir}${s3 ? ` and ${s3.folder}` : ""}.`,
+        ),
+      );
     }
   }
 

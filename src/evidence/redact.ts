@@ -34,7 +34,10 @@ export function redactor(secrets: Iterable<string>): Redact {
   return (text: string) => {
     let out = text;
     for (const needle of ordered) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
-    for (const shape of CREDENTIAL_SHAPES) out = out.replace(shape, (match, prefix?: unknown) => (typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED));
+    for (const shape of CREDENTIAL_SHAPES)
+      out = out.replace(shape, (match, prefix?: unknown) =>
+        typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+      );
     return out;
   };
 }

@@ -99,7 +99,13 @@ export function decideMetric(baseline: readonly number[], current: number, direc
   if (delta === undefined) {
     // A zero baseline has no relative scale: the band alone decides.
     const decision: Decision = worseAbs > bandAbs ? "regression" : -worseAbs > bandAbs ? "improvement" : "no-change";
-    return { decision, runs: n, baselineMean: m, baselineStddev: s, reason: `baseline mean is 0; decided by the band alone (±${bandAbs.toPrecision(3)})` };
+    return {
+      decision,
+      runs: n,
+      baselineMean: m,
+      baselineStddev: s,
+      reason: `baseline mean is 0; decided by the band alone (±${bandAbs.toPrecision(3)})`,
+    };
   }
 
   const scale = Math.abs(m);
@@ -107,8 +113,19 @@ export function decideMetric(baseline: readonly number[], current: number, direc
   const limit = Math.max(band, floor);
   const worse = (worseAbs / scale) * 100;
   const mdc = limit + studentTQuantile(DETECTION_POWER, n - 1) * (predictionSd / scale) * 100;
-  const base = { runs: n, baselineMean: m, baselineStddev: s, deltaPercent: delta, bandPercent: band, limitPercent: limit, mdcPercent: mdc };
-  const bound = band >= floor ? `the ${percentText(confidence * 100)}% band (±${roundTo(band, 1)}%)` : `the ${percentText(floor)}% floor (band ±${roundTo(band, 1)}%)`;
+  const base = {
+    runs: n,
+    baselineMean: m,
+    baselineStddev: s,
+    deltaPercent: delta,
+    bandPercent: band,
+    limitPercent: limit,
+    mdcPercent: mdc,
+  };
+  const bound =
+    band >= floor
+      ? `the ${percentText(confidence * 100)}% band (±${roundTo(band, 1)}%)`
+      : `the ${percentText(floor)}% floor (band ±${roundTo(band, 1)}%)`;
   if (worse > limit) {
     return { ...base, decision: "regression", reason: `worse by ${roundTo(worse, 1)}%, beyond ${bound} of ${n} runs` };
   }

@@ -22,7 +22,12 @@ function oneLine(text: string): string {
 
 export function faultMissedSlo(fault: FaultResult): boolean {
   if (fault.status === "not-recovered" || fault.status === "failed") return true;
-  return fault.status === "recovered" && fault.sloSeconds !== undefined && fault.recoverySeconds !== undefined && fault.recoverySeconds > fault.sloSeconds;
+  return (
+    fault.status === "recovered" &&
+    fault.sloSeconds !== undefined &&
+    fault.recoverySeconds !== undefined &&
+    fault.recoverySeconds > fault.sloSeconds
+  );
 }
 
 function describeFault(fault: FaultResult): string {
@@ -45,7 +50,12 @@ export function decideVerdict(results: Results, comparison: Comparison): Verdict
   if (broken.length > 0) {
     const first = broken[0]!;
     const more = broken.length > 1 ? ` (and ${broken.length - 1} more)` : "";
-    return { kind: "failed", reason: oneLine(`workload ${first.id} ${first.status === "oom" ? "ran out of memory" : "failed"}${first.message ? `: ${first.message}` : ""}${more}`) };
+    return {
+      kind: "failed",
+      reason: oneLine(
+        `workload ${first.id} ${first.status === "oom" ? "ran out of memory" : "failed"}${first.message ? `: ${first.message}` : ""}${more}`,
+      ),
+    };
   }
 
   const regressed = regressions(comparison, true);
@@ -53,7 +63,12 @@ export function decideVerdict(results: Results, comparison: Comparison): Verdict
   if (regressed.length > 0) {
     const list = regressed.map(describeRegression).join("; ");
     const also = missed.length > 0 ? `; also ${missed.length} fault scenario(s) missed their SLO` : "";
-    return { kind: "regression", reason: oneLine(`${regressed.length === 1 ? "headline metric regressed" : `${regressed.length} headline metrics regressed`}: ${list}${also}`) };
+    return {
+      kind: "regression",
+      reason: oneLine(
+        `${regressed.length === 1 ? "headline metric regressed" : `${regressed.length} headline metrics regressed`}: ${list}${also}`,
+      ),
+    };
   }
   if (missed.length > 0) {
     return { kind: "fault-slo-missed", reason: oneLine(`fault scenario missed its SLO: ${missed.map(describeFault).join("; ")}`) };
@@ -67,12 +82,18 @@ export function decideVerdict(results: Results, comparison: Comparison): Verdict
     return { kind: "pass", reason: "all workloads ran; no headline metric to compare" };
   }
   if (headline.every((m) => m.decision.decision === "no-baseline")) {
-    return { kind: "first-run", reason: `first run of suite ${results.suite.name} on ${results.instance?.type ?? "this instance type"}: baseline recorded` };
+    return {
+      kind: "first-run",
+      reason: `first run of suite ${results.suite.name} on ${results.instance?.type ?? "this instance type"}: baseline recorded`,
+    };
   }
   const judged = headline.filter((m) => ["no-change", "improvement"].includes(m.decision.decision));
   if (judged.length === 0) {
     const runs = Math.max(...headline.map((m) => m.decision.runs));
-    return { kind: "pass", reason: `all workloads ran; ${runs} earlier run${runs === 1 ? " is" : "s are"} too few to judge a change (${MIN_RUNS_TO_DECIDE} needed); this run joins the baseline` };
+    return {
+      kind: "pass",
+      reason: `all workloads ran; ${runs} earlier run${runs === 1 ? " is" : "s are"} too few to judge a change (${MIN_RUNS_TO_DECIDE} needed); this run joins the baseline`,
+    };
   }
   const improved = headline.filter((m) => m.decision.decision === "improvement");
   const unjudged = headline.length - judged.length;

@@ -37,7 +37,9 @@ export async function cleanupAfterRun(
   };
   await search();
   if (saved.launching && !saved.instanceId && ids.size === 0 && !lostLaunchSeen) {
-    deps.log.info(`Main stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`);
+    deps.log.info(
+      `Main stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`,
+    );
     const until = deps.clock.now() + (deps.lostLaunchSearchSeconds ?? LOST_LAUNCH_SEARCH_SECONDS) * 1000;
     const backoff = new Backoff(250, 5000);
     while (ids.size === 0 && !lostLaunchSeen && deps.clock.now() < until) {
@@ -67,7 +69,9 @@ export interface SweepOutcome {
 export async function sweepExpired(deps: { ec2: EC2Client; clock: Clock; log: Log }, dryRun: boolean): Promise<SweepOutcome> {
   const expired = await findExpired(deps.ec2, new Date(deps.clock.now()));
   for (const e of expired) {
-    deps.log.info(`${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, expired ${e.expiresAt || "unknown"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`);
+    deps.log.info(
+      `${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, expired ${e.expiresAt || "unknown"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`,
+    );
   }
   if (expired.length === 0) deps.log.info("No expired instance found.");
   if (dryRun || expired.length === 0) return { expired, terminated: [] };

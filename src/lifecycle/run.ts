@@ -167,15 +167,15 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
 
     remote = withinDeadline(
       ssmRemote({
-      ssm: clients.ssm,
-      ec2: clients.ec2,
-      s3: clients.s3,
-      clock,
-      log,
-      instanceId: launched.id,
-      outputBucket: settings.evidenceBucket,
-      outputPrefix: joinKey(rawPrefix, "ssm"),
-      signal: deps.signal,
+        ssm: clients.ssm,
+        ec2: clients.ec2,
+        s3: clients.s3,
+        clock,
+        log,
+        instanceId: launched.id,
+        outputBucket: settings.evidenceBucket,
+        outputPrefix: joinKey(rawPrefix, "ssm"),
+        signal: deps.signal,
       }),
       deadline,
     );
@@ -195,17 +195,28 @@ export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Pro
     });
     inventory = { ...node.inventory, kernel: node.inventory.kernel ?? facts.kernel };
     const gpu = inventory.gpus[0];
-    log.info(`Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`);
+    log.info(
+      `Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`,
+    );
 
     for (const workload of suite.workloads) {
       const result = await step(`workload ${workload.id}`, () =>
-        runWorkload(onNode, workload, { gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability }, log, clock, hfToken: settings.hfToken }),
+        runWorkload(onNode, workload, {
+          gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
+          log,
+          clock,
+          hfToken: settings.hfToken,
+        }),
       );
       workloads.push(result);
     }
     const failedWorkload = workloads.find((w) => w.status === "failed");
     if (failedWorkload) {
-      outcome = { status: "failed", failedPhase: `workload ${failedWorkload.id}`, message: `${failedWorkload.id}: ${errorLine(failedWorkload.message ?? "failed")}` };
+      outcome = {
+        status: "failed",
+        failedPhase: `workload ${failedWorkload.id}`,
+        message: `${failedWorkload.id}: ${errorLine(failedWorkload.message ?? "failed")}`,
+      };
     }
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));

@@ -72,15 +72,27 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "phases" | "log"
   const k3sVersion = options.k3sVersion ?? K3S_VERSION;
   const pluginVersion = options.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
   if (!K3S_VERSION_PATTERN.test(k3sVersion)) {
-    throw new NodeBootstrapError("validate", `k3s version '${k3sVersion}' is not a k3s release tag`, "Set k3s-version to a tag such as v1.34.3+k3s3 from https://github.com/k3s-io/k3s/releases.");
+    throw new NodeBootstrapError(
+      "validate",
+      `k3s version '${k3sVersion}' is not a k3s release tag`,
+      "Set k3s-version to a tag such as v1.34.3+k3s3 from https://github.com/k3s-io/k3s/releases.",
+    );
   }
   if (!DEVICE_PLUGIN_VERSION_PATTERN.test(pluginVersion)) {
-    throw new NodeBootstrapError("validate", `device plugin version '${pluginVersion}' is not a release tag`, "Use a tag such as v0.18.2 from https://github.com/NVIDIA/k8s-device-plugin/releases.");
+    throw new NodeBootstrapError(
+      "validate",
+      `device plugin version '${pluginVersion}' is not a release tag`,
+      "Use a tag such as v0.18.2 from https://github.com/NVIDIA/k8s-device-plugin/releases.",
+    );
   }
   const images = [...new Set(options.images)];
   const bad = images.find((image) => image === "" || /\s/.test(image));
   if (bad !== undefined) {
-    throw new NodeBootstrapError("validate", `image reference '${bad}' is empty or contains white space`, "Check the images of the suite's workloads.");
+    throw new NodeBootstrapError(
+      "validate",
+      `image reference '${bad}' is empty or contains white space`,
+      "Check the images of the suite's workloads.",
+    );
   }
   const t = { ...DEFAULT_BOOTSTRAP_TIMEOUTS, ...options.timeouts };
   return {
@@ -118,7 +130,12 @@ export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions
   }
   const output = record(parseScriptOutput(result.stdout), options);
   if (!output.inventory) {
-    throw new NodeBootstrapError("inventory", "the bootstrap script ended without printing the node's inventory", "This is a bug in remote/node/bootstrap.sh; its output is in the debug log.", result);
+    throw new NodeBootstrapError(
+      "inventory",
+      "the bootstrap script ended without printing the node's inventory",
+      "This is a bug in remote/node/bootstrap.sh; its output is in the debug log.",
+      result,
+    );
   }
   const inventory = toInventory(output.inventory);
   options.log.info(

@@ -9,7 +9,18 @@ import { RemoteScriptError } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { HF_CACHE_HOST_PATH, IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
 import { kubeName, renderManifest } from "./manifest.js";
-import { JobOutcome, MARK, OUTCOME_WORDS, ServerOutcome, WorkloadOutputError, lastMarked, markedLines, metric, tail, type MetricSpec } from "./output.js";
+import {
+  JobOutcome,
+  MARK,
+  OUTCOME_WORDS,
+  ServerOutcome,
+  WorkloadOutputError,
+  lastMarked,
+  markedLines,
+  metric,
+  tail,
+  type MetricSpec,
+} from "./output.js";
 import { parseVllmResult, VllmResultError, type RequestRate, type ServingPoint } from "./vllm-result.js";
 import type { WorkloadContext } from "./run.js";
 
@@ -36,12 +47,18 @@ function names(w: LlmServingWorkload) {
 export function serverArgs(w: LlmServingWorkload, dtype: string): string[] {
   return [
     w.model,
-    "--host", "0.0.0.0",
-    "--port", "8000",
-    "--dtype", dtype,
-    "--max-model-len", String(w.maxModelLen),
-    "--gpu-memory-utilization", String(w.gpuMemoryUtilization),
-    "--seed", String(w.seed),
+    "--host",
+    "0.0.0.0",
+    "--port",
+    "8000",
+    "--dtype",
+    dtype,
+    "--max-model-len",
+    String(w.maxModelLen),
+    "--gpu-memory-utilization",
+    String(w.gpuMemoryUtilization),
+    "--seed",
+    String(w.seed),
     ...(w.revision ? ["--revision", w.revision] : []),
   ];
 }
@@ -53,22 +70,35 @@ export function benchArgs(w: LlmServingWorkload, rate: RequestRate, baseUrl: str
     ...(w.slo.e2elMs !== undefined ? [`e2el:${w.slo.e2elMs}`] : []),
   ];
   return [
-    "--backend", "vllm",
-    "--base-url", baseUrl,
-    "--model", w.model,
-    "--dataset-name", "random",
-    "--random-input-len", String(w.inputLen),
-    "--random-output-len", String(w.outputLen),
-    "--num-prompts", String(w.numPrompts),
-    "--request-rate", rate === "inf" ? "inf" : String(rate),
-    "--seed", String(w.seed),
-    "--temperature", "0",
+    "--backend",
+    "vllm",
+    "--base-url",
+    baseUrl,
+    "--model",
+    w.model,
+    "--dataset-name",
+    "random",
+    "--random-input-len",
+    String(w.inputLen),
+    "--random-output-len",
+    String(w.outputLen),
+    "--num-prompts",
+    String(w.numPrompts),
+    "--request-rate",
+    rate === "inf" ? "inf" : String(rate),
+    "--seed",
+    String(w.seed),
+    "--temperature",
+    "0",
     "--ignore-eos",
-    "--percentile-metrics", "ttft,tpot,itl,e2el",
-    "--metric-percentiles", "50,90,99",
+    "--percentile-metrics",
+    "ttft,tpot,itl,e2el",
+    "--metric-percentiles",
+    "50,90,99",
     "--disable-tqdm",
     ...(w.maxConcurrency !== undefined ? ["--max-concurrency", String(w.maxConcurrency)] : []),
-    "--goodput", ...goodput,
+    "--goodput",
+    ...goodput,
   ];
 }
 
@@ -112,7 +142,13 @@ export function planServerDown(w: LlmServingWorkload, namespace: string): Remote
   };
 }
 
-export function planBench(w: LlmServingWorkload, rate: RequestRate, trial: number, index: number, namespace: string): { jobName: string; script: RemoteScript } {
+export function planBench(
+  w: LlmServingWorkload,
+  rate: RequestRate,
+  trial: number,
+  index: number,
+  namespace: string,
+): { jobName: string; script: RemoteScript } {
   const n = names(w);
   const jobName = kubeName("vllm-bench", w.id, `t${trial}`, `p${index}`);
   const waitSeconds = w.benchTimeoutMinutes * 60;
@@ -128,7 +164,13 @@ export function planBench(w: LlmServingWorkload, rate: RequestRate, trial: numbe
   });
   return {
     jobName,
-    script: jobScript({ name: `workload-${w.id}-bench-${rate === "inf" ? "max" : rate}-t${trial}`, namespace, jobName, manifest, waitSeconds }),
+    script: jobScript({
+      name: `workload-${w.id}-bench-${rate === "inf" ? "max" : rate}-t${trial}`,
+      namespace,
+      jobName,
+      manifest,
+      waitSeconds,
+    }),
   };
 }
 
@@ -176,7 +218,15 @@ export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ct
   return llmResult(w, dtype, runs, failure, { startedAt, endedAt });
 }
 
-async function runPoint(remote: RunRemote, w: LlmServingWorkload, rate: RequestRate, trial: number, index: number, namespace: string, ctx: WorkloadContext): Promise<PointRun> {
+async function runPoint(
+  remote: RunRemote,
+  w: LlmServingWorkload,
+  rate: RequestRate,
+  trial: number,
+  index: number,
+  namespace: string,
+  ctx: WorkloadContext,
+): Promise<PointRun> {
   const label = rateLabel(rate);
   const { script } = planBench(w, rate, trial, index, namespace);
   try {
@@ -208,7 +258,13 @@ function rateKey(rate: RequestRate): string {
   return rate === "inf" ? "max" : `${rate}rps`;
 }
 
-function llmResult(w: LlmServingWorkload, dtype: string, runs: PointRun[], failure: string | undefined, times: { startedAt: string; endedAt: string }): WorkloadResult {
+function llmResult(
+  w: LlmServingWorkload,
+  dtype: string,
+  runs: PointRun[],
+  failure: string | undefined,
+  times: { startedAt: string; endedAt: string },
+): WorkloadResult {
   const ok = runs.filter((r): r is PointRun & { point: ServingPoint } => r.point !== undefined);
   const errors = runs.filter((r) => r.error).map((r) => r.error!);
   const points = loadPoints(w);
@@ -226,13 +282,23 @@ function llmResult(w: LlmServingWorkload, dtype: string, runs: PointRun[], failu
       if (values.length > 0) metrics.push(metric({ ...spec, name: `${spec.name}@${key}`, requestRate }, values));
     };
     const latencyHeadline = rate === headlineLatencyRate;
-    add({ name: "output_throughput", label: "Output tokens/s", unit: "tok/s", direction: "higher", headline: rate === "inf" }, (p) => p.outputThroughput);
+    add(
+      { name: "output_throughput", label: "Output tokens/s", unit: "tok/s", direction: "higher", headline: rate === "inf" },
+      (p) => p.outputThroughput,
+    );
     add({ name: "request_throughput", label: "Requests/s", unit: "req/s", direction: "higher" }, (p) => p.requestThroughput);
     add({ name: "request_goodput", label: "Goodput", unit: "req/s", direction: "higher" }, (p) => p.requestGoodput);
-    for (const [m, label] of [["ttft", "TTFT"], ["tpot", "TPOT"], ["itl", "ITL"]] as const) {
+    for (const [m, label] of [
+      ["ttft", "TTFT"],
+      ["tpot", "TPOT"],
+      ["itl", "ITL"],
+    ] as const) {
       add({ name: `${m}_mean_ms`, label: `${label} mean`, unit: "ms", direction: "lower" }, (p) => p[m].mean);
       add({ name: `${m}_median_ms`, label: `${label} median`, unit: "ms", direction: "lower" }, (p) => p[m].median);
-      add({ name: `${m}_p99_ms`, label: `${label} p99`, unit: "ms", direction: "lower", headline: latencyHeadline && m !== "itl" }, (p) => p[m].p99);
+      add(
+        { name: `${m}_p99_ms`, label: `${label} p99`, unit: "ms", direction: "lower", headline: latencyHeadline && m !== "itl" },
+        (p) => p[m].p99,
+      );
     }
     add({ name: "failed_requests", label: "Failed requests", unit: "requests", direction: "lower" }, (p) => p.failed);
   }

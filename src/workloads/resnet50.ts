@@ -87,13 +87,20 @@ export function parseResNet50Lines(text: string): ResNet50Record[] {
 /** Command-line arguments of resnet50.py for a workload. */
 export function resnet50Args(w: ResNet50Workload): string[] {
   return [
-    "--mode", w.mode,
-    "--batch-size", String(w.batchSize),
-    "--image-size", String(w.imageSize),
-    "--warmup-steps", String(w.warmupSteps),
-    "--steps", String(timedSteps(w)),
-    "--trials", String(w.trials),
-    "--precision", w.precision,
+    "--mode",
+    w.mode,
+    "--batch-size",
+    String(w.batchSize),
+    "--image-size",
+    String(w.imageSize),
+    "--warmup-steps",
+    String(w.warmupSteps),
+    "--steps",
+    String(timedSteps(w)),
+    "--trials",
+    String(w.trials),
+    "--precision",
+    w.precision,
     w.channelsLast ? "--channels-last" : "--no-channels-last",
     ...(w.compile ? ["--compile"] : []),
     ...(w.findMaxBatch ? ["--find-max-batch"] : []),
@@ -170,15 +177,20 @@ export function resnet50Result(w: ResNet50Workload, output: Outcome, times: { st
     message =
       oom.max_batch_size_fit === null
         ? `Batch ${oom.batch_size} does not fit in the memory of ${where} at ${oom.precision}` +
-          (w.findMaxBatch ? " and no smaller batch did either" : "; lower batchSize, or set findMaxBatch: true to find the largest that fits")
+          (w.findMaxBatch
+            ? " and no smaller batch did either"
+            : "; lower batchSize, or set findMaxBatch: true to find the largest that fits")
         : `Batch ${oom.batch_size} does not fit in the memory of ${where}; the largest that fits is ${oom.max_batch_size_fit}`;
   } else if (oom) {
     message = `Batch ${oom.batch_size} did not fit in the memory of ${where}; ran at ${oom.max_batch_size_fit}, the largest that did`;
   }
   if (status === "ok" && trials.length < w.trials) {
     status = "failed";
-    const why = job && job.outcome !== "succeeded" ? OUTCOME_WORDS[job.outcome] : job ? "the script ended early" : "the step printed no outcome";
-    message = `${trials.length} of ${w.trials} trials finished: ${why}${job?.exitCode ? ` (exit code ${job.exitCode})` : ""}.` + lastLog(output.stderr);
+    const why =
+      job && job.outcome !== "succeeded" ? OUTCOME_WORDS[job.outcome] : job ? "the script ended early" : "the step printed no outcome";
+    message =
+      `${trials.length} of ${w.trials} trials finished: ${why}${job?.exitCode ? ` (exit code ${job.exitCode})` : ""}.` +
+      lastLog(output.stderr);
   }
   const compileNote = first && w.compile && first.compile !== "compiled" ? first.compile : undefined;
   if (compileNote) message = message ? `${message}; ${compileNote}` : compileNote;
@@ -198,13 +210,28 @@ export function resnet50Result(w: ResNet50Workload, output: Outcome, times: { st
 function resnet50Metrics(trials: ResNet50Trial[]): Metric[] {
   const values = (f: (t: ResNet50Trial) => number | null) => trials.map(f).filter((v): v is number => v !== null);
   const metrics: Metric[] = [
-    metric({ name: "images_per_sec", label: "Throughput", unit: "images/s", direction: "higher", headline: true }, values((t) => t.images_per_sec)),
-    metric({ name: "step_time_p50_ms", label: "Step time p50", unit: "ms", direction: "lower" }, values((t) => t.step_time_p50_ms)),
-    metric({ name: "step_time_p90_ms", label: "Step time p90", unit: "ms", direction: "lower" }, values((t) => t.step_time_p90_ms)),
+    metric(
+      { name: "images_per_sec", label: "Throughput", unit: "images/s", direction: "higher", headline: true },
+      values((t) => t.images_per_sec),
+    ),
+    metric(
+      { name: "step_time_p50_ms", label: "Step time p50", unit: "ms", direction: "lower" },
+      values((t) => t.step_time_p50_ms),
+    ),
+    metric(
+      { name: "step_time_p90_ms", label: "Step time p90", unit: "ms", direction: "lower" },
+      values((t) => t.step_time_p90_ms),
+    ),
   ];
   const mfu = values((t) => (t.mfu === null ? null : t.mfu * 100));
-  if (mfu.length === trials.length) metrics.push(metric({ name: "mfu_percent", label: "Model FLOPs utilisation", unit: "%", direction: "higher" }, mfu));
-  metrics.push(metric({ name: "peak_memory_mib", label: "Peak memory", unit: "MiB", direction: "lower" }, values((t) => t.peak_memory_mib)));
+  if (mfu.length === trials.length)
+    metrics.push(metric({ name: "mfu_percent", label: "Model FLOPs utilisation", unit: "%", direction: "higher" }, mfu));
+  metrics.push(
+    metric(
+      { name: "peak_memory_mib", label: "Peak memory", unit: "MiB", direction: "lower" },
+      values((t) => t.peak_memory_mib),
+    ),
+  );
   const compile = trials[0]?.compile_s;
   if (compile !== null && compile !== undefined) {
     metrics.push(metric({ name: "compile_s", label: "torch.compile time", unit: "s", direction: "lower" }, [compile]));

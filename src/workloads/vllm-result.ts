@@ -168,7 +168,8 @@ function parseRate(value: number | string | null | undefined, expected: RequestR
   let rate: RequestRate;
   if (typeof value === "number" && Number.isFinite(value)) rate = value;
   else if (typeof value === "string" && /^\+?inf(inity)?$/i.test(value.trim())) rate = "inf";
-  else if (value === null && expected === "inf") rate = "inf"; // Infinity written by Python's json, read as null
+  else if (value === null && expected === "inf")
+    rate = "inf"; // Infinity written by Python's json, read as null
   else if (value === null || value === undefined) {
     if (expected === undefined) throw new VllmResultError("The vllm bench result does not record its request_rate");
     rate = expected;

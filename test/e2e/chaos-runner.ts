@@ -107,7 +107,11 @@ function applyFault(standIn: StandIn, fault: Fault): void {
  * One lifecycle the way a runner lives it: main (perhaps killed at a random moment), then the post
  * step, always. Afterwards no instance of the run may be alive and no planted secret visible.
  */
-export async function runLifecycle(standIn: StandIn, scenario: Scenario, inputs: Record<string, string> = CHAOS_INPUTS): Promise<LifecycleOutcome> {
+export async function runLifecycle(
+  standIn: StandIn,
+  scenario: Scenario,
+  inputs: Record<string, string> = CHAOS_INPUTS,
+): Promise<LifecycleOutcome> {
   const started = Date.now();
   standIn.faults.reset();
   // The instance's own dead-man switch must not hide a leak: keep its TTL far away.

@@ -20,7 +20,14 @@ afterAll(async () => {
 function cli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: tmpdir(), ...standIn.env, ...standIn.staticCredentialsEnv(), GITHUB_RUN_ID: String(Date.now()), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: tmpdir(),
+      ...standIn.env,
+      ...standIn.staticCredentialsEnv(),
+      GITHUB_RUN_ID: String(Date.now()),
+      ...env,
+    },
   });
   let stdout = "";
   let stderr = "";

@@ -46,8 +46,15 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(r.mainLog).toMatch(/Terminated i-\w+ \(shutting-down\)/);
     expect(r.postLog).toMatch(/Nothing to clean up: main terminated/);
     const [instance] = runInstances(r.job.runId);
-    expect(instance).toMatchObject({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, shutdownBehavior: "terminate" });
-    expect(instance!.tags).toMatchObject({ "managed-by": "ephemeral-gpu-bench", "gpu-bench:repository": "acme/gpu-stack", "gpu-bench:run-attempt": "1" });
+    expect(instance).toMatchObject({
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+      shutdownBehavior: "terminate",
+    });
+    expect(instance!.tags).toMatchObject({
+      "managed-by": "ephemeral-gpu-bench",
+      "gpu-bench:repository": "acme/gpu-stack",
+      "gpu-bench:run-attempt": "1",
+    });
     expect(leakedSecrets(r.job.everythingWritten(), standIn.plantedSecrets())).toEqual([]);
     // The post step assumed the role again, with a fresh OIDC token.
     const sessions = standIn.assumedSessions().slice(sessionsBefore);
@@ -62,7 +69,18 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(outputs["evidence-s3-uri"]).toMatch(/^s3:\/\/gpu-bench-evidence\/gpu-bench\/lifecycle\/g5.2xlarge\//);
     const results = JSON.parse(readFileSync(outputs["results-path"]!, "utf8")) as Results;
     expect(Results.parse(results).inventory?.gpus[0]?.name).toBe("NVIDIA A10G");
-    expect(results.phases.map((p) => p.name)).toEqual(expect.arrayContaining(["launch", "ssm agent online", "node-bootstrap", "k3s-ready", "gpu-allocatable", "images-present", "workload qwen-serving", "terminate"]));
+    expect(results.phases.map((p) => p.name)).toEqual(
+      expect.arrayContaining([
+        "launch",
+        "ssm agent online",
+        "node-bootstrap",
+        "k3s-ready",
+        "gpu-allocatable",
+        "images-present",
+        "workload qwen-serving",
+        "terminate",
+      ]),
+    );
 
     // A second run compares against the first.
     const second = await lifecycle();
@@ -229,7 +247,9 @@ describe("sweep mode", () => {
 
     // Its time has passed (as the real clock would make it): rewrite its expiry through EC2 itself.
     const ec2 = new EC2Client({ region: "us-west-2", endpoint: standIn.env.AWS_ENDPOINT_URL_EC2, credentials: credentialsOf(standIn) });
-    await ec2.send(new CreateTagsCommand({ Resources: [orphan.id], Tags: [{ Key: "gpu-bench:expires-at", Value: "2020-01-01T00:00:00.000Z" }] }));
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [orphan.id], Tags: [{ Key: "gpu-bench:expires-at", Value: "2020-01-01T00:00:00.000Z" }] }),
+    );
     ec2.destroy();
 
     const dry = await sweep({ "dry-run": "true" });

@@ -38,7 +38,10 @@ describe("the cost", () => {
 
   it("prefers the price the run recorded, bills at least 60 s, and calls a list price an upper bound for spot", () => {
     const run = passingRun();
-    const known = Results.parse({ ...run, instance: { ...run.instance!, pricePerHourUsd: 0.5, market: "spot", terminatedAt: run.instance!.launchedAt } });
+    const known = Results.parse({
+      ...run,
+      instance: { ...run.instance!, pricePerHourUsd: 0.5, market: "spot", terminatedAt: run.instance!.launchedAt },
+    });
     const cost = estimateCost(known, NOW);
     expect(cost.billedSeconds).toBe(60);
     expect(cost.usd).toBeCloseTo((60 / 3600) * 0.5, 8);
@@ -52,7 +55,9 @@ describe("the cost", () => {
 
 describe("Mermaid", () => {
   it("keeps task names from breaking the gantt syntax", () => {
-    const gantt = phaseGantt([{ name: "wait: agent; #1", startedAt: "2025-03-10T02:00:00Z", endedAt: "2025-03-10T02:01:00Z", status: "failed" }])!;
+    const gantt = phaseGantt([
+      { name: "wait: agent; #1", startedAt: "2025-03-10T02:00:00Z", endedAt: "2025-03-10T02:01:00Z", status: "failed" },
+    ])!;
     expect(gantt).toContain("  wait agent 1 :crit, p0, 2025-03-10 02:00:00, 2025-03-10 02:01:00");
   });
 

@@ -7,7 +7,18 @@ import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { MemoryLog } from "../../src/lifecycle/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
-import { BUCKET, NOW, PREFIX, SERIES, folderOf, historyEntries, historyRuns, passingRun, recordingPublisher, seedHistory } from "./support/fixtures.js";
+import {
+  BUCKET,
+  NOW,
+  PREFIX,
+  SERIES,
+  folderOf,
+  historyEntries,
+  historyRuns,
+  passingRun,
+  recordingPublisher,
+  seedHistory,
+} from "./support/fixtures.js";
 
 let s3: FakeS3;
 const dirs: string[] = [];
@@ -25,7 +36,16 @@ function tempDir(): string {
 const store = () => ({ s3: s3.s3, bucket: BUCKET, prefix: PREFIX });
 
 async function publish(results: Results, log = new MemoryLog(), extra: Partial<Parameters<typeof publishEvidence>[0]> = {}) {
-  return publishEvidence({ results, history: store(), outDir: tempDir(), retentionDays: 30, publisher: recordingPublisher(), log, clock: { now: () => NOW }, ...extra });
+  return publishEvidence({
+    results,
+    history: store(),
+    outDir: tempDir(),
+    retentionDays: 30,
+    publisher: recordingPublisher(),
+    log,
+    clock: { now: () => NOW },
+    ...extra,
+  });
 }
 
 describe("reading the S3 history", () => {
@@ -35,7 +55,10 @@ describe("reading the S3 history", () => {
     seedHistory(s3.objects, runs);
     const entries = historyEntries(runs).slice(0, 6);
     // The index knows six runs well, and holds two entries that are not entries at all.
-    s3.objects.set(`${SERIES}/index.json`, JSON.stringify({ kind: HISTORY_INDEX_KIND, schemaVersion: 1, entries: [...entries, { hello: "world" }, { runId: 7 }] }));
+    s3.objects.set(
+      `${SERIES}/index.json`,
+      JSON.stringify({ kind: HISTORY_INDEX_KIND, schemaVersion: 1, entries: [...entries, { hello: "world" }, { runId: 7 }] }),
+    );
     // A run folder whose results.json is not JSON, one from a future schema, and stray objects.
     s3.objects.set(`${SERIES}/20250309T000000Z-broken/results.json`, "{ not json");
     s3.objects.set(`${SERIES}/20250309T000001Z-future/results.json`, JSON.stringify({ ...runs[0], schemaVersion: 99 }));
@@ -88,7 +111,9 @@ describe("reading the S3 history", () => {
     const log = new MemoryLog();
     const published = await publish(passingRun(), log);
     expect(published.verdict.kind).toBe("pass");
-    expect(published.verdict.reason).toMatch(/not compared with a baseline: the history at s3:\/\/evidence-bucket\/gpu-bench\/default\/g5\.2xlarge\/ could not be read \(Access Denied\)/);
+    expect(published.verdict.reason).toMatch(
+      /not compared with a baseline: the history at s3:\/\/evidence-bucket\/gpu-bench\/default\/g5\.2xlarge\/ could not be read \(Access Denied\)/,
+    );
     expect(published.s3).toBeUndefined();
   });
 });
@@ -114,7 +139,10 @@ describe("archiving a run", () => {
     const two = await publish(second);
     expect(two.comparison.baselineRuns.map((r) => r.runId)).toEqual(["100"]);
     expect(two.comparison.metrics[0]!.decision.decision).toBe("too-few-runs");
-    expect(two.verdict).toEqual({ kind: "pass", reason: "all workloads ran; 1 earlier run is too few to judge a change (2 needed); this run joins the baseline" });
+    expect(two.verdict).toEqual({
+      kind: "pass",
+      reason: "all workloads ran; 1 earlier run is too few to judge a change (2 needed); this run joins the baseline",
+    });
 
     const third = await publish(passingRun({ start: "2025-03-17T02:00:00.000Z", runId: "300", number: 3, speed: 0.5 }));
     expect(third.comparison.baselineRuns.map((r) => r.runId)).toEqual(["200", "100"]);

@@ -44,19 +44,32 @@ describe("publishing the evidence", () => {
       log: new MemoryLog(),
       clock: { now: () => NOW },
     });
-    expect(readdirSync(outDir).sort()).toEqual(["benchmark-action-bigger-is-better.json", "benchmark-action-smaller-is-better.json", "evidence.md", "results.json"]);
+    expect(readdirSync(outDir).sort()).toEqual([
+      "benchmark-action-bigger-is-better.json",
+      "benchmark-action-smaller-is-better.json",
+      "evidence.md",
+      "results.json",
+    ]);
     expect(published.evidencePath).toBe(join(outDir, "evidence.md"));
     expect(published.resultsPath).toBe(join(outDir, "results.json"));
     expect(Results.safeParse(JSON.parse(readFileSync(published.resultsPath, "utf8"))).success).toBe(true);
     expect(publisher.summaries).toHaveLength(1);
     expect(publisher.summaries[0]).toBe(readFileSync(published.evidencePath, "utf8"));
-    expect(publisher.uploads).toEqual([{ name: "benchmark-evidence-g5.2xlarge-42", files: published.files, rootDir: outDir, retentionDays: 14 }]);
+    expect(publisher.uploads).toEqual([
+      { name: "benchmark-evidence-g5.2xlarge-42", files: published.files, rootDir: outDir, retentionDays: 14 },
+    ]);
     expect(published.artifactUploaded).toBe(true);
     expect(published.s3?.evidence).toBe(`s3://${BUCKET}/${PREFIX}/default/g5.2xlarge/20250310T020005Z-13572468/evidence.md`);
     expect(published.verdict.kind).toBe("pass");
     expect(published.failure).toBeUndefined();
     expect(published.headline).toEqual([
-      expect.objectContaining({ workload: "resnet50-train", metric: "images_per_sec", unit: "img/s", direction: "higher", decision: "no-change" }),
+      expect.objectContaining({
+        workload: "resnet50-train",
+        metric: "images_per_sec",
+        unit: "img/s",
+        direction: "higher",
+        decision: "no-change",
+      }),
       expect.objectContaining({ workload: "llm-serving", metric: "ttft_p99_ms@4" }),
       expect.objectContaining({ workload: "llm-serving", metric: "output_tok_per_sec@max" }),
     ]);
@@ -111,14 +124,25 @@ describe("publishing the evidence", () => {
     });
     expect(published.failure).toBe("Benchmark run failed: llm-serving failed: the vLLM server did not become ready within 20 minutes");
     expect(readFileSync(join(outDir, "diagnostics.txt"), "utf8")).toMatch(/CUDA out of memory/);
-    expect(publisher.annotations).toContainEqual({ level: "error", message: "llm-serving failed: the vLLM server did not become ready within 20 minutes", title: "Benchmark run failed" });
+    expect(publisher.annotations).toContainEqual({
+      level: "error",
+      message: "llm-serving failed: the vLLM server did not become ready within 20 minutes",
+      title: "Benchmark run failed",
+    });
   });
 
   it("works without a bucket or an artifact service (the CLI's local folder)", async () => {
     const outDir = tempDir();
     const publisher = recordingPublisher(false);
     const log = new MemoryLog();
-    const published = await publishEvidence({ results: passingRun(), outDir, retentionDays: 90, publisher, log, clock: { now: () => NOW } });
+    const published = await publishEvidence({
+      results: passingRun(),
+      outDir,
+      retentionDays: 90,
+      publisher,
+      log,
+      clock: { now: () => NOW },
+    });
     expect(published.s3).toBeUndefined();
     expect(published.artifactUploaded).toBe(false);
     expect(published.verdict.reason).toMatch(/not compared with a baseline: no evidence bucket/);
@@ -134,7 +158,14 @@ describe("publishing the evidence", () => {
       throw new Error("artifact service unavailable");
     };
     const log = new MemoryLog();
-    const published = await publishEvidence({ results: passingRun(), outDir: tempDir(), retentionDays: 90, publisher, log, clock: { now: () => NOW } });
+    const published = await publishEvidence({
+      results: passingRun(),
+      outDir: tempDir(),
+      retentionDays: 90,
+      publisher,
+      log,
+      clock: { now: () => NOW },
+    });
     expect(published.verdict.kind).toBe("pass");
     expect(published.artifactUploaded).toBe(false);
     const warnings = log.lines.join("\n");
@@ -153,7 +184,11 @@ describe("secrets", () => {
     const planted = Results.parse({
       ...run,
       outcome: { ...run.outcome, message: `server crashed; env HF_TOKEN=${HF_TOKEN}` },
-      workloads: run.workloads.map((w) => ({ ...w, message: w.message && `${w.message} (token ${HF_TOKEN})`, parameters: { ...w.parameters, note: SESSION } })),
+      workloads: run.workloads.map((w) => ({
+        ...w,
+        message: w.message && `${w.message} (token ${HF_TOKEN})`,
+        parameters: { ...w.parameters, note: SESSION },
+      })),
       diagnosticsTail: `${run.diagnosticsTail}\nexport AWS_SESSION_TOKEN=${SESSION}\nAWS_ACCESS_KEY_ID=ASIAABCDEFGHIJKLMNOP\nhf_${"z".repeat(34)}`,
     });
     const outDir = tempDir();

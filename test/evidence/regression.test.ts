@@ -92,9 +92,16 @@ describe("the comparison", () => {
       ...entries[9]!,
       folder: "x/other-params",
       startedAt: "2025-03-09T00:00:00.000Z",
-      workloads: entries[9]!.workloads.map((w) => (w.id === "resnet50-train" ? { ...w, parameters: { ...w.parameters, batchSize: 256 } } : w)),
+      workloads: entries[9]!.workloads.map((w) =>
+        w.id === "resnet50-train" ? { ...w, parameters: { ...w.parameters, batchSize: 256 } } : w,
+      ),
     };
-    const c = compareWithBaseline(passingRun(), [...entries, otherHash, failed, otherType, otherParams], { kind: "history", uri: "s3://b/p/" }, { runs: 6, thresholdPercent: 5 });
+    const c = compareWithBaseline(
+      passingRun(),
+      [...entries, otherHash, failed, otherType, otherParams],
+      { kind: "history", uri: "s3://b/p/" },
+      { runs: 6, thresholdPercent: 5 },
+    );
     const ips = c.metrics.find((m) => m.metric === "images_per_sec")!;
     expect(ips.decision.runs).toBe(6);
     expect(c.baselineRuns[0]!.runId).toBe(runs[9]!.run.id);
@@ -105,7 +112,10 @@ describe("the comparison", () => {
 
   it("marks headline metrics, falling back to a workload's first metric", () => {
     const run = passingRun();
-    const plain = Results.parse({ ...run, workloads: [{ ...run.workloads[0]!, metrics: run.workloads[0]!.metrics.map((m) => ({ ...m, headline: false })) }] });
+    const plain = Results.parse({
+      ...run,
+      workloads: [{ ...run.workloads[0]!, metrics: run.workloads[0]!.metrics.map((m) => ({ ...m, headline: false })) }],
+    });
     const c = compareWithBaseline(plain, [], { kind: "history", uri: "s3://b/p/" });
     expect(c.metrics.filter((m) => m.headline).map((m) => m.metric)).toEqual(["images_per_sec"]);
   });
@@ -134,7 +144,10 @@ describe("the verdict", () => {
     expect(v).toEqual({ kind: "failed", reason: "llm-serving failed: the vLLM server did not become ready within 20 minutes" });
   });
   it("is fault-slo-missed when a fault recovered too slowly", () => {
-    const run = Results.parse({ ...passingRun(), faults: [{ id: "kill", kind: "kill-pod", status: "recovered", recoverySeconds: 300, sloSeconds: 120 }] });
+    const run = Results.parse({
+      ...passingRun(),
+      faults: [{ id: "kill", kind: "kill-pod", status: "recovered", recoverySeconds: 300, sloSeconds: 120 }],
+    });
     const v = decideVerdict(run, compareWithBaseline(run, historyEntries(), source));
     expect(v.kind).toBe("fault-slo-missed");
     expect(v.reason).toMatch(/kill recovered in 300s, SLO 120s/);

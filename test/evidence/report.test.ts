@@ -11,7 +11,17 @@ import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
 import { MemoryLog } from "../../src/lifecycle/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
-import { BUCKET, NOW, PREFIX, failedRun, historyEntries, passingRun, recordingPublisher, regressingRun, seedHistory } from "./support/fixtures.js";
+import {
+  BUCKET,
+  NOW,
+  PREFIX,
+  failedRun,
+  historyEntries,
+  passingRun,
+  recordingPublisher,
+  regressingRun,
+  seedHistory,
+} from "./support/fixtures.js";
 
 /**
  * Golden files of the evidence report (test/fixtures/evidence/*.md), produced by the whole publish
@@ -88,8 +98,19 @@ describe("the evidence report (golden files)", () => {
 });
 
 function model(results: Results): EvidenceModel {
-  const comparison = compareWithBaseline(results, historyEntries(), { kind: "history", uri: `s3://${BUCKET}/${PREFIX}/default/g5.2xlarge/` });
-  return { results, comparison, verdict: decideVerdict(results, comparison), cost: estimateCost(results, NOW), files: {}, notes: [], generatedAt: new Date(NOW).toISOString() };
+  const comparison = compareWithBaseline(results, historyEntries(), {
+    kind: "history",
+    uri: `s3://${BUCKET}/${PREFIX}/default/g5.2xlarge/`,
+  });
+  return {
+    results,
+    comparison,
+    verdict: decideVerdict(results, comparison),
+    cost: estimateCost(results, NOW),
+    files: {},
+    notes: [],
+    generatedAt: new Date(NOW).toISOString(),
+  };
 }
 
 describe("the report's contents", () => {
@@ -107,7 +128,9 @@ describe("the report's contents", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| Request rate (req/s) | TTFT p50 (ms) | TTFT p99 (ms) | Output throughput (tok/s) |");
     expect(md).toContain("| max (all at once) | — | — | 2,955 |");
-    expect(md).toMatch(/```mermaid\nxychart-beta\n {2}title "TTFT p50, TTFT p99 vs request rate"\n {2}x-axis "request rate \(req\/s\)" \["1", "4", "16"\]/);
+    expect(md).toMatch(
+      /```mermaid\nxychart-beta\n {2}title "TTFT p50, TTFT p99 vs request rate"\n {2}x-axis "request rate \(req\/s\)" \["1", "4", "16"\]/,
+    );
     expect(md).toMatch(/```mermaid\ngantt\n/);
   });
 
@@ -122,7 +145,15 @@ describe("the report's contents", () => {
       outcome: { status: "failed", failedPhase: "launch", message: "InsufficientInstanceCapacity in every zone" },
     });
     const comparison = compareWithBaseline(bare, [], { kind: "none", reason: "no instance was launched" });
-    const md = renderEvidence({ results: bare, comparison, verdict: decideVerdict(bare, comparison), cost: estimateCost(bare, NOW), files: {}, notes: [], generatedAt: "2025-03-10T02:05:00Z" });
+    const md = renderEvidence({
+      results: bare,
+      comparison,
+      verdict: decideVerdict(bare, comparison),
+      cost: estimateCost(bare, NOW),
+      files: {},
+      notes: [],
+      generatedAt: "2025-03-10T02:05:00Z",
+    });
     expect(md).toContain("**Verdict: ❌ failed**: launch failed: InsufficientInstanceCapacity in every zone");
     expect(md).toContain("| Instance | not launched |");
     expect(md).toContain("_No inventory was collected");

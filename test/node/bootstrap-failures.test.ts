@@ -46,7 +46,9 @@ describe("bootstrapNode failures say what did not work and what to do", () => {
     expect(error.step).toBe("device-plugin");
     // A plugin that crashes at once may look ready to the rollout for a moment; either way the
     // failure is the plugin's, with its pod's state.
-    expect(error.message).toMatch(/DaemonSet kube-system\/nvidia-device-plugin-daemonset, v\d+\.\d+\.\d+\) (did not become ready within 2s|does not run)/);
+    expect(error.message).toMatch(
+      /DaemonSet kube-system\/nvidia-device-plugin-daemonset, v\d+\.\d+\.\d+\) (did not become ready within 2s|does not run)/,
+    );
     expect(error.message).toMatch(/nvidia-device-plugin-daemonset-\w+ [01]\/1 (CrashLoopBackOff|Error|Running)/);
     expect(error.hint).toContain("nvidia runtime");
   });

@@ -38,11 +38,26 @@ describe("bootstrapNode on the stand-in instance", () => {
     expect(node.inventory.gpus[0]?.uuid).toMatch(/^GPU-[0-9a-f-]{36}$/);
     expect(node.inventory.kernel).toBeTruthy();
     const refs = node.inventory.images.map((i) => i.ref);
-    expect(refs).toEqual([`nvcr.io/nvidia/k8s-device-plugin:${DEVICE_PLUGIN_VERSION}`, "nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04", ...WORKLOAD_IMAGES]);
+    expect(refs).toEqual([
+      `nvcr.io/nvidia/k8s-device-plugin:${DEVICE_PLUGIN_VERSION}`,
+      "nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04",
+      ...WORKLOAD_IMAGES,
+    ]);
     for (const image of node.inventory.images) expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     const names = sandbox.phases.list().map((p) => p.name);
-    for (const phase of ["node-bootstrap", "driver-check", "container-toolkit", "k3s-install", "k3s-ready", "device-plugin", "gpu-allocatable", "gpu-smoke-test", "images-present", "inventory"]) {
+    for (const phase of [
+      "node-bootstrap",
+      "driver-check",
+      "container-toolkit",
+      "k3s-install",
+      "k3s-ready",
+      "device-plugin",
+      "gpu-allocatable",
+      "gpu-smoke-test",
+      "images-present",
+      "inventory",
+    ]) {
       expect(names).toContain(phase);
     }
     expect(names.filter((n) => n === "image-pull")).toHaveLength(4);
@@ -71,7 +86,9 @@ describe("bootstrapNode on the stand-in instance", () => {
     const node = await bootstrapNode(sandbox.remote, options(sandbox, { images: [] }));
 
     expect(node.phases.find((p) => p.name === "container-toolkit")?.detail).toBe("installed from NVIDIA's apt repository");
-    expect(sandbox.lines("etc/apt/sources.list.d/nvidia-container-toolkit.list")[0]).toContain("https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /");
+    expect(sandbox.lines("etc/apt/sources.list.d/nvidia-container-toolkit.list")[0]).toContain(
+      "https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /",
+    );
     expect(sandbox.lines("var/lib/rancher/k3s/agent/etc/containerd/config.toml").join("\n")).toContain('runtimes."nvidia"');
   });
 

@@ -11,7 +11,12 @@ describe("collectDiagnostics", () => {
   it("after a failed bootstrap, shows the failing pod, its log, Xid errors and the k3s journal", async () => {
     sandbox = nodeSandbox({ STUB_DEVICE_PLUGIN: "never-ready", STUB_DMESG_XID: "79" });
     await expect(
-      bootstrapNode(sandbox.remote, { images: [], timeouts: { devicePluginSeconds: 1, gpuAllocatableSeconds: 1 }, phases: sandbox.phases, log: sandbox.log }),
+      bootstrapNode(sandbox.remote, {
+        images: [],
+        timeouts: { devicePluginSeconds: 1, gpuAllocatableSeconds: 1 },
+        phases: sandbox.phases,
+        log: sandbox.log,
+      }),
     ).rejects.toThrow(/device plugin/);
 
     const { text, tail } = await collectDiagnostics(sandbox.remote);
@@ -47,7 +52,16 @@ describe("collectDiagnostics", () => {
     });
 
     const failing = () =>
-      Promise.reject(new RemoteScriptError("node-diagnostics", { commandId: "c-1", status: "TimedOut", exitCode: -1, stdout: "===== nodes =====\npartial", stderr: "killed", durationMs: 300_000 }));
+      Promise.reject(
+        new RemoteScriptError("node-diagnostics", {
+          commandId: "c-1",
+          status: "TimedOut",
+          exitCode: -1,
+          stdout: "===== nodes =====\npartial",
+          stderr: "killed",
+          durationMs: 300_000,
+        }),
+      );
     const partial = await collectDiagnostics(failing);
     expect(partial.text).toContain("partial");
     expect(partial.text).toContain("diagnostics script ended TimedOut");

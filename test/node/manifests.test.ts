@@ -12,13 +12,23 @@ describe("the GPU manifests", () => {
   const [daemonSet] = docs("device-plugin.yaml");
 
   it("pin the device plugin at DEVICE_PLUGIN_VERSION", () => {
-    expect(daemonSet).toMatchObject({ spec: { template: { spec: { containers: [{ image: `nvcr.io/nvidia/k8s-device-plugin:${DEVICE_PLUGIN_VERSION}` }] } } } });
+    expect(daemonSet).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: `nvcr.io/nvidia/k8s-device-plugin:${DEVICE_PLUGIN_VERSION}` }] } } },
+    });
   });
 
   it("run the device plugin with the nvidia runtime, on nodes with the label the bootstrap sets", () => {
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "nvidia.com/gpu.present", operator: "In", values: ["true"] }] }] } } };
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: "nvidia.com/gpu.present", operator: "In", values: ["true"] }] }],
+        },
+      },
+    };
     expect(daemonSet).toMatchObject({
-      spec: { template: { spec: { runtimeClassName: "nvidia", affinity, volumes: [{ hostPath: { path: "/var/lib/kubelet/device-plugins" } }] } } },
+      spec: {
+        template: { spec: { runtimeClassName: "nvidia", affinity, volumes: [{ hostPath: { path: "/var/lib/kubelet/device-plugins" } }] } },
+      },
     });
     expect(read("gpu-stack.sh")).toContain("GPU_LABEL=nvidia.com/gpu.present=true");
     expect(read("k3s.sh")).toContain("--node-label nvidia.com/gpu.present=true");
@@ -30,7 +40,11 @@ describe("the GPU manifests", () => {
 
   it("smoke-test the GPU with nvidia-smi in a pod that asks for one", () => {
     expect(docs("smoke-pod.yaml")[0]).toMatchObject({
-      spec: { runtimeClassName: "nvidia", restartPolicy: "Never", containers: [{ command: ["nvidia-smi"], resources: { limits: { "nvidia.com/gpu": 1 } } }] },
+      spec: {
+        runtimeClassName: "nvidia",
+        restartPolicy: "Never",
+        containers: [{ command: ["nvidia-smi"], resources: { limits: { "nvidia.com/gpu": 1 } } }],
+      },
     });
   });
 });

@@ -60,10 +60,16 @@ describe("values sent to the instance reach the script verbatim and execute noth
 
   it("an image reference with white space is refused before anything is sent", async () => {
     sandbox = nodeSandbox();
-    const error = await bootstrapNode(sandbox.remote, { images: ["pytorch/pytorch:2.5 ; reboot"], phases: sandbox.phases, log: sandbox.log }).catch((e: unknown) => e);
+    const error = await bootstrapNode(sandbox.remote, {
+      images: ["pytorch/pytorch:2.5 ; reboot"],
+      phases: sandbox.phases,
+      log: sandbox.log,
+    }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(NodeBootstrapError);
-    expect((error as NodeBootstrapError).message).toContain("image reference 'pytorch/pytorch:2.5 ; reboot' is empty or contains white space");
+    expect((error as NodeBootstrapError).message).toContain(
+      "image reference 'pytorch/pytorch:2.5 ; reboot' is empty or contains white space",
+    );
     expect(sandbox.remote.calls).toHaveLength(0);
   });
 });

@@ -4,7 +4,8 @@ import { JSON_LINE_MARKER } from "../../src/cloud/remote-script.js";
 import { parseScriptOutput } from "../../src/node/script-output.js";
 import { decisiveTail } from "../../src/node/diagnostics.js";
 
-const QUERY = "index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version".split(",");
+const QUERY =
+  "index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version".split(",");
 const line = (value: unknown) => JSON_LINE_MARKER + JSON.stringify(value);
 
 describe("reading what the node scripts print", () => {
@@ -25,14 +26,29 @@ describe("reading what the node scripts print", () => {
   it("keeps phases and the first error, and reports lines it cannot read", () => {
     const stdout = [
       "[2026-01-01T00:00:00.000Z] driver-check: started",
-      line({ kind: "phase", name: "driver-check", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:00:00.100Z", status: "failed", detail: "no driver" }),
+      line({
+        kind: "phase",
+        name: "driver-check",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        endedAt: "2026-01-01T00:00:00.100Z",
+        status: "failed",
+        detail: "no driver",
+      }),
       line({ kind: "error", step: "driver-check", message: "NVIDIA driver not found", hint: "use a GPU AMI" }),
       line({ kind: "error", step: "later", message: "second" }),
       `${JSON_LINE_MARKER}{not json`,
       line({ kind: "phase", name: "x" }),
     ].join("\n");
     const out = parseScriptOutput(stdout);
-    expect(out.phases).toEqual([{ name: "driver-check", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:00:00.100Z", status: "failed", detail: "no driver" }]);
+    expect(out.phases).toEqual([
+      {
+        name: "driver-check",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        endedAt: "2026-01-01T00:00:00.100Z",
+        status: "failed",
+        detail: "no driver",
+      },
+    ]);
     expect(out.error).toEqual({ kind: "error", step: "driver-check", message: "NVIDIA driver not found", hint: "use a GPU AMI" });
     expect(out.malformed).toHaveLength(2);
   });
@@ -49,7 +65,11 @@ describe("reading what the node scripts print", () => {
       gpuRows: ["0, Tesla T4, GPU-a, 15360, Enabled, 70.00, 300, 405, 1590, 7.5, 570.172.08"],
       images: [{ ref: "vllm/vllm-openai:v0.8.5", digest: "sha256:ab" }],
     });
-    expect(inventory).toMatchObject({ os: "Ubuntu 22.04.5 LTS", cudaVersion: undefined, gpus: [{ name: "Tesla T4", eccMode: "Enabled", powerLimitW: 70 }] });
+    expect(inventory).toMatchObject({
+      os: "Ubuntu 22.04.5 LTS",
+      cudaVersion: undefined,
+      gpus: [{ name: "Tesla T4", eccMode: "Enabled", powerLimitW: 70 }],
+    });
   });
 
   it("takes the diagnostics' summary section as the decisive tail", () => {

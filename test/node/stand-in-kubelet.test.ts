@@ -14,7 +14,12 @@ beforeAll(async () => {
 afterAll(() => sandbox?.dispose());
 
 async function sh(script: string, files: { path: string; content: string }[] = []): Promise<string> {
-  const result = await sandbox.remote({ name: "kubectl-probe", body: `#!/usr/bin/env bash\nset -euo pipefail\n${script}`, files, timeoutSeconds: 60 });
+  const result = await sandbox.remote({
+    name: "kubectl-probe",
+    body: `#!/usr/bin/env bash\nset -euo pipefail\n${script}`,
+    files,
+    timeoutSeconds: 60,
+  });
   return result.stdout;
 }
 

@@ -6,10 +6,13 @@ export class Scheduler {
   /** Runs fn after ms; returns a cancel function. */
   after(ms: number, fn: () => void): () => void {
     if (this.stopped) return () => {};
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

@@ -19,8 +19,7 @@ export interface Session {
 }
 
 export type Authentication =
-  | { ok: true; accessKeyId: string; arn: string }
-  | { ok: false; accessKeyId?: string; reason: "missing" | "unknown" | "expired" };
+  { ok: true; accessKeyId: string; arn: string } | { ok: false; accessKeyId?: string; reason: "missing" | "unknown" | "expired" };
 
 /** Which access keys the stand-in accepts: the allow-listed static ones and what STS issued. */
 export class CredentialStore {

@@ -17,7 +17,10 @@ let standIn: StandIn;
 let ec2: EC2Client;
 
 beforeAll(async () => {
-  standIn = await startStandIn({ subnets: { "subnet-aaaaaaaa": "us-west-2b", "subnet-bbbbbbbb": "us-west-2c" }, faults: { describeLagMs: 50 } });
+  standIn = await startStandIn({
+    subnets: { "subnet-aaaaaaaa": "us-west-2b", "subnet-bbbbbbbb": "us-west-2c" },
+    faults: { describeLagMs: 50 },
+  });
   ({ ec2 } = clients(standIn));
 });
 afterAll(async () => {
@@ -36,15 +39,24 @@ describe("stand-in EC2", () => {
         MaxCount: 1,
         NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: "subnet-aaaaaaaa", Groups: ["sg-0123abcd"], AssociatePublicIpAddress: false }],
         IamInstanceProfile: { Name: "gpu-bench-instance" },
-        UserData: toBase64("#!/bin/bash\necho booted > \"$GPU_BENCH_ROOT/booted\"\n"),
+        UserData: toBase64('#!/bin/bash\necho booted > "$GPU_BENCH_ROOT/booted"\n'),
         TagSpecifications: [
-          { ResourceType: "instance", Tags: [{ Key: "gpu-bench:run-id", Value: "42" }, { Key: "Name", Value: "bench" }] },
+          {
+            ResourceType: "instance",
+            Tags: [
+              { Key: "gpu-bench:run-id", Value: "42" },
+              { Key: "Name", Value: "bench" },
+            ],
+          },
           { ResourceType: "volume", Tags: [{ Key: "gpu-bench:run-id", Value: "42" }] },
         ],
         MetadataOptions: { HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled" },
         BlockDeviceMappings: [{ DeviceName: "/dev/sda1", Ebs: { VolumeSize: 200, VolumeType: "gp3", DeleteOnTermination: true } }],
         InstanceInitiatedShutdownBehavior: "terminate",
-        InstanceMarketOptions: { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } },
+        InstanceMarketOptions: {
+          MarketType: "spot",
+          SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" },
+        },
       }),
     );
     const launched = out.Instances![0]!;
@@ -83,7 +95,10 @@ describe("stand-in EC2", () => {
     expect(view.userData).toContain("echo booted");
 
     const terminated = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-    expect(terminated.TerminatingInstances![0]).toMatchObject({ PreviousState: { Name: "running" }, CurrentState: { Name: "shutting-down" } });
+    expect(terminated.TerminatingInstances![0]).toMatchObject({
+      PreviousState: { Name: "running" },
+      CurrentState: { Name: "shutting-down" },
+    });
     const again = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
     expect(again.TerminatingInstances![0]!.PreviousState?.Name).toBe("shutting-down");
     await eventually(async () => {
@@ -102,13 +117,24 @@ describe("stand-in EC2", () => {
     expect(early.$metadata.httpStatusCode).toBe(400);
     await eventually(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined), 2000);
 
-    expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe("InvalidInstanceID.NotFound");
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe(
+      "InvalidInstanceID.NotFound",
+    );
     expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["bogus"] })))).name).toBe("InvalidInstanceID.Malformed");
-    expect((await failure(ec2.send(new TerminateInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe("InvalidInstanceID.NotFound");
+    expect((await failure(ec2.send(new TerminateInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe(
+      "InvalidInstanceID.NotFound",
+    );
   });
 
   it("returns the same reservation for the same client token, and refuses a changed request", async () => {
-    const input: RunInstancesCommandInput = { ImageId: AMI, InstanceType: "g5.xlarge", MinCount: 1, MaxCount: 1, SubnetId: SUBNET, ClientToken: "run-7-attempt-1" };
+    const input: RunInstancesCommandInput = {
+      ImageId: AMI,
+      InstanceType: "g5.xlarge",
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: SUBNET,
+      ClientToken: "run-7-attempt-1",
+    };
     const first = await ec2.send(new RunInstancesCommand(input));
     const second = await ec2.send(new RunInstancesCommand(input));
     expect(second.ReservationId).toBe(first.ReservationId);
@@ -122,28 +148,49 @@ describe("stand-in EC2", () => {
     const run = `run-${Date.now()}`;
     const ids: string[] = [];
     for (let n = 0; n < 6; n++) {
-      ids.push(await launch(ec2, { ClientToken: `${run}-${n}`, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "run", Value: run }] }] }));
+      ids.push(
+        await launch(ec2, {
+          ClientToken: `${run}-${n}`,
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "run", Value: run }] }],
+        }),
+      );
     }
     await ec2.send(new CreateTagsCommand({ Resources: [ids[0]!], Tags: [{ Key: "extra", Value: "yes" }] }));
     await new Promise((resolve) => setTimeout(resolve, 80));
 
     const byTag = async (filters: Array<{ Name: string; Values: string[] }>) =>
-      (await ec2.send(new DescribeInstancesCommand({ Filters: filters }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+      (await ec2.send(new DescribeInstancesCommand({ Filters: filters }))).Reservations!.flatMap((r) =>
+        r.Instances!.map((i) => i.InstanceId),
+      );
     expect(await byTag([{ Name: "tag:run", Values: [run] }])).toEqual(ids);
-    expect(await byTag([{ Name: "tag:run", Values: ["run-*"] }, { Name: "tag-key", Values: ["extra"] }])).toEqual([ids[0]]);
+    expect(
+      await byTag([
+        { Name: "tag:run", Values: ["run-*"] },
+        { Name: "tag-key", Values: ["extra"] },
+      ]),
+    ).toEqual([ids[0]]);
     expect(await byTag([{ Name: "client-token", Values: [`${run}-3`] }])).toEqual([ids[3]]);
-    expect(await byTag([{ Name: "tag:run", Values: [run] }, { Name: "instance-state-name", Values: ["terminated"] }])).toEqual([]);
+    expect(
+      await byTag([
+        { Name: "tag:run", Values: [run] },
+        { Name: "instance-state-name", Values: ["terminated"] },
+      ]),
+    ).toEqual([]);
 
     const pages: string[][] = [];
     let token: string | undefined;
     do {
-      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:run", Values: [run] }], MaxResults: 5, NextToken: token }));
+      const page = await ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: "tag:run", Values: [run] }], MaxResults: 5, NextToken: token }),
+      );
       pages.push(page.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
       token = page.NextToken;
     } while (token);
     expect(pages).toEqual([ids.slice(0, 5), ids.slice(5)]);
 
-    expect((await failure(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "nonsense", Values: ["x"] }] })))).name).toBe("InvalidParameterValue");
+    expect((await failure(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "nonsense", Values: ["x"] }] })))).name).toBe(
+      "InvalidParameterValue",
+    );
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
   });
 
@@ -209,6 +256,10 @@ describe("stand-in EC2", () => {
     } finally {
       process.env = saved;
     }
-    expect(standIn.calls.at(-1)).toMatchObject({ service: "ec2", action: "DescribeSubnets", accessKeyId: standIn.staticCredentialsEnv().AWS_ACCESS_KEY_ID });
+    expect(standIn.calls.at(-1)).toMatchObject({
+      service: "ec2",
+      action: "DescribeSubnets",
+      accessKeyId: standIn.staticCredentialsEnv().AWS_ACCESS_KEY_ID,
+    });
   });
 });

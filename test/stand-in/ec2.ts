@@ -42,7 +42,10 @@ interface Reservation {
 }
 
 function capacityError(code: CapacityErrorCode, instanceType: string, az: string, subnetId: string, region: string): Ec2Error {
-  const others = [..."abcd"].map((l) => `${region}${l}`).filter((z) => z !== az).join(", ");
+  const others = [..."abcd"]
+    .map((l) => `${region}${l}`)
+    .filter((z) => z !== az)
+    .join(", ");
   switch (code) {
     // EC2 lists the capacity shortages among its server errors: HTTP 500, which SDKs retry.
     case "InsufficientInstanceCapacity":
@@ -59,15 +62,24 @@ function capacityError(code: CapacityErrorCode, instanceType: string, az: string
         `Your requested instance type (${instanceType}) is not supported in your requested Availability Zone (${az}). Please retry your request by not specifying an Availability Zone or choosing ${others}.`,
       );
     case "InstanceLimitExceeded":
-      return new Ec2Error(code, "You have requested more instances (1) than your current instance limit of 0 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
+      return new Ec2Error(
+        code,
+        "You have requested more instances (1) than your current instance limit of 0 allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+      );
     case "VcpuLimitExceeded":
-      return new Ec2Error(code, "You have requested more vCPU capacity than your current vCPU limit of 0 allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.");
+      return new Ec2Error(
+        code,
+        "You have requested more vCPU capacity than your current vCPU limit of 0 allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+      );
     case "MaxSpotInstanceCountExceeded":
       return new Ec2Error(code, "Max spot instance count exceeded");
     case "SpotMaxPriceTooLow":
       return new Ec2Error(code, "Your Spot request price is lower than the minimum required Spot request fulfillment price.");
     case "InsufficientFreeAddressesInSubnet":
-      return new Ec2Error(code, `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`);
+      return new Ec2Error(
+        code,
+        `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`,
+      );
   }
 }
 
@@ -87,7 +99,8 @@ function tagsOf(params: QueryParams, prefix: string): Record<string, string> {
   for (const tag of params.structs(prefix)) {
     const key = tag.get("Key") ?? "";
     if (!key || key.length > 128) throw new Ec2Error("InvalidParameterValue", `Tag key '${key}' must be 1 to 128 characters`);
-    if (key.toLowerCase().startsWith("aws:")) throw new Ec2Error("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
+    if (key.toLowerCase().startsWith("aws:"))
+      throw new Ec2Error("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
     tags[key] = tag.get("Value") ?? "";
   }
   return tags;
@@ -95,7 +108,10 @@ function tagsOf(params: QueryParams, prefix: string): Record<string, string> {
 
 /** EC2 filter values may use * and ? wildcards. */
 function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`);
 }
 
@@ -143,7 +159,13 @@ export function ec2Handler(options: Ec2Options): Handler {
     const root = el(
       "item",
       leaf("deviceName", spec.rootDeviceName),
-      el("ebs", leaf("volumeId", i.volumeId), leaf("status", "attached"), leaf("attachTime", i.launchedAt), leaf("deleteOnTermination", true)),
+      el(
+        "ebs",
+        leaf("volumeId", i.volumeId),
+        leaf("status", "attached"),
+        leaf("attachTime", i.launchedAt),
+        leaf("deleteOnTermination", true),
+      ),
     );
     return (
       leaf("instanceId", i.id) +
@@ -173,7 +195,11 @@ export function ec2Handler(options: Ec2Options): Handler {
       tagSet(i.tags) +
       leaf("hypervisor", "xen") +
       (spec.iamInstanceProfile
-        ? el("iamInstanceProfile", leaf("arn", spec.iamInstanceProfile.arn), leaf("id", `AIPA${stableHex(spec.iamInstanceProfile.arn, 17).toUpperCase()}`))
+        ? el(
+            "iamInstanceProfile",
+            leaf("arn", spec.iamInstanceProfile.arn),
+            leaf("id", `AIPA${stableHex(spec.iamInstanceProfile.arn, 17).toUpperCase()}`),
+          )
         : "") +
       leaf("ebsOptimized", false) +
       leaf("enaSupport", true) +
@@ -209,10 +235,16 @@ export function ec2Handler(options: Ec2Options): Handler {
 
     const nic = params.structs("NetworkInterface")[0];
     if (nic && params.get("SubnetId")) {
-      throw new Ec2Error("InvalidParameterCombination", "Network interfaces and an instance-level subnet ID may not be specified on the same request");
+      throw new Ec2Error(
+        "InvalidParameterCombination",
+        "Network interfaces and an instance-level subnet ID may not be specified on the same request",
+      );
     }
     if (nic && params.values("SecurityGroupId").length > 0) {
-      throw new Ec2Error("InvalidParameterCombination", "Network interfaces and an instance-level security groups may not be specified on the same request");
+      throw new Ec2Error(
+        "InvalidParameterCombination",
+        "Network interfaces and an instance-level security groups may not be specified on the same request",
+      );
     }
     const requestedAz = params.get("Placement.AvailabilityZone");
     const subnetId = nic?.get("SubnetId") ?? params.get("SubnetId") ?? `subnet-${stableHex(`default-${requestedAz ?? `${region}a`}`, 17)}`;
@@ -221,11 +253,15 @@ export function ec2Handler(options: Ec2Options): Handler {
 
     const profileName = params.get("IamInstanceProfile.Name") ?? params.get("IamInstanceProfile.Arn")?.split("instance-profile/")[1];
     if (profileName !== undefined && options.instanceProfiles && !options.instanceProfiles.includes(profileName)) {
-      throw new Ec2Error("InvalidParameterValue", `Value (${profileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
+      throw new Ec2Error(
+        "InvalidParameterValue",
+        `Value (${profileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
+      );
     }
 
     const encodedUserData = params.get("UserData") ?? "";
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encodedUserData)) throw new Ec2Error("InvalidParameterValue", "Invalid BASE64 encoding of user data.");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encodedUserData))
+      throw new Ec2Error("InvalidParameterValue", "Invalid BASE64 encoding of user data.");
     const userData = Buffer.from(encodedUserData, "base64");
     if (userData.length > USER_DATA_LIMIT) throw new Ec2Error("InvalidParameterValue", `User data is limited to ${USER_DATA_LIMIT} bytes`);
 
@@ -261,10 +297,14 @@ export function ec2Handler(options: Ec2Options): Handler {
     }
     const shutdownBehavior = params.get("InstanceInitiatedShutdownBehavior") ?? "stop";
     if (shutdownBehavior !== "stop" && shutdownBehavior !== "terminate") {
-      throw new Ec2Error("InvalidParameterValue", `Value (${shutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid.`);
+      throw new Ec2Error(
+        "InvalidParameterValue",
+        `Value (${shutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid.`,
+      );
     }
     const market: Market = params.get("InstanceMarketOptions.MarketType") === "spot" ? "spot" : "on-demand";
-    const iamArn = params.get("IamInstanceProfile.Arn") ?? (profileName ? `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${profileName}` : undefined);
+    const iamArn =
+      params.get("IamInstanceProfile.Arn") ?? (profileName ? `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${profileName}` : undefined);
 
     return {
       imageId,
@@ -301,9 +341,15 @@ export function ec2Handler(options: Ec2Options): Handler {
     const earlier = clientToken ? reservations.get(clientToken) : undefined;
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) {
-        throw new Ec2Error("IdempotentParameterMismatch", "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).");
+        throw new Ec2Error(
+          "IdempotentParameterMismatch",
+          "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).",
+        );
       }
-      return reservationXml(earlier.id, earlier.instanceIds.map((id) => instances.get(id)!));
+      return reservationXml(
+        earlier.id,
+        earlier.instanceIds.map((id) => instances.get(id)!),
+      );
     }
     const spec = launchSpec(params);
     const fault = faults.takeCapacity(spec.instanceType, spec.az, spec.market);
@@ -322,7 +368,11 @@ export function ec2Handler(options: Ec2Options): Handler {
       throw new Ec2Error("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults");
     }
     const pageSize = maxResults === undefined ? Infinity : Number(maxResults);
-    if (maxResults !== undefined && !(pageSize >= 5 && pageSize <= 1000)) throw new Ec2Error("InvalidParameterValue", `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+    if (maxResults !== undefined && !(pageSize >= 5 && pageSize <= 1000))
+      throw new Ec2Error(
+        "InvalidParameterValue",
+        `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`,
+      );
     // Eventual consistency: right after RunInstances, DescribeInstances may not know the instance.
     const now = Date.now();
     const visible = [...instances.values()].filter((i) => i.visibleAt <= now);
@@ -344,7 +394,12 @@ export function ec2Handler(options: Ec2Options): Handler {
 
     const byReservation = new Map<string, Instance[]>();
     for (const i of page) byReservation.set(i.reservationId, [...(byReservation.get(i.reservationId) ?? []), i]);
-    return list("reservationSet", [...byReservation].map(([id, members]) => reservationXml(id, members))) + leaf("nextToken", next);
+    return (
+      list(
+        "reservationSet",
+        [...byReservation].map(([id, members]) => reservationXml(id, members)),
+      ) + leaf("nextToken", next)
+    );
   }
 
   function terminateInstances(params: QueryParams): string {
@@ -378,7 +433,8 @@ export function ec2Handler(options: Ec2Options): Handler {
   }
 
   function describeSubnets(params: QueryParams): string {
-    if (params.structs("Filter").length > 0) throw new Ec2Error("InvalidParameterValue", "The stand-in's DescribeSubnets takes SubnetIds only");
+    if (params.structs("Filter").length > 0)
+      throw new Ec2Error("InvalidParameterValue", "The stand-in's DescribeSubnets takes SubnetIds only");
     const ids = params.values("SubnetId");
     const malformed = ids.find((id) => !SUBNET_ID.test(id));
     if (malformed !== undefined) throw new Ec2Error("InvalidSubnetID.Malformed", `Invalid id: "${malformed}"`);
@@ -402,7 +458,8 @@ export function ec2Handler(options: Ec2Options): Handler {
   }
 
   function describeImages(params: QueryParams): string {
-    if (params.structs("Filter").length > 0) throw new Ec2Error("InvalidParameterValue", "The stand-in's DescribeImages takes ImageIds only");
+    if (params.structs("Filter").length > 0)
+      throw new Ec2Error("InvalidParameterValue", "The stand-in's DescribeImages takes ImageIds only");
     const ids = params.values("ImageId");
     const malformed = ids.find((id) => !AMI_ID.test(id));
     if (malformed !== undefined) throw new Ec2Error("InvalidAMIID.Malformed", `Invalid id: "${malformed}" (expecting "ami-...")`);
@@ -471,7 +528,14 @@ export function ec2Handler(options: Ec2Options): Handler {
       const body =
         `<?xml version="1.0" encoding="UTF-8"?>\n` +
         el("Response", el("Errors", el("Error", leaf("Code", error.code), leaf("Message", error.message))), leaf("RequestID", requestId));
-      return { status: error.status, headers: { "content-type": "text/xml;charset=UTF-8" }, body, action, accessKeyId, errorCode: error.code };
+      return {
+        status: error.status,
+        headers: { "content-type": "text/xml;charset=UTF-8" },
+        body,
+        action,
+        accessKeyId,
+        errorCode: error.code,
+      };
     }
   };
 }

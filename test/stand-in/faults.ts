@@ -166,15 +166,11 @@ export class Faults implements FaultSettings {
   }
 
   takeHang(instanceId: string, script: string): boolean {
-    return (
-      take(this.hangs, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined
-    );
+    return take(this.hangs, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined;
   }
 
   takeFailure(instanceId: string, script: string): boolean {
-    return (
-      take(this.failures, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined
-    );
+    return take(this.failures, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined;
   }
 
   takeS3(operation: S3Operation): S3FaultCode | undefined {

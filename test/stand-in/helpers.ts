@@ -31,7 +31,9 @@ export const AMI = "ami-0123456789abcdef0";
 export const SUBNET = "subnet-0a1b2c3d4e5f60718";
 
 export async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<string> {
-  const out = await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: "g5.xlarge", MinCount: 1, MaxCount: 1, SubnetId: SUBNET, ...input }));
+  const out = await ec2.send(
+    new RunInstancesCommand({ ImageId: AMI, InstanceType: "g5.xlarge", MinCount: 1, MaxCount: 1, SubnetId: SUBNET, ...input }),
+  );
   return out.Instances![0]!.InstanceId!;
 }
 
@@ -47,7 +49,9 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
 }
 
 /** The error an SDK call rejects with. */
-export async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (error) {

@@ -53,7 +53,11 @@ export function sigV4Identity(req: Request): { accessKeyId: string; sessionToken
   return { accessKeyId: credential, sessionToken };
 }
 
-export async function startServer(service: ServiceName, handler: Handler, record: (call: CallRecord) => void | Promise<void>): Promise<RunningServer> {
+export async function startServer(
+  service: ServiceName,
+  handler: Handler,
+  record: (call: CallRecord) => void | Promise<void>,
+): Promise<RunningServer> {
   const server: Server = createServer((incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));

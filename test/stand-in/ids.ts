@@ -3,7 +3,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 export const ACCOUNT_ID = "123456789012";
 
 function hex(chars: number): string {
-  return randomBytes(Math.ceil(chars / 2)).toString("hex").slice(0, chars);
+  return randomBytes(Math.ceil(chars / 2))
+    .toString("hex")
+    .slice(0, chars);
 }
 
 function upperAlnum(chars: number): string {

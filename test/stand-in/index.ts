@@ -178,7 +178,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const handlers: Record<ServiceName, Handler> = {
     ec2: ec2Handler({ instances, launch, catalog, credentials, faults, region: REGION, instanceProfiles: options.instanceProfiles }),
     ssm: ssmHandler({ instances, invocations, send, catalog, credentials, faults, region: REGION }),
-    sts: stsHandler({ credentials, oidc, faults, roleArns: options.roleArns, maxSessionDurationSeconds: options.maxSessionDurationSeconds ?? 3600 }),
+    sts: stsHandler({
+      credentials,
+      oidc,
+      faults,
+      roleArns: options.roleArns,
+      maxSessionDurationSeconds: options.maxSessionDurationSeconds ?? 3600,
+    }),
     s3: s3Handler(store, credentials, faults),
     oidc: oidc.handler,
   };

@@ -36,7 +36,11 @@ async function runOn(id: string, commands: string[], executionTimeout = "3600"):
 
 describe("stand-in instance", () => {
   it("runs its user data at boot, in its sandbox, with the instance's environment", async () => {
-    const id = await launch(ec2, { UserData: toBase64('#!/bin/bash\nset -eu\nmkdir -p "$GPU_BENCH_ROOT/etc"\nenv | sort > "$GPU_BENCH_ROOT/etc/boot-env"\necho booted\n') });
+    const id = await launch(ec2, {
+      UserData: toBase64(
+        '#!/bin/bash\nset -eu\nmkdir -p "$GPU_BENCH_ROOT/etc"\nenv | sort > "$GPU_BENCH_ROOT/etc/boot-env"\necho booted\n',
+      ),
+    });
     await eventually(() => (view(id).userDataExitCode === 0 ? true : undefined));
     const { sandbox } = view(id);
     const env = readFileSync(join(sandbox, "root/etc/boot-env"), "utf8");
@@ -48,7 +52,10 @@ describe("stand-in instance", () => {
   });
 
   it("terminates itself when the user data's `shutdown -P +N` is due (InstanceInitiatedShutdownBehavior=terminate)", async () => {
-    const id = await launch(ec2, { InstanceInitiatedShutdownBehavior: "terminate", UserData: toBase64("#!/bin/bash\nshutdown -P +5 'gpu-bench TTL'\n") });
+    const id = await launch(ec2, {
+      InstanceInitiatedShutdownBehavior: "terminate",
+      UserData: toBase64("#!/bin/bash\nshutdown -P +5 'gpu-bench TTL'\n"),
+    });
     await reaches(id, "running");
     const runningAt = Date.now();
     await reaches(id, "terminated");
@@ -104,13 +111,19 @@ describe("stand-in instance", () => {
   });
 
   it("survives many quick lifecycles without leaking a process", async () => {
-    const quick = await startStandIn({ faults: { bootDelayMs: 5, agentDelayMs: 5, describeLagMs: 0, invocationLagMs: 5, shuttingDownMs: 5 } });
+    const quick = await startStandIn({
+      faults: { bootDelayMs: 5, agentDelayMs: 5, describeLagMs: 0, invocationLagMs: 5, shuttingDownMs: 5 },
+    });
     const { ec2: quickEc2, ssm: quickSsm } = clients(quick);
     const lifecycle = async () => {
       const id = await launch(quickEc2, { UserData: toBase64("#!/bin/bash\nsleep 60 &\nshutdown -P +600\n") });
       await eventually(() => (quick.instances().find((i) => i.id === id)!.agentOnline ? true : undefined));
       const sent = await quickSsm.send(
-        new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["(sleep 60 > /dev/null 2>&1 &)", "echo ok"] } }),
+        new SendCommandCommand({
+          InstanceIds: [id],
+          DocumentName: "AWS-RunShellScript",
+          Parameters: { commands: ["(sleep 60 > /dev/null 2>&1 &)", "echo ok"] },
+        }),
       );
       await eventually(() => (quick.commands().find((c) => c.id === sent.Command!.CommandId)?.status === "Success" ? true : undefined));
       await quickEc2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
@@ -126,9 +139,13 @@ describe("stand-in instance", () => {
   it("leaves no process behind when stopped", async () => {
     const own = await startStandIn();
     const { ec2: ownEc2, ssm: ownSsm } = clients(own);
-    const id = await launch(ownEc2, { UserData: toBase64("#!/bin/bash\nsleep 60 &\nsetsid sleep 60 > /dev/null 2>&1 < /dev/null &\nwait\n") });
+    const id = await launch(ownEc2, {
+      UserData: toBase64("#!/bin/bash\nsleep 60 &\nsetsid sleep 60 > /dev/null 2>&1 < /dev/null &\nwait\n"),
+    });
     await eventually(() => (own.instances()[0]?.agentOnline ? true : undefined));
-    await ownSsm.send(new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["sleep 60"] } }));
+    await ownSsm.send(
+      new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["sleep 60"] } }),
+    );
     const sandbox = own.instances()[0]!.sandbox;
     await eventually(() => (processesWithEnv(`STANDIN_SANDBOX=${sandbox}`).length >= 4 ? true : undefined));
     ownEc2.destroy();

@@ -21,12 +21,18 @@ export interface StateReason {
   message: string;
 }
 
-export const USER_SHUTDOWN: StateReason = { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" };
+export const USER_SHUTDOWN: StateReason = {
+  code: "Client.UserInitiatedShutdown",
+  message: "Client.UserInitiatedShutdown: User initiated shutdown",
+};
 const INSTANCE_SHUTDOWN: StateReason = {
   code: "Client.InstanceInitiatedShutdown",
   message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown",
 };
-const SPOT_TERMINATION: StateReason = { code: "Server.SpotInstanceTermination", message: "Server.SpotInstanceTermination: Spot instance termination" };
+const SPOT_TERMINATION: StateReason = {
+  code: "Server.SpotInstanceTermination",
+  message: "Server.SpotInstanceTermination: Spot instance termination",
+};
 
 export interface MetadataOptions {
   httpTokens: string;
@@ -106,7 +112,12 @@ export class Instance {
     this.privateIp = `10.0.${(n >> 8) % 256}.${(n % 253) + 2}`;
     this.spotRequestId = spec.market === "spot" ? newSpotRequestId() : undefined;
     this.tags = new Map(Object.entries(spec.tags));
-    this.sandbox = new Sandbox(deps.sandboxDir(this.id), { instanceId: this.id, instanceType: spec.instanceType }, deps.instanceBin, deps.extraEnv);
+    this.sandbox = new Sandbox(
+      deps.sandboxDir(this.id),
+      { instanceId: this.id, instanceType: spec.instanceType },
+      deps.instanceBin,
+      deps.extraEnv,
+    );
     writeFileSync(this.sandbox.powerFile, "");
     this.watcher = watch(this.sandbox.dir, (_event, file) => {
       if (file === basename(this.sandbox.powerFile)) this.readPowerSchedule();

@@ -116,7 +116,13 @@ export class Invocation {
     // The agent uploads a stream only when it has content.
     for (const stream of ["stdout", "stderr"] as const) {
       const text = this[stream];
-      if (text) this.deps.store.put(outputBucket, agentOutputKey(outputPrefix, this.commandId, this.instance.id, stream), text, "text/plain; charset=utf-8");
+      if (text)
+        this.deps.store.put(
+          outputBucket,
+          agentOutputKey(outputPrefix, this.commandId, this.instance.id, stream),
+          text,
+          "text/plain; charset=utf-8",
+        );
     }
   }
 

@@ -35,7 +35,15 @@ describe("stand-in S3", () => {
     expect((await failure(s3.send(new HeadBucketCommand({ Bucket: "missing-bucket" })))).name).toBe("NotFound");
 
     const key = "runs/2026 11/report+1.md";
-    await s3.send(new PutObjectCommand({ Bucket: "bench-results", Key: key, Body: "# Evidence\n", ContentType: "text/markdown", Metadata: { run: "42" } }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "bench-results",
+        Key: key,
+        Body: "# Evidence\n",
+        ContentType: "text/markdown",
+        Metadata: { run: "42" },
+      }),
+    );
     expect(standIn.getText("bench-results", key)).toBe("# Evidence\n");
     const got = await s3.send(new GetObjectCommand({ Bucket: "bench-results", Key: key }));
     expect(await got.Body!.transformToString()).toBe("# Evidence\n");
@@ -71,7 +79,9 @@ describe("stand-in S3", () => {
 
     const firstPage = await s3.send(new ListObjectsV2Command({ Bucket: "listing", Delimiter: "/", MaxKeys: 1 }));
     expect(firstPage.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["a/"]);
-    const secondPage = await s3.send(new ListObjectsV2Command({ Bucket: "listing", Delimiter: "/", MaxKeys: 1, ContinuationToken: firstPage.NextContinuationToken }));
+    const secondPage = await s3.send(
+      new ListObjectsV2Command({ Bucket: "listing", Delimiter: "/", MaxKeys: 1, ContinuationToken: firstPage.NextContinuationToken }),
+    );
     expect(secondPage.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["b/"]);
 
     const under = await s3.send(new ListObjectsV2Command({ Bucket: "listing", Prefix: "b/", Delimiter: "/" }));
@@ -103,7 +113,14 @@ describe("stand-in S3", () => {
       credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
       requestChecksumCalculation: "WHEN_SUPPORTED",
     });
-    await eager.send(new PutObjectCommand({ Bucket: "chunked", Key: "k", Body: Readable.from([Buffer.from("hello "), Buffer.from("world")]), ContentLength: 11 }));
+    await eager.send(
+      new PutObjectCommand({
+        Bucket: "chunked",
+        Key: "k",
+        Body: Readable.from([Buffer.from("hello "), Buffer.from("world")]),
+        ContentLength: 11,
+      }),
+    );
     eager.destroy();
     expect(standIn.getText("chunked", "k")).toBe("hello world");
   });

@@ -30,11 +30,23 @@ export class S3Store {
     return this.buckets.has(name);
   }
 
-  put(bucket: string, key: string, body: Buffer | string, contentType = "binary/octet-stream", metadata: Record<string, string> = {}): StoredObject {
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    contentType = "binary/octet-stream",
+    metadata: Record<string, string> = {},
+  ): StoredObject {
     const objects = this.buckets.get(bucket);
     if (!objects) throw new Error(`stand-in S3: no bucket ${bucket}`);
     const bytes = Buffer.from(body);
-    const stored = { body: bytes, contentType, etag: `"${createHash("md5").update(bytes).digest("hex")}"`, lastModified: new Date(), metadata };
+    const stored = {
+      body: bytes,
+      contentType,
+      etag: `"${createHash("md5").update(bytes).digest("hex")}"`,
+      lastModified: new Date(),
+      metadata,
+    };
     objects.set(key, stored);
     return stored;
   }
@@ -173,7 +185,11 @@ export function s3Handler(store: S3Store, credentials: CredentialStore, faults: 
     if (action === "CreateBucket") {
       if (!BUCKET_NAME.test(bucket)) return failWith(400, "InvalidBucketName", "The specified bucket is not valid.");
       if (!store.createBucket(bucket)) {
-        return failWith(409, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.");
+        return failWith(
+          409,
+          "BucketAlreadyOwnedByYou",
+          "Your previous request to create the named bucket succeeded and you already own it.",
+        );
       }
       return { status: 200, headers: { location: `/${bucket}` }, body: "", action, accessKeyId };
     }
@@ -185,7 +201,8 @@ export function s3Handler(store: S3Store, credentials: CredentialStore, faults: 
       case "ListObjectsV2":
         return xmlReply(action, 200, listObjectsV2(store, bucket, req.url.searchParams), accessKeyId);
       case "PutObject": {
-        const chunked = /aws-chunked/.test(header(req, "content-encoding") ?? "") || (header(req, "x-amz-content-sha256") ?? "").startsWith("STREAMING-");
+        const chunked =
+          /aws-chunked/.test(header(req, "content-encoding") ?? "") || (header(req, "x-amz-content-sha256") ?? "").startsWith("STREAMING-");
         const metadata = Object.fromEntries(
           Object.entries(req.headers)
             .filter(([name]) => name.startsWith("x-amz-meta-"))

@@ -21,10 +21,17 @@ for (let i = 0; i < args.length; i++) {
 }
 
 // By hand, TTL minutes last a real minute; STUB_* variables (e.g. STUB_LATENCY_SCALE) reach the instance.
-const stubEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("STUB_") && e[1] !== undefined));
+const stubEnv = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("STUB_") && e[1] !== undefined),
+);
 const standIn = await startStandIn({ buckets, faults: { ttlMinuteMs: 60_000 }, extraCommandEnv: stubEnv });
 if (envFile) {
-  writeFileSync(envFile, Object.entries({ ...standIn.env, ...standIn.staticCredentialsEnv() }).map(([k, v]) => `${k}=${v}\n`).join(""));
+  writeFileSync(
+    envFile,
+    Object.entries({ ...standIn.env, ...standIn.staticCredentialsEnv() })
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
 }
 for (const [key, value] of Object.entries({ ...standIn.env, ...standIn.staticCredentialsEnv() })) {
   console.log(`export ${key}=${quote(value)}`);

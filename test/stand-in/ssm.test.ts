@@ -40,7 +40,11 @@ async function onlineInstance(): Promise<string> {
   return id;
 }
 
-async function run(instanceId: string, commands: string[], executionTimeout = "60"): Promise<{ commandId: string; result: GetCommandInvocationCommandOutput }> {
+async function run(
+  instanceId: string,
+  commands: string[],
+  executionTimeout = "60",
+): Promise<{ commandId: string; result: GetCommandInvocationCommandOutput }> {
   const sent = await ssm.send(
     new SendCommandCommand({
       InstanceIds: [instanceId],
@@ -70,7 +74,9 @@ describe("stand-in SSM", () => {
 
   it("refuses commands until the agent is Online", async () => {
     const id = await launch(ec2);
-    const early = await failure(ssm.send(new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["true"] } })));
+    const early = await failure(
+      ssm.send(new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["true"] } })),
+    );
     expect(early.name).toBe("InvalidInstanceId");
     expect(early.$metadata.httpStatusCode).toBe(400);
     const before = await ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: [id] }] }));
@@ -96,7 +102,15 @@ describe("stand-in SSM", () => {
       new SendCommandCommand({
         InstanceIds: [id],
         DocumentName: "AWS-RunShellScript",
-        Parameters: { commands: ["set -e", 'echo "id=$STANDIN_INSTANCE_ID type=$STANDIN_INSTANCE_TYPE extra=$BENCH_EXTRA"', 'mkdir -p "$GPU_BENCH_ROOT/etc" && echo hi > "$GPU_BENCH_ROOT/etc/x"', "echo oops >&2", "pwd"] },
+        Parameters: {
+          commands: [
+            "set -e",
+            'echo "id=$STANDIN_INSTANCE_ID type=$STANDIN_INSTANCE_TYPE extra=$BENCH_EXTRA"',
+            'mkdir -p "$GPU_BENCH_ROOT/etc" && echo hi > "$GPU_BENCH_ROOT/etc/x"',
+            "echo oops >&2",
+            "pwd",
+          ],
+        },
       }),
     );
     const commandId = sent.Command!.CommandId!;
@@ -159,7 +173,9 @@ describe("stand-in SSM", () => {
 
   it("cancels a running command", async () => {
     const id = await onlineInstance();
-    const sent = await ssm.send(new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["sleep 30"] } }));
+    const sent = await ssm.send(
+      new SendCommandCommand({ InstanceIds: [id], DocumentName: "AWS-RunShellScript", Parameters: { commands: ["sleep 30"] } }),
+    );
     const commandId = sent.Command!.CommandId!;
     await eventually(() => (standIn.commands().find((c) => c.id === commandId)?.status === "InProgress" ? true : undefined));
     await ssm.send(new CancelCommandCommand({ CommandId: commandId }));

@@ -70,11 +70,15 @@ export function ssmHandler(options: SsmOptions): Handler {
   function describeInstanceInformation(input: Json): Json {
     const filters = [
       ...((input.Filters as Array<{ Key: string; Values: string[] }> | undefined) ?? []).map((f) => ({ key: f.Key, values: f.Values })),
-      ...((input.InstanceInformationFilterList as Array<{ key: string; valueSet: string[] }> | undefined) ?? []).map((f) => ({ key: f.key, values: f.valueSet })),
+      ...((input.InstanceInformationFilterList as Array<{ key: string; valueSet: string[] }> | undefined) ?? []).map((f) => ({
+        key: f.key,
+        values: f.valueSet,
+      })),
     ];
     let wanted: string[] | undefined;
     for (const filter of filters) {
-      if (filter.key !== "InstanceIds") throw new SsmError("InvalidFilterKey", `The stand-in filters instance information by InstanceIds only, not ${filter.key}`);
+      if (filter.key !== "InstanceIds")
+        throw new SsmError("InvalidFilterKey", `The stand-in filters instance information by InstanceIds only, not ${filter.key}`);
       wanted = filter.values;
     }
     const list = [...instances.values()]
@@ -99,7 +103,8 @@ export function ssmHandler(options: SsmOptions): Handler {
     const documentName = String(input.DocumentName ?? "");
     if (documentName !== "AWS-RunShellScript") throw new SsmError("InvalidDocument", `Document with name ${documentName} does not exist.`);
     const ids = strings(input.InstanceIds);
-    if (ids.length === 0) throw new SsmError("ValidationException", "The stand-in's SendCommand needs InstanceIds (Targets are not supported)");
+    if (ids.length === 0)
+      throw new SsmError("ValidationException", "The stand-in's SendCommand needs InstanceIds (Targets are not supported)");
     const parameters = (input.Parameters ?? {}) as Record<string, unknown>;
     const commands = strings(parameters.commands);
     if (commands.length === 0) throw new SsmError("InvalidParameters", 'Parameter "commands" is required.');
@@ -109,7 +114,8 @@ export function ssmHandler(options: SsmOptions): Handler {
     }
     // The service refuses instances whose agent is not registered and Online.
     const offline = ids.filter((id) => !instances.get(id)?.agentOnline);
-    if (offline.length > 0) throw new SsmError("InvalidInstanceId", `Instances [[${offline.join(", ")}]] not in a valid state for account ${ACCOUNT_ID}`);
+    if (offline.length > 0)
+      throw new SsmError("InvalidInstanceId", `Instances [[${offline.join(", ")}]] not in a valid state for account ${ACCOUNT_ID}`);
 
     const commandId = newCommandId();
     const request: InvocationRequest = {
@@ -153,7 +159,8 @@ export function ssmHandler(options: SsmOptions): Handler {
   }
 
   function getCommandInvocation(input: Json): Json {
-    if (input.PluginName !== undefined && input.PluginName !== PLUGIN) throw new SsmError("InvalidPluginName", "The plugin name is not valid.");
+    if (input.PluginName !== undefined && input.PluginName !== PLUGIN)
+      throw new SsmError("InvalidPluginName", "The plugin name is not valid.");
     const invocation = invocations.find((i) => i.commandId === input.CommandId && i.instance.id === input.InstanceId && visible(i));
     if (!invocation) throw new SsmError("InvocationDoesNotExist", "");
     return {
@@ -187,7 +194,10 @@ export function ssmHandler(options: SsmOptions): Handler {
 
   function listCommandInvocations(input: Json): Json {
     const matching = invocations.filter(
-      (i) => visible(i) && (input.CommandId === undefined || i.commandId === input.CommandId) && (input.InstanceId === undefined || i.instance.id === input.InstanceId),
+      (i) =>
+        visible(i) &&
+        (input.CommandId === undefined || i.commandId === input.CommandId) &&
+        (input.InstanceId === undefined || i.instance.id === input.InstanceId),
     );
     return {
       CommandInvocations: matching.map((i) => ({

@@ -39,7 +39,12 @@ describe("stand-in STS and GitHub OIDC", () => {
     expect(credentials.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(credentials.expiration!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(standIn.assumedSessions()).toEqual([
-      expect.objectContaining({ roleArn: ROLE, sessionName: "gpu-bench-4242-1", durationSeconds: 3600, accessKeyId: credentials.accessKeyId }),
+      expect.objectContaining({
+        roleArn: ROLE,
+        sessionName: "gpu-bench-4242-1",
+        durationSeconds: 3600,
+        accessKeyId: credentials.accessKeyId,
+      }),
     ]);
 
     const { ec2, ssm, s3, sts } = clients(standIn, credentials);
@@ -47,7 +52,9 @@ describe("stand-in STS and GitHub OIDC", () => {
     expect(identity.Arn).toBe("arn:aws:sts::123456789012:assumed-role/gpu-bench-ci/gpu-bench-4242-1");
     await ec2.send(new DescribeInstancesCommand({}));
     await s3.send(new ListObjectsV2Command({ Bucket: "evidence" }));
-    await ssm.send(new GetParameterCommand({ Name: "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id" }));
+    await ssm.send(
+      new GetParameterCommand({ Name: "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id" }),
+    );
     expect(standIn.calls.filter((c) => c.accessKeyId === credentials.accessKeyId).map((c) => `${c.service}:${c.action}`)).toEqual([
       "sts:GetCallerIdentity",
       "ec2:DescribeInstances",

@@ -53,9 +53,15 @@ export function stsHandler(options: StsOptions): Handler {
     const sessionName = params.get("RoleSessionName") ?? "";
     const durationSeconds = Number(params.get("DurationSeconds") ?? 3600);
     const invalid = (name: string, value: string, constraint: string) =>
-      fail(action, 400, "ValidationError", `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: ${constraint}`);
+      fail(
+        action,
+        400,
+        "ValidationError",
+        `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: ${constraint}`,
+      );
     if (!ROLE_ARN.test(roleArn)) return invalid("roleArn", roleArn, "Member must be a role ARN");
-    if (!SESSION_NAME.test(sessionName)) return invalid("roleSessionName", sessionName, `Member must satisfy regular expression pattern: ${SESSION_NAME.source}`);
+    if (!SESSION_NAME.test(sessionName))
+      return invalid("roleSessionName", sessionName, `Member must satisfy regular expression pattern: ${SESSION_NAME.source}`);
     if (!Number.isInteger(durationSeconds) || durationSeconds < 900 || durationSeconds > 43200) {
       return invalid("durationSeconds", String(durationSeconds), "Member must have value between 900 and 43200");
     }
@@ -64,7 +70,12 @@ export function stsHandler(options: StsOptions): Handler {
     }
     const token = oidc.find(params.get("WebIdentityToken") ?? "");
     if (!token) {
-      return fail(action, 400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements");
+      return fail(
+        action,
+        400,
+        "InvalidIdentityToken",
+        "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements",
+      );
     }
     if (token.expiresAt.getTime() <= Date.now()) return fail(action, 400, "ExpiredTokenException", "Token is expired");
     if (token.audience !== "sts.amazonaws.com") return fail(action, 400, "InvalidIdentityToken", "Incorrect token audience");
@@ -93,7 +104,8 @@ export function stsHandler(options: StsOptions): Handler {
     const params = QueryParams.parse(req.body.toString("utf8"));
     const action = params.get("Action") ?? "unknown";
     if (action === "AssumeRoleWithWebIdentity") return assumeRoleWithWebIdentity(params);
-    if (action !== "GetCallerIdentity") return fail(action, 400, "InvalidAction", `Could not find operation ${action} for version 2011-06-15`);
+    if (action !== "GetCallerIdentity")
+      return fail(action, 400, "InvalidAction", `Could not find operation ${action} for version 2011-06-15`);
     const auth = credentials.authenticate(req);
     if (!auth.ok) {
       const [code, message] = {

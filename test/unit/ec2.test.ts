@@ -34,7 +34,9 @@ const request: LaunchRequest = {
 };
 
 function running(id: string) {
-  return { Reservations: [{ Instances: [{ InstanceId: id, State: { Name: "running" as const }, Placement: { AvailabilityZone: "us-west-2b" } }] }] };
+  return {
+    Reservations: [{ Instances: [{ InstanceId: id, State: { Name: "running" as const }, Placement: { AvailabilityZone: "us-west-2b" } }] }],
+  };
 }
 
 function deps() {
@@ -72,7 +74,11 @@ describe("launch with capacity fallback", () => {
     // Each token is announced before its call; an error answer withdraws it (nothing was started).
     expect(attempts.filter((a) => a !== undefined)).toEqual(["gpu-bench-abc-0", "gpu-bench-abc-1", "gpu-bench-abc-2"]);
     const calls = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
-    expect(calls.map((c) => `${c.InstanceType}@${c.SubnetId}`)).toEqual(["g5.2xlarge@subnet-aaaaaaaa", "g5.2xlarge@subnet-bbbbbbbb", "g5.xlarge@subnet-aaaaaaaa"]);
+    expect(calls.map((c) => `${c.InstanceType}@${c.SubnetId}`)).toEqual([
+      "g5.2xlarge@subnet-aaaaaaaa",
+      "g5.2xlarge@subnet-bbbbbbbb",
+      "g5.xlarge@subnet-aaaaaaaa",
+    ]);
     expect(new Set(calls.map((c) => c.ClientToken)).size).toBe(3);
   });
 
@@ -82,11 +88,21 @@ describe("launch with capacity fallback", () => {
     await launchWithFallback(request, deps().deps);
     const input = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
     expect(input.MetadataOptions).toEqual({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
-    expect(input.BlockDeviceMappings?.[0]?.Ebs).toMatchObject({ VolumeSize: 150, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true });
+    expect(input.BlockDeviceMappings?.[0]?.Ebs).toMatchObject({
+      VolumeSize: 150,
+      VolumeType: "gp3",
+      Encrypted: true,
+      DeleteOnTermination: true,
+    });
     expect(input.InstanceInitiatedShutdownBehavior).toBe("terminate");
     expect(input.KeyName).toBeUndefined();
-    const tagsOf = (type: string) => Object.fromEntries(input.TagSpecifications!.find((t) => t.ResourceType === type)!.Tags!.map((t) => [t.Key, t.Value]));
-    expect(tagsOf("instance")).toMatchObject({ "managed-by": "ephemeral-gpu-bench", "gpu-bench:run-id": "42", "gpu-bench:expires-at": "2026-11-23T11:00:00.000Z" });
+    const tagsOf = (type: string) =>
+      Object.fromEntries(input.TagSpecifications!.find((t) => t.ResourceType === type)!.Tags!.map((t) => [t.Key, t.Value]));
+    expect(tagsOf("instance")).toMatchObject({
+      "managed-by": "ephemeral-gpu-bench",
+      "gpu-bench:run-id": "42",
+      "gpu-bench:expires-at": "2026-11-23T11:00:00.000Z",
+    });
     expect(tagsOf("volume")).toMatchObject({ "gpu-bench:expires-at": "2026-11-23T11:00:00.000Z" });
     const userData = Buffer.from(input.UserData!, "base64").toString();
     expect(userData).toContain(`GPU_BENCH_EXPIRES_AT=${Date.parse("2026-11-23T11:00:00Z") / 1000}`);
@@ -109,7 +125,10 @@ describe("launch with capacity fallback", () => {
   });
 
   it("retries throttling in place with the same client token", async () => {
-    ec2Mock.on(RunInstancesCommand).rejectsOnce(awsError("RequestLimitExceeded")).resolves({ Instances: [{ InstanceId: "i-0abc" }] });
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejectsOnce(awsError("RequestLimitExceeded"))
+      .resolves({ Instances: [{ InstanceId: "i-0abc" }] });
     ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
     await launchWithFallback(request, deps().deps);
     const tokens = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.ClientToken);
@@ -122,9 +141,18 @@ describe("launch with capacity fallback", () => {
   });
 
   it("moves on when the instance dies of capacity on its way to running", async () => {
-    ec2Mock.on(RunInstancesCommand).resolvesOnce({ Instances: [{ InstanceId: "i-0dead" }] }).resolves({ Instances: [{ InstanceId: "i-0good" }] });
+    ec2Mock
+      .on(RunInstancesCommand)
+      .resolvesOnce({ Instances: [{ InstanceId: "i-0dead" }] })
+      .resolves({ Instances: [{ InstanceId: "i-0good" }] });
     ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ["i-0dead"] }).resolves({
-      Reservations: [{ Instances: [{ InstanceId: "i-0dead", State: { Name: "terminated" }, StateReason: { Code: "Server.InsufficientInstanceCapacity" } }] }],
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: "i-0dead", State: { Name: "terminated" }, StateReason: { Code: "Server.InsufficientInstanceCapacity" } },
+          ],
+        },
+      ],
     });
     ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ["i-0good"] }).resolves(running("i-0good"));
     const { launched, deps: d } = deps();
@@ -137,7 +165,9 @@ describe("launch with capacity fallback", () => {
 describe("termination", () => {
   it("confirms shutting-down and tolerates throttling", async () => {
     ec2Mock.on(TerminateInstancesCommand).rejectsOnce(awsError("RequestLimitExceeded")).resolves({});
-    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: "i-1", State: { Name: "shutting-down" } }] }] });
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: "i-1", State: { Name: "shutting-down" } }] }] });
     const log = new MemoryLog();
     await terminateAndConfirm(ec2, ["i-1"], instantClock(), log);
     expect(log.lines.join("\n")).toMatch(/Terminated i-1 \(shutting-down\)/);
@@ -155,7 +185,10 @@ describe("sweeper", () => {
     const inst = (id: string, expires?: string) => ({
       InstanceId: id,
       State: { Name: "running" as const },
-      Tags: [{ Key: "managed-by", Value: "ephemeral-gpu-bench" }, ...(expires === undefined ? [] : [{ Key: "gpu-bench:expires-at", Value: expires }])],
+      Tags: [
+        { Key: "managed-by", Value: "ephemeral-gpu-bench" },
+        ...(expires === undefined ? [] : [{ Key: "gpu-bench:expires-at", Value: expires }]),
+      ],
     });
     ec2Mock.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [inst("i-old", "2026-11-23T09:00:00Z"), inst("i-new", "2026-11-23T12:00:00Z"), inst("i-untagged")] }],

@@ -40,14 +40,19 @@ function actionsTheCodeCalls(): Set<string> {
 
 describe("infra/gpu-bench.yaml", () => {
   it("grants the workflow role every AWS action the code calls", () => {
-    const granted = new Set(template.Resources.WorkflowRole!.Properties.Policies!.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action)));
+    const granted = new Set(
+      template.Resources.WorkflowRole!.Properties.Policies!.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action)),
+    );
     const needed = actionsTheCodeCalls();
     expect(needed.size).toBeGreaterThan(8);
     expect([...needed].filter((a) => !granted.has(a))).toEqual([]);
   });
 
   it("gives the instance SSM core and nothing to read back from the bucket", () => {
-    const role = template.Resources.InstanceRole!.Properties as unknown as { ManagedPolicyArns: unknown[]; Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+    const role = template.Resources.InstanceRole!.Properties as unknown as {
+      ManagedPolicyArns: unknown[];
+      Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+    };
     expect(JSON.stringify(role.ManagedPolicyArns)).toContain("AmazonSSMManagedInstanceCore");
     const actions = role.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
     expect(actions).toContain("s3:PutObject");

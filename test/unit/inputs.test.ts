@@ -96,8 +96,14 @@ describe("action inputs", () => {
   });
 
   it("accepts an AMI id or an SSM parameter", () => {
-    expect((parseSettings(reader({ ...valid, ami: "ami-0123456789abcdef0" })) as RunSettings).ami).toEqual({ kind: "id", id: "ami-0123456789abcdef0" });
-    expect((parseSettings(reader({ ...valid, ami: "resolve:ssm:/my/ami" })) as RunSettings).ami).toEqual({ kind: "ssm-parameter", name: "/my/ami" });
+    expect((parseSettings(reader({ ...valid, ami: "ami-0123456789abcdef0" })) as RunSettings).ami).toEqual({
+      kind: "id",
+      id: "ami-0123456789abcdef0",
+    });
+    expect((parseSettings(reader({ ...valid, ami: "resolve:ssm:/my/ami" })) as RunSettings).ami).toEqual({
+      kind: "ssm-parameter",
+      name: "/my/ami",
+    });
   });
 
   it("needs nothing but a region and credentials to sweep", () => {

@@ -34,11 +34,13 @@ describe("the post step", () => {
   });
 
   it("terminates the saved instance and anything else carrying the run's tags", async () => {
-    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { InstanceIds?: string[] }) =>
-      input.InstanceIds
-        ? { Reservations: [{ Instances: input.InstanceIds.map((id) => ({ InstanceId: id, State: { Name: "shutting-down" } })) }] }
-        : { Reservations: [{ Instances: [{ InstanceId: "i-tagged", State: { Name: "running" } }] }] },
-    );
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake((input: { InstanceIds?: string[] }) =>
+        input.InstanceIds
+          ? { Reservations: [{ Instances: input.InstanceIds.map((id) => ({ InstanceId: id, State: { Name: "shutting-down" } })) }] }
+          : { Reservations: [{ Instances: [{ InstanceId: "i-tagged", State: { Name: "running" } }] }] },
+      );
     ec2Mock.on(TerminateInstancesCommand).resolves({});
     const out = await cleanupAfterRun({ ...saved, instanceId: "i-saved" }, { ec2, clock: instantClock(), log: new MemoryLog() });
     expect(out.terminated.sort()).toEqual(["i-saved", "i-tagged"]);
@@ -46,7 +48,10 @@ describe("the post step", () => {
 
   it("says there is nothing to do when main confirmed termination", async () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-    const out = await cleanupAfterRun({ ...saved, instanceId: "i-1", terminated: true }, { ec2, clock: instantClock(), log: new MemoryLog() });
+    const out = await cleanupAfterRun(
+      { ...saved, instanceId: "i-1", terminated: true },
+      { ec2, clock: instantClock(), log: new MemoryLog() },
+    );
     expect(out).toMatchObject({ terminated: [], message: expect.stringMatching(/main terminated i-1/) });
     expect(ec2Mock.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
   });

@@ -5,7 +5,20 @@ import { describe, expect, it } from "vitest";
 import { MAX_COMMAND_BYTES, RemoteScriptError, renderCommand, shellQuote } from "../../src/cloud/remote-script.js";
 import { localRemote } from "../support/local-remote.js";
 
-const HOSTILE = ["name with spaces", "it's", `"double"`, "$(touch pwned)", "`touch pwned`", "a; touch pwned", "$HOME", "new\nline", "*", "\\", "--flag", ""];
+const HOSTILE = [
+  "name with spaces",
+  "it's",
+  `"double"`,
+  "$(touch pwned)",
+  "`touch pwned`",
+  "a; touch pwned",
+  "$HOME",
+  "new\nline",
+  "*",
+  "\\",
+  "--flag",
+  "",
+];
 
 describe("remote scripts", () => {
   it("pass every argument and environment value through verbatim, executing nothing", async () => {
@@ -19,7 +32,10 @@ describe("remote scripts", () => {
       `for i in $(seq 0 ${HOSTILE.length - 1}); do v="V$i"; printf '%s\\0' "\${!v}"; done > "$GPU_BENCH_ROOT/env"`,
     ].join("\n");
     await remote({ name: "quote", body, args: HOSTILE, env, timeoutSeconds: 10 });
-    const split = (f: string) => readFileSync(join(sandbox, "root", f), "utf8").split("\0").slice(0, -1);
+    const split = (f: string) =>
+      readFileSync(join(sandbox, "root", f), "utf8")
+        .split("\0")
+        .slice(0, -1);
     expect(split("args")).toEqual(HOSTILE);
     expect(split("env")).toEqual(HOSTILE);
     expect(() => readFileSync(join(sandbox, "pwned"))).toThrow();
@@ -39,7 +55,9 @@ describe("remote scripts", () => {
 
   it("refuse unsafe environment names and file paths", () => {
     expect(() => renderCommand({ name: "x", body: "", env: { "A;B": "1" }, timeoutSeconds: 1 })).toThrow(/not valid/);
-    expect(() => renderCommand({ name: "x", body: "", files: [{ path: "../etc/passwd", content: "" }], timeoutSeconds: 1 })).toThrow(/plain relative path/);
+    expect(() => renderCommand({ name: "x", body: "", files: [{ path: "../etc/passwd", content: "" }], timeoutSeconds: 1 })).toThrow(
+      /plain relative path/,
+    );
   });
 
   it("refuse a command over what one SSM command may carry", () => {
@@ -49,7 +67,9 @@ describe("remote scripts", () => {
 
   it("fail with the step, exit code and the tail of stderr", async () => {
     const remote = localRemote({ sandbox: mkdtempSync(join(tmpdir(), "fail-")) });
-    const error = await remote({ name: "breaks", body: "echo working; echo 'k3s did not start' >&2; exit 3", timeoutSeconds: 10 }).catch((e: unknown) => e);
+    const error = await remote({ name: "breaks", body: "echo working; echo 'k3s did not start' >&2; exit 3", timeoutSeconds: 10 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RemoteScriptError);
     expect((error as Error).message).toMatch(/Step 'breaks' on the instance ended Failed with exit code 3/);
     expect((error as Error).message).toMatch(/k3s did not start/);

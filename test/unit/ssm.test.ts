@@ -19,7 +19,16 @@ function body(text: string) {
 }
 
 function target() {
-  return { ssm, s3, ec2: new EC2Client({ region: "us-west-2" }), clock: instantClock(), log: new MemoryLog(), instanceId: "i-1", outputBucket: "bucket", outputPrefix: "gpu-bench/runs/1-1/ssm" };
+  return {
+    ssm,
+    s3,
+    ec2: new EC2Client({ region: "us-west-2" }),
+    clock: instantClock(),
+    log: new MemoryLog(),
+    instanceId: "i-1",
+    outputBucket: "bucket",
+    outputPrefix: "gpu-bench/runs/1-1/ssm",
+  };
 }
 
 beforeEach(() => {
@@ -36,19 +45,30 @@ describe("running a script over SSM", () => {
       .rejectsOnce(awsError("InvocationDoesNotExist"))
       .resolvesOnce({ Status: "InProgress" })
       .resolves({ Status: "Success", ResponseCode: 0, StandardOutputContent: long.slice(0, 24_000) });
-    s3Mock.on(GetObjectCommand, { Key: "gpu-bench/runs/1-1/ssm/cmd-1/i-1/awsrunShellScript/0.awsrunShellScript/stdout" }).resolves({ Body: body(long) });
-    s3Mock.on(GetObjectCommand, { Key: "gpu-bench/runs/1-1/ssm/cmd-1/i-1/awsrunShellScript/0.awsrunShellScript/stderr" }).rejects(new NoSuchKey({ message: "no", $metadata: {} }));
+    s3Mock
+      .on(GetObjectCommand, { Key: "gpu-bench/runs/1-1/ssm/cmd-1/i-1/awsrunShellScript/0.awsrunShellScript/stdout" })
+      .resolves({ Body: body(long) });
+    s3Mock
+      .on(GetObjectCommand, { Key: "gpu-bench/runs/1-1/ssm/cmd-1/i-1/awsrunShellScript/0.awsrunShellScript/stderr" })
+      .rejects(new NoSuchKey({ message: "no", $metadata: {} }));
     const out = await ssmRemote(target())({ name: "probe", body: "echo hi", args: ["a b"], timeoutSeconds: 30 });
     expect(out.stdout).toHaveLength(30_000);
     expect(out.stderr).toBe("");
     const sent = ssmMock.commandCalls(SendCommandCommand)[0]!.args[0].input;
-    expect(sent).toMatchObject({ DocumentName: "AWS-RunShellScript", OutputS3BucketName: "bucket", OutputS3KeyPrefix: "gpu-bench/runs/1-1/ssm" });
+    expect(sent).toMatchObject({
+      DocumentName: "AWS-RunShellScript",
+      OutputS3BucketName: "bucket",
+      OutputS3KeyPrefix: "gpu-bench/runs/1-1/ssm",
+    });
     expect(sent.Parameters?.executionTimeout).toEqual(["30"]);
     expect(sent.Parameters?.commands?.[0]).toContain("exec bash \"$work/script.sh\" 'a b'");
   });
 
   it("retries SendCommand while Run Command does not yet know a just-Online instance", async () => {
-    ssmMock.on(SendCommandCommand).rejectsOnce(awsError("InvalidInstanceId")).resolves({ Command: { CommandId: "cmd-1" } });
+    ssmMock
+      .on(SendCommandCommand)
+      .rejectsOnce(awsError("InvalidInstanceId"))
+      .resolves({ Command: { CommandId: "cmd-1" } });
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: "Success", ResponseCode: 0 });
     s3Mock.on(GetObjectCommand).resolves({ Body: body("ok") });
     await ssmRemote(target())({ name: "probe", body: "true", timeoutSeconds: 30 });
@@ -57,7 +77,9 @@ describe("running a script over SSM", () => {
 
   it("fails naming the step, the exit code, and the tail of stderr", async () => {
     ssmMock.on(GetCommandInvocationCommand).resolves({ Status: "Failed", ResponseCode: 7, StandardErrorContent: "short" });
-    s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: body(input.Key.endsWith("stderr") ? "line 1\nthe real reason\n" : "") }));
+    s3Mock
+      .on(GetObjectCommand)
+      .callsFake((input: { Key: string }) => ({ Body: body(input.Key.endsWith("stderr") ? "line 1\nthe real reason\n" : "") }));
     const error = await ssmRemote(target())({ name: "bootstrap", body: "exit 7", timeoutSeconds: 30 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteScriptError);
     expect((error as Error).message).toMatch(/Step 'bootstrap' on the instance ended Failed with exit code 7/);
@@ -77,14 +99,26 @@ describe("waiting for the SSM agent", () => {
       .on(DescribeInstanceInformationCommand)
       .resolvesOnce({ InstanceInformationList: [] })
       .resolves({ InstanceInformationList: [{ InstanceId: "i-1", PingStatus: "Online" }] });
-    await waitForAgent("i-1", { ssm, ec2: new EC2Client({ region: "us-west-2" }), clock: instantClock(), log: new MemoryLog(), timeoutSeconds: 60 });
+    await waitForAgent("i-1", {
+      ssm,
+      ec2: new EC2Client({ region: "us-west-2" }),
+      clock: instantClock(),
+      log: new MemoryLog(),
+      timeoutSeconds: 60,
+    });
   });
 
   it("gives up with the likely causes when the agent never comes", async () => {
     const ec2Mock = mockClient(EC2Client);
     ec2Mock.onAnyCommand().resolves({ Reservations: [{ Instances: [{ InstanceId: "i-1", State: { Name: "running" } }] }] });
     ssmMock.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
-    const error = await waitForAgent("i-1", { ssm, ec2: new EC2Client({ region: "us-west-2" }), clock: instantClock(), log: new MemoryLog(), timeoutSeconds: 60 }).catch((e: unknown) => e);
+    const error = await waitForAgent("i-1", {
+      ssm,
+      ec2: new EC2Client({ region: "us-west-2" }),
+      clock: instantClock(),
+      log: new MemoryLog(),
+      timeoutSeconds: 60,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentTimeoutError);
     expect((error as Error).message).toMatch(/AmazonSSMManagedInstanceCore/);
     ec2Mock.restore();

@@ -27,7 +27,11 @@ const [train, compiled, qwen] = suite.workloads as [ResNet50Workload, ResNet50Wo
 describe("manifest rendering", () => {
   it("writes every value as JSON, so no value can escape its field", () => {
     const hostile = 'x"\nkind: Secret\n$(reboot); `id` \u2028 \u0085 {{ other }}';
-    const text = renderManifest("a: {{ value }}\nb: {{ list }}\nc: {{ n }}\n", { value: hostile, list: ["--flag", "it's; rm -rf /"], n: 3 });
+    const text = renderManifest("a: {{ value }}\nb: {{ list }}\nc: {{ n }}\n", {
+      value: hostile,
+      list: ["--flag", "it's; rm -rf /"],
+      n: 3,
+    });
     expect(docs(text)).toEqual([{ a: hostile, b: ["--flag", "it's; rm -rf /"], c: 3 }]);
     expect(text).not.toMatch(/[\u2028\u0085]/); // escaped: YAML 1.1 parsers read them as line breaks
   });
@@ -58,8 +62,22 @@ describe("ResNet50 Job", () => {
     expect(container.resources.limits["nvidia.com/gpu"]).toBe(1);
     expect(container.command).toEqual(["python", "-u", "/workload/resnet50.py"]);
     expect(container.args).toEqual([
-      "--mode", "train", "--batch-size", "64", "--image-size", "224", "--warmup-steps", "20", "--steps", "10",
-      "--trials", "2", "--precision", "auto", "--channels-last", "--find-max-batch",
+      "--mode",
+      "train",
+      "--batch-size",
+      "64",
+      "--image-size",
+      "224",
+      "--warmup-steps",
+      "20",
+      "--steps",
+      "10",
+      "--trials",
+      "2",
+      "--precision",
+      "auto",
+      "--channels-last",
+      "--find-max-batch",
     ]);
     expect(script.env).toEqual({ NAMESPACE: "gpu-bench", JOB_NAME: jobName, TIMEOUT_SECONDS: "1800" });
   });
@@ -90,7 +108,11 @@ describe("LLM serving manifests", () => {
     const container = deployment!.spec.template.spec.containers[0];
     expect(container.command).toEqual(["vllm", "serve"]);
     expect(container.args.slice(0, 7)).toEqual(["Qwen/Qwen2.5-0.5B-Instruct", "--host", "0.0.0.0", "--port", "8000", "--dtype", "half"]);
-    expect(container.env.find((e: Obj) => e.name === "HF_TOKEN").valueFrom.secretKeyRef).toEqual({ name: "vllm-qwen-hf-token", key: "token", optional: true });
+    expect(container.env.find((e: Obj) => e.name === "HF_TOKEN").valueFrom.secretKeyRef).toEqual({
+      name: "vllm-qwen-hf-token",
+      key: "token",
+      optional: true,
+    });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/health", port: 8000 });
     expect(container.resources.limits["nvidia.com/gpu"]).toBe(1);
     expect(service).toMatchObject({ kind: "Service", metadata: { name: "vllm-qwen" } });

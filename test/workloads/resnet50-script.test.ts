@@ -58,9 +58,27 @@ describe("resnet50.py on CPU", () => {
   });
 
   it("runs inference under bf16 autocast", async () => {
-    const run = await resnet(["--image-size", "64", "--batch-size", "2", "--warmup-steps", "0", "--steps", "1", "--trials", "1", "--mode", "inference", "--precision", "bf16", "--no-channels-last"]);
+    const run = await resnet([
+      "--image-size",
+      "64",
+      "--batch-size",
+      "2",
+      "--warmup-steps",
+      "0",
+      "--steps",
+      "1",
+      "--trials",
+      "1",
+      "--mode",
+      "inference",
+      "--precision",
+      "bf16",
+      "--no-channels-last",
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    const [trial] = jsonLines(run.stdout).filter((l) => l.record === "trial").map((l) => ResNet50Trial.parse(l));
+    const [trial] = jsonLines(run.stdout)
+      .filter((l) => l.record === "trial")
+      .map((l) => ResNet50Trial.parse(l));
     expect(trial).toMatchObject({ mode: "inference", precision: "bf16", amp: true, channels_last: false, image_size: 64 });
     expect(trial!.gflop_per_image).toBeCloseTo(8.2 * (64 / 224) ** 2, 3);
   });

@@ -58,7 +58,11 @@ function stopContainers(): void {
 
 beforeAll(async () => {
   sandbox = mkdtempSync(join(tmpdir(), "workloads-node-"));
-  const node = await bootstrapNode(remoteWith(), { images: workloadImages(suite), phases: new PhaseRecorder(systemClock), log: new MemoryLog() });
+  const node = await bootstrapNode(remoteWith(), {
+    images: workloadImages(suite),
+    phases: new PhaseRecorder(systemClock),
+    log: new MemoryLog(),
+  });
   gpu = { name: node.inventory.gpus[0]?.name, computeCapability: node.inventory.gpus[0]?.computeCapability };
 }, 120_000);
 
@@ -72,7 +76,12 @@ describe("workloads on the stand-in node", () => {
   it("ResNet50 runs as a Job from a ConfigMap and its trials come back as results", async () => {
     const remote = remoteWith();
     const result = WorkloadResult.parse(await runWorkload(remote, rn50, ctx()));
-    expect(result, result.message).toMatchObject({ id: "rn50", kind: "resnet50", status: "ok", parameters: { batchSize: 2, precision: "fp32", device: "cpu" } });
+    expect(result, result.message).toMatchObject({
+      id: "rn50",
+      kind: "resnet50",
+      status: "ok",
+      parameters: { batchSize: 2, precision: "fp32", device: "cpu" },
+    });
     expect(result.trials).toHaveLength(2);
     expect(result.metrics.find((m) => m.name === "images_per_sec")!.trials).toHaveLength(2);
     // The Job and its ConfigMap are gone afterwards: the GPU is free for the next workload.
@@ -99,7 +108,11 @@ describe("workloads on the stand-in node", () => {
     const remote = remoteWith();
     const c = ctx({ hfToken: "hf_standin_token" });
     const result = WorkloadResult.parse(await runWorkload(remote, qwen, c));
-    expect(result, result.message).toMatchObject({ status: "ok", kind: "llm-serving", parameters: { model: "Qwen/Qwen2.5-0.5B-Instruct" } });
+    expect(result, result.message).toMatchObject({
+      status: "ok",
+      kind: "llm-serving",
+      parameters: { model: "Qwen/Qwen2.5-0.5B-Instruct" },
+    });
     expect(result.trials.map((t) => t.request_rate)).toEqual([4, "max"]);
     const at4 = result.trials[0]!;
     expect(at4).toMatchObject({ completed: 50, failed: 0, format: "bench-serve" });
@@ -107,7 +120,11 @@ describe("workloads on the stand-in node", () => {
     expect(Number(result.trials[1]!.ttft_p99_ms)).toBeGreaterThan(Number(at4.ttft_p99_ms));
     // The token became a Secret the server read; it is in no step's output or arguments.
     for (const call of remote.calls) expect(call.stdout + call.stderr).not.toContain("hf_standin_token");
-    const after = await remote({ name: "check", body: "kubectl -n gpu-bench get deployments,services,secrets,pods,jobs -o name", timeoutSeconds: 30 });
+    const after = await remote({
+      name: "check",
+      body: "kubectl -n gpu-bench get deployments,services,secrets,pods,jobs -o name",
+      timeoutSeconds: 30,
+    });
     expect(after.stdout.trim()).toBe("");
   });
 

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SUITE, SuiteError, canonicalJson, loadSuite, suiteHash, timedSteps, type ResNet50Workload } from "../../src/config/suite.js";
+import {
+  DEFAULT_SUITE,
+  SuiteError,
+  canonicalJson,
+  loadSuite,
+  suiteHash,
+  timedSteps,
+  type ResNet50Workload,
+} from "../../src/config/suite.js";
 
 function problems(text: string, ...rest: Parameters<typeof loadSuite> extends [unknown, ...infer R] ? R : never): string[] {
   try {
@@ -49,13 +57,20 @@ describe("suite file", () => {
     const suite = loadSuite(FULL, {});
     expect(suite.name).toBe("nightly");
     const [train, infer, llm] = suite.workloads;
-    expect(train).toMatchObject({ batchSize: 256, precision: "bf16", trials: 5, channelsLast: true, faults: [{ kind: "kill-pod", afterSeconds: 30 }] });
+    expect(train).toMatchObject({
+      batchSize: 256,
+      precision: "bf16",
+      trials: 5,
+      channelsLast: true,
+      faults: [{ kind: "kill-pod", afterSeconds: 30 }],
+    });
     expect(timedSteps(infer as ResNet50Workload)).toBe(200); // 2 epochs x 12,800 images / 128
     expect(llm).toMatchObject({ model: "Qwen/Qwen2.5-0.5B-Instruct", requestRates: [2, 8], maxThroughput: true, trials: 1, faults: [] });
   });
 
   it("lists every problem at once, each with its path and line", () => {
-    const list = problems(`version: 2
+    const list = problems(
+      `version: 2
 name: my suite
 colour: blue
 workloads:
@@ -71,7 +86,9 @@ workloads:
     requestRates: [1, "fast", -2]
     slo: { ttft: 5 }
   - kind: gpt
-`, {});
+`,
+      {},
+    );
     expect(list).toEqual([
       "version (line 1): must be 1 (this tool reads suite version 1), got 2",
       expect.stringMatching(/^name \(line 2\): must be 1-64 letters, digits and \. _ -, got 'my suite'$/),
@@ -154,7 +171,11 @@ workloads:
 
   it("lets the faults module validate fault entries, joining its problems to the others", () => {
     const KillPod = z.strictObject({ kind: z.literal("kill-pod"), afterSeconds: z.number().positive().max(60) });
-    const list = problems(FULL.replace("afterSeconds: 30", "afterSeconds: 90").replace("trials: 5", "trials: 50"), {}, { faultSchema: KillPod });
+    const list = problems(
+      FULL.replace("afterSeconds: 30", "afterSeconds: 90").replace("trials: 5", "trials: 50"),
+      {},
+      { faultSchema: KillPod },
+    );
     expect(list).toEqual([
       "workloads[0].trials (line 10): must be at most 20, got 50",
       "workloads[0].faults[0].afterSeconds (line 13): must be at most 60, got 90",

@@ -37,7 +37,7 @@ describe("vllm bench result files, across vLLM versions", () => {
     expect(p.e2el).toEqual({ mean: 1036.4, median: 1022.9, p90: 1141.2, p99: 1297.5 });
   });
 
-  it("reads the newest format: counted failures, request_rate \"inf\" for the max-throughput point", () => {
+  it('reads the newest format: counted failures, request_rate "inf" for the max-throughput point', () => {
     const p = parseVllmResult(fixture("vllm-bench-serve-v0.15.json"), "inf");
     expect(p).toMatchObject({ format: "bench-serve-with-failed", requestRate: "inf", completed: 9, failed: 1 });
     expect(p.outputThroughput).toBeCloseTo(1152 / 1.9934, 6);

@@ -44,7 +44,11 @@ export function fakeS3(bucket = "evidence-bucket", pageSize = 1000): FakeS3 {
     const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
     const page = keys.slice(start, start + pageSize);
     const more = start + pageSize < keys.length;
-    return { Contents: page.map((Key) => ({ Key })), IsTruncated: more, NextContinuationToken: more ? String(start + pageSize) : undefined };
+    return {
+      Contents: page.map((Key) => ({ Key })),
+      IsTruncated: more,
+      NextContinuationToken: more ? String(start + pageSize) : undefined,
+    };
   });
   return fake;
 }

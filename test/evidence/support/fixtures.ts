@@ -17,7 +17,14 @@ export const SERIES = seriesKey(PREFIX, "default", "g5.2xlarge");
 export const RUN_START = "2025-03-10T02:00:05.000Z";
 export const NOW = Date.parse("2025-03-10T02:31:40.000Z");
 
-function metric(name: string, label: string, unit: string, direction: "higher" | "lower", trials: number[], extra: Partial<Metric> = {}): Metric {
+function metric(
+  name: string,
+  label: string,
+  unit: string,
+  direction: "higher" | "lower",
+  trials: number[],
+  extra: Partial<Metric> = {},
+): Metric {
   return { name, label, unit, direction, headline: false, trials, summary: summarize(trials), ...extra };
 }
 
@@ -41,8 +48,20 @@ function resnetWorkload(start: string, speed: number): WorkloadResult {
     status: "ok",
     metrics: [
       metric("images_per_sec", "Throughput", "img/s", "higher", ips, { headline: true }),
-      metric("step_time_ms", "Step time", "ms", "lower", ips.map((v) => (128 / v) * 1000)),
-      metric("mfu_percent", "MFU", "%", "higher", ips.map((v) => v * 0.0312)),
+      metric(
+        "step_time_ms",
+        "Step time",
+        "ms",
+        "lower",
+        ips.map((v) => (128 / v) * 1000),
+      ),
+      metric(
+        "mfu_percent",
+        "MFU",
+        "%",
+        "higher",
+        ips.map((v) => v * 0.0312),
+      ),
     ],
     trials: ips.map((v, i) => ({ trial: i + 1, images_per_sec: v })),
     startedAt: at(start, 300),
@@ -58,10 +77,14 @@ function llmWorkload(start: string, speed: number, tail: number): WorkloadResult
   const metrics: Metric[] = [];
   for (const r of rates) {
     metrics.push(metric(`ttft_p50_ms@${r}`, "TTFT p50", "ms", "lower", [ttft50[r] / speed], { requestRate: r }));
-    metrics.push(metric(`ttft_p99_ms@${r}`, "TTFT p99", "ms", "lower", [(ttft99[r] / speed) * tail], { requestRate: r, headline: r === 4 }));
+    metrics.push(
+      metric(`ttft_p99_ms@${r}`, "TTFT p99", "ms", "lower", [(ttft99[r] / speed) * tail], { requestRate: r, headline: r === 4 }),
+    );
     metrics.push(metric(`output_tok_per_sec@${r}`, "Output throughput", "tok/s", "higher", [tput[r] * speed], { requestRate: r }));
   }
-  metrics.push(metric("output_tok_per_sec@max", "Output throughput", "tok/s", "higher", [2954.6 * speed], { requestRate: "max", headline: true }));
+  metrics.push(
+    metric("output_tok_per_sec@max", "Output throughput", "tok/s", "higher", [2954.6 * speed], { requestRate: "max", headline: true }),
+  );
   return {
     id: "llm-serving",
     kind: "llm-serving",
@@ -128,7 +151,10 @@ export function passingRun(overrides: { start?: string; runId?: string; number?:
         },
       ],
       images: [
-        { ref: "pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime", digest: "sha256:1111111111111111111111111111111111111111111111111111111111111111" },
+        {
+          ref: "pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime",
+          digest: "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+        },
         { ref: "vllm/vllm-openai:v0.10.1", digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222" },
       ],
     },
@@ -142,7 +168,9 @@ export function passingRun(overrides: { start?: string; runId?: string; number?:
       { name: "collect evidence", startedAt: at(start, 1500), endedAt: at(start, 1500), status: "ok" },
     ],
     workloads: [resnetWorkload(start, speed), llmWorkload(start, speed, overrides.tailLatency ?? 1)],
-    faults: [{ id: "kill-vllm-pod", kind: "kill-pod", workload: "llm-serving", status: "recovered", recoverySeconds: 41.5, sloSeconds: 120 }],
+    faults: [
+      { id: "kill-vllm-pod", kind: "kill-pod", workload: "llm-serving", status: "recovered", recoverySeconds: 41.5, sloSeconds: 120 },
+    ],
     outcome: { status: "succeeded" },
     locations: { rawPrefix: `s3://${BUCKET}/${PREFIX}/runs/${runId}-1/` },
   });
@@ -158,7 +186,10 @@ export function failedRun(): Results {
   const llm = run.workloads[1]!;
   return Results.parse({
     ...run,
-    workloads: [run.workloads[0], { ...llm, status: "failed", message: "vLLM server pod CrashLoopBackOff: CUDA out of memory", metrics: [] }],
+    workloads: [
+      run.workloads[0],
+      { ...llm, status: "failed", message: "vLLM server pod CrashLoopBackOff: CUDA out of memory", metrics: [] },
+    ],
     phases: run.phases.map((p) => (p.name === "llm-serving" ? { ...p, status: "failed", detail: "server never became ready" } : p)),
     faults: [{ id: "kill-vllm-pod", kind: "kill-pod", workload: "llm-serving", status: "skipped", message: "workload failed first" }],
     outcome: { status: "failed", failedPhase: "llm-serving", message: "the vLLM server did not become ready within 20 minutes" },
