@@ -14,9 +14,9 @@ import { join } from "node:path";
 // Run through the npm script: it imports scripts/text-assets.mjs, so remote/ assets load as text.
 import { bootstrapNode } from "../src/node/bootstrap.js";
 import { localRemote } from "../test/support/local-remote.js";
-import { PhaseRecorder } from "../src/lifecycle/phases.js";
-import { MemoryLog } from "../src/lifecycle/log.js";
-import { systemClock } from "../src/lifecycle/clock.js";
+import { PhaseRecorder } from "../src/runtime/phases.js";
+import { MemoryLog } from "../src/runtime/log.js";
+import { systemClock } from "../src/runtime/clock.js";
 
 const SCALE = 0.5;
 const IMAGES = ["nvcr.io/nvidia/pytorch:25.01-py3", "vllm/vllm-openai:v0.8.5"];

@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { startStandIn } from "../test/stand-in/index.js";
-import { instancesLeftAlive } from "../test/stand-in/settle.js";
+import { startStandIn } from "../stand-in/index.js";
+import { instancesLeftAlive } from "../stand-in/settle.js";
 
 const out = resolve(process.argv[2] ?? "gpu-bench-evidence");
 const bucket = "gpu-bench-evidence";

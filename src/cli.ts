@@ -4,7 +4,7 @@ import { resolve, join } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError, parseSettings } from "./config/inputs.js";
 import { Inputs, Outputs, type InputName } from "./config/names.js";
-import { systemClock } from "./lifecycle/clock.js";
+import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
 import { cliPublisher, fileState, stderrLog } from "./entry/cli-runtime.js";
 import { TOOL, executePost, executeRun, executeSweep, type Runtime } from "./entry/execute.js";

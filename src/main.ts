@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { join } from "node:path";
 import { parseSettings } from "./config/inputs.js";
 import { Outputs } from "./config/names.js";
-import { systemClock } from "./lifecycle/clock.js";
+import { systemClock } from "./runtime/clock.js";
 import {
   actionLog,
   actionPublisher,

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { systemClock } from "./lifecycle/clock.js";
+import { systemClock } from "./runtime/clock.js";
 import { actionLog, actionState, canRequestIdToken, idToken } from "./entry/github.js";
 import { executePost } from "./entry/execute.js";
 

@@ -1,7 +1,7 @@
 import { fromWebToken } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { AwsAccess } from "../config/inputs.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 
 /** Fetches the workflow's GitHub OIDC token for an audience (core.getIDToken in the action). */
 export type IdTokenSource = (audience: string) => Promise<string>;

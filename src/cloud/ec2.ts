@@ -12,9 +12,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { AmiSource, InstanceProfile, Market } from "../config/inputs.js";
-import type { Clock } from "../lifecycle/clock.js";
-import type { Log } from "../lifecycle/log.js";
-import { MANAGED_BY, TagKeys } from "../lifecycle/identity.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Log } from "../runtime/log.js";
+import { MANAGED_BY, TagKeys } from "../config/names.js";
 import userDataScript from "../../remote/user-data.sh";
 import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../lifecycle/clock.js";
+import type { Clock } from "../runtime/clock.js";
 
 export interface RetryOptions {
   clock: Clock;

@@ -8,8 +8,8 @@ import {
 } from "@aws-sdk/client-ssm";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Clock } from "../lifecycle/clock.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Log } from "../runtime/log.js";
 import { describeOne } from "./ec2.js";
 import { RemoteScriptError, renderCommand, type RemoteResult, type RemoteScript, type RunRemote } from "./remote-script.js";
 import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";

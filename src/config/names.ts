@@ -43,3 +43,13 @@ export const Outputs = {
   sweptInstances: "swept-instances",
 } as const;
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];
+
+/** Tags on every instance and volume this tool launches; the post step, sweep and IAM conditions key on them. */
+export const MANAGED_BY = { key: "managed-by", value: "ephemeral-gpu-bench" } as const;
+export const TagKeys = {
+  repository: "gpu-bench:repository",
+  runId: "gpu-bench:run-id",
+  attempt: "gpu-bench:run-attempt",
+  job: "gpu-bench:job",
+  expiresAt: "gpu-bench:expires-at",
+} as const;

@@ -1,7 +1,7 @@
 import { credentialsFor, type IdTokenSource } from "../auth/credentials.js";
 import { createClients, type AwsClients } from "../cloud/clients.js";
 import type { AwsAccess } from "../config/inputs.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 
 /** Clients for a run, with credentials from OIDC (role-to-assume) or the SDK's default chain. */
 export function clientsFor(

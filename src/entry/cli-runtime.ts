@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 import { redactor } from "../evidence/redact.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 

@@ -6,9 +6,9 @@ import { InputError, type RunSettings, type SweepSettings } from "../config/inpu
 import { Inputs, Outputs, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
 import { publishEvidence, type Publisher } from "../evidence/publish.js";
-import type { Clock } from "../lifecycle/clock.js";
+import type { Clock } from "../runtime/clock.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 import { cleanupAfterRun, sweepExpired } from "../lifecycle/post.js";
 import { runBenchmark } from "../lifecycle/run.js";
 import type { SavedRun, StateStore } from "../lifecycle/state.js";

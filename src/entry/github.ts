@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { artifactUploader } from "../evidence/artifact-uploader.js";
 import type { Publisher } from "../evidence/publish.js";
 import { Inputs, type InputName } from "../config/names.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 

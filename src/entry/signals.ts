@@ -1,4 +1,4 @@
-import type { Log } from "../lifecycle/log.js";
+import type { Log } from "../runtime/log.js";
 
 /**
  * On cancel the runner sends SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after that. The

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { s3Uri } from "../cloud/s3.js";
-import type { Clock } from "../lifecycle/clock.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Log } from "../runtime/log.js";
 import { BIGGER_IS_BETTER_FILE, SMALLER_IS_BETTER_FILE, benchmarkActionEntries } from "./benchmark-action.js";
 import {
   DEFAULT_BASELINE_OPTIONS,

@@ -1,4 +1,4 @@
-import type { Log } from "./log.js";
+import type { Log } from "../runtime/log.js";
 
 type Task = { name: string; fn: () => Promise<void> };
 

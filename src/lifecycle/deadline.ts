@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../runtime/clock.js";
 
 export class DeadlineError extends Error {
   override name = "DeadlineError";

@@ -1,8 +1,8 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
 import { Backoff } from "../cloud/ssm.js";
-import type { Clock } from "./clock.js";
-import type { Log } from "./log.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Log } from "../runtime/log.js";
 import type { SavedRun } from "./state.js";
 
 export interface PostOutcome {

@@ -20,12 +20,13 @@ import { bootstrapNode } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
 import { runWorkload, workloadImages } from "../workloads/run.js";
 import probeScript from "../../remote/probe.sh";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../runtime/clock.js";
 import { CleanupStack } from "./cleanup.js";
 import { Deadline } from "./deadline.js";
 import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
-import type { Log } from "./log.js";
-import { PhaseRecorder, errorLine } from "./phases.js";
+import type { Log } from "../runtime/log.js";
+import { PhaseRecorder } from "../runtime/phases.js";
+import { errorLine } from "../runtime/error-text.js";
 import { RunStateWriter, type StateStore } from "./state.js";
 
 export interface EngineDeps {

@@ -1,7 +1,7 @@
 import type { Inventory, Phase } from "../evidence/results.js";
 import { RemoteScriptError, lastLines, type RemoteResult, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
-import type { Log } from "../lifecycle/log.js";
-import type { PhaseRecorder } from "../lifecycle/phases.js";
+import type { Log } from "../runtime/log.js";
+import type { PhaseRecorder } from "../runtime/phases.js";
 import { toInventory } from "./inventory.js";
 import { parseScriptOutput, type ScriptOutput } from "./script-output.js";
 import { BOOTSTRAP_FILES, bootstrapSh } from "./scripts.js";

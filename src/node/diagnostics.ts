@@ -1,5 +1,5 @@
 import { RemoteScriptError, lastLines, type RunRemote } from "../cloud/remote-script.js";
-import { errorLine } from "../lifecycle/phases.js";
+import { errorLine } from "../runtime/error-text.js";
 import { diagnosticsSh } from "./scripts.js";
 
 export interface NodeDiagnostics {

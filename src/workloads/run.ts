@@ -1,8 +1,8 @@
 import type { Suite, Workload } from "../config/suite.js";
 import { RemoteScriptError, type RunRemote } from "../cloud/remote-script.js";
 import type { WorkloadResult } from "../evidence/results.js";
-import type { Clock } from "../lifecycle/clock.js";
-import type { Log } from "../lifecycle/log.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Log } from "../runtime/log.js";
 import { runLlmServing, vllmImage } from "./llm.js";
 import { WorkloadOutputError } from "./output.js";
 import { planResNet50, resnet50Image, resnet50Result } from "./resnet50.js";

@@ -1,6 +1,6 @@
-import { startStandIn, type StandIn } from "../stand-in/index.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
-import { instancesLeftAlive } from "../stand-in/settle.js";
+import { instancesLeftAlive } from "../../stand-in/settle.js";
 
 export { instancesLeftAlive };
 import { prng } from "../support/prng.js";

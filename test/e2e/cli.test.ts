@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StandIn } from "../stand-in/index.js";
+import type { StandIn } from "../../stand-in/index.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;

@@ -2,7 +2,7 @@ import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { existsSync, readFileSync } from "node:fs";
 import { Results } from "../../src/evidence/results.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startStandIn, type StandIn } from "../stand-in/index.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
 

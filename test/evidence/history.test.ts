@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HISTORY_INDEX_KIND, claimRunFolder, parseBaselineFile, readHistory, serializeIndex } from "../../src/evidence/history.js";
 import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
 import {
   BUCKET,

@@ -6,7 +6,7 @@ import { artifactUploader } from "../../src/evidence/artifact-uploader.js";
 import { publishEvidence } from "../../src/evidence/publish.js";
 import { redactor } from "../../src/evidence/redact.js";
 import { Results } from "../../src/evidence/results.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
 import { BUCKET, NOW, PREFIX, failedRun, passingRun, recordingPublisher, regressingRun, seedHistory } from "./support/fixtures.js";
 

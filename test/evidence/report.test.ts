@@ -9,7 +9,7 @@ import { renderEvidence, SUMMARY_LIMIT_BYTES, type EvidenceModel } from "../../s
 import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
 import {
   BUCKET,

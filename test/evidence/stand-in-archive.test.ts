@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishEvidence } from "../../src/evidence/publish.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { clients } from "../stand-in/helpers.js";
-import { startStandIn, type StandIn } from "../stand-in/index.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
 import { BUCKET, NOW, PREFIX, SERIES, passingRun, recordingPublisher } from "./support/fixtures.js";
 
 /** The archive over the real S3 wire protocol (the local stand-in): what the mocks cannot prove. */

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localRemote } from "../support/local-remote.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
-import { PhaseRecorder } from "../../src/lifecycle/phases.js";
-import { systemClock } from "../../src/lifecycle/clock.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { PhaseRecorder } from "../../src/runtime/phases.js";
+import { systemClock } from "../../src/runtime/clock.js";
 
 /** Latencies of the stand-in scaled down so a whole bootstrap takes a few seconds. */
 export const TEST_SCALE = "0.01";

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const REPO = new URL("../..", import.meta.url).pathname;
-const DIRS = ["remote", "test/stand-in/instance-bin", "test/stand-in/images"];
+const DIRS = ["remote", "stand-in/instance-bin", "stand-in/images"];
 
 function shellScripts(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -5,7 +5,7 @@ import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
 
 // The stand-in's fake kubelet, as the workloads use it after the bootstrap: kubectl on PATH,
-// containers run by test/stand-in/images/run-container.
+// containers run by stand-in/images/run-container.
 let sandbox: NodeSandbox;
 beforeAll(async () => {
   sandbox = nodeSandbox();

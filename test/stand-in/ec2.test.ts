@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AMI, clients, eventually, failure, launch, SUBNET, toBase64 } from "./helpers.js";
-import { startStandIn, type StandIn } from "./index.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
 
 let standIn: StandIn;
 let ec2: EC2Client;

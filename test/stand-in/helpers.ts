@@ -3,7 +3,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import type { StandIn } from "./index.js";
+import type { StandIn } from "../../stand-in/index.js";
 
 /** Real SDK clients aimed at the stand-in, one attempt each so faults surface as they are. */
 export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity) {

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clients, eventually, launch, toBase64 } from "./helpers.js";
-import { startStandIn, type InstanceView, type StandIn } from "./index.js";
-import { processesWithEnv } from "./sandbox.js";
+import { startStandIn, type InstanceView, type StandIn } from "../../stand-in/index.js";
+import { processesWithEnv } from "../../stand-in/sandbox.js";
 
 let standIn: StandIn;
 let ec2: EC2Client;
@@ -47,7 +47,7 @@ describe("stand-in instance", () => {
     expect(env).toContain(`GPU_BENCH_ROOT=${sandbox}/root`);
     expect(env).toContain(`HOME=${sandbox}/home`);
     expect(env).toContain(`STANDIN_INSTANCE_ID=${id}`);
-    expect(env).toMatch(/^PATH=.*test\/stand-in\/instance-bin:.*\/bin:\/usr\/local\/bin:\/usr\/bin:\/bin$/m);
+    expect(env).toMatch(/^PATH=.*\/stand-in\/instance-bin:.*\/bin:\/usr\/local\/bin:\/usr\/bin:\/bin$/m);
     expect(readFileSync(join(sandbox, "root/var/log/cloud-init-output.log"), "utf8")).toBe("booted\n");
   });
 

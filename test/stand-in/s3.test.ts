@@ -11,8 +11,8 @@ import {
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clients, failure } from "./helpers.js";
-import { startStandIn, type StandIn } from "./index.js";
-import { decodeAwsChunked } from "./s3.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
+import { decodeAwsChunked } from "../../stand-in/s3.js";
 
 let standIn: StandIn;
 let s3: S3Client;

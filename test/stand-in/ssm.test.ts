@@ -12,8 +12,8 @@ import {
 } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clients, eventually, failure, launch } from "./helpers.js";
-import { processesWithEnv } from "./sandbox.js";
-import { agentOutputKey, startStandIn, STDERR_LIMIT, STDOUT_LIMIT, type StandIn } from "./index.js";
+import { processesWithEnv } from "../../stand-in/sandbox.js";
+import { agentOutputKey, startStandIn, STDERR_LIMIT, STDOUT_LIMIT, type StandIn } from "../../stand-in/index.js";
 
 let standIn: StandIn;
 let ec2: EC2Client;

@@ -6,7 +6,7 @@ import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient }
 import { fromWebToken } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clients, failure } from "./helpers.js";
-import { startStandIn, type StandIn } from "./index.js";
+import { startStandIn, type StandIn } from "../../stand-in/index.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/gpu-bench-ci";
 let standIn: StandIn;

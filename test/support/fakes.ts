@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/lifecycle/clock.js";
+import type { Clock } from "../../src/runtime/clock.js";
 
 /** A clock whose sleeps return at once and advance its time: retry and poll tests do not wait. */
 export function instantClock(start = Date.parse("2026-11-23T10:00:00Z")): Clock & { slept: number[] } {

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RemoteScriptError, renderCommand, type RemoteResult, type RunRemote } from "../../src/cloud/remote-script.js";
 
-export const INSTANCE_BIN = new URL("../stand-in/instance-bin", import.meta.url).pathname;
+export const INSTANCE_BIN = new URL("../../stand-in/instance-bin", import.meta.url).pathname;
 
 export interface LocalRemoteOptions {
   /** A sandbox folder standing in for the instance: root/, tmp/, home/ are made inside it. */

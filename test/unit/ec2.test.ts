@@ -11,7 +11,7 @@ import {
   userDataFor,
   type LaunchRequest,
 } from "../../src/cloud/ec2.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);

@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { cleanupAfterRun } from "../../src/lifecycle/post.js";
 import type { SavedRun } from "../../src/lifecycle/state.js";
 import { instantClock } from "../support/fakes.js";

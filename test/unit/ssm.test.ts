@@ -5,7 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { RemoteScriptError } from "../../src/cloud/remote-script.js";
 import { AgentTimeoutError, ssmRemote, waitForAgent } from "../../src/cloud/ssm.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ssmMock = mockClient(SSMClient);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { RemoteScriptError, type RemoteScript, type RemoteResult } from "../../src/cloud/remote-script.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
-import { MemoryLog } from "../../src/lifecycle/log.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { effectiveDtype, loadPoints } from "../../src/workloads/llm.js";
 import { resnet50Result } from "../../src/workloads/resnet50.js";
 import { runWorkload } from "../../src/workloads/run.js";

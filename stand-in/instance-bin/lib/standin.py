@@ -1,6 +1,6 @@
 """The stand-in instance's fake k3s: k3s server start, its containerd image store (crictl), its
 API objects (kubectl) and a small kubelet that runs each container through
-test/stand-in/images/run-container.
+stand-in/images/run-container.
 
 Time is simulated lazily: k3s records when it started, pulls record when they end, and every
 kubectl/crictl call first brings the world up to "now" (reconcile). No daemon runs, except the

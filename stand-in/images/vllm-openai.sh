@@ -17,7 +17,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-fixture="$here/../../fixtures/vllm/vllm-bench-serve-v0.11.json"
+fixture="$here/../../test/fixtures/vllm/vllm-bench-serve-v0.11.json"
 
 # Called as the fake `vllm` program itself (see PATH below).
 if [[ "${VLLM_STANDIN_AS_VLLM:-}" == 1 ]]; then

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import { errorLine } from "./error-text.js";
 import type { Phase } from "../evidence/results.js";
 
 /**
@@ -39,9 +40,4 @@ export class PhaseRecorder {
   private stamp(): string {
     return new Date(this.clock.now()).toISOString();
   }
-}
-
-export function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0] ?? message;
 }

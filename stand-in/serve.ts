@@ -1,6 +1,6 @@
 /**
  * Runs the stand-in until SIGINT/SIGTERM and prints its environment as `export` lines:
- *   eval "$(npx tsx test/stand-in/serve.ts --bucket gpu-bench-evidence)"   (in one shell, or copy the lines)
+ *   eval "$(npx tsx stand-in/serve.ts --bucket gpu-bench-evidence)"   (in one shell, or copy the lines)
  * The static-credential lines are for the default-credential-chain case.
  */
 import { writeFileSync } from "node:fs";
