@@ -126,6 +126,8 @@ function launch(req: LaunchRequest) {
 
 const tagMap = (tags: { Key?: string; Value?: string }[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 
+// moto's start (bounded at 30 s) and its first EC2/IAM calls (it builds each region's defaults)
+// take 10-40 s on a loaded two-core machine.
 beforeAll(async () => {
   moto = await startMoto();
   // The SDK's own configuration: what a deployment against any AWS-compatible endpoint sets.
@@ -172,7 +174,7 @@ beforeAll(async () => {
   amiId = images.Images![0]!.ImageId!;
   image = await resolveImage(clients.ec2, clients.ssm, { kind: "id", id: amiId });
   await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (clients) destroyClients(clients);
