@@ -73,13 +73,13 @@ export class InputError extends Error {
 export type InputReader = (name: InputName) => string;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const INSTANCE_TYPE = /^([a-z][a-z0-9-]*)\.([a-z0-9]+)$/;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
-const PROFILE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
+const PROFILE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
 const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,2047}$/;
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -164,12 +164,49 @@ function parseBoolean(p: Problems, input: InputName, raw: string, fallback: bool
   return fallback;
 }
 
+/**
+ * The AWS partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`):
+ * ARNs of one partition are unknown in the others.
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  return "aws";
+}
+
+/** An ARN given for `input` must be in the region's partition: the error names both and the fix. */
+function checkPartition(p: Problems, input: InputName, arn: string, region: string): void {
+  const arnPartition = arn.split(":")[1];
+  const regionPartition = partitionOf(region);
+  if (arnPartition !== regionPartition) {
+    p.add(
+      input,
+      `is in partition '${arnPartition}' but '${Inputs.awsRegion}' ${region} is in partition '${regionPartition}': ` +
+        `give an ARN starting arn:${regionPartition}: (a role of that partition's account) or a region of partition '${arnPartition}'`,
+    );
+  }
+}
+
+/**
+ * A path the run reads from the checkout (suite, baseline-file): relative, inside the workspace,
+ * no `..` segment. Its target is checked again when read (a symbolic link may still point out).
+ */
+function checkWorkspacePath(p: Problems, input: InputName, path: string): void {
+  if (!/^[\w./-]+$/.test(path) || path.startsWith("/") || path.split("/").includes("..")) {
+    p.add(input, `must be a relative path inside the repository (letters, digits, . _ - /, no '..', not starting with /), got '${path}'`);
+  }
+}
+
 function parseAccess(p: Problems, read: InputReader): AwsAccess {
   const region = read(Inputs.awsRegion) || DEFAULT_REGION;
   if (!REGION.test(region)) p.add(Inputs.awsRegion, `must be an AWS region such as us-west-2, got '${region}'`);
   const role = read(Inputs.roleToAssume);
   if (role && !ROLE_ARN.test(role)) {
     p.add(Inputs.roleToAssume, `must be an IAM role ARN such as arn:aws:iam::123456789012:role/gpu-bench, got '${role}'`);
+  } else if (role && REGION.test(region)) {
+    checkPartition(p, Inputs.roleToAssume, role, region);
   }
   const sessionName = read(Inputs.roleSessionName);
   if (sessionName && !SESSION_NAME.test(sessionName)) {
@@ -239,8 +276,11 @@ function parseAmi(p: Problems, raw: string): AmiSource {
   return { kind: "id", id: raw };
 }
 
-function parseProfile(p: Problems, raw: string): InstanceProfile {
-  if (PROFILE_ARN.test(raw)) return { arn: raw };
+function parseProfile(p: Problems, raw: string, region: string): InstanceProfile {
+  if (PROFILE_ARN.test(raw)) {
+    if (REGION.test(region)) checkPartition(p, Inputs.instanceProfile, raw, region);
+    return { arn: raw };
+  }
   if (raw === "") p.add(Inputs.instanceProfile, "is required: the name of an instance profile whose role has AmazonSSMManagedInstanceCore");
   else if (!PROFILE_NAME.test(raw)) p.add(Inputs.instanceProfile, `must be an instance profile name or ARN, got '${raw}'`);
   return { name: raw };
@@ -282,11 +322,15 @@ export function parseSettings(read: InputReader): Settings {
     );
   }
   const evidencePrefix = read(Inputs.evidencePrefix) || DEFAULT_EVIDENCE_PREFIX;
-  if (!PREFIX.test(evidencePrefix)) p.add(Inputs.evidencePrefix, "must be a key prefix of letters, digits and . _ - separated by /");
+  if (!PREFIX.test(evidencePrefix) || evidencePrefix.split("/").some((s) => s === "." || s === "..")) {
+    p.add(
+      Inputs.evidencePrefix,
+      `must be a key prefix of letters, digits and . _ - separated by single /, without empty, '.' or '..' segments (such as gpu-bench/team-a), got '${evidencePrefix}'`,
+    );
+  }
 
   const suitePath = read(Inputs.suite);
-  if (suitePath && !/^[\w./-]+$/.test(suitePath))
-    p.add(Inputs.suite, `must be a path inside the repository (letters, digits, . _ - /), got '${suitePath}'`);
+  if (suitePath) checkWorkspacePath(p, Inputs.suite, suitePath);
 
   const marketRaw = read(Inputs.marketType) || "on-demand";
   if (marketRaw !== "on-demand" && marketRaw !== "spot") p.add(Inputs.marketType, `must be on-demand or spot, got '${marketRaw}'`);
@@ -296,7 +340,7 @@ export function parseSettings(read: InputReader): Settings {
     p.add(Inputs.k3sVersion, `must be a k3s release such as v1.33.5+k3s1, got '${k3sVersion}'`);
 
   const baselineFile = read(Inputs.baselineFile);
-  if (baselineFile && !/^[\w./-]+$/.test(baselineFile)) p.add(Inputs.baselineFile, "must be a path inside the repository");
+  if (baselineFile) checkWorkspacePath(p, Inputs.baselineFile, baselineFile);
 
   const hfToken = read(Inputs.hfToken);
   if (hfToken && !/^[\x21-\x7e]+$/.test(hfToken)) p.add(Inputs.hfToken, "must be a single token without spaces");
@@ -307,7 +351,7 @@ export function parseSettings(read: InputReader): Settings {
     instanceTypes: parseInstanceTypes(p, read(Inputs.instanceTypes)),
     subnetIds,
     securityGroupId,
-    instanceProfile: parseProfile(p, read(Inputs.instanceProfile)),
+    instanceProfile: parseProfile(p, read(Inputs.instanceProfile), access.region),
     ami: parseAmi(p, read(Inputs.ami)),
     market: marketRaw === "spot" ? "spot" : "on-demand",
     ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, 2880, 60),

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { destroyClients } from "../cloud/clients.js";
 import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
-import { Inputs, Outputs, type OutputName } from "../config/names.js";
+import { Inputs, Outputs, type InputName, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
 import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../runtime/clock.js";
@@ -36,12 +36,31 @@ export interface Runtime {
   setOutput(name: OutputName, value: string): void;
 }
 
+/**
+ * The absolute path of `path` (an input naming a file in the checkout) after following symbolic
+ * links; an InputError naming the input when it lands outside the workspace. A missing file is
+ * returned as resolved, for its reader to report.
+ */
+export function insideWorkspace(workspace: string, path: string, input: InputName): string {
+  const root = existsSync(workspace) ? realpathSync(workspace) : resolve(workspace);
+  const full = resolve(root, path);
+  const real = existsSync(full) ? realpathSync(full) : full;
+  const rel = relative(root, real);
+  if (isAbsolute(path) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new InputError([
+      `'${input}' names '${path}', which is outside the workspace ${root}; give a path of a file inside the repository`,
+    ]);
+  }
+  return real;
+}
+
 /** The suite file (or the default suite) with the inputs' overrides, validated before anything is spent. */
 export function suiteFor(settings: RunSettings, workspace: string): Suite {
   let text: string | undefined;
   if (settings.suitePath) {
+    const path = insideWorkspace(workspace, settings.suitePath, Inputs.suite);
     try {
-      text = readFileSync(resolve(workspace, settings.suitePath), "utf8");
+      text = readFileSync(path, "utf8");
     } catch (error) {
       throw new InputError([
         `'${Inputs.suite}' names '${settings.suitePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
@@ -57,6 +76,7 @@ export interface Executed {
 
 export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Executed> {
   const suite = suiteFor(settings, rt.workspace);
+  const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
   if (settings.hfToken && suite.workloads.some((w) => w.kind === "llm-serving")) {
     rt.log.warning(
       "'hf-token' reaches the instance inside the SSM command's parameters: it never appears in this log, the evidence or a process list, " +
@@ -89,7 +109,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
         baseline: {
           runs: settings.baselineRuns,
           thresholdPercent: settings.regressionThresholdPercent,
-          file: settings.baselineFile ? resolve(rt.workspace, settings.baselineFile) : undefined,
+          file: baselineFile,
         },
         outDir: rt.outDir,
         retentionDays: settings.retentionDays,

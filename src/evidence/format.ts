@@ -51,16 +51,24 @@ export function secondsBetween(startIso: string, endIso: string): number | undef
   return Number.isFinite(d) ? d : undefined;
 }
 
-/** Text for a table cell: one line, no pipes or HTML that could break the table. */
+/**
+ * Text for a table cell or a line of prose: one line, no pipes or HTML that could break the table,
+ * and no Markdown of its own. Emphasis, code, links, images, strikethrough and autolinks are
+ * backslash-escaped, so text from the node (an error tail, a model name) renders as the characters
+ * it holds and cannot forge a link, an image or a bold "✅ pass".
+ */
 export function cell(text: string | number | boolean | undefined): string {
   if (text === undefined || text === "") return "—";
   return String(text)
+    .replace(/\s*[\r\n]+\s*/g, " ")
+    .trim()
+    .replace(/[\\`*_[\]~]|^[#+-]/g, "\\$&")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
-    .replace(/\s*[\r\n]+\s*/g, " ")
-    .trim();
+    .replace(/:\/\//g, "\\://")
+    .replace(/\b(www)\./gi, "$1\\.");
 }
 
 /** Inline code that survives backticks inside the value. */

@@ -194,9 +194,7 @@ function runSection(results: Results): string {
     ["Suite", `${cell(results.suite.name)} · ${code(results.suite.hash)}`],
     [
       "Outcome",
-      cell(
-        `${results.outcome.status}${results.outcome.failedPhase ? ` in ${results.outcome.failedPhase}` : ""}${results.outcome.message ? `: ${results.outcome.message}` : ""}`,
-      ),
+      `${cell(`${results.outcome.status}${results.outcome.failedPhase ? ` in ${results.outcome.failedPhase}` : ""}`)}${results.outcome.message ? `: ${code(results.outcome.message)}` : ""}`,
     ],
     ["Tool", cell(`${results.tool.name} ${results.tool.version}`)],
   ];
@@ -345,7 +343,8 @@ function sweepBlock(w: WorkloadResult, points: readonly Metric[]): string {
 
 function workloadBlock(w: WorkloadResult): string {
   const blocks = [`### ${cell(w.id)} (${w.kind}): ${w.status}`];
-  if (w.message) blocks.push(`> ${cell(w.message)}`);
+  // The message is often the node's own output (an error tail): code, never Markdown.
+  if (w.message) blocks.push(`> ${code(w.message)}`);
   blocks.push(parametersLine(w));
   blocks.push(`Ran ${formatTime(w.startedAt)} to ${formatTime(w.endedAt)} (${formatDuration(secondsBetween(w.startedAt, w.endedAt))}).`);
   const headline = new Set(headlineMetrics(w).map((m) => m.name));
@@ -386,7 +385,7 @@ function faultsSection(results: Results): string | undefined {
         f.recoverySeconds !== undefined ? formatDuration(f.recoverySeconds) : "—",
         f.sloSeconds !== undefined ? formatDuration(f.sloSeconds) : "—",
         f.status === "skipped" ? "—" : faultMissedSlo(f) ? "❌ no" : "✅ yes",
-        cell(f.message),
+        f.message ? code(f.message) : "—",
       ]),
     ),
   ].join("\n");

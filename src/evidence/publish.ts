@@ -111,11 +111,19 @@ export const EVIDENCE_FILE = "evidence.md";
 export const DIAGNOSTICS_FILE = "diagnostics.txt";
 const MAX_SKIP_WARNINGS = 10;
 
-/** `benchmark-evidence-<instance-type>-<run-number>`, in the characters artifact names allow. */
+/**
+ * `benchmark-evidence-<instance-type>-<run-number>-<job>-<attempt>-<leg>`, in the characters
+ * artifact names allow. An artifact name is taken once per workflow run, and every job, every leg
+ * of a matrix and every re-run attempt uploads its own: the job id and attempt tell jobs and
+ * attempts apart, the leg (the instance it launched, which is its own; without one, the moment the
+ * run started, to the millisecond) tells apart matrix legs that share the job id.
+ */
 export function artifactName(results: Results): string {
   const type = results.instance?.type ?? NO_INSTANCE;
   const number = results.run.number ?? results.run.id;
-  return `benchmark-evidence-${type}-${number}`.replace(/[^A-Za-z0-9._-]+/g, "-");
+  const job = (results.run.job ?? "job").slice(0, 40);
+  const leg = results.instance?.id ?? results.run.startedAt.replace(/\D/g, "");
+  return `benchmark-evidence-${type}-${number}-${job}-${results.run.attempt}-${leg}`.replace(/[^A-Za-z0-9._-]+/g, "-");
 }
 
 export function headlineOf(comparison: Comparison): HeadlineMetric[] {

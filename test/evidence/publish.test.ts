@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { artifactUploader } from "../../src/evidence/artifact-uploader.js";
-import { publishEvidence } from "../../src/evidence/publish.js";
+import { artifactName, publishEvidence } from "../../src/evidence/publish.js";
 import { redactor } from "../../src/evidence/redact.js";
 import { Results } from "../../src/evidence/results.js";
 import { MemoryLog } from "../../src/runtime/log.js";
@@ -56,7 +56,12 @@ describe("publishing the evidence", () => {
     expect(publisher.summaries).toHaveLength(1);
     expect(publisher.summaries[0]).toBe(readFileSync(published.evidencePath, "utf8"));
     expect(publisher.uploads).toEqual([
-      { name: "benchmark-evidence-g5.2xlarge-42", files: published.files, rootDir: outDir, retentionDays: 14 },
+      {
+        name: "benchmark-evidence-g5.2xlarge-42-benchmark-1-i-0a1b2c3d4e5f60718",
+        files: published.files,
+        rootDir: outDir,
+        retentionDays: 14,
+      },
     ]);
     expect(published.artifactUploaded).toBe(true);
     expect(published.s3?.evidence).toBe(`s3://${BUCKET}/${PREFIX}/default/g5.2xlarge/20250310T020005Z-13572468/evidence.md`);
@@ -170,7 +175,29 @@ describe("publishing the evidence", () => {
     expect(published.artifactUploaded).toBe(false);
     const warnings = log.lines.join("\n");
     expect(warnings).toMatch(/job summary could not be written: summary file is not writable/);
-    expect(warnings).toMatch(/artifact benchmark-evidence-g5\.2xlarge-42 could not be uploaded: artifact service unavailable/);
+    expect(warnings).toMatch(
+      /artifact benchmark-evidence-g5\.2xlarge-42-benchmark-1-i-0a1b2c3d4e5f60718 could not be uploaded: artifact service unavailable/,
+    );
+  });
+});
+
+describe("the artifact name", () => {
+  it("is unique per job, matrix leg and attempt of one workflow run", () => {
+    const base = passingRun();
+    const variants = [
+      base,
+      Results.parse({ ...base, run: { ...base.run, job: "other-job" } }),
+      Results.parse({ ...base, run: { ...base.run, attempt: 2 } }),
+      // Another leg of the same matrix: same job id, same instance type, its own instance.
+      Results.parse({ ...base, instance: { ...base.instance!, id: "i-0fffffffffffffff1" } }),
+      // Two legs that launched nothing: told apart by when they started.
+      Results.parse({ ...base, instance: undefined }),
+      Results.parse({ ...base, instance: undefined, run: { ...base.run, startedAt: "2025-03-10T02:00:05.123Z" } }),
+    ];
+    const names = variants.map(artifactName);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^benchmark-evidence-[A-Za-z0-9._-]+$/);
+    expect(names[0]).toBe("benchmark-evidence-g5.2xlarge-42-benchmark-1-i-0a1b2c3d4e5f60718");
   });
 });
 

@@ -168,8 +168,31 @@ describe("the report's contents", () => {
     const run = failedRun();
     const hostile = Results.parse({ ...run, outcome: { ...run.outcome, message: "a | b <!-- hidden --> `c`\nnext line" } });
     const md = renderEvidence(model(hostile));
-    expect(md).toContain("a \\| b &lt;!-- hidden --&gt; `c` next line");
-    expect(md).not.toContain("<!--");
+    // As prose (the verdict line): escaped. In the Run table: a code span, where nothing is markup.
+    expect(md).toContain("a \\| b &lt;!-- hidden --&gt; \\`c\\` next line");
+    expect(md).toContain("| Outcome | failed in llm-serving: ``a \\| b <!-- hidden --> `c` next line`` |");
+    expect(md.replace(/(`+)(?:(?!\1).)*?\1/g, "")).not.toContain("<!--");
+  });
+
+  it("renders text from the node as text: no link, image, emphasis or forged verdict", () => {
+    const run = passingRun();
+    const evil = "✅ **pass** [click](https://evil.example/x) ![img](http://evil.example/i.png) <img src=x> _u_ ~~s~~ www.evil.example";
+    const hostile = Results.parse({
+      ...run,
+      suite: { ...run.suite, name: evil },
+      outcome: { ...run.outcome, message: evil },
+      workloads: run.workloads.map((w) => ({ ...w, message: evil })),
+      inventory: run.inventory && { ...run.inventory, driverVersion: evil, gpus: run.inventory.gpus.map((g) => ({ ...g, name: evil })) },
+    });
+    const md = renderEvidence(model(hostile));
+    // Outside code spans, no Markdown or HTML made from the hostile text survives.
+    const prose = md.replace(/(`+)(?:(?!\1).)*?\1/g, "");
+    expect(prose).not.toMatch(/(?<!\\)\]\(http:\/\/evil|!\[|<img|(?<!\\)\*\*pass|https?:\/\/evil|www\.evil|(?<!\\)~~s/);
+    expect(prose).toContain("✅ \\*\\*pass\\*\\* \\[click\\](https\\://evil.example/x) !\\[img\\]");
+    // The workload's message (the node's error tail) is a code span, shown verbatim.
+    expect(md).toContain(`> \`${evil}\``);
+    // The only verdict line is the tool's own.
+    expect(md.match(/\*\*Verdict: /g)).toHaveLength(1);
   });
 });
 

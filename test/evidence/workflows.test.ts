@@ -42,6 +42,32 @@ type Workflow = {
 };
 const workflow = (f: string) => parse(read(f)) as Workflow;
 
+/** Every Markdown file of the project (README, stand-in and workload notes…): their YAML examples get copied. */
+function markdownFiles(dir = ""): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) return ["node_modules", ".git", "dist", "fixtures"].includes(e.name) ? [] : markdownFiles(rel);
+    return e.name.endsWith(".md") ? [rel] : [];
+  });
+}
+const MARKDOWN = markdownFiles();
+
+/**
+ * Every `run:` script holding a `${{ … }}` expression: GitHub pastes the value into the script
+ * before the shell reads it, so a branch name or an output becomes code. Values go through `env:`.
+ */
+function expressionsInRunScripts(node: unknown, path = ""): string[] {
+  if (Array.isArray(node)) return node.flatMap((n, i) => expressionsInRunScripts(n, `${path}[${i}]`));
+  if (!node || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === "run" && typeof value === "string"
+      ? /\$\{\{/.test(value)
+        ? [`${path}.run: ${value.trim().split("\n")[0]}`]
+        : []
+      : expressionsInRunScripts(value, `${path}.${key}`),
+  );
+}
+
 describe("the workflows", () => {
   it("include the three ways users run the action", () => {
     expect(files).toEqual(expect.arrayContaining(["gpu-benchmark.yml", "weekly-regression.yml", "sweep.yml"]));
@@ -103,6 +129,23 @@ describe("the workflows", () => {
     const callInputs = Object.keys((workflow("gpu-benchmark.yml").on.workflow_call as { inputs: object }).inputs);
     for (const input of Object.keys(job.with ?? {})) expect(callInputs).toContain(input);
     expect(wf.permissions).toEqual({ "id-token": "write", contents: "read" });
+  });
+
+  it.each(files)("%s puts no ${{ }} expression inside a run: script (values travel through env:)", (file) => {
+    expect(expressionsInRunScripts(parse(read(file)))).toEqual([]);
+  });
+
+  it("the scan reads the README", () => expect(MARKDOWN).toContain("README.md"));
+
+  it.each(MARKDOWN)("the YAML examples in %s put no ${{ }} expression inside a run: script", (file) => {
+    const blocks = [...readFileSync(join(ROOT, file), "utf8").matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+    expect(blocks.flatMap((b) => expressionsInRunScripts(parse(b)))).toEqual([]);
+  });
+
+  it("the run: scan is real: it finds a planted expression", () => {
+    const planted = read("sweep.yml").replace('echo "', 'echo "${{ github.ref }} ');
+    expect(planted).not.toBe(read("sweep.yml"));
+    expect(expressionsInRunScripts(parse(planted))).toHaveLength(1);
   });
 
   it("sweep runs the action in sweep mode every hour", () => {

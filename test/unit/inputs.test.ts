@@ -109,4 +109,46 @@ describe("action inputs", () => {
   it("needs nothing but a region and credentials to sweep", () => {
     expect(parseSettings(reader({ mode: "sweep", "dry-run": "true" }))).toMatchObject({ mode: "sweep", dryRun: true });
   });
+
+  it("reads suite and baseline-file only from inside the workspace", () => {
+    for (const bad of ["../../etc/passwd", "/etc/passwd", "suites/../../secret.yaml", ".."]) {
+      const problems = problemsOf({ ...valid, suite: bad, "baseline-file": bad });
+      expect(problems).toEqual([
+        expect.stringMatching(/^'suite' must be a relative path inside the repository .*no '\.\.'/),
+        expect.stringMatching(/^'baseline-file' must be a relative path inside the repository/),
+      ]);
+    }
+    const ok = parseSettings(reader({ ...valid, suite: "./suites/weekly.yaml", "baseline-file": "bench/..baseline.json" })) as RunSettings;
+    expect(ok.suitePath).toBe("./suites/weekly.yaml");
+  });
+
+  it("rejects an evidence-prefix with '..', '.' or empty segments", () => {
+    for (const bad of ["a/../b", "..", "a//b", "/a", "a/", "./a"]) {
+      expect(problemsOf({ ...valid, "evidence-prefix": bad })).toEqual([
+        expect.stringMatching(/^'evidence-prefix' must be a key prefix .*without empty, '\.' or '\.\.' segments/),
+      ]);
+    }
+    expect((parseSettings(reader({ ...valid, "evidence-prefix": "team.a/gpu-bench" })) as RunSettings).evidencePrefix).toBe(
+      "team.a/gpu-bench",
+    );
+  });
+
+  it("names both partitions when the role ARN does not match the region's", () => {
+    expect(problemsOf({ ...valid, "aws-region": "cn-north-1", "role-to-assume": "arn:aws:iam::123456789012:role/gpu-bench" })).toEqual([
+      "'role-to-assume' is in partition 'aws' but 'aws-region' cn-north-1 is in partition 'aws-cn': give an ARN starting arn:aws-cn: (a role of that partition's account) or a region of partition 'aws'",
+    ]);
+    expect(
+      problemsOf({
+        ...valid,
+        "role-to-assume": "arn:aws-us-gov:iam::123456789012:role/gpu-bench",
+        "instance-profile": "arn:aws-cn:iam::123456789012:instance-profile/gpu-bench",
+      }),
+    ).toEqual([
+      expect.stringMatching(/^'role-to-assume' is in partition 'aws-us-gov' but 'aws-region' us-west-2 is in partition 'aws'/),
+      expect.stringMatching(/^'instance-profile' is in partition 'aws-cn' but 'aws-region' us-west-2 is in partition 'aws'/),
+    ]);
+    expect(
+      parseSettings(reader({ ...valid, "aws-region": "us-gov-west-1", "role-to-assume": "arn:aws-us-gov:iam::123456789012:role/x" })),
+    ).toMatchObject({ region: "us-gov-west-1" });
+  });
 });
