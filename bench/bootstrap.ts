@@ -14,7 +14,6 @@ import { join } from "node:path";
 // Run through the npm script: it imports scripts/text-assets.mjs, so remote/ assets load as text.
 import { bootstrapNode } from "../src/node/bootstrap.js";
 import { localRemote } from "../test/support/local-remote.js";
-import { PhaseRecorder } from "../src/runtime/phases.js";
 import { MemoryLog } from "../src/runtime/log.js";
 import { systemClock } from "../src/runtime/clock.js";
 
@@ -31,10 +30,9 @@ interface Activity {
 
 const sandbox = mkdtempSync(join(tmpdir(), "bench-bootstrap-"));
 const root = join(sandbox, "root");
-const phases = new PhaseRecorder(systemClock);
 const remote = localRemote({ sandbox, env: { STUB_LATENCY_SCALE: String(SCALE) } });
 try {
-  const node = await bootstrapNode(remote, { images: IMAGES, phases, log: new MemoryLog() });
+  const node = await bootstrapNode(remote, { images: IMAGES, clock: systemClock, log: new MemoryLog() });
   const wall = remote.calls[0]!.durationMs / 1000;
   const events = readFileSync(join(root, "var/log/stand-in/events.jsonl"), "utf8")
     .split("\n")
@@ -45,7 +43,7 @@ try {
     node.inventory.images.map((i) => i.ref),
   );
 
-  const all = phases.list();
+  const all = [...node.phases].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const origin = Date.parse(all.find((p) => p.name === "node-bootstrap")!.startedAt);
   const up = (ms: number) => (ms / 1000 / SCALE).toFixed(1).padStart(6);
   console.log(

@@ -18,6 +18,23 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return Math.floor(random() * ceiling);
 }
 
+/** Polls start short and back off to a cap: quick when things are quick, few calls when they are slow. */
+export class Backoff {
+  private delay: number;
+  constructor(
+    private readonly firstMs = 250,
+    private readonly capMs = 5000,
+    private readonly factor = 1.6,
+  ) {
+    this.delay = firstMs;
+  }
+  next(): number {
+    const d = this.delay;
+    this.delay = Math.min(this.capMs, Math.round(this.delay * this.factor));
+    return d;
+  }
+}
+
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {

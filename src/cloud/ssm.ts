@@ -12,25 +12,8 @@ import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { describeOne } from "./ec2.js";
 import { RemoteScriptError, renderCommand, type RemoteResult, type RemoteScript, type RunRemote } from "./remote-script.js";
-import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { Backoff, awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
 import { getText, joinKey } from "./s3.js";
-
-/** Polls start short and back off to a cap: quick when things are quick, few calls when they are slow. */
-export class Backoff {
-  private delay: number;
-  constructor(
-    private readonly firstMs = 250,
-    private readonly capMs = 5000,
-    private readonly factor = 1.6,
-  ) {
-    this.delay = firstMs;
-  }
-  next(): number {
-    const d = this.delay;
-    this.delay = Math.min(this.capMs, Math.round(this.delay * this.factor));
-    return d;
-  }
-}
 
 export class AgentTimeoutError extends Error {
   override name = "AgentTimeoutError";

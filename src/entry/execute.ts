@@ -10,6 +10,7 @@ import type { Clock } from "../runtime/clock.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import type { Log } from "../runtime/log.js";
 import { cleanupAfterRun, sweepExpired } from "../lifecycle/post.js";
+import { planRun } from "../lifecycle/plan.js";
 import { runBenchmark } from "../lifecycle/run.js";
 import type { SavedRun, StateStore } from "../lifecycle/state.js";
 import { clientsFor } from "./aws.js";
@@ -83,24 +84,14 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
         "but principals allowed ssm:ListCommands in this AWS account can read it. Use a token scoped to read the models you benchmark.",
     );
   }
-  const sessionName = settings.roleSessionName ?? sessionNameFor(rt.identity.runId, rt.identity.attempt);
-  const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
+  const plan = planRun(settings, suite, rt.identity, new Date(rt.clock.now()));
+  const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
-    const report = await runBenchmark(settings, {
-      suite,
-      clients,
-      clock: rt.clock,
-      log: rt.log,
-      state: rt.state,
-      identity: rt.identity,
-      signal: rt.signal,
-      sessionName,
-      tool: TOOL,
-    });
+    const report = await runBenchmark(plan, { clients, clock: rt.clock, log: rt.log, state: rt.state, signal: rt.signal, tool: TOOL });
     if (report.instance) {
       rt.setOutput(Outputs.instanceId, report.instance.id);
       rt.setOutput(Outputs.instanceType, report.instance.type);
-      rt.setOutput(Outputs.availabilityZone, report.results.instance?.availabilityZone ?? report.instance.availabilityZone);
+      rt.setOutput(Outputs.availabilityZone, report.instance.availabilityZone);
     }
     const evidence = await rt.log.group("evidence", () =>
       publishEvidence({

@@ -1,6 +1,6 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
-import { Backoff } from "../cloud/ssm.js";
+import { Backoff } from "../cloud/retry.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import type { SavedRun } from "./state.js";

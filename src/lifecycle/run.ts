@@ -1,4 +1,3 @@
-import type { Instance } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "../cloud/clients.js";
 import {
   CleanupError,
@@ -6,46 +5,38 @@ import {
   launchWithFallback,
   resolveImage,
   terminateAndConfirm,
-  type LaunchCandidate,
   type LaunchedInstance,
+  type ResolvedImage,
 } from "../cloud/ec2.js";
-import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
-import { joinKey, s3Uri } from "../cloud/s3.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
-import { putText } from "../cloud/s3.js";
-import type { RunSettings } from "../config/inputs.js";
-import { suiteHash, type Suite } from "../config/suite.js";
-import { RESULTS_SCHEMA_VERSION, Results, type Inventory, type Outcome, type WorkloadResult } from "../evidence/results.js";
-import { bootstrapNode } from "../node/bootstrap.js";
+import { putText, s3Uri } from "../cloud/s3.js";
+import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
+import type { Workload } from "../config/suite.js";
+import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
+import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
-import { runWorkload, workloadImages } from "../workloads/run.js";
-import probeScript from "../../remote/probe.sh";
 import type { Clock } from "../runtime/clock.js";
-import { CleanupStack } from "./cleanup.js";
-import { Deadline } from "./deadline.js";
-import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
+import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
-import { errorLine } from "../runtime/error-text.js";
+import { runWorkload } from "../workloads/run.js";
+import probeScript from "../../remote/probe.sh";
+import { CleanupStack } from "./cleanup.js";
+import { Deadline } from "./deadline.js";
+import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
 import { RunStateWriter, type StateStore } from "./state.js";
 
+export { launchCandidates } from "./plan.js";
+
 export interface EngineDeps {
-  /** The suite, validated, with the inputs' overrides applied. */
-  suite: Suite;
   clients: AwsClients;
   clock: Clock;
   log: Log;
   state: StateStore;
-  identity: RunIdentity;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and goes straight to cleanup. */
   signal: AbortSignal;
-  sessionName: string;
   tool: { name: string; version: string };
 }
-
-const PROBE_TIMEOUT_SECONDS = 120;
-/** The run stops this long before the instance's TTL, leaving time for diagnostics and cleanup. */
-const DEADLINE_MARGIN_SECONDS = 120;
 
 export interface RunReport {
   results: Results;
@@ -54,237 +45,224 @@ export interface RunReport {
   error?: Error;
 }
 
-/** Candidates in order: every subnet (zone) for the preferred type before the next type. */
-export function launchCandidates(settings: RunSettings): LaunchCandidate[] {
-  return settings.instanceTypes.flatMap((instanceType) => settings.subnetIds.map((subnetId) => ({ instanceType, subnetId })));
-}
+const PROBE_TIMEOUT_SECONDS = 120;
 
-/** Caps every step's own timeout at the time left before the run's deadline. */
-function withinDeadline(remote: RunRemote, deadline: Deadline): RunRemote {
-  return (script) => remote({ ...script, timeoutSeconds: deadline.timeout(script.name, script.timeoutSeconds) });
+/** What every verb of one run shares: the plan, the seams, the timeline, the deadline, the facts so far. */
+export interface RunContext extends Omit<EngineDeps, "state" | "tool"> {
+  plan: RunPlan;
+  phases: PhaseRecorder;
+  deadline: Deadline;
+  state: RunStateWriter;
+  facts: RunFacts;
 }
 
 /**
- * One benchmark run: launch, reach the node over SSM, bootstrap it, run the suite's workloads,
- * collect diagnostics if anything failed, always terminate. Returns the results whatever happened;
- * throws only when cleanup itself failed (a leaked instance).
+ * One benchmark run: resolve the image, launch, wait for the SSM agent, probe, bootstrap the node,
+ * run the suite's workloads, collect diagnostics if anything failed, always terminate. Returns the
+ * results whatever happened; throws only when cleanup itself failed (a leaked instance).
  */
-export async function runBenchmark(settings: RunSettings, deps: EngineDeps): Promise<RunReport> {
-  const { clients, clock, log, identity, suite } = deps;
-  const phases = new PhaseRecorder(clock);
+export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<RunReport> {
+  const run = startRun(plan, deps);
+  const { log, signal } = run;
   const cleanup = new CleanupStack(log);
-  const startedAt = new Date(clock.now());
-  const expiresAt = new Date(startedAt.getTime() + settings.ttlMinutes * 60_000);
-  const deadline = new Deadline(clock, expiresAt.getTime() - DEADLINE_MARGIN_SECONDS * 1000);
-  const tags = { ...settings.tags, ...runTags(identity) };
-  const tokenBase = clientTokenBase(identity);
-  const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}`);
+  cleanup.push("terminate instance", () => terminate(run));
 
-  const state = new RunStateWriter(deps.state, {
-    region: settings.region,
-    roleToAssume: settings.roleToAssume,
-    roleDurationSeconds: settings.roleDurationSeconds,
-    sessionName: deps.sessionName,
-    runTags: runTags(identity),
-    clientTokenBase: tokenBase,
-    terminated: false,
-  });
-
-  let instance: LaunchedInstance | undefined;
-  let described: Instance | undefined;
-  let imageName: string | undefined;
-  let imageId = "";
-  let inventory: Inventory | undefined;
-  let remote: RunRemote | undefined;
-  const workloads: WorkloadResult[] = [];
-  let outcome: Outcome = { status: "succeeded" };
-  let runError: Error | undefined;
   let current = "plan";
-
-  cleanup.push("terminate instance", async () => {
-    await phases.time("terminate", async () => {
-      const ids = new Set<string>();
-      if (instance) ids.add(instance.id);
-      // Anything else this run started (a lost RunInstances reply) is found by its tags.
-      for (const i of await findLiveByTags(clients.ec2, runTags(identity)).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
-      await terminateAndConfirm(clients.ec2, [...ids], clock, log);
-      state.update({ terminated: true });
-    });
-  });
-
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    deps.signal.throwIfAborted();
+  /** A verb of the run: cancellable, logged as a group, named in the outcome if it fails. */
+  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
     current = name;
-    return log.group(name, () => phases.time(name, fn));
+    return log.group(name, fn);
   };
+  /** A stage that is also a phase of the timeline. */
+  const step = <T>(name: string, fn: () => Promise<T>): Promise<T> => stage(name, () => run.phases.time(name, fn));
 
+  let onNode: RunRemote | undefined;
+  let runError: Error | undefined;
   try {
-    const image = await step("resolve image", () => resolveImage(clients.ec2, clients.ssm, settings.ami));
-    imageId = image.id;
-    imageName = image.name;
-    log.info(`AMI ${image.id}${image.name ? ` (${image.name})` : ""}`);
-
-    phases.mark("launch requested");
-    const launched = await step("launch", () =>
-      launchWithFallback(
-        {
-          candidates: launchCandidates(settings),
-          image,
-          securityGroupId: settings.securityGroupId,
-          instanceProfile: settings.instanceProfile,
-          rootVolumeGb: settings.rootVolumeGb,
-          market: settings.market,
-          expiresAt,
-          tags,
-          clientTokenBase: tokenBase,
-        },
-        {
-          ec2: clients.ec2,
-          ec2Launch: clients.ec2Launch,
-          clock,
-          log,
-          runningTimeoutSeconds: deadline.timeout("launch", settings.startupTimeoutSeconds),
-          onAttempt: (clientToken) => state.update({ launching: clientToken }),
-          onLaunched: (i) => {
-            instance = i;
-            state.update({ instanceId: i.id, launching: undefined });
-          },
-        },
-      ),
-    );
-    instance = launched;
-    described = launched.instance;
-
-    await step("ssm agent online", () =>
-      waitForAgent(launched.id, {
-        ssm: clients.ssm,
-        ec2: clients.ec2,
-        clock,
-        log,
-        timeoutSeconds: deadline.timeout("ssm agent online", settings.startupTimeoutSeconds),
-        signal: deps.signal,
-      }),
-    );
-
-    remote = withinDeadline(
-      ssmRemote({
-        ssm: clients.ssm,
-        ec2: clients.ec2,
-        s3: clients.s3,
-        clock,
-        log,
-        instanceId: launched.id,
-        outputBucket: settings.evidenceBucket,
-        outputPrefix: joinKey(rawPrefix, "ssm"),
-        signal: deps.signal,
-      }),
-      deadline,
-    );
-    const onNode = remote;
-
-    const probe = await step("probe", () => onNode({ name: "probe", body: probeScript, timeoutSeconds: PROBE_TIMEOUT_SECONDS }));
-    const facts = markedJsonLines(probe.stdout)[0] as { kernel?: string } | undefined;
-    if (!facts) {
-      throw new Error(
-        `The instance ran the probe but its output did not reach s3://${settings.evidenceBucket}/${joinKey(rawPrefix, "ssm")}. ` +
-          `Give the instance profile's role s3:PutObject on that bucket and prefix.`,
-      );
+    run.facts.image = await step("resolve image", () => resolveRunImage(run));
+    run.phases.mark("launch requested");
+    run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
+    await step("ssm agent online", () => agentOnline(run, run.facts.instance!));
+    onNode = nodeRemote(run, run.facts.instance);
+    const node = onNode;
+    const kernel = await step("probe", () => probe(run, node));
+    run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
+    for (const workload of plan.suite.workloads) {
+      run.facts.workloads.push(await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload)));
     }
-    const node = await log.group("node bootstrap", () => {
-      current = "node bootstrap";
-      return bootstrapNode(onNode, { k3sVersion: settings.k3sVersion, images: workloadImages(suite), phases, log });
-    });
-    inventory = { ...node.inventory, kernel: node.inventory.kernel ?? facts.kernel };
-    const gpu = inventory.gpus[0];
-    log.info(
-      `Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`,
-    );
-
-    for (const workload of suite.workloads) {
-      const result = await step(`workload ${workload.id}`, () =>
-        runWorkload(onNode, workload, {
-          gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
-          log,
-          clock,
-          hfToken: settings.hfToken,
-        }),
-      );
-      workloads.push(result);
-    }
-    const failedWorkload = workloads.find((w) => w.status === "failed");
-    if (failedWorkload) {
-      outcome = {
-        status: "failed",
-        failedPhase: `workload ${failedWorkload.id}`,
-        message: `${failedWorkload.id}: ${errorLine(failedWorkload.message ?? "failed")}`,
-      };
-    }
+    run.facts.outcome = outcomeOfWorkloads(run.facts.workloads);
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));
-    outcome = deps.signal.aborted
+    run.facts.outcome = signal.aborted
       ? { status: "cancelled", failedPhase: current, message: "The run was cancelled; the instance was terminated." }
       : { status: "failed", failedPhase: current, message: errorLine(runError) };
     log.error(`${current}: ${runError.message}`);
   }
 
-  let diagnostics: { uri?: string; tail?: string } = {};
-  if (outcome.status === "failed" && remote && !deps.signal.aborted) {
-    diagnostics = await log.group("diagnostics", () =>
-      phases.time("diagnostics", async () => {
-        const collected = await collectDiagnostics(remote!);
-        const loc = { bucket: settings.evidenceBucket, key: joinKey(rawPrefix, "diagnostics.txt") };
-        const uploaded = await putText(clients.s3, loc, collected.text).then(
-          () => true,
-          (e: unknown) => (log.warning(`Could not upload diagnostics: ${errorLine(e)}`), false),
-        );
-        return { uri: uploaded ? s3Uri(loc) : undefined, tail: collected.tail };
-      }),
-    );
+  if (run.facts.outcome.status === "failed" && onNode && !signal.aborted) {
+    const node = onNode;
+    run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, node)));
   }
 
   const cleanupErrors = await cleanup.run();
   const leak = cleanupErrors.find((e) => e instanceof CleanupError);
-
-  const results = Results.parse({
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: deps.tool,
-    run: {
-      id: identity.runId,
-      attempt: identity.attempt,
-      number: identity.runNumber,
-      job: identity.job,
-      repository: identity.repository,
-      sha: identity.sha,
-      ref: identity.ref,
-      workflow: identity.workflow,
-      event: identity.event,
-      actor: identity.actor,
-      url: identity.url,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date(clock.now()).toISOString(),
-    },
-    suite: { name: suite.name, hash: suiteHash(suite) },
-    instance: instance
-      ? {
-          id: instance.id,
-          type: instance.type,
-          availabilityZone: described?.Placement?.AvailabilityZone ?? instance.availabilityZone,
-          region: settings.region,
-          market: settings.market,
-          amiId: imageId,
-          amiName: imageName,
-          launchedAt: instance.launchedAt.toISOString(),
-          terminatedAt: leak ? undefined : new Date(clock.now()).toISOString(),
-        }
-      : undefined,
-    inventory,
-    phases: phases.list(),
-    workloads,
-    faults: [],
-    outcome,
-    locations: { rawPrefix: s3Uri({ bucket: settings.evidenceBucket, key: rawPrefix }), diagnostics: diagnostics.uri },
-    diagnosticsTail: diagnostics.tail,
-  });
+  run.facts.phases = run.phases.list();
+  run.facts.endedAt = new Date(run.clock.now());
+  const results = assembleResults(plan, run.facts, deps.tool);
   if (leak) throw leak;
-  return { results, instance, error: runError };
+  return { results, instance: run.facts.instance, error: runError };
+}
+
+function startRun(plan: RunPlan, deps: EngineDeps): RunContext {
+  const { clients, clock, log, signal } = deps;
+  return {
+    plan,
+    clients,
+    clock,
+    log,
+    signal,
+    phases: new PhaseRecorder(clock),
+    deadline: new Deadline(clock, plan.deadlineAt),
+    state: new RunStateWriter(deps.state, plan.saved),
+    facts: {
+      terminated: false,
+      phases: [],
+      workloads: [],
+      faults: [],
+      outcome: { status: "succeeded" },
+      endedAt: plan.startedAt,
+    },
+  };
+}
+
+async function resolveRunImage(run: RunContext): Promise<ResolvedImage> {
+  const image = await resolveImage(run.clients.ec2, run.clients.ssm, run.plan.launch.ami);
+  run.log.info(`AMI ${image.id}${image.name ? ` (${image.name})` : ""}`);
+  return image;
+}
+
+/** Launches the first candidate with capacity; the instance is a fact (and saved) the moment EC2 names it. */
+async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedInstance> {
+  const { plan, clients, state } = run;
+  const launched = await launchWithFallback(
+    { ...plan.launch, image, expiresAt: plan.expiresAt, tags: plan.tags, clientTokenBase: plan.clientTokenBase },
+    {
+      ec2: clients.ec2,
+      ec2Launch: clients.ec2Launch,
+      clock: run.clock,
+      log: run.log,
+      runningTimeoutSeconds: run.deadline.timeout("launch", plan.launch.startupTimeoutSeconds),
+      onAttempt: (clientToken) => state.update({ launching: clientToken }),
+      onLaunched: (instance) => {
+        run.facts.instance = instance;
+        state.update({ instanceId: instance.id, launching: undefined });
+      },
+    },
+  );
+  const { instance: _described, ...instance } = launched;
+  return instance;
+}
+
+function agentOnline(run: RunContext, instance: LaunchedInstance): Promise<void> {
+  return waitForAgent(instance.id, {
+    ssm: run.clients.ssm,
+    ec2: run.clients.ec2,
+    clock: run.clock,
+    log: run.log,
+    timeoutSeconds: run.deadline.timeout("ssm agent online", run.plan.launch.startupTimeoutSeconds),
+    signal: run.signal,
+  });
+}
+
+/** Runs scripts on the instance over SSM, each step's own timeout cut to the time left before the deadline. */
+function nodeRemote(run: RunContext, instance: LaunchedInstance): RunRemote {
+  const remote = ssmRemote({
+    ssm: run.clients.ssm,
+    ec2: run.clients.ec2,
+    s3: run.clients.s3,
+    clock: run.clock,
+    log: run.log,
+    instanceId: instance.id,
+    outputBucket: run.plan.evidence.bucket,
+    outputPrefix: run.plan.evidence.ssmPrefix,
+    signal: run.signal,
+  });
+  return (script) => remote({ ...script, timeoutSeconds: run.deadline.timeout(script.name, script.timeoutSeconds) });
+}
+
+/** A first short command: proves SSM commands run and their output reaches the bucket. Returns the kernel. */
+async function probe(run: RunContext, onNode: RunRemote): Promise<string | undefined> {
+  const result = await onNode({ name: "probe", body: probeScript, timeoutSeconds: PROBE_TIMEOUT_SECONDS });
+  const facts = markedJsonLines(result.stdout)[0] as { kernel?: string } | undefined;
+  if (!facts) {
+    const { bucket, ssmPrefix } = run.plan.evidence;
+    throw new Error(
+      `The instance ran the probe but its output did not reach s3://${bucket}/${ssmPrefix}. ` +
+        `Give the instance profile's role s3:PutObject on that bucket and prefix.`,
+    );
+  }
+  return facts.kernel;
+}
+
+/** k3s, the nvidia runtime, the device plugin, the workload images; the node's phases join the timeline. */
+async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | undefined): Promise<Inventory> {
+  try {
+    const node = await bootstrapNode(onNode, {
+      k3sVersion: run.plan.node.k3sVersion,
+      images: run.plan.node.images,
+      clock: run.clock,
+      log: run.log,
+    });
+    for (const phase of node.phases) run.phases.record(phase);
+    const inventory = { ...node.inventory, kernel: node.inventory.kernel ?? kernel };
+    const gpu = inventory.gpus[0];
+    run.log.info(
+      `Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`,
+    );
+    return inventory;
+  } catch (error) {
+    if (error instanceof NodeBootstrapError) for (const phase of error.phases) run.phases.record(phase);
+    throw error;
+  }
+}
+
+function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload): Promise<WorkloadResult> {
+  const gpu = run.facts.inventory?.gpus[0];
+  return runWorkload(onNode, workload, {
+    gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
+    log: run.log,
+    clock: run.clock,
+    hfToken: run.plan.hfToken,
+  });
+}
+
+/** The first failed workload fails the run; the others still ran. */
+export function outcomeOfWorkloads(workloads: readonly WorkloadResult[]): Outcome {
+  const failed = workloads.find((w) => w.status === "failed");
+  if (!failed) return { status: "succeeded" };
+  return { status: "failed", failedPhase: `workload ${failed.id}`, message: `${failed.id}: ${errorLine(failed.message ?? "failed")}` };
+}
+
+/** The node's state after a failure, uploaded beside the run's raw files; its tail goes into the results. */
+async function diagnostics(run: RunContext, onNode: RunRemote): Promise<{ uri?: string; tail?: string }> {
+  const collected = await collectDiagnostics(onNode);
+  const loc = { bucket: run.plan.evidence.bucket, key: run.plan.evidence.diagnosticsKey };
+  const uploaded = await putText(run.clients.s3, loc, collected.text).then(
+    () => true,
+    (e: unknown) => (run.log.warning(`Could not upload diagnostics: ${errorLine(e)}`), false),
+  );
+  return { uri: uploaded ? s3Uri(loc) : undefined, tail: collected.tail };
+}
+
+/** Terminates the run's instance and anything else it started (a lost RunInstances reply), found by its tags. */
+async function terminate(run: RunContext): Promise<void> {
+  await run.phases.time("terminate", async () => {
+    const ids = new Set<string>();
+    if (run.facts.instance) ids.add(run.facts.instance.id);
+    for (const i of await findLiveByTags(run.clients.ec2, run.plan.runTags).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
+    await terminateAndConfirm(run.clients.ec2, [...ids], run.clock, run.log);
+    run.facts.terminated = true;
+    run.state.update({ terminated: true });
+  });
 }

@@ -1,7 +1,8 @@
 import type { Inventory, Phase } from "../evidence/results.js";
 import { RemoteScriptError, lastLines, type RemoteResult, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
+import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
-import type { PhaseRecorder } from "../runtime/phases.js";
+import type { Clock } from "../runtime/clock.js";
 import { toInventory } from "./inventory.js";
 import { parseScriptOutput, type ScriptOutput } from "./script-output.js";
 import { BOOTSTRAP_FILES, bootstrapSh } from "./scripts.js";
@@ -37,7 +38,7 @@ export interface BootstrapOptions {
   /** The suite's workload images, pulled while the GPU comes up. */
   images: readonly string[];
   timeouts?: Partial<BootstrapTimeouts>;
-  phases: PhaseRecorder;
+  clock: Clock;
   log: Log;
 }
 
@@ -45,7 +46,10 @@ export interface NodeReady {
   /** What the node is: kernel, OS, k3s, driver, CUDA, each GPU, the images with their digests. */
   inventory: Inventory;
   gpuCount: number;
-  /** The phases the instance timed itself (k3s-ready, gpu-allocatable, images-present, …). */
+  /**
+   * The whole command's phase ("node-bootstrap", timed here) and the phases the instance timed
+   * itself (k3s-ready, gpu-allocatable, images-present, …), for the caller to record.
+   */
   phases: Phase[];
 }
 
@@ -56,6 +60,8 @@ export class NodeBootstrapError extends Error {
     message: string,
     readonly hint: string,
     readonly result?: RemoteResult,
+    /** The phases timed up to the failure (the failed one included), for the caller to record. */
+    readonly phases: Phase[] = [],
   ) {
     super(`Node bootstrap failed at ${step}: ${message}${hint ? `\n${hint}` : ""}`);
     this.name = "NodeBootstrapError";
@@ -68,7 +74,7 @@ function scriptTimeout(t: BootstrapTimeouts): number {
   return t.k3sReadySeconds + Math.max(gpuChain, t.imagePullSeconds) + 900;
 }
 
-export function bootstrapScript(options: Omit<BootstrapOptions, "phases" | "log">): RemoteScript {
+export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">): RemoteScript {
   const k3sVersion = options.k3sVersion ?? K3S_VERSION;
   const pluginVersion = options.devicePluginVersion ?? DEVICE_PLUGIN_VERSION;
   if (!K3S_VERSION_PATTERN.test(k3sVersion)) {
@@ -120,21 +126,26 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "phases" | "log"
  */
 export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions): Promise<NodeReady> {
   const script = bootstrapScript(options);
+  const startedAt = stamp(options.clock);
   let result: RemoteResult;
   try {
-    result = await options.phases.time("node-bootstrap", () => remote(script));
+    result = await remote(script);
   } catch (error) {
+    const whole: Phase = { name: "node-bootstrap", startedAt, endedAt: stamp(options.clock), status: "failed", detail: errorLine(error) };
     if (!(error instanceof RemoteScriptError)) throw error;
-    const output = record(parseScriptOutput(error.result.stdout), options);
-    throw failure(output, error.result);
+    const output = report(parseScriptOutput(error.result.stdout), options.log);
+    throw failure(output, error.result, [whole, ...output.phases]);
   }
-  const output = record(parseScriptOutput(result.stdout), options);
+  const whole: Phase = { name: "node-bootstrap", startedAt, endedAt: stamp(options.clock), status: "ok" };
+  const output = report(parseScriptOutput(result.stdout), options.log);
+  const phases = [whole, ...output.phases];
   if (!output.inventory) {
     throw new NodeBootstrapError(
       "inventory",
       "the bootstrap script ended without printing the node's inventory",
       "This is a bug in remote/node/bootstrap.sh; its output is in the debug log.",
       result,
+      phases,
     );
   }
   const inventory = toInventory(output.inventory);
@@ -143,21 +154,24 @@ export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions
       `${inventory.gpus.length} × ${inventory.gpus[0]?.name ?? "GPU"}, driver ${inventory.driverVersion}, CUDA ${inventory.cudaVersion}, ` +
       `${inventory.images.length} image(s) present`,
   );
-  return { inventory, gpuCount: inventory.gpus.length, phases: output.phases };
+  return { inventory, gpuCount: inventory.gpus.length, phases };
 }
 
-function record(output: ScriptOutput, options: BootstrapOptions): ScriptOutput {
+function stamp(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}
+
+function report(output: ScriptOutput, log: Log): ScriptOutput {
   for (const phase of output.phases) {
-    options.phases.record(phase);
     const seconds = (Date.parse(phase.endedAt) - Date.parse(phase.startedAt)) / 1000;
-    options.log.debug(`node ${phase.name}: ${phase.status} in ${seconds.toFixed(1)} s${phase.detail ? ` (${phase.detail})` : ""}`);
+    log.debug(`node ${phase.name}: ${phase.status} in ${seconds.toFixed(1)} s${phase.detail ? ` (${phase.detail})` : ""}`);
   }
-  for (const line of output.malformed) options.log.warning(`Unreadable result line from the node bootstrap: ${line}`);
+  for (const line of output.malformed) log.warning(`Unreadable result line from the node bootstrap: ${line}`);
   return output;
 }
 
-function failure(output: ScriptOutput, result: RemoteResult): NodeBootstrapError {
-  if (output.error) return new NodeBootstrapError(output.error.step, output.error.message, output.error.hint, result);
+function failure(output: ScriptOutput, result: RemoteResult, phases: Phase[]): NodeBootstrapError {
+  if (output.error) return new NodeBootstrapError(output.error.step, output.error.message, output.error.hint, result, phases);
   const failed = output.phases.find((p) => p.status === "failed")?.name;
   const tail = lastLines(result.stderr || result.stdout, 10);
   const how = result.status === "TimedOut" ? "ran past its time limit" : `ended ${result.status} with exit code ${result.exitCode}`;
@@ -166,5 +180,6 @@ function failure(output: ScriptOutput, result: RemoteResult): NodeBootstrapError
     `the bootstrap script ${how}${tail ? `; its last lines:\n${tail}` : ""}`,
     "The diagnostics (k3s journal, pod descriptions) show where it stopped.",
     result,
+    phases,
   );
 }

@@ -7,7 +7,7 @@ let sandbox: NodeSandbox | undefined;
 afterEach(() => sandbox?.dispose());
 
 function options(s: NodeSandbox, extra: Partial<BootstrapOptions> = {}): BootstrapOptions {
-  return { images: WORKLOAD_IMAGES, phases: s.phases, log: s.log, ...extra };
+  return { images: WORKLOAD_IMAGES, clock: s.clock, log: s.log, ...extra };
 }
 
 async function failure(s: NodeSandbox, extra: Partial<BootstrapOptions> = {}): Promise<NodeBootstrapError> {
@@ -27,7 +27,7 @@ describe("bootstrapNode failures say what did not work and what to do", () => {
     expect(error.step).toBe("driver-check");
     expect(error.message).toContain("NVIDIA driver not found: nvidia-smi is not installed");
     expect(error.hint).toContain("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)");
-    expect(sandbox.phases.list().find((p) => p.name === "driver-check")?.status).toBe("failed");
+    expect(error.phases.find((p) => p.name === "driver-check")?.status).toBe("failed");
     expect(sandbox.lines("var/lib/stand-in/systemd/k3s.service.active")).toHaveLength(0);
   });
 
@@ -70,7 +70,7 @@ describe("bootstrapNode failures say what did not work and what to do", () => {
     expect(error.message).toContain(`Could not pull image '${missing}'`);
     expect(error.message).toContain("not found");
     expect(error.hint).toContain("registry is reachable");
-    const pulls = sandbox.phases.list().filter((p) => p.name === "image-pull");
+    const pulls = error.phases.filter((p) => p.name === "image-pull");
     expect(pulls.find((p) => p.detail?.startsWith(missing))?.status).toBe("failed");
   });
 

@@ -14,7 +14,7 @@ describe("collectDiagnostics", () => {
       bootstrapNode(sandbox.remote, {
         images: [],
         timeouts: { devicePluginSeconds: 1, gpuAllocatableSeconds: 1 },
-        phases: sandbox.phases,
+        clock: sandbox.clock,
         log: sandbox.log,
       }),
     ).rejects.toThrow(/device plugin/);

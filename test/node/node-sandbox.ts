@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localRemote } from "../support/local-remote.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { PhaseRecorder } from "../../src/runtime/phases.js";
 import { systemClock } from "../../src/runtime/clock.js";
 
 /** Latencies of the stand-in scaled down so a whole bootstrap takes a few seconds. */
@@ -23,7 +22,7 @@ export function nodeSandbox(knobs: Record<string, string> = {}) {
     root,
     remote,
     log: new MemoryLog(),
-    phases: new PhaseRecorder(systemClock),
+    clock: systemClock,
     /** Lines of a file under the sandbox's root, [] when it does not exist. */
     lines(path: string): string[] {
       const file = join(root, path);

@@ -51,7 +51,7 @@ describe("values sent to the instance reach the script verbatim and execute noth
     sandbox = nodeSandbox();
     // Image references cannot hold white space; everything else is tried.
     const images = ["registry.example/evil:$(touch${IFS}PWNED5)", "x;touch${IFS}PWNED6", `q'uo"te:1`, "`touch${IFS}PWNED7`:2", "a|b&c>d"];
-    const node = await bootstrapNode(sandbox.remote, { images, phases: sandbox.phases, log: sandbox.log });
+    const node = await bootstrapNode(sandbox.remote, { images, clock: sandbox.clock, log: sandbox.log });
 
     expect(node.inventory.images.map((i) => i.ref).slice(2)).toEqual(images);
     expect(planted(sandbox.dir)).toEqual([]);
@@ -62,7 +62,7 @@ describe("values sent to the instance reach the script verbatim and execute noth
     sandbox = nodeSandbox();
     const error = await bootstrapNode(sandbox.remote, {
       images: ["pytorch/pytorch:2.5 ; reboot"],
-      phases: sandbox.phases,
+      clock: sandbox.clock,
       log: sandbox.log,
     }).catch((e: unknown) => e);
 

@@ -9,7 +9,7 @@ import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
 let sandbox: NodeSandbox;
 beforeAll(async () => {
   sandbox = nodeSandbox();
-  await bootstrapNode(sandbox.remote, { images: [], phases: sandbox.phases, log: sandbox.log });
+  await bootstrapNode(sandbox.remote, { images: [], clock: sandbox.clock, log: sandbox.log });
 });
 afterAll(() => sandbox?.dispose());
 

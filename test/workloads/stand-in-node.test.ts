@@ -6,7 +6,6 @@ import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../..
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { PhaseRecorder } from "../../src/runtime/phases.js";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { runWorkload, workloadImages, type WorkloadContext } from "../../src/workloads/run.js";
 import { localRemote } from "../support/local-remote.js";
@@ -60,7 +59,7 @@ beforeAll(async () => {
   sandbox = mkdtempSync(join(tmpdir(), "workloads-node-"));
   const node = await bootstrapNode(remoteWith(), {
     images: workloadImages(suite),
-    phases: new PhaseRecorder(systemClock),
+    clock: systemClock,
     log: new MemoryLog(),
   });
   gpu = { name: node.inventory.gpus[0]?.name, computeCapability: node.inventory.gpus[0]?.computeCapability };

@@ -1,0 +1,181 @@
+import { sessionNameFor } from "../auth/credentials.js";
+import type { LaunchCandidate, LaunchedInstance, ResolvedImage } from "../cloud/ec2.js";
+import { joinKey, s3Uri } from "../cloud/s3.js";
+import type { AmiSource, InstanceProfile, Market, RunSettings } from "../config/inputs.js";
+import { suiteHash, type Suite, type Workload } from "../config/suite.js";
+import {
+  RESULTS_SCHEMA_VERSION,
+  Results,
+  type FaultResult,
+  type Inventory,
+  type Outcome,
+  type Phase,
+  type WorkloadResult,
+} from "../evidence/results.js";
+import { workloadImages } from "../workloads/run.js";
+import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
+import type { SavedRun } from "./state.js";
+
+/** The run stops this long before the instance's TTL, leaving time for diagnostics and cleanup. */
+export const DEADLINE_MARGIN_SECONDS = 120;
+
+/**
+ * Everything a run will do, decided before anything is spent: a plain record derived from the
+ * settings, the suite, who runs it and when. The conductor only sequences it.
+ */
+export interface RunPlan {
+  identity: RunIdentity;
+  region: string;
+  /** The STS role session name: role-session-name, or one derived from the run. */
+  sessionName: string;
+  startedAt: Date;
+  /** When the instance powers itself off (ttl-minutes after the start); tagged on the instance. */
+  expiresAt: Date;
+  /** The run's own end, epoch ms: DEADLINE_MARGIN_SECONDS before expiresAt. */
+  deadlineAt: number;
+  /** The tags that identify this run's instances: the post step and the sweeper search by them. */
+  runTags: Record<string, string>;
+  /** The user's tags with the run's tags over them, for the instance and its volumes. */
+  tags: Record<string, string>;
+  /** RunInstances idempotency token base: each candidate gets `${base}-${index}`. */
+  clientTokenBase: string;
+  launch: {
+    ami: AmiSource;
+    /** Every subnet (zone) for the preferred type before the next type. */
+    candidates: LaunchCandidate[];
+    securityGroupId: string;
+    instanceProfile: InstanceProfile;
+    rootVolumeGb: number;
+    market: Market;
+    /** Launch → running, and running → SSM agent online, each; seconds. */
+    startupTimeoutSeconds: number;
+  };
+  evidence: {
+    bucket: string;
+    /** Key prefix of this run's raw files: `<evidence-prefix>/runs/<run id>-<attempt>`. */
+    rawPrefix: string;
+    /** Where SSM writes each command's full output. */
+    ssmPrefix: string;
+    diagnosticsKey: string;
+  };
+  node: { k3sVersion?: string; images: string[] };
+  suite: { name: string; hash: string; workloads: Workload[] };
+  /** Masked; reaches the instance only as an environment variable of the LLM workloads. */
+  hfToken?: string;
+  /** What main saves for the post step before anything is launched. */
+  saved: SavedRun;
+}
+
+/** Candidates in order: every subnet (zone) for the preferred type before the next type. */
+export function launchCandidates(settings: Pick<RunSettings, "instanceTypes" | "subnetIds">): LaunchCandidate[] {
+  return settings.instanceTypes.flatMap((instanceType) => settings.subnetIds.map((subnetId) => ({ instanceType, subnetId })));
+}
+
+/** Derives the run's plan; pure (the same arguments give the same plan). */
+export function planRun(settings: RunSettings, suite: Suite, identity: RunIdentity, now: Date): RunPlan {
+  const sessionName = settings.roleSessionName ?? sessionNameFor(identity.runId, identity.attempt);
+  const expiresAt = new Date(now.getTime() + settings.ttlMinutes * 60_000);
+  const identifying = runTags(identity);
+  const tokenBase = clientTokenBase(identity);
+  const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}`);
+  return {
+    identity,
+    region: settings.region,
+    sessionName,
+    startedAt: now,
+    expiresAt,
+    deadlineAt: expiresAt.getTime() - DEADLINE_MARGIN_SECONDS * 1000,
+    runTags: identifying,
+    tags: { ...settings.tags, ...identifying },
+    clientTokenBase: tokenBase,
+    launch: {
+      ami: settings.ami,
+      candidates: launchCandidates(settings),
+      securityGroupId: settings.securityGroupId,
+      instanceProfile: settings.instanceProfile,
+      rootVolumeGb: settings.rootVolumeGb,
+      market: settings.market,
+      startupTimeoutSeconds: settings.startupTimeoutSeconds,
+    },
+    evidence: {
+      bucket: settings.evidenceBucket,
+      rawPrefix,
+      ssmPrefix: joinKey(rawPrefix, "ssm"),
+      diagnosticsKey: joinKey(rawPrefix, "diagnostics.txt"),
+    },
+    node: { k3sVersion: settings.k3sVersion, images: workloadImages(suite) },
+    suite: { name: suite.name, hash: suiteHash(suite), workloads: suite.workloads },
+    hfToken: settings.hfToken,
+    saved: {
+      region: settings.region,
+      roleToAssume: settings.roleToAssume,
+      roleDurationSeconds: settings.roleDurationSeconds,
+      sessionName,
+      runTags: identifying,
+      clientTokenBase: tokenBase,
+      terminated: false,
+    },
+  };
+}
+
+/** What the run found out, each fact in one place; filled in as the verbs run. */
+export interface RunFacts {
+  image?: ResolvedImage;
+  /** The instance as launched; its availabilityZone is the zone it runs in. */
+  instance?: LaunchedInstance;
+  /** True once termination of every instance of the run was confirmed. */
+  terminated: boolean;
+  inventory?: Inventory;
+  phases: Phase[];
+  workloads: WorkloadResult[];
+  faults: FaultResult[];
+  outcome: Outcome;
+  diagnostics?: { uri?: string; tail?: string };
+  endedAt: Date;
+}
+
+/** Assembles the run's results from its plan and its facts; pure. Throws only on a schema bug. */
+export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: string; version: string }): Results {
+  const { identity, evidence } = plan;
+  const instance = facts.instance;
+  return Results.parse({
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool,
+    run: {
+      id: identity.runId,
+      attempt: identity.attempt,
+      number: identity.runNumber,
+      job: identity.job,
+      repository: identity.repository,
+      sha: identity.sha,
+      ref: identity.ref,
+      workflow: identity.workflow,
+      event: identity.event,
+      actor: identity.actor,
+      url: identity.url,
+      startedAt: plan.startedAt.toISOString(),
+      endedAt: facts.endedAt.toISOString(),
+    },
+    suite: { name: plan.suite.name, hash: plan.suite.hash },
+    instance: instance
+      ? {
+          id: instance.id,
+          type: instance.type,
+          availabilityZone: instance.availabilityZone,
+          region: plan.region,
+          market: plan.launch.market,
+          amiId: facts.image?.id ?? "",
+          amiName: facts.image?.name,
+          launchedAt: instance.launchedAt.toISOString(),
+          terminatedAt: facts.terminated ? facts.endedAt.toISOString() : undefined,
+        }
+      : undefined,
+    inventory: facts.inventory,
+    phases: [...facts.phases].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+    workloads: facts.workloads,
+    faults: facts.faults,
+    outcome: facts.outcome,
+    locations: { rawPrefix: s3Uri({ bucket: evidence.bucket, key: evidence.rawPrefix }), diagnostics: facts.diagnostics?.uri },
+    diagnosticsTail: facts.diagnostics?.tail,
+  });
+}
