@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import { resolve, join } from "node:path";
 import { parseArgs } from "node:util";
 import { InputError, parseSettings } from "./config/inputs.js";
-import { Inputs, Outputs, type InputName } from "./config/names.js";
+import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
 import { cliPublisher, fileState, stderrLog } from "./entry/cli-runtime.js";
@@ -22,6 +22,9 @@ Other options:
   --out DIR          where evidence and results are written (default ./gpu-bench-evidence)
   --state-file PATH  where the run records its instance for 'cleanup' (default <out>/state.json)
   --verbose          debug output
+Secrets: --cognito-password, --cognito-client-secret and --platform-token are read from
+GPU_BENCH_COGNITO_PASSWORD, GPU_BENCH_COGNITO_CLIENT_SECRET and GPU_BENCH_PLATFORM_TOKEN when
+no flag gives them (keep them off the command line).
 Credentials: --role-to-assume with a GitHub OIDC token when run inside a workflow; otherwise the
 AWS SDK's default chain (environment, profile, SSO). The last line of 'run' is "evidence: <path>".`;
 
@@ -65,10 +68,13 @@ async function cli(argv: string[]): Promise<number> {
     const v = (values as Record<string, string | boolean | undefined>)[name];
     if (typeof v === "boolean") return String(v);
     if (name === Inputs.mode) return command;
-    return v ?? "";
+    const fromEnv = SECRET_ENV[name];
+    return v ?? (fromEnv ? (env[fromEnv] ?? "") : "");
   };
-  const hfToken = read(Inputs.hfToken);
-  if (hfToken) log.mask(hfToken);
+  for (const name of SECRET_INPUTS) {
+    const secret = read(name);
+    if (secret) log.mask(secret);
+  }
 
   const controller = new AbortController();
   onCancel(controller, log);

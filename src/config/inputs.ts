@@ -49,6 +49,43 @@ export interface RunSettings extends AwsAccess {
   failOnRegression: boolean;
   retentionDays: number;
   hfToken?: string;
+  /** Absent: no platform (platform-api-url empty). */
+  platform?: PlatformSettings;
+}
+
+export type CognitoFlow = "admin" | "user";
+
+/** How the run authenticates to the platform API. */
+export type PlatformAuth =
+  | {
+      kind: "cognito";
+      userPoolId: string;
+      /** The pool's region: the part of the pool id before the underscore. */
+      poolRegion: string;
+      clientId: string;
+      clientSecret?: string;
+      username: string;
+      password: string;
+      /** admin: AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) with the run's AWS credentials; user: InitiateAuth (USER_PASSWORD_AUTH). */
+      flow: CognitoFlow;
+      /** Which Cognito token is the bearer token. */
+      tokenUse: "id" | "access";
+    }
+  | { kind: "bearer"; token: string }
+  | { kind: "github-oidc"; audience: string }
+  | { kind: "none" };
+
+export type PlatformAgent = { kind: "image"; image: string } | { kind: "script"; path: string };
+
+export interface PlatformSettings {
+  /** Base URL without a trailing slash. */
+  apiUrl: string;
+  preset: "radix";
+  auth: PlatformAuth;
+  clusterName: string;
+  agent: PlatformAgent;
+  /** Bound, in seconds, on waiting for the cluster to become active and on each platform job. */
+  timeoutSeconds: number;
 }
 
 export interface SweepSettings extends AwsAccess {
@@ -84,6 +121,11 @@ const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,2047}$/;
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PREFIX = /^(?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+$/;
+const COGNITO_POOL_ID = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)_[0-9a-zA-Z]+$/;
+const COGNITO_CLIENT_ID = /^[\w+]{1,128}$/;
+const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const IMAGE_REF = /^[\w.-]+(?::\d+)?(?:\/[\w.-]+)*(?::[\w.-]{1,128})?(?:@sha256:[0-9a-f]{64})?$/;
+const SECRET_TEXT = /^[^\r\n]+$/;
 const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
 // AWS tag characters: letters, digits, spaces and + - = . _ : / @ (no shell metacharacters).
 const TAG_KEY = /^[\p{L}\p{N}+\-=._:/@ ]{1,128}$/u;
@@ -286,6 +328,127 @@ function parseProfile(p: Problems, raw: string, region: string): InstanceProfile
   return { name: raw };
 }
 
+function parseApiUrl(p: Problems, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    p.add(Inputs.platformApiUrl, `must be an https:// URL such as https://api.example.com, got '${raw}'`);
+    return raw;
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    p.add(Inputs.platformApiUrl, `must use https:// (plain http only on localhost), got '${raw}'`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    p.add(Inputs.platformApiUrl, "must be a plain base URL: no credentials, query or fragment (give credentials through platform-auth)");
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function parsePlatformAuth(p: Problems, read: InputReader): PlatformAuth {
+  const kind = read(Inputs.platformAuth) || "cognito";
+  if (kind === "none") return { kind: "none" };
+  if (kind === "bearer") {
+    const token = read(Inputs.platformToken);
+    if (!token) p.add(Inputs.platformToken, "is required with platform-auth bearer: pass it from a secret (CLI: GPU_BENCH_PLATFORM_TOKEN)");
+    else if (!/^[\x21-\x7e]+$/.test(token)) p.add(Inputs.platformToken, "must be a single token without spaces");
+    return { kind: "bearer", token };
+  }
+  if (kind === "github-oidc") {
+    const audience = read(Inputs.platformAudience);
+    if (!audience)
+      p.add(
+        Inputs.platformAudience,
+        "is required with platform-auth github-oidc: the audience the platform expects in GitHub's OIDC token",
+      );
+    return { kind: "github-oidc", audience };
+  }
+  if (kind !== "cognito") {
+    p.add(Inputs.platformAuth, `must be cognito, bearer, github-oidc or none, got '${kind}'`);
+    return { kind: "none" };
+  }
+  const userPoolId = read(Inputs.cognitoUserPoolId);
+  const pool = COGNITO_POOL_ID.exec(userPoolId);
+  if (!userPoolId) p.add(Inputs.cognitoUserPoolId, "is required with platform-auth cognito: the user pool id, such as us-west-2_AbCdEf123");
+  else if (!pool) p.add(Inputs.cognitoUserPoolId, `must be a user pool id such as us-west-2_AbCdEf123, got '${userPoolId}'`);
+  const clientId = read(Inputs.cognitoClientId);
+  if (!clientId) p.add(Inputs.cognitoClientId, "is required with platform-auth cognito: the app client id of the user pool");
+  else if (!COGNITO_CLIENT_ID.test(clientId))
+    p.add(Inputs.cognitoClientId, `must be an app client id (letters and digits), got '${clientId}'`);
+  const clientSecret = read(Inputs.cognitoClientSecret);
+  if (clientSecret && !SECRET_TEXT.test(clientSecret)) p.add(Inputs.cognitoClientSecret, "must be a single line");
+  const username = read(Inputs.cognitoUsername);
+  if (!username) p.add(Inputs.cognitoUsername, "is required with platform-auth cognito: the CI user's name or email");
+  const password = read(Inputs.cognitoPassword);
+  if (!password)
+    p.add(Inputs.cognitoPassword, "is required with platform-auth cognito: pass it from a secret (CLI: GPU_BENCH_COGNITO_PASSWORD)");
+  else if (!SECRET_TEXT.test(password)) p.add(Inputs.cognitoPassword, "must be a single line");
+  const flow = read(Inputs.cognitoAuthFlow) || "admin";
+  if (flow !== "admin" && flow !== "user") p.add(Inputs.cognitoAuthFlow, `must be admin or user, got '${flow}'`);
+  const tokenUse = read(Inputs.platformTokenUse) || "id";
+  if (tokenUse !== "id" && tokenUse !== "access") p.add(Inputs.platformTokenUse, `must be id or access, got '${tokenUse}'`);
+  return {
+    kind: "cognito",
+    userPoolId,
+    poolRegion: pool?.[1] ?? "",
+    clientId,
+    clientSecret: clientSecret || undefined,
+    username,
+    password,
+    flow: flow === "user" ? "user" : "admin",
+    tokenUse: tokenUse === "access" ? "access" : "id",
+  };
+}
+
+/** The platform inputs; undefined when platform-api-url is empty. */
+function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undefined {
+  const raw = read(Inputs.platformApiUrl);
+  if (!raw) return undefined;
+  const apiUrl = parseApiUrl(p, raw);
+  const preset = read(Inputs.platformPreset) || "radix";
+  if (preset === "custom") {
+    p.add(Inputs.platformPreset, "custom (with platform-config) is not supported by this release; use radix");
+  } else if (preset !== "radix") {
+    p.add(Inputs.platformPreset, `must be radix, got '${preset}'`);
+  }
+  if (read(Inputs.platformConfig) && preset !== "custom") p.add(Inputs.platformConfig, "is read only with platform-preset custom");
+  const clusterName = read(Inputs.clusterName) || "gpu-bench";
+  if (!CLUSTER_NAME.test(clusterName)) {
+    p.add(
+      Inputs.clusterName,
+      `must be 1 to 63 lowercase letters, digits and -, starting and ending with a letter or digit, got '${clusterName}'`,
+    );
+  }
+  const image = read(Inputs.platformAgentImage);
+  const script = read(Inputs.platformAgentScript);
+  let agent: PlatformAgent = { kind: "image", image };
+  if (image && script) {
+    p.add(
+      Inputs.platformAgentScript,
+      "and 'platform-agent-image' are both given: give one, the image (run as a k3s Deployment) or the script (run over SSM)",
+    );
+  } else if (script) {
+    if (!/^[\w./-]+$/.test(script)) p.add(Inputs.platformAgentScript, `must be a path inside the repository, got '${script}'`);
+    agent = { kind: "script", path: script };
+  } else if (!image) {
+    p.add(
+      Inputs.platformAgentImage,
+      "or 'platform-agent-script' is required with platform-api-url: how the platform's agent starts on the node",
+    );
+  } else if (!IMAGE_REF.test(image)) {
+    p.add(Inputs.platformAgentImage, `must be an image reference such as ghcr.io/org/agent:1.2.3, got '${image}'`);
+  }
+  return {
+    apiUrl,
+    preset: "radix",
+    auth: parsePlatformAuth(p, read),
+    clusterName,
+    agent,
+    timeoutSeconds: parseInteger(p, Inputs.platformTimeoutSeconds, read(Inputs.platformTimeoutSeconds), 30, 7200, 600),
+  };
+}
+
 export function parseSettings(read: InputReader): Settings {
   const p = new Problems();
   const mode = read(Inputs.mode) || "run";
@@ -370,6 +533,7 @@ export function parseSettings(read: InputReader): Settings {
     failOnRegression: parseBoolean(p, Inputs.failOnRegression, read(Inputs.failOnRegression), false),
     retentionDays: parseInteger(p, Inputs.retentionDays, read(Inputs.retentionDays), 1, 90, 90),
     hfToken: hfToken || undefined,
+    platform: parsePlatform(p, read),
   };
   if (p.list.length > 0) throw new InputError(p.list);
   return settings;

@@ -28,8 +28,40 @@ export const Inputs = {
   retentionDays: "retention-days",
   hfToken: "hf-token",
   dryRun: "dry-run",
+  platformApiUrl: "platform-api-url",
+  platformPreset: "platform-preset",
+  platformConfig: "platform-config",
+  platformAuth: "platform-auth",
+  cognitoUserPoolId: "cognito-user-pool-id",
+  cognitoClientId: "cognito-client-id",
+  cognitoClientSecret: "cognito-client-secret",
+  cognitoUsername: "cognito-username",
+  cognitoPassword: "cognito-password",
+  cognitoAuthFlow: "cognito-auth-flow",
+  platformTokenUse: "platform-token-use",
+  platformToken: "platform-token",
+  platformAudience: "platform-audience",
+  clusterName: "cluster-name",
+  platformAgentImage: "platform-agent-image",
+  platformAgentScript: "platform-agent-script",
+  platformTimeoutSeconds: "platform-timeout-seconds",
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+/** Inputs that hold secrets: masked the moment they are read, never echoed in an error. */
+export const SECRET_INPUTS: readonly InputName[] = [
+  Inputs.hfToken,
+  Inputs.cognitoPassword,
+  Inputs.cognitoClientSecret,
+  Inputs.platformToken,
+];
+
+/** Where the CLI reads the secret inputs when no flag gives them (a flag may, none is required on the command line). */
+export const SECRET_ENV: Partial<Record<InputName, string>> = {
+  [Inputs.cognitoPassword]: "GPU_BENCH_COGNITO_PASSWORD",
+  [Inputs.cognitoClientSecret]: "GPU_BENCH_COGNITO_CLIENT_SECRET",
+  [Inputs.platformToken]: "GPU_BENCH_PLATFORM_TOKEN",
+};
 
 export const Outputs = {
   instanceId: "instance-id",

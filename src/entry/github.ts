@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { artifactUploader } from "../evidence/artifact-uploader.js";
 import type { Publisher } from "../evidence/publish.js";
-import { Inputs, type InputName } from "../config/names.js";
+import { SECRET_INPUTS, type InputName } from "../config/names.js";
 import type { Log } from "../runtime/log.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
@@ -9,9 +9,9 @@ import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecyc
 /** The GitHub runtime behind the engine's seams: inputs, log, state, OIDC, run identity. */
 
 export function readInput(name: InputName): string {
-  // hf-token is a secret: mask it before anything could print it.
+  // Secret inputs (hf-token, cognito-password, …) are masked before anything could print them.
   const value = core.getInput(name, { trimWhitespace: true });
-  if (name === Inputs.hfToken) actionLog.mask(value);
+  if (SECRET_INPUTS.includes(name)) actionLog.mask(value);
   return value;
 }
 

@@ -152,3 +152,89 @@ describe("action inputs", () => {
     ).toMatchObject({ region: "us-gov-west-1" });
   });
 });
+
+describe("platform inputs", () => {
+  const cognito: Partial<Record<InputName, string>> = {
+    ...valid,
+    "platform-api-url": "https://api.example.com/",
+    "platform-agent-image": "ghcr.io/example/agent:1.2.3",
+    "cognito-user-pool-id": "us-west-2_AbCdEf123",
+    "cognito-client-id": "1example23456789",
+    "cognito-username": "ci@example.com",
+    "cognito-password": "correct horse",
+  };
+
+  it("has no platform when platform-api-url is empty", () => {
+    expect((parseSettings(reader(valid)) as RunSettings).platform).toBeUndefined();
+  });
+
+  it("defaults to the radix preset, Cognito's admin flow with the ID token, and cluster gpu-bench", () => {
+    const platform = (parseSettings(reader(cognito)) as RunSettings).platform!;
+    expect(platform).toMatchObject({
+      apiUrl: "https://api.example.com",
+      preset: "radix",
+      clusterName: "gpu-bench",
+      timeoutSeconds: 600,
+      agent: { kind: "image", image: "ghcr.io/example/agent:1.2.3" },
+      auth: { kind: "cognito", poolRegion: "us-west-2", flow: "admin", tokenUse: "id", clientSecret: undefined },
+    });
+  });
+
+  it("needs the pool id, client id, username and password for cognito auth, each named with its fix", () => {
+    const problems = problemsOf({ ...valid, "platform-api-url": "https://api.example.com", "platform-agent-script": "ci/agent.sh" });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^'cognito-user-pool-id' is required with platform-auth cognito/),
+        expect.stringMatching(/^'cognito-client-id' is required/),
+        expect.stringMatching(/^'cognito-username' is required/),
+        expect.stringMatching(/^'cognito-password' is required .*GPU_BENCH_COGNITO_PASSWORD/),
+      ]),
+    );
+  });
+
+  it("refuses bad values, naming the input and what it accepts", () => {
+    const problems = problemsOf({
+      ...cognito,
+      "platform-api-url": "http://api.example.com",
+      "cognito-user-pool-id": "pool",
+      "cognito-auth-flow": "srp",
+      "platform-token-use": "refresh",
+      "cluster-name": "Bad_Name",
+      "platform-timeout-seconds": "5",
+      "platform-preset": "other",
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^'platform-api-url' must use https:\/\//),
+      expect.stringMatching(/^'platform-preset' must be radix/),
+      expect.stringMatching(/^'cluster-name' must be 1 to 63 lowercase/),
+      expect.stringMatching(/^'cognito-user-pool-id' must be a user pool id/),
+      expect.stringMatching(/^'cognito-auth-flow' must be admin or user, got 'srp'/),
+      expect.stringMatching(/^'platform-token-use' must be id or access, got 'refresh'/),
+      expect.stringMatching(/^'platform-timeout-seconds' must be from 30 to 7200/),
+    ]);
+  });
+
+  it("needs exactly one way to start the agent", () => {
+    const { "platform-agent-image": _image, ...noAgent } = cognito;
+    expect(problemsOf(noAgent)).toEqual([expect.stringMatching(/^'platform-agent-image' or 'platform-agent-script' is required/)]);
+    expect(problemsOf({ ...cognito, "platform-agent-script": "ci/agent.sh" })).toEqual([
+      expect.stringMatching(/^'platform-agent-script' and 'platform-agent-image' are both given/),
+    ]);
+  });
+
+  it("takes bearer, github-oidc and none, each with what it needs", () => {
+    const base = { ...valid, "platform-api-url": "http://127.0.0.1:8080", "platform-agent-script": "ci/agent.sh" };
+    expect(problemsOf({ ...base, "platform-auth": "bearer" })).toEqual([
+      expect.stringMatching(/^'platform-token' is required .*GPU_BENCH_PLATFORM_TOKEN/),
+    ]);
+    expect(problemsOf({ ...base, "platform-auth": "github-oidc" })).toEqual([expect.stringMatching(/^'platform-audience' is required/)]);
+    const oidc = parseSettings(
+      reader({ ...base, "platform-auth": "github-oidc", "platform-audience": "platform.example.com" }),
+    ) as RunSettings;
+    expect(oidc.platform!.auth).toEqual({ kind: "github-oidc", audience: "platform.example.com" });
+    expect((parseSettings(reader({ ...base, "platform-auth": "none" })) as RunSettings).platform!.auth).toEqual({ kind: "none" });
+    expect(problemsOf({ ...base, "platform-auth": "basic" })).toEqual([
+      expect.stringMatching(/^'platform-auth' must be cognito, bearer, github-oidc or none/),
+    ]);
+  });
+});
