@@ -177,9 +177,28 @@ export function planBench(
 interface PointRun {
   trial: number;
   rate: RequestRate;
+  /** Set only when at least one request completed: every figure in it is over completed requests. */
   point?: ServingPoint;
   error?: string;
 }
+
+/**
+ * A load point counts as failed when no request completed: vLLM then writes 0.0 for every latency
+ * and throughput, which are not measurements and must not become metrics (or a baseline).
+ */
+export function noRequestCompleted(p: ServingPoint): boolean {
+  return !(p.completed > 0);
+}
+
+/** Failed requests as a percentage of those sent; null when the file does not say how many failed. */
+export function requestFailurePercent(p: ServingPoint): number | null {
+  if (p.failed === null) return null;
+  const sent = p.completed + p.failed;
+  return sent > 0 ? (p.failed / sent) * 100 : null;
+}
+
+/** More than this share of a workload's requests failing makes it failed even if every point completed some. */
+export const MAX_FAILED_REQUEST_PERCENT = 50;
 
 /** Starts the server, runs every load point of every trial, and always stops the server. */
 export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
@@ -238,6 +257,16 @@ async function runPoint(
       return { trial, rate, error: `load point ${label} (trial ${trial}) produced no result: ${why}.${logTail(result.stderr)}` };
     }
     const point = parseVllmResult(file, rate);
+    if (noRequestCompleted(point)) {
+      const of = point.numPrompts !== null ? ` of ${point.numPrompts}` : "";
+      return {
+        trial,
+        rate,
+        error:
+          `load point ${label} (trial ${trial}) failed: no request completed (${point.failed ?? "all"}${of} failed); ` +
+          `its latencies and throughputs are not measurements and were left out.${logTail(result.stderr)}`,
+      };
+    }
     ctx.log.info(
       `${w.id}: ${label}: ${point.requestThroughput.toFixed(2)} req/s, ${point.outputThroughput.toFixed(0)} output tok/s, TTFT p99 ${point.ttft.p99.toFixed(1)} ms`,
     );
@@ -300,16 +329,28 @@ function llmResult(
         (p) => p[m].p99,
       );
     }
-    add({ name: "failed_requests", label: "Failed requests", unit: "requests", direction: "lower" }, (p) => p.failed);
+    add({ name: "request_failure_percent", label: "Failed requests", unit: "%", direction: "lower" }, requestFailurePercent);
   }
 
-  const failedRequests = ok.filter((r) => (r.point.failed ?? 0) > 0).map((r) => `${r.point.failed} failed at ${rateLabel(r.rate)}`);
+  const failedRequests = ok
+    .filter((r) => (r.point.failed ?? 0) > 0)
+    .map(
+      (r) =>
+        `${r.point.failed} of ${r.point.completed + r.point.failed!} (${percent(requestFailurePercent(r.point)!)}) at ${rateLabel(r.rate)}`,
+    );
+  const sent = ok.reduce((n, r) => n + r.point.completed + (r.point.failed ?? 0), 0);
+  const failedTotal = ok.reduce((n, r) => n + (r.point.failed ?? 0), 0);
+  const mostlyFailed = sent > 0 && (failedTotal / sent) * 100 > MAX_FAILED_REQUEST_PERCENT;
   let status: WorkloadResult["status"] = "ok";
   const notes: string[] = [];
   if (failure) notes.push(failure);
   notes.push(...errors);
-  if (failure || errors.length > 0 || ok.length === 0) status = "failed";
+  if (failure || errors.length > 0 || ok.length === 0 || mostlyFailed) status = "failed";
   if (failedRequests.length > 0) notes.push(`requests failed: ${failedRequests.join(", ")}`);
+  if (mostlyFailed)
+    notes.push(
+      `${percent((failedTotal / sent) * 100)} of the requests failed (more than ${MAX_FAILED_REQUEST_PERCENT}%): the workload is not ok`,
+    );
   const message = notes.length > 0 ? notes.join("\n") : undefined;
 
   return {
@@ -364,6 +405,10 @@ function pointRecord(trial: number, p: ServingPoint): Record<string, unknown> {
     flat[`${m}_p99_ms`] = s.p99;
   }
   return flat;
+}
+
+function percent(value: number): string {
+  return `${Number(value.toPrecision(3))}%`;
 }
 
 function describeError(error: unknown): string {

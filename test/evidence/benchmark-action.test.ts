@@ -67,3 +67,22 @@ describe("Mermaid", () => {
     expect(lineChart("t", "x", [1, 2], "y", [{ values: [1, Number.NaN] }])).toBeUndefined();
   });
 });
+
+describe("github-action-benchmark exports: only ratios that are always finite and meaningful", () => {
+  it("leaves out failure rates, goodput and any metric measured as zero", () => {
+    const run = passingRun();
+    const llm = run.workloads.find((w) => w.kind === "llm-serving")!;
+    const template = llm.metrics.find((m) => m.direction === "higher")!;
+    const zeroish = [
+      { ...template, name: "request_failure_percent@4", unit: "%", direction: "lower" as const, trials: [2] },
+      { ...template, name: "request_goodput@4", trials: [3.5] },
+      { ...template, name: "tpot_mean_ms@4", direction: "lower" as const, trials: [0] },
+    ];
+    const withZeros = Results.parse({ ...run, workloads: [{ ...llm, metrics: [...llm.metrics, ...zeroish] }] });
+    const { biggerIsBetter, smallerIsBetter } = benchmarkActionEntries(withZeros);
+    const names = [...biggerIsBetter, ...smallerIsBetter].map((e) => e.name);
+    expect(names.some((n) => /request_failure_percent|request_goodput|tpot_mean_ms/.test(n))).toBe(false);
+    expect(names).toContain("llm-serving/ttft_p99_ms@4 (g5.2xlarge)");
+    expect([...biggerIsBetter, ...smallerIsBetter].every((e) => e.value > 0 && Number.isFinite(e.value))).toBe(true);
+  });
+});
