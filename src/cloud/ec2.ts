@@ -86,7 +86,7 @@ export interface LaunchedInstance {
   launchedAt: Date;
 }
 
-/** A quota the account must raise; retrying elsewhere cannot help. */
+/** No candidate fit the account's quotas (and none had capacity); the message names what was tried and what to raise. */
 export class QuotaError extends Error {
   override name = "QuotaError";
 }
@@ -117,18 +117,74 @@ const TRY_NEXT = new Set([
 /** A failure that blocks the whole subnet, for every type. */
 const BLOCKS_SUBNET = new Set(["InsufficientFreeAddressesInSubnet"]);
 
-export function quotaMessage(code: string, instanceType: string, market: Market): string | undefined {
+const SIZE_VCPUS: Record<string, number> = { medium: 1, large: 2, xlarge: 4 };
+
+/**
+ * vCPUs of an EC2 instance type from its size, which for the GPU families (g4dn, g5, g6, g6e, gr6,
+ * p3, p4d, p5, …) follows the EC2 naming rule: `Nxlarge` has 4·N vCPUs, `xlarge` 4, `large` 2
+ * (source: the EC2 instance-type pages, e.g. g5.2xlarge 8, g5.12xlarge 48, p4d.24xlarge 96,
+ * p5.48xlarge 192). Undefined for sizes without a rule (`metal`).
+ */
+export function vcpusOf(instanceType: string): number | undefined {
+  const size = instanceType.split(".")[1] ?? "";
+  const n = /^(\d+)xlarge$/.exec(size);
+  return n ? Number(n[1]) * 4 : SIZE_VCPUS[size];
+}
+
+/**
+ * The vCPU-based quota an instance type counts against: EC2 quotas are per market and per family
+ * bucket (source: Service Quotas, EC2 "Running On-Demand …" and "All … Spot Instance Requests").
+ */
+export function quotaFor(instanceType: string, market: Market): { bucket: string; name: string } {
   const family = instanceType.split(".")[0] ?? "";
-  const pFamily = family.startsWith("p");
-  if (code === "VcpuLimitExceeded" || code === "InstanceLimitExceeded") {
-    const quota = pFamily ? "Running On-Demand P instances (L-417A185B)" : "Running On-Demand G and VT instances (L-DB2E81BA)";
-    return `The account's vCPU quota '${quota}' is too low to start ${instanceType}. Ask for an increase in Service Quotas (EC2) for this region.`;
+  const known = /^p/.test(family) ? "P" : /^(g|vt)/.test(family) ? "G and VT" : undefined;
+  if (!known) {
+    const name =
+      market === "spot" ? `the Spot Instance Requests quota of ${family}'s bucket` : `the Running On-Demand quota of ${family}'s bucket`;
+    return { bucket: `${family} ${market}`, name };
   }
-  if (code === "MaxSpotInstanceCountExceeded" || (market === "spot" && code === "VcpuLimitExceeded")) {
-    const quota = pFamily ? "All P Spot Instance Requests (L-7212CCBC)" : "All G and VT Spot Instance Requests (L-3819A6DF)";
-    return `The account's Spot quota '${quota}' is exhausted for ${instanceType}. Ask for an increase in Service Quotas (EC2), or use market-type on-demand.`;
+  const [onDemand, spot] = known === "P" ? ["L-417A185B", "L-7212CCBC"] : ["L-DB2E81BA", "L-3819A6DF"];
+  return market === "spot"
+    ? { bucket: `${known} spot`, name: `All ${known} Spot Instance Requests (${spot})` }
+    : { bucket: `${known} on-demand`, name: `Running On-Demand ${known} instances (${onDemand})` };
+}
+
+/** The quota behind a RunInstances error code, or undefined when the code is not a quota error. */
+export function quotaMessage(code: string, instanceType: string, market: Market): string | undefined {
+  const spotCode = code === "MaxSpotInstanceCountExceeded";
+  if (!spotCode && code !== "VcpuLimitExceeded" && code !== "InstanceLimitExceeded") return undefined;
+  // A spot launch over its vCPU quota answers MaxSpotInstanceCountExceeded or VcpuLimitExceeded: both mean the spot quota.
+  const quota = quotaFor(instanceType, spotCode ? "spot" : market);
+  return spotCode || market === "spot"
+    ? `The account's Spot quota '${quota.name}' is exhausted for ${instanceType}. Ask for an increase in Service Quotas (EC2), or use market-type on-demand.`
+    : `The account's vCPU quota '${quota.name}' is too low to start ${instanceType}. Ask for an increase in Service Quotas (EC2) for this region.`;
+}
+
+interface QuotaRefusal extends LaunchCandidate {
+  code: string;
+  vcpus: number | undefined;
+  quota: string;
+  bucket: string;
+}
+
+function quotaErrorText(refused: QuotaRefusal[], others: Array<LaunchCandidate & { code: string }>, skipped: LaunchCandidate[]): string {
+  const raise = new Map<string, number | undefined>();
+  for (const r of refused) {
+    const least = raise.has(r.quota) ? raise.get(r.quota) : Number.POSITIVE_INFINITY;
+    raise.set(r.quota, r.vcpus === undefined || least === undefined ? undefined : Math.min(least, r.vcpus));
   }
-  return undefined;
+  return [
+    `No listed instance type fits the account's quotas:`,
+    ...refused.map((r) => `  - ${r.instanceType} (${r.vcpus ?? "?"} vCPU) in ${r.subnetId}: ${r.code} (quota '${r.quota}')`),
+    ...others.map((o) => `  - ${o.instanceType} in ${o.subnetId}: ${o.code}`),
+    ...skipped.map(
+      (s) => `  - ${s.instanceType} in ${s.subnetId}: not tried (needs at least as many vCPUs as a type the same quota refused)`,
+    ),
+    ...[...raise].map(
+      ([quota, vcpus]) =>
+        `Raise '${quota}'${vcpus !== undefined ? ` to at least ${vcpus} vCPUs above what is running` : ""} in Service Quotas (EC2) for this region, or list a smaller instance type in 'instance-types'.`,
+    ),
+  ].join("\n");
 }
 
 export function userDataFor(expiresAt: Date): string {
@@ -188,8 +244,10 @@ export interface LaunchDeps {
 
 /**
  * Launches one instance, trying the candidates in order (instance types first, then subnets, so
- * the preferred GPU is tried in every zone before a fallback type). Capacity errors move on;
- * quota and configuration errors stop at once with the fix named; throttling is retried in place.
+ * the preferred GPU is tried in every zone before a fallback type). Capacity errors move on; a
+ * vCPU quota error moves on to candidates of that quota bucket that need fewer vCPUs (and to other
+ * buckets), and when nothing fits a QuotaError names what was tried and which quota to raise.
+ * Configuration errors stop at once with the fix named; throttling is retried in place.
  * An instance that dies on its way to running for want of capacity also moves on.
  */
 export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): Promise<LaunchedInstance & { instance: Instance }> {
@@ -199,9 +257,18 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     );
   }
   const failed: Array<LaunchCandidate & { code: string }> = [];
+  const refused: QuotaRefusal[] = [];
+  const skipped: LaunchCandidate[] = [];
   const blockedSubnets = new Set<string>();
   for (const [index, candidate] of req.candidates.entries()) {
     if (blockedSubnets.has(candidate.subnetId)) continue;
+    // A quota refused this many vCPUs in the same bucket: only a type needing fewer can fit it.
+    const vcpus = vcpusOf(candidate.instanceType);
+    const bucket = quotaFor(candidate.instanceType, req.market).bucket;
+    if (refused.some((r) => r.bucket === bucket && (vcpus === undefined || r.vcpus === undefined || vcpus >= r.vcpus))) {
+      skipped.push(candidate);
+      continue;
+    }
     const clientToken = `${req.clientTokenBase}-${index}`;
     let instance: Instance | undefined;
     deps.onAttempt(clientToken);
@@ -221,7 +288,12 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined && code !== "InternalError")
         deps.onAttempt(undefined);
       const quota = quotaMessage(code, candidate.instanceType, req.market);
-      if (quota) throw new QuotaError(quota);
+      if (quota) {
+        const q = quotaFor(candidate.instanceType, code === "MaxSpotInstanceCountExceeded" ? "spot" : req.market);
+        refused.push({ ...candidate, code, vcpus, quota: q.name, bucket });
+        deps.log.warning(`${candidate.instanceType} in ${candidate.subnetId}: ${quota} Trying listed types that need fewer vCPUs.`);
+        continue;
+      }
       if (!TRY_NEXT.has(code)) throw explainLaunchError(error, code, candidate);
       deps.log.warning(`${candidate.instanceType} in ${candidate.subnetId}: ${code}; trying the next candidate`);
       failed.push({ ...candidate, code });
@@ -254,6 +326,7 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     deps.log.warning(`${launched.id} stopped on its way to running (${reason}); trying the next candidate`);
     failed.push({ ...candidate, code: reason });
   }
+  if (refused.length > 0) throw new QuotaError(quotaErrorText(refused, failed, skipped));
   throw new NoCapacityError(failed);
 }
 

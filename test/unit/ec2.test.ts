@@ -9,6 +9,7 @@ import {
   launchWithFallback,
   terminateAndConfirm,
   userDataFor,
+  vcpusOf,
   type LaunchRequest,
 } from "../../src/cloud/ec2.js";
 import { MemoryLog } from "../../src/runtime/log.js";
@@ -109,12 +110,46 @@ describe("launch with capacity fallback", () => {
     expect(userData).toMatch(/shutdown -P/);
   });
 
-  it("stops at once on a quota error, naming the quota", async () => {
+  it("a quota error moves on to listed types that need fewer vCPUs, and names the quota when none fits", async () => {
     ec2Mock.on(RunInstancesCommand).rejects(awsError("VcpuLimitExceeded"));
     const error = await launchWithFallback(request, deps().deps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaError);
-    expect((error as Error).message).toMatch(/Running On-Demand G and VT instances \(L-DB2E81BA\)/);
-    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
+    const message = (error as Error).message;
+    expect(message).toMatch(/g5\.2xlarge \(8 vCPU\) in subnet-aaaaaaaa: VcpuLimitExceeded/);
+    expect(message).toMatch(/g5\.2xlarge in subnet-bbbbbbbb: not tried/);
+    expect(message).toMatch(/g5\.xlarge \(4 vCPU\) in subnet-aaaaaaaa: VcpuLimitExceeded/);
+    expect(message).toMatch(/Raise 'Running On-Demand G and VT instances \(L-DB2E81BA\)' to at least 4 vCPUs/);
+    // The same-size type in another subnet needs as many vCPUs from the same quota: not tried.
+    expect(ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.InstanceType)).toEqual(["g5.2xlarge", "g5.xlarge"]);
+  });
+
+  it("names the spot quota for a spot launch, and keeps other buckets in play", async () => {
+    ec2Mock.on(RunInstancesCommand).rejects(awsError("VcpuLimitExceeded"));
+    const spot = {
+      ...request,
+      market: "spot" as const,
+      candidates: [...request.candidates, { instanceType: "p3.2xlarge", subnetId: "subnet-aaaaaaaa" }],
+    };
+    const message = ((await launchWithFallback(spot, deps().deps).catch((e: unknown) => e)) as Error).message;
+    expect(message).toMatch(/quota 'All G and VT Spot Instance Requests \(L-3819A6DF\)'/);
+    expect(message).toMatch(
+      /p3\.2xlarge \(8 vCPU\) in subnet-aaaaaaaa: VcpuLimitExceeded \(quota 'All P Spot Instance Requests \(L-7212CCBC\)'\)/,
+    );
+    expect(ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.InstanceType)).toEqual([
+      "g5.2xlarge",
+      "g5.xlarge",
+      "p3.2xlarge",
+    ]);
+  });
+
+  it("counts vCPUs from the size the EC2 way", () => {
+    expect([vcpusOf("g4dn.xlarge"), vcpusOf("g5.2xlarge"), vcpusOf("g5.12xlarge"), vcpusOf("p5.48xlarge"), vcpusOf("g4dn.metal")]).toEqual([
+      4,
+      8,
+      48,
+      192,
+      undefined,
+    ]);
   });
 
   it("names every combination tried when no capacity is anywhere", async () => {
