@@ -37,6 +37,13 @@ export interface HangFault {
   scriptIncludes?: string;
 }
 
+/** How SSM reports a command that never ran to completion on the agent (GetCommandInvocation's StatusDetails). */
+export type UndeliveredDetails = "Undeliverable" | "DeliveryTimedOut" | "Terminated" | "InvalidPlatform" | "AccessDenied";
+
+export interface DeliveryFault extends HangFault {
+  details: UndeliveredDetails;
+}
+
 export type S3Operation = "PutObject" | "GetObject";
 export type S3FaultCode = "InternalError" | "SlowDown";
 
@@ -102,6 +109,7 @@ export class Faults implements FaultSettings {
   throttles: ThrottleFault[] = [];
   hangs: HangFault[] = [];
   failures: HangFault[] = [];
+  deliveries: DeliveryFault[] = [];
   s3: S3Fault[] = [];
 
   constructor(private readonly initial: Partial<FaultSettings> = {}) {
@@ -115,6 +123,7 @@ export class Faults implements FaultSettings {
     this.throttles = [];
     this.hangs = [];
     this.failures = [];
+    this.deliveries = [];
     this.s3 = [];
   }
 
@@ -143,6 +152,15 @@ export class Faults implements FaultSettings {
     this.failures.push({ remaining: count, ...where });
   }
 
+  /**
+   * The next `count` commands (on one instance, or containing a text, if named) never run: SSM
+   * ends them with these StatusDetails and ResponseCode -1, without output, as it does for an agent
+   * in ConnectionLost (Undeliverable, DeliveryTimedOut) or a refused command.
+   */
+  failDelivery(count: number, details: UndeliveredDetails, where: { instanceId?: string; scriptIncludes?: string } = {}): void {
+    this.deliveries.push({ remaining: count, details, ...where });
+  }
+
   failS3(count: number, operation: S3Operation, code: S3FaultCode = "InternalError"): void {
     this.s3.push({ remaining: count, operation, code });
   }
@@ -167,6 +185,10 @@ export class Faults implements FaultSettings {
 
   takeHang(instanceId: string, script: string): boolean {
     return take(this.hangs, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? "")) !== undefined;
+  }
+
+  takeDeliveryFault(instanceId: string, script: string): UndeliveredDetails | undefined {
+    return take(this.deliveries, (f) => (f.instanceId ?? instanceId) === instanceId && script.includes(f.scriptIncludes ?? ""))?.details;
   }
 
   takeFailure(instanceId: string, script: string): boolean {

@@ -66,6 +66,11 @@ export class Invocation {
       this.finish("Failed", "Undeliverable", -1, false);
       return;
     }
+    const undelivered = this.deps.faults.takeDeliveryFault(this.instance.id, this.request.script);
+    if (undelivered) {
+      this.finish(undelivered === "DeliveryTimedOut" ? "TimedOut" : "Failed", undelivered, -1, false);
+      return;
+    }
     const hang = this.deps.faults.takeHang(this.instance.id, this.request.script);
     const fail = !hang && this.deps.faults.takeFailure(this.instance.id, this.request.script);
     const script = hang ? "exec sleep 2147483" : fail ? "echo 'stand-in: injected command failure' >&2; exit 70" : this.request.script;

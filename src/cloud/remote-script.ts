@@ -29,6 +29,8 @@ export interface RemoteResult {
   commandId: string;
   /** SSM's status: Success, Failed, TimedOut, Cancelled, … */
   status: string;
+  /** SSM's StatusDetails, which tell apart a script that failed from a command that never ran (Undeliverable, …). */
+  statusDetails?: string;
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -39,14 +41,19 @@ export interface RemoteResult {
 export type RunRemote = (script: RemoteScript) => Promise<RemoteResult>;
 
 export class RemoteScriptError extends Error {
+  /**
+   * `what` replaces "ended <status> with exit code <n>" where that would mislead: a command that
+   * never reached the agent has no exit code.
+   */
   constructor(
     readonly step: string,
     readonly result: RemoteResult,
     hint?: string,
+    what?: string,
   ) {
     const tail = lastLines(result.stderr || result.stdout, 15);
     super(
-      `Step '${step}' on the instance ended ${result.status} with exit code ${result.exitCode}` +
+      `Step '${step}' ${what ?? `on the instance ended ${result.status} with exit code ${result.exitCode}`}` +
         (hint ? `. ${hint}` : "") +
         (tail ? `\n--- last lines of its output ---\n${tail}` : ""),
     );

@@ -86,7 +86,56 @@ const TERMINAL = new Set([
   "InvalidPlatform",
   "AccessDenied",
 ]);
-const TIMED_OUT = new Set(["TimedOut", "ExecutionTimedOut", "DeliveryTimedOut"]);
+
+const AGENT_HINT =
+  "Check the agent's PingStatus (Fleet Manager, or aws ssm describe-instance-information: ConnectionLost means it lost its link to SSM), " +
+  "that the subnet still reaches the ssm, ssmmessages and ec2messages endpoints (a public IP or NAT, or VPC endpoints), " +
+  "and that the instance profile's role keeps AmazonSSMManagedInstanceCore.";
+
+/**
+ * What each StatusDetails of a command that did not succeed means, in SSM's terms (source: the
+ * Systems Manager guide, "Understanding command statuses"). Only ExecutionTimedOut is a script
+ * that ran past its limit; Undeliverable, DeliveryTimedOut, Terminated, InvalidPlatform and
+ * AccessDenied are commands that never ran to completion on the agent, so there is no exit code.
+ */
+export function invocationFailure(
+  status: string,
+  details: string | undefined,
+  timeoutSeconds: number,
+  instanceId: string,
+): { what?: string; hint?: string } {
+  const d = details && details !== status ? details : status === "TimedOut" ? "ExecutionTimedOut" : status;
+  switch (d) {
+    case "Undeliverable":
+      return { what: `never reached the SSM agent on ${instanceId} (SSM: Undeliverable: the agent is not connected)`, hint: AGENT_HINT };
+    case "DeliveryTimedOut":
+      return {
+        what: `never reached the SSM agent on ${instanceId} before SSM's delivery timeout (SSM: DeliveryTimedOut)`,
+        hint: AGENT_HINT,
+      };
+    case "Terminated":
+      return {
+        what: `was terminated by SSM before it finished on ${instanceId} (SSM: Terminated)`,
+        hint: "SSM stops a command's invocations when its parent command is stopped or exceeds its error limit; nothing here ran to completion. Re-run; if it repeats, check the agent's PingStatus and the instance's health.",
+      };
+    case "InvalidPlatform":
+      return {
+        what: `was refused by the SSM agent on ${instanceId}: AWS-RunShellScript does not run on its platform (SSM: InvalidPlatform)`,
+        hint: "The AMI must be Linux with the SSM agent registered as a Linux node: check the 'ami' input.",
+      };
+    case "AccessDenied":
+      return {
+        what: `was refused by SSM for ${instanceId} (SSM: AccessDenied)`,
+        hint: "The role that runs the benchmark may not send AWS-RunShellScript to this instance: it needs ssm:SendCommand on the document and on the instance (see infra/ for the policy).",
+      };
+    case "ExecutionTimedOut":
+      return { hint: `It ran past its ${timeoutSeconds} s limit` };
+    case "Cancelled":
+      return { hint: "It was cancelled" };
+    default:
+      return {};
+  }
+}
 
 /** Sends a script with AWS-RunShellScript, waits for it, and returns its full output from S3. */
 export function ssmRemote(target: CommandTarget): RunRemote {
@@ -124,14 +173,19 @@ async function runOverSsm(script: RemoteScript, t: CommandTarget): Promise<Remot
     fullOutput(t, commandId, "stdout", invocation.StandardOutputContent ?? ""),
     fullOutput(t, commandId, "stderr", invocation.StandardErrorContent ?? ""),
   ]);
-  const result: RemoteResult = { commandId, status, exitCode, stdout, stderr, durationMs: t.clock.now() - started };
+  const statusDetails = invocation.StatusDetails;
+  const result: RemoteResult = {
+    commandId,
+    status,
+    ...(statusDetails ? { statusDetails } : {}),
+    exitCode,
+    stdout,
+    stderr,
+    durationMs: t.clock.now() - started,
+  };
   if (status !== "Success") {
-    const hint = TIMED_OUT.has(status)
-      ? `It ran past its ${script.timeoutSeconds} s limit`
-      : status === "Cancelled"
-        ? "It was cancelled"
-        : undefined;
-    throw new RemoteScriptError(script.name, result, hint);
+    const { what, hint } = invocationFailure(status, statusDetails, script.timeoutSeconds, t.instanceId);
+    throw new RemoteScriptError(script.name, result, hint, what);
   }
   return result;
 }

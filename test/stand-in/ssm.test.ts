@@ -13,6 +13,9 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clients, eventually, failure, launch } from "./helpers.js";
 import { processesWithEnv } from "../../stand-in/sandbox.js";
+import { ssmRemote } from "../../src/cloud/ssm.js";
+import { systemClock } from "../../src/runtime/clock.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 import { agentOutputKey, startStandIn, STDERR_LIMIT, STDOUT_LIMIT, type StandIn } from "../../stand-in/index.js";
 
 let standIn: StandIn;
@@ -169,6 +172,35 @@ describe("stand-in SSM", () => {
     standIn.faults.hangCommands(1, { instanceId: id });
     expect((await run(id, ["echo fast"], "4")).result.Status).toBe("TimedOut");
     expect((await run(id, ["echo fast"], "4")).result.StandardOutputContent).toBe("fast\n");
+  });
+
+  it("ends commands that never reach the agent with SSM's StatusDetails, which the product tells apart", async () => {
+    const id = await onlineInstance();
+    const remote = ssmRemote({
+      ssm,
+      ec2,
+      s3,
+      clock: systemClock,
+      log: new MemoryLog(),
+      instanceId: id,
+      outputBucket: BUCKET,
+      outputPrefix: "ssm/run-2",
+    });
+    const expected = {
+      Undeliverable: /never reached the SSM agent/,
+      DeliveryTimedOut: /never reached the SSM agent .*delivery timeout/,
+      Terminated: /terminated by SSM before it finished/,
+      InvalidPlatform: /does not run on its platform/,
+      AccessDenied: /was refused by SSM/,
+    } as const;
+    for (const [details, pattern] of Object.entries(expected)) {
+      standIn.faults.failDelivery(1, details as keyof typeof expected, { instanceId: id });
+      const { result } = await run(id, ["echo never"]);
+      expect(result).toMatchObject({ StatusDetails: details, ResponseCode: -1, StandardOutputContent: "" });
+      standIn.faults.failDelivery(1, details as keyof typeof expected, { instanceId: id });
+      await expect(remote({ name: "step", body: "echo never", timeoutSeconds: 30 })).rejects.toThrow(pattern);
+    }
+    expect((await run(id, ["echo after"])).result.StandardOutputContent).toBe("after\n");
   });
 
   it("cancels a running command", async () => {
