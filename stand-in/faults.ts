@@ -44,6 +44,14 @@ export interface DeliveryFault extends HangFault {
   details: UndeliveredDetails;
 }
 
+/** An AssumeRoleWithWebIdentity answer STS gives instead of credentials. */
+export interface StsFault {
+  remaining: number;
+  code: string;
+  message: string;
+  httpStatus: number;
+}
+
 export type S3Operation = "PutObject" | "GetObject";
 export type S3FaultCode = "InternalError" | "SlowDown";
 
@@ -110,6 +118,7 @@ export class Faults implements FaultSettings {
   hangs: HangFault[] = [];
   failures: HangFault[] = [];
   deliveries: DeliveryFault[] = [];
+  sts: StsFault[] = [];
   s3: S3Fault[] = [];
 
   constructor(private readonly initial: Partial<FaultSettings> = {}) {
@@ -124,6 +133,7 @@ export class Faults implements FaultSettings {
     this.hangs = [];
     this.failures = [];
     this.deliveries = [];
+    this.sts = [];
     this.s3 = [];
   }
 
@@ -159,6 +169,19 @@ export class Faults implements FaultSettings {
    */
   failDelivery(count: number, details: UndeliveredDetails, where: { instanceId?: string; scriptIncludes?: string } = {}): void {
     this.deliveries.push({ remaining: count, details, ...where });
+  }
+
+  /**
+   * The next `count` AssumeRoleWithWebIdentity calls fail with this error, e.g. InvalidIdentityToken
+   * "Couldn't retrieve verification key from your identity provider…" (400) when STS could not
+   * fetch GitHub's signing keys in time, or IDPCommunicationError.
+   */
+  failWebIdentity(count: number, code: string, message: string, httpStatus = 400): void {
+    this.sts.push({ remaining: count, code, message, httpStatus });
+  }
+
+  takeStsFault(): StsFault | undefined {
+    return take(this.sts, () => true);
   }
 
   failS3(count: number, operation: S3Operation, code: S3FaultCode = "InternalError"): void {

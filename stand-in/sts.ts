@@ -49,6 +49,8 @@ export function stsHandler(options: StsOptions): Handler {
 
   function assumeRoleWithWebIdentity(params: QueryParams): Reply {
     const action = "AssumeRoleWithWebIdentity";
+    const injected = faults.takeStsFault();
+    if (injected) return fail(action, injected.httpStatus, injected.code, injected.message);
     const roleArn = params.get("RoleArn") ?? "";
     const sessionName = params.get("RoleSessionName") ?? "";
     const durationSeconds = Number(params.get("DurationSeconds") ?? 3600);
