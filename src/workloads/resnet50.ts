@@ -50,9 +50,30 @@ export const ResNet50Oom = z.looseObject({
 
 export const ResNet50Problem = z.looseObject({
   record: z.enum(["unsupported", "error"]),
-  status: z.enum(["unsupported", "failed"]),
+  /** "oom" for an error record: the GPU ran out of memory after the batch had fitted once. */
+  status: z.enum(["unsupported", "failed", "oom"]),
   message: z.string(),
 });
+
+/**
+ * The spellings of "the batch did not fit in GPU memory" in PyTorch's errors (public issues):
+ * "CUDA out of memory", cuDNN's and cuBLAS's allocation failures (CUDNN_STATUS_ALLOC_FAILED,
+ * CUBLAS_STATUS_ALLOC_FAILED, CUDNN_STATUS_NOT_ENOUGH_WORKSPACE), cuDNN's algorithm search finding
+ * none whose workspace fits ("Unable to find a valid cuDNN algorithm"), and cublasCreate failing
+ * to initialise. The same list as OOM_PATTERNS in remote/workloads/resnet50.py.
+ */
+export const GPU_OOM_PATTERNS: readonly RegExp[] = [
+  /out of memory/i,
+  /can't allocate memory/i,
+  /CUDNN_STATUS_ALLOC_FAILED|CUBLAS_STATUS_ALLOC_FAILED|CUDNN_STATUS_NOT_ENOUGH_WORKSPACE/,
+  /Unable to find a valid cuDNN algorithm/,
+  /CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate/,
+];
+
+/** Whether an error text says the GPU ran out of memory, in any of its spellings. */
+export function isGpuOutOfMemory(text: string): boolean {
+  return GPU_OOM_PATTERNS.some((p) => p.test(text));
+}
 
 export const ResNet50Done = z.looseObject({
   record: z.literal("done"),
@@ -169,7 +190,13 @@ export function resnet50Result(w: ResNet50Workload, output: Outcome, times: { st
   let status: WorkloadResult["status"] = "ok";
   let message: string | undefined;
   const where = oom?.gpu_name ?? oom?.device ?? "the device";
-  if (problem) {
+  const lateOom = problem?.record === "error" && (problem.status === "oom" || isGpuOutOfMemory(problem.message));
+  if (problem && lateOom) {
+    status = "oom";
+    message =
+      `Ran out of GPU memory at batch ${w.batchSize} on ${where} after the first step fitted (${problem.message.split("\n")[0]}); ` +
+      "lower batchSize, or set findMaxBatch: true";
+  } else if (problem) {
     status = problem.record === "unsupported" ? "skipped" : "failed";
     message = problem.message;
   } else if (oom && trials.length === 0) {
@@ -184,7 +211,10 @@ export function resnet50Result(w: ResNet50Workload, output: Outcome, times: { st
   } else if (oom) {
     message = `Batch ${oom.batch_size} did not fit in the memory of ${where}; ran at ${oom.max_batch_size_fit}, the largest that did`;
   }
-  if (status === "ok" && trials.length < w.trials) {
+  if (status === "ok" && trials.length < w.trials && isGpuOutOfMemory(tail(output.stderr, 20))) {
+    status = "oom";
+    message = `${trials.length} of ${w.trials} trials finished: the GPU ran out of memory.${lastLog(output.stderr)}`;
+  } else if (status === "ok" && trials.length < w.trials) {
     status = "failed";
     const why =
       job && job.outcome !== "succeeded" ? OUTCOME_WORDS[job.outcome] : job ? "the script ended early" : "the step printed no outcome";
