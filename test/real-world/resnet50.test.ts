@@ -33,7 +33,7 @@ describe("real-world case: resnet50-oom-error-texts.json", () => {
     const out = execFileSync(PYTHON, ["-c", program], {
       input: JSON.stringify(oomCases.cases),
       encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin" },
+      env: { PATH: "/usr/bin:/bin", PYTHONDONTWRITEBYTECODE: "1" },
     });
     expect(JSON.parse(out)).toEqual(oomCases.cases.map(expected));
   });
