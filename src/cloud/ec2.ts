@@ -206,8 +206,9 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
     IamInstanceProfile: "arn" in req.instanceProfile ? { Arn: req.instanceProfile.arn } : { Name: req.instanceProfile.name },
     InstanceInitiatedShutdownBehavior: "terminate",
     UserData: userDataFor(req.expiresAt),
-    // Hop limit 2: pods on the node reach the instance metadata service through one more hop.
-    MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
+    // IMDSv2, hop limit 1: processes on the node reach instance metadata (and the instance role's
+    // credentials); pods, one network hop further, do not. No workload needs metadata from a pod.
+    MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 },
     BlockDeviceMappings: [
       {
         DeviceName: req.image.rootDeviceName,
@@ -334,7 +335,9 @@ function explainLaunchError(error: unknown, code: string, candidate: LaunchCandi
   const message = (error as Error).message;
   const hints: Record<string, string> = {
     UnauthorizedOperation:
-      "The role may not launch this instance: it needs ec2:RunInstances, ec2:CreateTags and iam:PassRole on the instance profile's role.",
+      "The role may not launch this instance. With infra/gpu-bench.yaml's role: the instance type must be in the stack's AllowedInstanceTypes, " +
+      "'stack' must be the stack's name, and the instance profile, security group, subnet (its VPC) and AMI owner the stack's. " +
+      "Otherwise the role needs ec2:RunInstances, ec2:CreateTags and iam:PassRole on the instance profile's role.",
     InvalidParameterValue: "Check 'instance-profile' (it must exist and its role be passable) and the other launch inputs.",
     "InvalidSubnetID.NotFound": `Subnet ${candidate.subnetId} does not exist in this region: check 'subnet-ids' and 'aws-region'.`,
     "InvalidGroup.NotFound": "The security group does not exist in the subnet's VPC: check 'security-group-id'.",
@@ -439,9 +442,9 @@ export interface ExpiredInstance {
   state?: string;
 }
 
-/** Every live instance this tool tagged whose expires-at has passed (or is unreadable). */
-export async function findExpired(ec2: EC2Client, now: Date): Promise<ExpiredInstance[]> {
-  const live = await findLiveByTags(ec2, { [MANAGED_BY.key]: MANAGED_BY.value });
+/** Every live instance this tool tagged for `stack` whose expires-at has passed (or is unreadable). */
+export async function findExpired(ec2: EC2Client, now: Date, stack: string): Promise<ExpiredInstance[]> {
+  const live = await findLiveByTags(ec2, { [MANAGED_BY.key]: MANAGED_BY.value, [TagKeys.stack]: stack });
   const expired: ExpiredInstance[] = [];
   for (const i of live) {
     const tag = (k: string) => i.Tags?.find((t) => t.Key === k)?.Value;

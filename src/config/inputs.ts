@@ -10,6 +10,8 @@ export const DEFAULT_AMI_PARAMETER = "/aws/service/deeplearning/ami/x86_64/base-
 export const DEFAULT_INSTANCE_TYPES = ["g5.2xlarge", "g5.4xlarge", "g5.xlarge"];
 export const DEFAULT_REGION = "us-west-2";
 export const DEFAULT_EVIDENCE_PREFIX = "gpu-bench";
+/** The stack name the README deploys infra/gpu-bench.yaml as. */
+export const DEFAULT_STACK = "gpu-bench";
 
 export type AmiSource = { kind: "id"; id: string } | { kind: "ssm-parameter"; name: string };
 export type InstanceProfile = { name: string } | { arn: string };
@@ -23,7 +25,17 @@ export interface AwsAccess {
   roleSessionName?: string;
 }
 
-export interface RunSettings extends AwsAccess {
+/** What both modes share besides access. */
+export interface StackScope {
+  /**
+   * The infra/gpu-bench.yaml stack the role belongs to, written as tag gpu-bench:stack on every
+   * instance and volume: that stack's role may launch, command and terminate only instances with
+   * its own name, and the sweep looks only at those.
+   */
+  stack: string;
+}
+
+export interface RunSettings extends AwsAccess, StackScope {
   mode: "run";
   instanceTypes: string[];
   subnetIds: string[];
@@ -88,7 +100,7 @@ export interface PlatformSettings {
   timeoutSeconds: number;
 }
 
-export interface SweepSettings extends AwsAccess {
+export interface SweepSettings extends AwsAccess, StackScope {
   mode: "sweep";
   dryRun: boolean;
 }
@@ -126,6 +138,8 @@ const COGNITO_CLIENT_ID = /^[\w+]{1,128}$/;
 const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IMAGE_REF = /^[\w.-]+(?::\d+)?(?:\/[\w.-]+)*(?::[\w.-]{1,128})?(?:@sha256:[0-9a-f]{64})?$/;
 const SECRET_TEXT = /^[^\r\n]+$/;
+// CloudFormation stack names: a letter, then letters, digits and hyphens, up to 128.
+const STACK = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const K3S_VERSION = /^v\d+\.\d+\.\d+\+k3s\d+$/;
 // AWS tag characters: letters, digits, spaces and + - = . _ : / @ (no shell metacharacters).
 const TAG_KEY = /^[\p{L}\p{N}+\-=._:/@ ]{1,128}$/u;
@@ -160,6 +174,7 @@ export const RESERVED_TAG_KEYS = new Set([
   "gpu-bench:run-attempt",
   "gpu-bench:job",
   "gpu-bench:expires-at",
+  "gpu-bench:stack",
   "Name",
 ]);
 
@@ -239,6 +254,17 @@ function checkWorkspacePath(p: Problems, input: InputName, path: string): void {
   if (!/^[\w./-]+$/.test(path) || path.startsWith("/") || path.split("/").includes("..")) {
     p.add(input, `must be a relative path inside the repository (letters, digits, . _ - /, no '..', not starting with /), got '${path}'`);
   }
+}
+
+function parseStack(p: Problems, read: InputReader): string {
+  const stack = read(Inputs.stack) || DEFAULT_STACK;
+  if (!STACK.test(stack)) {
+    p.add(
+      Inputs.stack,
+      `must be the name infra/gpu-bench.yaml was deployed as (its Stack output: a letter, then letters, digits and -), got '${stack}'`,
+    );
+  }
+  return stack;
 }
 
 function parseAccess(p: Problems, read: InputReader): AwsAccess {
@@ -453,10 +479,11 @@ export function parseSettings(read: InputReader): Settings {
   const p = new Problems();
   const mode = read(Inputs.mode) || "run";
   const access = parseAccess(p, read);
+  const stack = parseStack(p, read);
   if (mode === "sweep") {
     const dryRun = parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
     if (p.list.length > 0) throw new InputError(p.list);
-    return { mode: "sweep", ...access, dryRun };
+    return { mode: "sweep", ...access, stack, dryRun };
   }
   if (mode !== "run") {
     p.add(Inputs.mode, `must be run or sweep, got '${mode}'`);
@@ -511,6 +538,7 @@ export function parseSettings(read: InputReader): Settings {
   const settings: RunSettings = {
     mode: "run",
     ...access,
+    stack,
     instanceTypes: parseInstanceTypes(p, read(Inputs.instanceTypes)),
     subnetIds,
     securityGroupId,

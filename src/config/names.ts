@@ -45,6 +45,7 @@ export const Inputs = {
   platformAgentImage: "platform-agent-image",
   platformAgentScript: "platform-agent-script",
   platformTimeoutSeconds: "platform-timeout-seconds",
+  stack: "stack",
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -84,4 +85,6 @@ export const TagKeys = {
   attempt: "gpu-bench:run-attempt",
   job: "gpu-bench:job",
   expiresAt: "gpu-bench:expires-at",
+  /** The infra stack whose roles may command and terminate the instance (IAM conditions key on it). */
+  stack: "gpu-bench:stack",
 } as const;

@@ -84,7 +84,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
         "but principals allowed ssm:ListCommands in this AWS account can read it. Use a token scoped to read the models you benchmark.",
     );
   }
-  const plan = planRun(settings, suite, rt.identity, new Date(rt.clock.now()));
+  const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()));
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
     const report = await runBenchmark(plan, { clients, clock: rt.clock, log: rt.log, state: rt.state, signal: rt.signal, tool: TOOL });
@@ -149,7 +149,7 @@ export async function executeSweep(settings: SweepSettings, rt: Runtime): Promis
   const sessionName = settings.roleSessionName ?? sessionNameFor(`sweep-${rt.identity.runId}`, rt.identity.attempt);
   const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
-    const outcome = await sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun);
+    const outcome = await sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack);
     const ids = settings.dryRun ? outcome.expired.map((e) => e.id) : outcome.terminated;
     rt.setOutput(Outputs.sweptInstances, ids.join(","));
     rt.log.info(`${settings.dryRun ? "Would terminate" : "Terminated"} ${ids.length} expired instance(s).`);

@@ -15,6 +15,8 @@ export interface RunIdentity {
   actor?: string;
   /** Link to the workflow run, when there is one. */
   url?: string;
+  /** The infra stack (input `stack`) whose role runs this: tagged so IAM lets only that role touch the instance. */
+  stack?: string;
 }
 
 /** The tags that identify this run's instances; the post step and the sweeper search by them. */
@@ -25,6 +27,7 @@ export function runTags(id: RunIdentity): Record<string, string> {
     [TagKeys.runId]: id.runId,
     [TagKeys.attempt]: String(id.attempt),
     [TagKeys.job]: id.job,
+    ...(id.stack ? { [TagKeys.stack]: id.stack } : {}),
   };
 }
 

@@ -65,9 +65,16 @@ export interface SweepOutcome {
   terminated: string[];
 }
 
-/** Terminates every instance this tool tagged whose expires-at has passed; with dryRun, lists them. */
-export async function sweepExpired(deps: { ec2: EC2Client; clock: Clock; log: Log }, dryRun: boolean): Promise<SweepOutcome> {
-  const expired = await findExpired(deps.ec2, new Date(deps.clock.now()));
+/**
+ * Terminates every instance this tool tagged for `stack` (tag gpu-bench:stack; the stack's role may
+ * terminate no other) whose expires-at has passed; with dryRun, lists them.
+ */
+export async function sweepExpired(
+  deps: { ec2: EC2Client; clock: Clock; log: Log },
+  dryRun: boolean,
+  stack: string,
+): Promise<SweepOutcome> {
+  const expired = await findExpired(deps.ec2, new Date(deps.clock.now()), stack);
   for (const e of expired) {
     deps.log.info(
       `${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, expired ${e.expiresAt || "unknown"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`,

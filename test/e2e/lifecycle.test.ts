@@ -47,13 +47,14 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(r.postLog).toMatch(/Nothing to clean up: main terminated/);
     const [instance] = runInstances(r.job.runId);
     expect(instance).toMatchObject({
-      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
       shutdownBehavior: "terminate",
     });
     expect(instance!.tags).toMatchObject({
       "managed-by": "ephemeral-gpu-bench",
       "gpu-bench:repository": "acme/gpu-stack",
       "gpu-bench:run-attempt": "1",
+      "gpu-bench:stack": "gpu-bench",
     });
     expect(leakedSecrets(r.job.everythingWritten(), standIn.plantedSecrets())).toEqual([]);
     // The post step assumed the role again, with a fresh OIDC token.
@@ -222,7 +223,7 @@ describe("a node that cannot be made ready", () => {
 });
 
 describe("sweep mode", () => {
-  it("terminates only managed instances whose expires-at has passed; dry-run only lists them", async () => {
+  it("terminates only this stack's managed instances whose expires-at has passed; dry-run only lists them", async () => {
     // An instance from a run whose runner vanished: main killed, no post step.
     const job = new ActionJob({ ...standIn.env }, CHAOS_INPUTS);
     standIn.faults.agentDelayMs = 60_000;
@@ -251,6 +252,10 @@ describe("sweep mode", () => {
       new CreateTagsCommand({ Resources: [orphan.id], Tags: [{ Key: "gpu-bench:expires-at", Value: "2020-01-01T00:00:00.000Z" }] }),
     );
     ec2.destroy();
+
+    // Another stack's sweep does not touch it: its role could not terminate it anyway.
+    expect((await sweep({ stack: "another-stack" })).swept).not.toContain(orphan.id);
+    expect(runInstances(job.runId)[0]!.state).toBe("running");
 
     const dry = await sweep({ "dry-run": "true" });
     expect(dry.swept).toContain(orphan.id);

@@ -88,7 +88,7 @@ describe("launch with capacity fallback", () => {
     ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
     await launchWithFallback(request, deps().deps);
     const input = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
-    expect(input.MetadataOptions).toEqual({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+    expect(input.MetadataOptions).toEqual({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 });
     expect(input.BlockDeviceMappings?.[0]?.Ebs).toMatchObject({
       VolumeSize: 150,
       VolumeType: "gp3",
@@ -228,10 +228,12 @@ describe("sweeper", () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [inst("i-old", "2026-11-23T09:00:00Z"), inst("i-new", "2026-11-23T12:00:00Z"), inst("i-untagged")] }],
     });
-    const expired = await findExpired(ec2, new Date("2026-11-23T10:00:00Z"));
+    const expired = await findExpired(ec2, new Date("2026-11-23T10:00:00Z"), "gpu-bench-team-a");
     expect(expired.map((e) => e.id)).toEqual(["i-old", "i-untagged"]);
     const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters;
     expect(filters).toContainEqual({ Name: "tag:managed-by", Values: ["ephemeral-gpu-bench"] });
+    // Only this stack's instances: its role may terminate no other.
+    expect(filters).toContainEqual({ Name: "tag:gpu-bench:stack", Values: ["gpu-bench-team-a"] });
   });
 
   it("user data counts down to the run's expiry", () => {

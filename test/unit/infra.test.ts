@@ -1,13 +1,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse, type Tags } from "yaml";
-
-/** CloudFormation's short-form intrinsics, read as plain values. */
-const cfnTags: Tags = ["Ref", "Sub", "GetAtt", "If", "Equals", "Join", "Select", "Split"].flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) },
-  { tag: `!${name}`, collection: "seq" as const, resolve: (value: unknown) => ({ [name]: value }) },
-]);
+import { parse } from "yaml";
+import { cfnTags } from "../support/cfn.js";
 
 interface Statement {
   Action: string[];
