@@ -92,8 +92,11 @@ let securityGroupId: string;
 let instanceProfileArn: string;
 const dir = mkdtempSync(join(tmpdir(), "conformance-"));
 
+/** The infra stack these runs belong to: the sweep looks only at its own. */
+const STACK = "gpu-bench";
+
 function identity(runId: string): RunIdentity {
-  return { runId, attempt: 1, job: "bench", repository: "octo-org/models" };
+  return { runId, attempt: 1, job: "bench", repository: "octo-org/models", stack: STACK };
 }
 
 function launchRequest(runId: string, overrides: Partial<LaunchRequest> = {}): LaunchRequest {
@@ -329,29 +332,46 @@ describe("moto vouches for: finding, terminating and sweeping by tags", () => {
         MinCount: 1,
         MaxCount: 1,
         SubnetId: subnets[0],
-        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: MANAGED_BY.key, Value: MANAGED_BY.value }] }],
+        TagSpecifications: [
+          {
+            ResourceType: "instance",
+            Tags: [
+              { Key: MANAGED_BY.key, Value: MANAGED_BY.value },
+              { Key: TagKeys.stack, Value: STACK },
+            ],
+          },
+        ],
       }),
     );
     const unmarkedId = unmarked.Instances![0]!.InstanceId!;
+    // Another stack's, long expired: its own sweep's business (this stack's role could not terminate it).
+    const otherStack = await launch(
+      launchRequest("3003", {
+        expiresAt: new Date(Date.now() - 60_000),
+        tags: { ...runTags({ ...identity("3003"), stack: "other-stack" }) },
+      }),
+    );
     // Not ours: no managed-by tag.
     const foreign = await clients.ec2.send(
       new RunInstancesCommand({ ImageId: amiId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnets[0] }),
     );
     const foreignId = foreign.Instances![0]!.InstanceId!;
 
-    const listed = await findExpired(clients.ec2, new Date());
+    const listed = await findExpired(clients.ec2, new Date(), STACK);
     expect(listed.map((e) => e.id).sort()).toEqual([expired.id, unmarkedId].sort());
     expect(listed.find((e) => e.id === expired.id)).toMatchObject({ runId: "3001", repository: "octo-org/models", type: "g5.xlarge" });
 
-    const dry = await sweepExpired({ ec2: clients.ec2, clock: systemClock, log: new MemoryLog() }, true);
+    const dry = await sweepExpired({ ec2: clients.ec2, clock: systemClock, log: new MemoryLog() }, true, STACK);
     expect(dry.terminated).toEqual([]);
-    const swept = await sweepExpired({ ec2: clients.ec2, clock: systemClock, log: new MemoryLog() }, false);
+    const swept = await sweepExpired({ ec2: clients.ec2, clock: systemClock, log: new MemoryLog() }, false, STACK);
     expect(swept.terminated.sort()).toEqual([expired.id, unmarkedId].sort());
 
     expect((await describeOne(clients.ec2, current.id))?.State?.Name).toBe("running");
     expect((await describeOne(clients.ec2, foreignId))?.State?.Name).toBe("running");
-    expect((await findExpired(clients.ec2, new Date())).map((e) => e.id)).toEqual([]);
-    await terminateAndConfirm(clients.ec2, [current.id, foreignId], systemClock, new MemoryLog());
+    expect((await describeOne(clients.ec2, otherStack.id))?.State?.Name).toBe("running");
+    expect((await findExpired(clients.ec2, new Date(), STACK)).map((e) => e.id)).toEqual([]);
+    expect((await findExpired(clients.ec2, new Date(), "other-stack")).map((e) => e.id)).toEqual([otherStack.id]);
+    await terminateAndConfirm(clients.ec2, [current.id, foreignId, otherStack.id], systemClock, new MemoryLog());
   });
 });
 
