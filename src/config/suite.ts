@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { FAULT_KINDS, FAULT_SCHEMAS, Fault, FaultSlo, checkWorkloadFaults, type FaultKind } from "./faults.js";
 
 /**
  * The suite file: which workloads run, with which parameters, how many trials, and the fault
@@ -18,7 +19,6 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 /** registry/repository:tag or @sha256:digest; no shell or YAML metacharacters can pass. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]{0,200}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const FAULT_KIND = /^[a-z][a-z0-9-]{0,62}$/;
 
 export const MAX_TIMED_STEPS = 1_000_000;
 export const DEFAULT_STEPS = 100;
@@ -28,18 +28,8 @@ const workloadId = z
   .regex(WORKLOAD_ID, "must be 1-32 lowercase letters, digits and '-', starting and ending with a letter or digit");
 const image = z.string().regex(IMAGE_REF, "must be a container image reference such as pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime");
 
-/**
- * One fault scenario attached to a workload. The faults module owns what each kind means and
- * validates its own parameters (pass its schema to loadSuite as `faultSchema`); here every
- * entry is checked to be an object naming a kind, and kept as written.
- */
-export const FaultEntry = z.looseObject({
-  kind: z.string().regex(FAULT_KIND, "must be a fault kind such as 'kill-pod' (lowercase letters, digits, '-')"),
-  id: workloadId.optional(),
-});
-export type FaultEntry = z.infer<typeof FaultEntry>;
-
-const faults = z.array(FaultEntry).max(20).default([]);
+/** A workload's fault scenarios (src/config/faults.ts): validated here with the rest of the file. */
+const faults = z.array(Fault).max(20).default([]);
 const trials = (fallback: number) => z.int().min(1).max(20).default(fallback);
 
 export const ResNet50Workload = z
@@ -66,6 +56,14 @@ export const ResNet50Workload = z
     faults,
   })
   .superRefine((w, ctx) => {
+    checkWorkloadFaults("resnet50", w.faults, ctx);
+    if (w.faults.length > 0 && w.mode !== "train") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["faults"],
+        message: "fault scenarios need mode: train (training throughput is what they measure)",
+      });
+    }
     if (w.steps !== undefined && w.epochs !== undefined) {
       ctx.addIssue({ code: "custom", path: ["epochs"], message: "give either steps or epochs, not both" });
     } else if (w.epochs !== undefined && Math.ceil((w.epochs * w.imagesPerEpoch) / w.batchSize) > MAX_TIMED_STEPS) {
@@ -122,6 +120,7 @@ export const LlmServingWorkload = z
     faults,
   })
   .superRefine((w, ctx) => {
+    checkWorkloadFaults("llm-serving", w.faults, ctx);
     if (w.requestRates.length === 0 && !w.maxThroughput) {
       ctx.addIssue({ code: "custom", path: ["requestRates"], message: "is empty and maxThroughput is false: nothing would be measured" });
     }
@@ -183,8 +182,6 @@ export interface SuiteOverrides {
 export interface LoadSuiteOptions {
   /** Where the text came from, for messages (e.g. the `suite` input's path). */
   source?: string;
-  /** Validates each entry of a workload's `faults` further; its problems join the others. */
-  faultSchema?: z.ZodType;
 }
 
 export class SuiteError extends Error {
@@ -248,15 +245,6 @@ function parseSuiteText(text: string, options: LoadSuiteOptions): Suite {
   const problems: Problem[] = [];
   const parsed = Suite.safeParse(raw);
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, raw, []));
-  if (options.faultSchema && isRecord(raw) && Array.isArray(raw.workloads)) {
-    raw.workloads.forEach((w: unknown, i) => {
-      if (!isRecord(w) || !Array.isArray(w.faults)) return;
-      w.faults.forEach((f: unknown, j) => {
-        const r = options.faultSchema!.safeParse(f);
-        if (!r.success) problems.push(...describeIssues(r.error.issues, raw, ["workloads", i, "faults", j]));
-      });
-    });
-  }
   if (problems.length > 0 || !parsed.success) {
     const located = dedupe(problems).map((p) => ({ ...p, line: lineOf(p.path) }));
     located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -341,6 +329,10 @@ function describeIssues(issues: readonly Issue[], raw: unknown, prefix: Property
         break;
       }
       case "invalid_type":
+        if (issue.expected === "undefined") {
+          out.push({ path, message: issue.message });
+          break;
+        }
         out.push({
           path,
           message:
@@ -363,7 +355,12 @@ function describeIssues(issues: readonly Issue[], raw: unknown, prefix: Property
         });
         break;
       case "invalid_union":
-        if ("discriminator" in issue && issue.discriminator === "kind") {
+        if ("discriminator" in issue && issue.discriminator === "kind" && path.includes("faults")) {
+          out.push({
+            path,
+            message: `${value === undefined ? "is required" : `is ${describe(value)}`}: the kind of fault, one of ${FAULT_KINDS.join(", ")}`,
+          });
+        } else if ("discriminator" in issue && issue.discriminator === "kind") {
           out.push({
             path,
             message: `${value === undefined ? "is required" : `is ${describe(value)}`}: the kind of workload, one of ${Object.keys(WORKLOAD_KINDS).join(", ")}`,
@@ -419,6 +416,19 @@ function allowedKeys(raw: unknown, path: PropertyKey[]): string[] | undefined {
     return schema ? Object.keys(schema.shape) : undefined;
   }
   if (path.length === 3 && path[0] === "workloads" && path[2] === "slo") return Object.keys(ServingSlo.shape);
+  if (path.length === 4 && path[0] === "workloads" && path[2] === "faults") {
+    const kind = (valueAt(raw, path) as { kind?: unknown } | undefined)?.kind;
+    const schema = typeof kind === "string" ? FAULT_SCHEMAS[kind as FaultKind] : undefined;
+    return schema ? Object.keys(schema.shape) : undefined;
+  }
+  if (path.length === 5 && path[0] === "workloads" && path[2] === "faults") {
+    const kind = (valueAt(raw, path.slice(0, 4)) as { kind?: unknown } | undefined)?.kind;
+    const schema = typeof kind === "string" ? FAULT_SCHEMAS[kind as FaultKind] : undefined;
+    if (path[4] === "slo") return Object.keys(FaultSlo.shape);
+    const inner = schema?.shape[path[4] as string] as z.ZodType | undefined;
+    const params = inner && "unwrap" in inner ? (inner as unknown as { unwrap(): z.ZodType }).unwrap() : inner;
+    return params && "shape" in params ? Object.keys((params as z.ZodObject).shape) : undefined;
+  }
   return undefined;
 }
 

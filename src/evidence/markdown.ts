@@ -20,6 +20,7 @@ import { lineChart, phaseGantt } from "./mermaid.js";
 import { DETECTION_POWER, type Decision } from "./regression.js";
 import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
+import { faultsSection } from "./faults-section.js";
 
 /**
  * The evidence report: one screen that convinces (verdict, instance, GPU, headline metrics against
@@ -370,27 +371,6 @@ function workloadsSection(results: Results): string {
   return ["## Workloads", "", results.workloads.map(workloadBlock).join("\n\n")].join("\n");
 }
 
-function faultsSection(results: Results): string | undefined {
-  if (results.faults.length === 0) return undefined;
-  return [
-    "## Fault scenarios",
-    "",
-    table(
-      ["Scenario", "Kind", "Workload", "Status", "Recovery", "SLO", "Met", "Detail"],
-      results.faults.map((f) => [
-        cell(f.id),
-        cell(f.kind),
-        cell(f.workload),
-        f.status,
-        f.recoverySeconds !== undefined ? formatDuration(f.recoverySeconds) : "—",
-        f.sloSeconds !== undefined ? formatDuration(f.sloSeconds) : "—",
-        f.status === "skipped" ? "—" : faultMissedSlo(f) ? "❌ no" : "✅ yes",
-        f.message ? code(f.message) : "—",
-      ]),
-    ),
-  ].join("\n");
-}
-
 function sourceText(comparison: Comparison, results: Results): string {
   const s = comparison.source;
   const scope = `suite hash ${code(results.suite.hash.slice(0, 12))} on ${cell(results.instance?.type ?? "no instance")}`;
@@ -534,7 +514,7 @@ export function renderEvidence(model: EvidenceModel, options: RenderOptions = {}
       { name: "Environment", text: environmentSection(model.results) },
       { name: "Timeline", text: timelineSection(model.results) },
       { name: "Workloads", text: workloadsSection(model.results) },
-      { name: "Fault scenarios", text: faultsSection(model.results) },
+      { name: "Fault scenarios", text: faultsSection(model.results.faults) },
       { name: "Comparison with the baseline", text: comparisonSection(model) },
       { name: "Cost", text: costSection(model.cost) },
       { name: "Files", text: filesSection(model) },

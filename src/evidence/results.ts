@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FaultResult } from "./fault-results.js";
 
 /**
  * The results of one run: what every workload writes into and what the evidence, the comparison
@@ -98,16 +99,7 @@ export const Inventory = z.object({
 });
 export type Inventory = z.infer<typeof Inventory>;
 
-export const FaultResult = z.object({
-  id: z.string(),
-  kind: z.string(),
-  workload: z.string().optional(),
-  status: z.enum(["recovered", "not-recovered", "failed", "skipped"]),
-  recoverySeconds: z.number().optional(),
-  sloSeconds: z.number().optional(),
-  message: z.string().optional(),
-});
-export type FaultResult = z.infer<typeof FaultResult>;
+export { FaultResult, type FaultResult as FaultResultShape } from "./fault-results.js";
 
 export const Outcome = z.object({
   status: z.enum(["succeeded", "failed", "cancelled"]),

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { regressions, type Comparison, type MetricComparison } from "./comparison.js";
 import { signedPercent } from "./format.js";
 import { MIN_RUNS_TO_DECIDE } from "./regression.js";
-import type { FaultResult, Results } from "./results.js";
+import { faultMissedSlo, type FaultResult } from "./fault-results.js";
+import type { Results } from "./results.js";
 
 /** The one word the run ends with, and the one line that says why. */
 export const VerdictKind = z.enum(["pass", "regression", "fault-slo-missed", "first-run", "failed"]);
@@ -20,19 +21,15 @@ function oneLine(text: string): string {
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 }
 
-export function faultMissedSlo(fault: FaultResult): boolean {
-  if (fault.status === "not-recovered" || fault.status === "failed") return true;
-  return (
-    fault.status === "recovered" &&
-    fault.sloSeconds !== undefined &&
-    fault.recoverySeconds !== undefined &&
-    fault.recoverySeconds > fault.sloSeconds
-  );
-}
+export { faultMissedSlo };
 
 function describeFault(fault: FaultResult): string {
-  if (fault.status === "recovered") return `${fault.id} recovered in ${fault.recoverySeconds}s, SLO ${fault.sloSeconds}s`;
-  return `${fault.id} ${fault.status}${fault.message ? ` (${fault.message})` : ""}`;
+  const recovery = fault.recoverySeconds !== undefined ? `recovered in ${fault.recoverySeconds}s` : "no recovery";
+  const detail =
+    fault.status === "slo-missed"
+      ? `${recovery} (SLO ${fault.slo.maxRecoverySeconds}s)${fault.errorRate !== undefined ? `, error rate ${(fault.errorRate * 100).toFixed(1)}% (SLO ${(fault.slo.maxErrorRate * 100).toFixed(1)}%)` : ""}`
+      : `${fault.status}${fault.message ? ` (${fault.message})` : ""}`;
+  return `${fault.id} ${detail}`;
 }
 
 function describeRegression(m: MetricComparison): string {

@@ -4,7 +4,7 @@ import { decideMetric, ruleDescription } from "../../src/evidence/regression.js"
 import { Results } from "../../src/evidence/results.js";
 import { studentTQuantile } from "../../src/evidence/student-t.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
-import { SUITE_HASH, failedRun, historyEntries, historyRuns, passingRun, regressingRun } from "./support/fixtures.js";
+import { SUITE_HASH, failedRun, historyEntries, historyRuns, passingRun, podKillFault, regressingRun } from "./support/fixtures.js";
 
 const options = { thresholdPercent: 5 };
 /** Ten runs around 1000 with about 2% run-to-run spread. */
@@ -146,11 +146,30 @@ describe("the verdict", () => {
   it("is fault-slo-missed when a fault recovered too slowly", () => {
     const run = Results.parse({
       ...passingRun(),
-      faults: [{ id: "kill", kind: "kill-pod", status: "recovered", recoverySeconds: 300, sloSeconds: 120 }],
+      faults: [{ ...podKillFault(passingRun().run.startedAt), recoverySeconds: 300, status: "slo-missed", sloMet: false, sloShare: 0.5 }],
     });
     const v = decideVerdict(run, compareWithBaseline(run, historyEntries(), source));
     expect(v.kind).toBe("fault-slo-missed");
-    expect(v.reason).toMatch(/kill recovered in 300s, SLO 120s/);
+    expect(v.reason).toMatch(/kill-vllm-pod recovered in 300s \(SLO 60s\)/);
+  });
+  it("is fault-slo-missed, not pass, when a fault could not be injected", () => {
+    const run = Results.parse({
+      ...passingRun(),
+      faults: [
+        {
+          ...podKillFault(passingRun().run.startedAt),
+          injected: true,
+          verified: false,
+          status: "not-injected",
+          sloMet: false,
+          sloShare: 0,
+          message: "the power limit read back unchanged",
+        },
+      ],
+    });
+    const v = decideVerdict(run, compareWithBaseline(run, historyEntries(), source));
+    expect(v.kind).toBe("fault-slo-missed");
+    expect(v.reason).toMatch(/kill-vllm-pod not-injected \(the power limit read back unchanged\)/);
   });
   it("keeps the suite hash the fixtures use", () => {
     expect(passingRun().suite.hash).toBe(SUITE_HASH);

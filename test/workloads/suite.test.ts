@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_SUITE,
@@ -31,8 +30,12 @@ workloads:
     precision: bf16
     trials: 5
     faults:
-      - kind: kill-pod
-        afterSeconds: 30
+      - id: cap-power
+        kind: gpu-power-cap
+        at: 60
+        duration: 30
+        params: { fraction: 0.6 }
+        slo: { maxRecoverySeconds: 60 }
   - id: rn50-infer
     kind: resnet50
     mode: inference
@@ -62,7 +65,20 @@ describe("suite file", () => {
       precision: "bf16",
       trials: 5,
       channelsLast: true,
-      faults: [{ kind: "kill-pod", afterSeconds: 30 }],
+      faults: [
+        {
+          id: "cap-power",
+          kind: "gpu-power-cap",
+          at: 60,
+          duration: 30,
+          baselineSeconds: 60,
+          timeoutSeconds: 300,
+          weight: 1,
+          params: { fraction: 0.6 },
+          slo: { maxRecoverySeconds: 60, maxErrorRate: 1, band: 10 },
+          load: { requestRate: 4, outputLen: 32, requestTimeoutSeconds: 30 },
+        },
+      ],
     });
     expect(timedSteps(infer as ResNet50Workload)).toBe(200); // 2 epochs x 12,800 images / 128
     expect(llm).toMatchObject({ model: "Qwen/Qwen2.5-0.5B-Instruct", requestRates: [2, 8], maxThroughput: true, trials: 1, faults: [] });
@@ -169,17 +185,89 @@ workloads:
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
   });
 
-  it("lets the faults module validate fault entries, joining its problems to the others", () => {
-    const KillPod = z.strictObject({ kind: z.literal("kill-pod"), afterSeconds: z.number().positive().max(60) });
-    const list = problems(
-      FULL.replace("afterSeconds: 30", "afterSeconds: 90").replace("trials: 5", "trials: 50"),
-      {},
-      { faultSchema: KillPod },
-    );
-    expect(list).toEqual([
-      "workloads[0].trials (line 10): must be at most 20, got 50",
-      "workloads[0].faults[0].afterSeconds (line 13): must be at most 60, got 90",
+  it("reads fault scenarios with their defaults, and reports every fault problem at once with its line", () => {
+    const text = `
+version: 1
+name: faults
+workloads:
+  - id: qwen
+    kind: llm-serving
+    faults:
+      - id: kill
+        kind: pod-kill
+        at: 60
+        slo: { maxRecoverySeconds: 90, maxErrorRate: 0.5 }
+      - id: slow
+        kind: network-delay
+        at: 400
+        duration: 30
+        params: { delayMs: 20000 }
+        slo: { maxRecoverySeconds: 30 }
+      - id: boom
+        kind: explode
+        at: 60
+      - id: slow
+        kind: network-loss
+        at: 420
+        duration: 10
+        params: { lossPercent: 5, lostPercent: 5 }
+        slo: { maxRecoverySeconds: 30 }
+      - id: killed-twice
+        kind: pod-kill
+        at: 10
+        duration: 5
+        slo: { maxRecoverySeconds: 30 }
+  - id: rn50
+    kind: resnet50
+    faults:
+      - id: delay
+        kind: network-delay
+        at: 60
+        duration: 10
+        params: { delayMs: 10 }
+        slo: { maxRecoverySeconds: 30 }
+      - id: reboot
+        kind: node-reboot
+        at: 400
+        slo: { maxRecoverySeconds: 600 }
+`;
+    expect(problems(text, {})).toEqual([
+      "workloads[0].faults[1].params.delayMs (line 16): must be at most 10000, got 20000",
+      "workloads[0].faults[2].kind (line 19): is 'explode': the kind of fault, one of pod-kill, container-kill, network-delay, network-loss, cpu-stress, memory-stress, gpu-contention, gpu-power-cap, k3s-restart, device-plugin-restart, node-reboot",
+      "workloads[0].faults[3].params.lostPercent (line 25): unknown key (allowed here: lossPercent)",
+      "workloads[0].faults[4].duration (line 30): this kind is instantaneous: remove duration",
+      "workloads[1].faults[0].kind (line 36): 'network-delay' is not supported on a resnet50 workload (supported there: gpu-power-cap)",
+      "workloads[1].faults[1].kind (line 42): 'node-reboot' is not built in this version (supported on resnet50: gpu-power-cap)",
+      "workloads[1].faults[1].at (line 43): overlaps faults[0] ('delay', whose window lasts until 370s: at + duration + timeoutSeconds): this fault's baseline starts at 340s (at - baselineSeconds); move it to at least 430",
     ]);
-    expect(loadSuite(FULL, {}, { faultSchema: KillPod }).workloads[0]!.faults).toEqual([{ kind: "kill-pod", afterSeconds: 30 }]);
+    const fixed = text
+      .replace("delayMs: 20000", "delayMs: 200")
+      .replace(/ {6}- id: boom\n.*\n.*\n/, "")
+      .replace(", lostPercent: 5", "")
+      .replace("        duration: 5\n", "");
+    expect(problems(fixed, {})).toEqual([
+      "workloads[0].faults[0].at (line 10): overlaps faults[3] ('killed-twice', whose window lasts until 310s: at + duration + timeoutSeconds): this fault's baseline starts at 0s (at - baselineSeconds); move it to at least 370",
+      "workloads[0].faults[1].at (line 14): overlaps faults[0] ('kill', whose window lasts until 360s: at + duration + timeoutSeconds): this fault's baseline starts at 340s (at - baselineSeconds); move it to at least 420",
+      "workloads[0].faults[2].id (line 18): 'slow' is already the id of faults[1]",
+      "workloads[0].faults[2].at (line 20): overlaps faults[1] ('slow', whose window lasts until 730s: at + duration + timeoutSeconds): this fault's baseline starts at 360s (at - baselineSeconds); move it to at least 790",
+      "workloads[0].faults[3].at (line 26): must be at least baselineSeconds (60): the load needs that long before the fault for its baseline",
+      "workloads[1].faults[0].kind (line 32): 'network-delay' is not supported on a resnet50 workload (supported there: gpu-power-cap)",
+      "workloads[1].faults[1].kind (line 38): 'node-reboot' is not built in this version (supported on resnet50: gpu-power-cap)",
+      "workloads[1].faults[1].at (line 39): overlaps faults[0] ('delay', whose window lasts until 370s: at + duration + timeoutSeconds): this fault's baseline starts at 340s (at - baselineSeconds); move it to at least 430",
+    ]);
+    const suite = loadSuite(text.split("  - id: rn50")[0]!.replace(/ {6}- id: slow\n[\s\S]*$/, "\n"), {});
+    expect(suite.workloads[0]!.faults).toEqual([
+      {
+        id: "kill",
+        kind: "pod-kill",
+        at: 60,
+        baselineSeconds: 60,
+        timeoutSeconds: 300,
+        weight: 1,
+        params: { gracePeriodSeconds: 0 },
+        slo: { maxRecoverySeconds: 90, maxErrorRate: 0.5, band: 10 },
+        load: { requestRate: 4, outputLen: 32, requestTimeoutSeconds: 30 },
+      },
+    ]);
   });
 });

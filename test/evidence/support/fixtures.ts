@@ -1,5 +1,6 @@
 import { entryFromResults, serializeIndex, seriesKey, type HistoryEntry } from "../../../src/evidence/history.js";
 import { RESULTS_SCHEMA_VERSION, Results, type Metric, type WorkloadResult } from "../../../src/evidence/results.js";
+import type { FaultResult } from "../../../src/evidence/fault-results.js";
 import { summarize } from "../../../src/evidence/stats.js";
 import type { Publisher } from "../../../src/evidence/publish.js";
 
@@ -168,12 +169,50 @@ export function passingRun(overrides: { start?: string; runId?: string; number?:
       { name: "collect evidence", startedAt: at(start, 1500), endedAt: at(start, 1500), status: "ok" },
     ],
     workloads: [resnetWorkload(start, speed), llmWorkload(start, speed, overrides.tailLatency ?? 1)],
-    faults: [
-      { id: "kill-vllm-pod", kind: "kill-pod", workload: "llm-serving", status: "recovered", recoverySeconds: 41.5, sloSeconds: 120 },
-    ],
+    faults: [podKillFault(at(start, 1000))],
     outcome: { status: "succeeded" },
     locations: { rawPrefix: `s3://${BUCKET}/${PREFIX}/runs/${runId}-1/` },
   });
+}
+
+/**
+ * The vLLM server's pod deleted under 4 req/s: 12 s of refused requests, then back. A fixed
+ * timeline (no randomness) so the report's chart is stable.
+ */
+export function podKillFault(injectedAt: string): FaultResult {
+  const timeline = [];
+  for (let t = -10; t < 30; t++) timeline.push({ t, ok: t >= 0 && t < 12 ? 0 : 4, failed: t >= 0 && t < 12 ? 4 : 0 });
+  return {
+    id: "kill-vllm-pod",
+    kind: "pod-kill",
+    workload: "llm-serving",
+    target: "pod vllm-llm-serving-7d9c-abcde",
+    injected: true,
+    verified: true,
+    recovered: true,
+    injectedAt,
+    window: { start: at(injectedAt, -10), end: at(injectedAt, 30) },
+    timeToDetectSeconds: 0.51,
+    timeToFirstSuccessSeconds: 12.2,
+    recoverySeconds: 12,
+    errorRate: 0.958,
+    baseline: { seconds: 10, throughput: 4, throughputUnit: "req/s", p99TtftMs: 50, requests: 40, failed: 0, errorRate: 0 },
+    during: { seconds: 12, throughput: 0, throughputUnit: "req/s", requests: 48, failed: 48, errorRate: 1 },
+    after: { seconds: 18, throughput: 4, throughputUnit: "req/s", p99TtftMs: 51, requests: 72, failed: 0, errorRate: 0 },
+    pods: {
+      podReschedulingSeconds: 0,
+      podReadinessSeconds: 11,
+      totalRecoverySeconds: 11,
+      oldPod: "vllm-llm-serving-7d9c-abcde",
+      newPod: "vllm-llm-serving-7d9c-fghij",
+    },
+    slo: { maxRecoverySeconds: 60, maxErrorRate: 1, band: 10 },
+    sloMet: true,
+    weight: 1,
+    sloShare: 1,
+    status: "ok",
+    timeline,
+  };
 }
 
 /** Throughput 15% down and the LLM's p99 TTFT 40% up against the history. */
@@ -191,7 +230,27 @@ export function failedRun(): Results {
       { ...llm, status: "failed", message: "vLLM server pod CrashLoopBackOff: CUDA out of memory", metrics: [] },
     ],
     phases: run.phases.map((p) => (p.name === "llm-serving" ? { ...p, status: "failed", detail: "server never became ready" } : p)),
-    faults: [{ id: "kill-vllm-pod", kind: "kill-pod", workload: "llm-serving", status: "skipped", message: "workload failed first" }],
+    faults: [
+      {
+        ...podKillFault(at(run.run.startedAt, 1000)),
+        injected: false,
+        verified: false,
+        recovered: false,
+        status: "not-injected",
+        sloMet: false,
+        sloShare: 0,
+        message: "the workload failed before the fault's time came",
+        timeline: [],
+        timeToDetectSeconds: undefined,
+        timeToFirstSuccessSeconds: undefined,
+        recoverySeconds: undefined,
+        errorRate: undefined,
+        baseline: undefined,
+        during: undefined,
+        after: undefined,
+        pods: undefined,
+      },
+    ],
     outcome: { status: "failed", failedPhase: "llm-serving", message: "the vLLM server did not become ready within 20 minutes" },
     locations: { ...run.locations, diagnostics: `s3://${BUCKET}/${PREFIX}/runs/13572468-1/diagnostics.tar.gz` },
     diagnosticsTail: [

@@ -1,0 +1,145 @@
+import { faultMissedSlo, resilienceScore, type FaultResult, type TimelinePoint, type WindowMetrics } from "./fault-results.js";
+import { cell, code, compactNumber, formatNumber, percent, table } from "./format.js";
+
+/**
+ * The evidence's "Fault scenarios" section: one row per fault, then for each LLM-serving fault a
+ * chart of successful and failed requests per second around the injection, with the injection
+ * and the recovery marked on the x axis, and the window metrics in a table beside it.
+ */
+
+const STATUS_MARK: Record<FaultResult["status"], string> = {
+  ok: "✅ ok",
+  "slo-missed": "❌ slo-missed",
+  "not-injected": "⚠️ not-injected",
+  "not-recovered": "❌ not-recovered",
+  error: "❌ error",
+};
+
+/** Charts keep at most this many x categories: longer windows are summed into wider buckets. */
+const MAX_CHART_POINTS = 48;
+
+/** Seconds at the measurement's resolution (1 s), with one decimal for sub-second detection. */
+function seconds(value: number | undefined): string {
+  return value === undefined ? "—" : `${compactNumber(Number(value.toFixed(1)))} s`;
+}
+
+function sloText(f: FaultResult): string {
+  return `≤ ${compactNumber(f.slo.maxRecoverySeconds)} s, errors ≤ ${compactNumber(f.slo.maxErrorRate * 100)}%, ±${compactNumber(f.slo.band)}%`;
+}
+
+function injectedText(f: FaultResult): string {
+  if (!f.injected) return "no";
+  return f.verified ? "yes / verified" : "yes / not verified";
+}
+
+export function faultRows(faults: readonly FaultResult[]): string {
+  return table(
+    ["Fault", "Kind", "Target", "Injected", "Detection", "First success", "Recovery", "Error rate", "SLO", "Status"],
+    faults.map((f) => [
+      `${cell(f.id)} (${cell(f.workload)})`,
+      cell(f.kind),
+      f.target ? code(f.target) : "—",
+      injectedText(f),
+      seconds(f.timeToDetectSeconds),
+      seconds(f.timeToFirstSuccessSeconds),
+      seconds(f.recoverySeconds),
+      f.errorRate === undefined ? "—" : percent(f.errorRate * 100),
+      sloText(f),
+      STATUS_MARK[f.status],
+    ]),
+  );
+}
+
+function windowRow(name: string, w: WindowMetrics | undefined): string[] {
+  if (!w) return [name, "—", "—", "—", "—"];
+  return [
+    name,
+    seconds(w.seconds),
+    w.throughput === undefined ? "—" : `${formatNumber(w.throughput)} ${w.throughputUnit ?? ""}`.trim(),
+    w.p99TtftMs === undefined ? "—" : `${formatNumber(w.p99TtftMs)} ms`,
+    w.errorRate === undefined ? "—" : `${percent(w.errorRate * 100)} (${w.failed ?? 0}/${w.requests ?? 0})`,
+  ];
+}
+
+/** Sums consecutive seconds so that at most MAX_CHART_POINTS remain; returns the bucket width too. */
+export function bucketTimeline(points: readonly TimelinePoint[], max = MAX_CHART_POINTS): { width: number; points: TimelinePoint[] } {
+  if (points.length <= max) return { width: 1, points: [...points] };
+  const width = Math.ceil(points.length / max);
+  const out: TimelinePoint[] = [];
+  for (let i = 0; i < points.length; i += width) {
+    const slice = points.slice(i, i + width);
+    out.push({ t: slice[0]!.t, ok: slice.reduce((s, p) => s + p.ok, 0), failed: slice.reduce((s, p) => s + p.failed, 0) });
+  }
+  return { width, points: out };
+}
+
+/** The xychart of one fault: ok requests as bars, failed requests as a line; x labels mark injection and recovery. */
+export function faultChart(f: FaultResult): string | undefined {
+  if (f.timeline.length === 0) return undefined;
+  const { width, points } = bucketTimeline(f.timeline);
+  const recoveredAt = f.recoverySeconds;
+  const labels = points.map((p) => {
+    const covers = (t: number | undefined) => t !== undefined && t >= p.t && t < p.t + width;
+    const marks = [covers(0) ? "inject" : "", covers(recoveredAt) ? "recovered" : ""].filter(Boolean).join(" ");
+    return marks ? `${p.t} ${marks}` : String(p.t);
+  });
+  const unit = f.during?.throughputUnit === "images/s" ? "images" : "requests";
+  const body = [
+    "xychart-beta",
+    `  title "${f.id} - ${unit} per ${width === 1 ? "second" : `${width} s`} (bars ok, line failed)"`,
+    `  x-axis "seconds from injection" [${labels.map((l) => `"${l}"`).join(", ")}]`,
+    `  y-axis "${unit}"`,
+    `  bar [${points.map((p) => Number(p.ok.toPrecision(6))).join(", ")}]`,
+    `  line [${points.map((p) => p.failed).join(", ")}]`,
+  ].join("\n");
+  return `\`\`\`mermaid\n${body}\n\`\`\``;
+}
+
+function faultDetail(f: FaultResult): string | undefined {
+  const chart = faultChart(f);
+  if (!chart && !f.baseline) return undefined;
+  const out = [`### ${cell(f.id)}: ${cell(f.kind)} on ${cell(f.workload)}`, ""];
+  const facts = [
+    f.injectedAt ? `injected ${cell(f.injectedAt)}` : undefined,
+    f.window ? `measured ${cell(f.window.start)} → ${cell(f.window.end)}` : undefined,
+    f.faultSeconds !== undefined ? `fault held ${formatNumber(f.faultSeconds)} s` : undefined,
+    f.stepsLost !== undefined ? `steps lost ${formatNumber(f.stepsLost)}` : undefined,
+    f.pods?.totalRecoverySeconds !== undefined
+      ? `pod ${cell(f.pods.oldPod ?? "?")} → ${cell(f.pods.newPod ?? "?")}: rescheduled ${seconds(f.pods.podReschedulingSeconds)}, ready ${seconds(f.pods.podReadinessSeconds)}, total ${seconds(f.pods.totalRecoverySeconds)}`
+      : undefined,
+    f.pods?.restartCount !== undefined ? `restart count ${f.pods.restartCount}` : undefined,
+  ].filter(Boolean);
+  if (facts.length > 0) out.push(`${facts.join(" · ")}`, "");
+  if (f.message) out.push(code(f.message), "");
+  const windows = table(
+    ["Window", "Length", "Throughput", "p99 TTFT", "Errors"],
+    [windowRow("baseline", f.baseline), windowRow("during", f.during), windowRow("after", f.after)],
+  );
+  if (chart) {
+    // A two-cell table puts the chart and its numbers side by side on GitHub.
+    out.push("<table><tr><td>", "", chart, "", "</td><td>", "", windows, "", "</td></tr></table>");
+  } else {
+    out.push(windows);
+  }
+  return out.join("\n");
+}
+
+/** The whole section, or undefined when the suite had no faults. */
+export function faultsSection(faults: readonly FaultResult[]): string | undefined {
+  if (faults.length === 0) return undefined;
+  const score = resilienceScore(faults);
+  const missed = faults.filter(faultMissedSlo).length;
+  const out = [
+    "## Fault scenarios",
+    "",
+    `Resilience score **${score === undefined ? "—" : `${formatNumber(score)}%`}** (share of SLOs met, weighted per fault); ` +
+      `${faults.length - missed} of ${faults.length} fault(s) within their SLO. Times are seconds from the injection.`,
+    "",
+    faultRows(faults),
+  ];
+  for (const f of faults) {
+    const detail = faultDetail(f);
+    if (detail) out.push("", detail);
+  }
+  return out.join("\n");
+}
