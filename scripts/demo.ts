@@ -2,13 +2,22 @@
 // account and no network. The real CLI bundle runs as its own process; the stand-in's "instance"
 // runs every SSM command for real in a sandbox (k3s, kubectl and nvidia-smi are stand-ins, ResNet50
 // really runs on this CPU). The last line is `evidence: <path>`.
+// Usage: npm start -- [--suite SUITE.yaml] [OUT_DIR]   (default suite: examples/suites/stand-in.yaml)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { startStandIn } from "../stand-in/index.js";
 import { instancesLeftAlive } from "../stand-in/settle.js";
 
-const out = resolve(process.argv[2] ?? "gpu-bench-evidence");
+const args = process.argv.slice(2);
+const suiteAt = args.indexOf("--suite");
+const suite = suiteAt >= 0 ? args[suiteAt + 1] : "examples/suites/stand-in.yaml";
+if (suite === undefined || !existsSync(suite)) {
+  console.error(`--suite needs the path of a suite file${suite ? `: '${suite}' does not exist` : ""}.`);
+  process.exit(2);
+}
+const positional = args.filter((_, i) => suiteAt < 0 || (i !== suiteAt && i !== suiteAt + 1));
+const out = resolve(positional[0] ?? "gpu-bench-evidence");
 const bucket = "gpu-bench-evidence";
 if (!existsSync("dist/cli.js")) {
   console.error("dist/cli.js is missing: run `npm run build` first.");
@@ -17,7 +26,16 @@ if (!existsSync("dist/cli.js")) {
 if (!existsSync("/usr/bin/python3")) console.error("note: /usr/bin/python3 with python3-torch is needed for ResNet50 to run on the CPU.");
 
 // TTL minutes at real length: the dead-man switch must not fire during the demo.
-const standIn = await startStandIn({ buckets: [bucket], faults: { ttlMinuteMs: 60_000 }, extraCommandEnv: { STUB_LATENCY_SCALE: "0.02" } });
+const standIn = await startStandIn({
+  buckets: [bucket],
+  faults: { ttlMinuteMs: 60_000 },
+  extraCommandEnv: {
+    STUB_LATENCY_SCALE: "0.02",
+    // The vLLM stand-in answers 2 s after its container starts: what a pod-kill fault measures.
+    STUB_VLLM_STARTUP_SECONDS: "100",
+    STUB_POD_START_SECONDS: "0",
+  },
+});
 console.error("Local AWS stand-in is up (EC2, SSM, STS, S3, GitHub OIDC on 127.0.0.1).\n");
 let evidence = "";
 let status: number | null;
@@ -40,7 +58,7 @@ try {
       "--evidence-bucket",
       bucket,
       "--suite",
-      "examples/suites/stand-in.yaml",
+      suite,
       "--ttl-minutes",
       "30",
       "--out",

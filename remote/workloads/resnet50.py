@@ -118,6 +118,12 @@ def parse_args(argv):
     p.add_argument("--num-classes", type=positive_int, default=1000)
     p.add_argument("--seed", type=non_negative_int, default=0)
     p.add_argument(
+        "--run-seconds",
+        type=float,
+        default=None,
+        help="instead of timed trials: after warm-up, train for this long, printing images done once a second (fault scenarios)",
+    )
+    p.add_argument(
         "--simulate-oom-above",
         type=positive_int,
         default=_env_int("GPU_BENCH_SIMULATE_OOM_ABOVE"),
@@ -507,6 +513,10 @@ def run(args):
         compile_s = time.perf_counter() - started
         compile_status = "compiled"
 
+    if args.run_seconds is not None:
+        bench.run_steps(args.warmup_steps)
+        return run_for(bench, batch_size, args.run_seconds)
+
     flop_scale = (args.image_size / 224.0) ** 2
     gflop_per_image = GFLOP_PER_IMAGE[args.mode] * flop_scale
     peak = env.peaks.get(precision) if env.peaks else None
@@ -571,6 +581,30 @@ def run(args):
             "script_s": round(time.perf_counter() - SCRIPT_STARTED, 6),
         }
     )
+    return 0
+
+
+def run_for(bench, batch_size, seconds):
+    """Steps until `seconds` have passed, synchronizing each one, and prints the cumulative images
+    done at most once a second: {"record": "progress", "t": <epoch seconds>, "images": n, "steps": n}.
+    A fault scenario reads images/s around its injection from these."""
+    started = time.time()
+    images = steps = 0
+    emit({"record": "progress", "t": round(started, 3), "images": 0, "steps": 0})
+    last = started
+    while True:
+        now = time.time()
+        if now - started >= seconds:
+            break
+        bench.step()
+        bench.sync()
+        images += batch_size
+        steps += 1
+        now = time.time()
+        if now - last >= 1.0:
+            emit({"record": "progress", "t": round(now, 3), "images": images, "steps": steps})
+            last = now
+    emit({"record": "progress", "t": round(time.time(), 3), "images": images, "steps": steps})
     return 0
 
 

@@ -30,7 +30,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * and a suite naming it is rejected rather than silently ignored.
  */
 export const FAULT_SUPPORT: Readonly<Record<"llm-serving" | "resnet50", readonly FaultKind[]>> = {
-  "llm-serving": ["pod-kill", "container-kill", "network-delay", "network-loss", "gpu-power-cap", "k3s-restart"],
+  "llm-serving": ["pod-kill", "container-kill", "network-delay", "network-loss", "gpu-power-cap"],
   resnet50: ["gpu-power-cap"],
 };
 

@@ -30,6 +30,8 @@ export const PodRecovery = z.object({
   podReschedulingSeconds: z.number().optional(),
   /** Scheduled → Ready (Krkn's pod_readiness_time). */
   podReadinessSeconds: z.number().optional(),
+  /** Deletion → the replacement's container started (the runtime's own start time). */
+  containerStartSeconds: z.number().optional(),
   /** Deletion → Ready (Krkn's total_recovery_time). */
   totalRecoverySeconds: z.number().optional(),
   oldPod: z.string().optional(),

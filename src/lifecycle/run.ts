@@ -20,6 +20,7 @@ import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
 import { runWorkload } from "../workloads/run.js";
+import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
 import { CleanupStack } from "./cleanup.js";
 import { Deadline } from "./deadline.js";
@@ -89,7 +90,16 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     const kernel = await step("probe", () => probe(run, node));
     run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
     for (const workload of plan.suite.workloads) {
-      run.facts.workloads.push(await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload)));
+      const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload));
+      if (workload.faults.length > 0) {
+        const measured =
+          result.status === "ok"
+            ? await step(`faults ${workload.id}`, () => runFaults(run, node, workload, cleanup))
+            : { faults: skippedFaults(workload, `the workload ended ${result.status} before its fault timeline`) };
+        run.facts.faults.push(...measured.faults);
+        if (measured.metric) result.metrics.push(measured.metric);
+      }
+      run.facts.workloads.push(result);
     }
     run.facts.outcome = outcomeOfWorkloads(run.facts.workloads);
   } catch (error) {
@@ -234,6 +244,19 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload):
     log: run.log,
     clock: run.clock,
     hfToken: run.plan.hfToken,
+  });
+}
+
+/** The workload's fault timeline; each fault's recover goes on the run's cleanup stack before it acts. */
+function runFaults(run: RunContext, onNode: RunRemote, workload: Workload, cleanup: CleanupStack): Promise<FaultRun> {
+  const gpu = run.facts.inventory?.gpus[0];
+  return runFaultScenarios(onNode, workload, {
+    clock: run.clock,
+    log: run.log,
+    registerCleanup: (name, fn) => cleanup.push(name, fn),
+    gpu: gpu && { computeCapability: gpu.computeCapability },
+    hfToken: run.plan.hfToken,
+    signal: run.signal,
   });
 }
 

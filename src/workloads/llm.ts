@@ -40,7 +40,8 @@ export function vllmImage(w: LlmServingWorkload): string {
   return w.image ?? IMAGES.vllm;
 }
 
-function names(w: LlmServingWorkload) {
+/** The Kubernetes names of a workload's vLLM server (Deployment and Service) and its token Secret. */
+export function serverNames(w: LlmServingWorkload) {
   return { server: kubeName("vllm", w.id), tokenSecret: kubeName("vllm", w.id, "hf-token") };
 }
 
@@ -103,7 +104,7 @@ export function benchArgs(w: LlmServingWorkload, rate: RequestRate, baseUrl: str
 }
 
 export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: string, hfToken?: string): RemoteScript {
-  const n = names(w);
+  const n = serverNames(w);
   const waitSeconds = w.serverStartTimeoutMinutes * 60;
   const manifest = renderManifest(serverTemplate, {
     namespace,
@@ -133,7 +134,7 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
 }
 
 export function planServerDown(w: LlmServingWorkload, namespace: string): RemoteScript {
-  const n = names(w);
+  const n = serverNames(w);
   return {
     name: `workload-${w.id}-server-down`,
     body: downSh,
@@ -149,7 +150,7 @@ export function planBench(
   index: number,
   namespace: string,
 ): { jobName: string; script: RemoteScript } {
-  const n = names(w);
+  const n = serverNames(w);
   const jobName = kubeName("vllm-bench", w.id, `t${trial}`, `p${index}`);
   const waitSeconds = w.benchTimeoutMinutes * 60;
   const manifest = renderManifest(benchTemplate, {

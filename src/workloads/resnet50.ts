@@ -138,22 +138,23 @@ export interface ResNet50Plan {
 }
 
 /** The remote step that runs every trial of a ResNet50 workload as one Job. */
-export function planResNet50(w: ResNet50Workload, namespace = WORKLOAD_NAMESPACE): ResNet50Plan {
-  const jobName = kubeName("rn50", w.id);
-  const waitSeconds = w.timeoutMinutes * 60;
+export function planResNet50(w: ResNet50Workload, namespace = WORKLOAD_NAMESPACE, faultRun?: { runSeconds: number }): ResNet50Plan {
+  const jobName = faultRun ? kubeName("rn50", w.id, "faults") : kubeName("rn50", w.id);
+  const waitSeconds = faultRun ? Math.ceil(faultRun.runSeconds) + w.timeoutMinutes * 60 : w.timeoutMinutes * 60;
   const manifest = renderManifest(jobTemplate, {
     namespace,
     name: jobName,
     workloadId: w.id,
     script: resnetPy,
     image: resnet50Image(w),
-    args: resnet50Args(w),
+    // A fault timeline trains for a fixed time (one "trial"), printing progress once a second.
+    args: faultRun ? [...resnet50Args(w), "--trials", "1", "--run-seconds", String(Math.ceil(faultRun.runSeconds))] : resnet50Args(w),
     // The pod's own deadline is a backstop behind the script's wait, which collects diagnostics first.
     deadlineSeconds: waitSeconds + 120,
   });
   return {
     jobName,
-    script: jobScript({ name: `workload-${w.id}`, namespace, jobName, manifest, waitSeconds }),
+    script: jobScript({ name: faultRun ? `faults-${w.id}-train` : `workload-${w.id}`, namespace, jobName, manifest, waitSeconds }),
   };
 }
 

@@ -14,6 +14,12 @@
 #                                            at STUB_LATENCY_SCALE=1
 #        STUB_VLLM_CAPACITY=40               requests/s the fake server saturates at
 #        STUB_VLLM_BENCH_FAIL_RATES="16 inf" vllm bench serve fails at these request rates
+#        STUB_VLLM_TTFT_MS=40 STUB_VLLM_TPOT_MS=4  the server's time to first token and per output token,
+#                                            stretched by default/current GPU power limit (nvidia-smi -pl)
+# A pod's netem qdisc (tc stub, through nsenter) delays the server's answers (delay, jitter), and lost
+# segments cost a 1 s retransmission timeout each (100% loss: no answer at all).
+# `python3 …` runs the real python with the stand-in's cluster network (cluster-net/sitecustomize.py):
+# Service names resolve to where their pods listen here.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -130,6 +136,47 @@ if argv[:1] == ["serve"]:
     print(f"INFO vLLM API server version 0.11.0 (stand-in), model={model}, dtype={one(f, 'dtype', 'auto')}", flush=True)
     time.sleep(float(os.environ.get("STUB_VLLM_STARTUP_SECONDS", "0")) * float(os.environ.get("STUB_LATENCY_SCALE", "1")))
 
+    import random, subprocess
+
+    ttft_s = float(os.environ.get("STUB_VLLM_TTFT_MS", "40")) / 1000
+    tpot_s = float(os.environ.get("STUB_VLLM_TPOT_MS", "4")) / 1000
+    root = os.environ.get("GPU_BENCH_ROOT", "")
+    default_w = 0.0
+
+    def read_default_limit():
+        text = subprocess.run(["nvidia-smi", "-i", "0", "--query-gpu=power.default_limit", "--format=csv,noheader,nounits"],
+                                          capture_output=True, text=True, timeout=10).stdout.strip()
+        global default_w
+        try:
+            default_w = float(text)
+        except ValueError:  # no GPU figure: power caps do not apply
+            pass
+
+    import threading
+    threading.Thread(target=read_default_limit, daemon=True).start()
+    netem_file = os.path.join(root, "var/lib/stand-in/netem", f"{os.environ.get('STANDIN_NAMESPACE', '')}_{os.environ.get('STANDIN_POD', '')}.json")
+
+    def slowdown():
+        # A lower power limit, lower clocks: every step of the engine takes longer.
+        try:
+            with open(os.path.join(root, "var/lib/stand-in/gpu/0.power-limit")) as fh:
+                limit = float(fh.read())
+            return max(1.0, default_w / limit) if default_w and limit > 0 else 1.0
+        except (OSError, ValueError):
+            return 1.0
+
+    def network_wait(segments):
+        try:
+            with open(netem_file) as fh:
+                q = json.load(fh)
+        except (OSError, ValueError):
+            return 0.0
+        if q.get("lossPercent", 0) >= 100:
+            return 3600.0
+        wait = (q.get("delayMs", 0) + random.uniform(-1, 1) * q.get("jitterMs", 0)) / 1000
+        lost = sum(1 for _ in range(segments) if random.random() * 100 < q.get("lossPercent", 0))
+        return max(0.0, wait) + lost * 1.0
+
     class Handler(BaseHTTPRequestHandler):
         def reply(self, code, body):
             data = json.dumps(body).encode()
@@ -153,6 +200,23 @@ if argv[:1] == ["serve"]:
             if self.path != "/v1/completions":
                 return self.reply(404, {"error": "not found"})
             tokens = int(request.get("max_tokens", 16))
+            factor = slowdown()
+            time.sleep(network_wait(2 + tokens // 8))
+            if request.get("stream"):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                time.sleep(ttft_s * factor)
+                for i in range(tokens):
+                    if i:
+                        time.sleep(tpot_s * factor)
+                    chunk = {"id": "cmpl-standin", "object": "text_completion", "model": model,
+                             "choices": [{"index": 0, "text": " token", "finish_reason": "length" if i == tokens - 1 else None}]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                return
+            time.sleep((ttft_s + tpot_s * max(0, tokens - 1)) * factor)
             self.reply(200, {"id": "cmpl-standin", "object": "text_completion", "model": model,
                              "choices": [{"index": 0, "text": " token" * tokens, "finish_reason": "length"}],
                              "usage": {"prompt_tokens": 8, "completion_tokens": tokens, "total_tokens": 8 + tokens}})
@@ -177,6 +241,9 @@ export PATH="$bin:$PATH"
 if (($# == 0)); then set -- vllm serve; fi
 case ${1##*/} in
   vllm) shift && exec "$bin/vllm" "$@" ;;
+  python | python3 | python3.*)
+    shift
+    PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@" ;;
   sh | bash) exec "$@" ;;
   -*) exec "$bin/vllm" serve "$@" ;;
   *)

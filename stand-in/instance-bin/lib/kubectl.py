@@ -16,7 +16,7 @@ import time
 
 from standin import (KINDS, API_REFUSED, BUILTIN_NAMESPACES, api_up, delete_pod, die, get_obj, iso, k3s, key,
                      kind_of, new_meta, node_object, objects, owned_pods, public, rand5, type_name, world, selector_matches,
-                     runtime_class_missing)
+                     runtime_class_missing, reconcile)
 
 VALUE_FLAGS = {"-n", "--namespace", "-o", "--output", "-l", "--selector", "-f", "--filename", "--timeout", "--for", "-c",
                "--container", "--tail", "--kubeconfig", "--request-timeout", "--context", "--field-selector", "--from-file",
@@ -564,6 +564,10 @@ def cmd_delete(pos: list[str], flags: dict) -> int:
                 continue
             delete_object(store, o)
             print(f'{type_name(o["kind"])} "{o["metadata"]["name"]}" deleted')
+        if any(o["kind"] == "Pod" for o in found):
+            # The ReplicaSet and Job controllers and the kubelet react to a deleted pod at once on a
+            # real node: the replacement is created, scheduled and (its images present) started now.
+            reconcile(store)
     return code
 
 

@@ -339,7 +339,35 @@ def crictl_main(argv: list[str]) -> int:
                 state = next(iter(cs.get("state", {"waiting": {}})))
                 print(f"{hashlib.sha256((pod['metadata']['name'] + cs['name']).encode()).hexdigest()[:13]:<15} {cs['image']:<50} {state.capitalize():<10} {cs['name']:<30} {pod['metadata']['name']}")
         return 0
-    die(f"crictl: '{cmd}' is not emulated by the stand-in (emulated: info, pull, inspecti, images, ps)")
+    if cmd == "inspect":
+        # crictl inspect [--output go-template --template '{{.info.pid}}'] ID: the container's main process.
+        template, ids, i = None, [], 0
+        while i < len(rest):
+            a = rest[i]
+            if a in ("--output", "-o", "--template"):
+                if a == "--template":
+                    template = rest[i + 1] if i + 1 < len(rest) else None
+                i += 2
+                continue
+            if a.startswith("--template="):
+                template = a.split("=", 1)[1]
+            elif not a.startswith("-"):
+                ids.append(a)
+            i += 1
+        with locked("k8s"):
+            store = load_store()
+        for pod in objects(store, "Pod"):
+            for name, run in ((pod.get("_sim") or {}).get("runs") or {}).items():
+                if run and ids and run.get("id", "").startswith(ids[0]) and not os.path.exists(run["exit"]):
+                    pid = main_pid(run["pid"])
+                    if template and ".info.pid" in template:
+                        print(pid)
+                    else:
+                        print(json.dumps({"status": {"id": run["id"], "state": "CONTAINER_RUNNING",
+                                                     "metadata": {"name": name}}, "info": {"pid": pid}}, indent=2))
+                    return 0
+        die(f'FATA[0000] getting the status of the container "{ids[0] if ids else ""}": rpc error: code = NotFound desc = an error occurred when try to find container')
+    die(f"crictl: '{cmd}' is not emulated by the stand-in (emulated: info, pull, inspecti, images, ps, inspect)")
     return 1
 
 
@@ -770,7 +798,22 @@ def start_container(store: dict, pod: dict, container: dict, restart: int) -> di
     os.makedirs(os.path.join(STATE, "procs"), exist_ok=True)
     with open(os.path.join(STATE, "procs", str(p.pid)), "w") as f:
         f.write(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}/{container['name']}\n")
-    return {"pid": p.pid, "log": log, "exit": exit_file, "startedAt": time.time(), "restart": restart}
+    return {"pid": p.pid, "log": log, "exit": exit_file, "startedAt": time.time(), "restart": restart,
+            "id": container_id(pod, container["name"], restart)}
+
+
+def main_pid(wrapper: int) -> int:
+    """The container's main process: the child of the wrapper shell that records its exit code."""
+    try:
+        with open(f"/proc/{wrapper}/task/{wrapper}/children") as f:
+            children = f.read().split()
+        return int(children[0]) if children else wrapper
+    except OSError:
+        return wrapper
+
+
+def container_id(pod: dict, name: str, restart: int) -> str:
+    return hashlib.sha256(f"{pod['metadata']['uid']}/{name}/{restart}".encode()).hexdigest()
 
 
 def kill_group(pid: int) -> None:
@@ -960,6 +1003,7 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
                 all_ready = False
         else:
             st["started"] = True
+            st["containerID"] = "containerd://" + run.get("id", container_id(pod, name, restarts))
             st["state"] = {"running": {"startedAt": iso(run["startedAt"])}}
             if run.get("ready") or probe_ok(c):
                 run["ready"] = True
@@ -978,9 +1022,23 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
         phase = "Pending"
     conditions["ContainersReady"] = conditions["Ready"] = "True" if all_ready and phase == "Running" else "False"
     status.update({"phase": phase, "containerStatuses": statuses, "hostIP": "10.0.1.23", "podIP": "10.42.0.10",
-                   "conditions": [{"type": t, "status": s} for t, s in conditions.items()]})
+                   "conditions": transitions(sim, conditions, now)})
     if "startAt" in sim:
         status["startTime"] = iso(sim["scheduledAt"])
+
+
+def transitions(sim: dict, conditions: dict, now: float) -> list[dict]:
+    """Pod conditions with lastTransitionTime, as the API server keeps them: the time a condition
+    last changed status (PodScheduled: when the pod was bound to the node)."""
+    seen = sim.setdefault("conditionTimes", {})
+    out = []
+    for t, s in conditions.items():
+        previous = seen.get(t)
+        if previous is None or previous[0] != s:
+            at = sim["scheduledAt"] if t == "PodScheduled" and s == "True" and "scheduledAt" in sim else now
+            seen[t] = previous = [s, at]
+        out.append({"type": t, "status": s, "lastTransitionTime": iso(previous[1])})
+    return out
 
 
 def reconcile(store: dict) -> dict | None:

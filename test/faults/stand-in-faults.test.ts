@@ -1,0 +1,196 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
+import { FaultResult } from "../../src/evidence/fault-results.js";
+import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
+import { bootstrapNode } from "../../src/node/bootstrap.js";
+import { systemClock } from "../../src/runtime/clock.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { PhaseRecorder } from "../../src/runtime/phases.js";
+import { workloadImages } from "../../src/workloads/run.js";
+import { localRemote } from "../support/local-remote.js";
+
+// Fault scenarios end to end on the stand-in node: the load generator in a pod reaching the vLLM
+// stand-in through its Service, the fault scripts through the stub kubectl, crictl, nsenter, tc and
+// nvidia-smi, and the measurement of what the load recorded.
+// The vLLM stand-in answers 3 s after its container starts (300 s at a latency scale of 0.01):
+// that is the delay a pod-kill must measure.
+const RESTART_DELAY_SECONDS = 3;
+const FAST = {
+  STUB_LATENCY_SCALE: "0.01",
+  POLL_SECONDS: "0.2",
+  STUB_POD_START_SECONDS: "0",
+  STUB_VLLM_STARTUP_SECONDS: String(RESTART_DELAY_SECONDS / 0.01),
+  STUB_VLLM_TTFT_MS: "5",
+  STUB_VLLM_TPOT_MS: "1",
+};
+
+const suite = loadSuite(
+  `version: 1
+name: stand-in-faults
+workloads:
+  - id: rn50
+    kind: resnet50
+    imageSize: 32
+    batchSize: 2
+    warmupSteps: 2
+    steps: 1
+    trials: 1
+    timeoutMinutes: 2
+    faults:
+      - id: rn50-cap
+        kind: gpu-power-cap
+        at: 6
+        baselineSeconds: 5
+        duration: 6
+        timeoutSeconds: 20
+        params: { fraction: 0.4 }
+        slo: { maxRecoverySeconds: 15, band: 30 }
+  - id: qwen
+    kind: llm-serving
+    requestRates: [4]
+    numPrompts: 20
+    serverStartTimeoutMinutes: 1
+    faults:
+      - id: kill
+        kind: pod-kill
+        at: 5
+        baselineSeconds: 5
+        timeoutSeconds: 30
+        load: { requestRate: 10, outputLen: 8 }
+        slo: { maxRecoverySeconds: 20, band: 50 }
+      - id: slow
+        kind: network-delay
+        at: 40
+        baselineSeconds: 5
+        duration: 4
+        timeoutSeconds: 30
+        params: { delayMs: 300 }
+        slo: { maxRecoverySeconds: 20, band: 50 }
+      - id: impossible
+        kind: container-kill
+        at: 80
+        baselineSeconds: 5
+        timeoutSeconds: 30
+        slo: { maxRecoverySeconds: 0.5, band: 50 }
+`,
+  {},
+);
+const [rn50, qwen] = suite.workloads as [ResNet50Workload, LlmServingWorkload];
+
+let sandbox: string;
+let gpu: FaultContext["gpu"];
+
+function remoteWith(env: Record<string, string> = {}) {
+  return localRemote({ sandbox, env: { ...FAST, ...env } });
+}
+
+function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
+  return { clock: systemClock, log: new MemoryLog(), gpu, registerCleanup: (name, fn) => cleanups.push({ name, fn }) };
+}
+
+function stopContainers(): void {
+  const procs = join(sandbox, "root/var/lib/stand-in/procs");
+  let pids: string[];
+  try {
+    pids = readdirSync(procs);
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(-Number(pid), "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+beforeAll(async () => {
+  sandbox = mkdtempSync(join(tmpdir(), "faults-node-"));
+  const node = await bootstrapNode(remoteWith(), {
+    images: workloadImages(suite),
+    phases: new PhaseRecorder(systemClock),
+    log: new MemoryLog(),
+  });
+  gpu = { computeCapability: node.inventory.gpus[0]?.computeCapability };
+}, 120_000);
+
+afterAll(() => {
+  if (!sandbox) return;
+  stopContainers();
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+describe("fault scenarios on the stand-in node", () => {
+  it("an LLM server under constant load: pod-kill measured within 1 s of the restart delay, a delay read back and removed, an unmeetable SLO missed", async () => {
+    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    const ctx = context(cleanups);
+    const run = await runFaultScenarios(remoteWith(), qwen, ctx);
+    const [kill, slow, impossible] = run.faults.map((f) => FaultResult.parse(f));
+    expect(run.faults.map((f) => [f.id, f.status, f.message])).toEqual([
+      ["kill", "ok", undefined],
+      ["slow", "ok", undefined],
+      ["impossible", "slo-missed", undefined],
+    ]);
+
+    // pod-kill: refused requests from the deletion until the new pod's server answers.
+    expect(kill).toMatchObject({ kind: "pod-kill", injected: true, verified: true, recovered: true });
+    expect(kill!.timeToDetectSeconds).toBeLessThan(1);
+    // The new pod's server answers RESTART_DELAY_SECONDS after its container started (the API's own
+    // time): the load generator sees it within a second of that. (The replacement's start itself
+    // lags the deletion by however busy this machine is.)
+    const sinceStart = kill!.timeToFirstSuccessSeconds! - kill!.pods!.containerStartSeconds!;
+    expect(Math.abs(sinceStart - RESTART_DELAY_SECONDS), JSON.stringify(kill!.pods)).toBeLessThanOrEqual(1);
+    expect(kill!.pods?.newPod).not.toBe(kill!.pods?.oldPod);
+    expect(kill!.pods?.totalRecoverySeconds).toBeGreaterThanOrEqual(RESTART_DELAY_SECONDS - 0.5);
+    expect(kill!.errorRate).toBeGreaterThan(0);
+    expect(kill!.baseline?.throughput).toBeGreaterThan(8);
+    expect(kill!.timeline.some((p) => p.failed > 0)).toBe(true);
+
+    // network-delay: no request fails, TTFT grows by the delay while it holds, then comes back.
+    expect(slow).toMatchObject({ injected: true, verified: true, recovered: true, errorRate: 0 });
+    expect(slow!.target).toMatch(/netem delay 300ms/);
+    expect(slow!.during!.p99TtftMs!).toBeGreaterThan(300);
+    expect(slow!.recoverySeconds!).toBeGreaterThanOrEqual(4);
+    expect(slow!.faultSeconds).toBeGreaterThanOrEqual(4);
+
+    // container-kill: the restart count goes up; recovery takes longer than 0.5 s, so the SLO is missed.
+    expect(impossible).toMatchObject({ injected: true, verified: true, recovered: true, sloMet: false });
+    expect(impossible!.pods?.restartCount).toBeGreaterThanOrEqual(1);
+
+    // Every fault registered its recover before acting; all are idempotent afterwards.
+    expect(cleanups.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["recover fault kill", "recover fault slow", "recover fault impossible"]),
+    );
+    for (const c of cleanups.reverse()) await c.fn();
+    expect(run.metric).toMatchObject({ name: "resilience_score", headline: true, direction: "higher" });
+    expect(run.metric!.summary.median).toBeCloseTo((100 * (1 + 1 + 0.5)) / 3, 0);
+  }, 240_000);
+
+  it("training under a power cap: images/s drop while it holds and come back, steps lost counted; the cap is restored", async () => {
+    const remote = remoteWith();
+    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    const run = await runFaultScenarios(remote, rn50, context(cleanups));
+    const [cap] = run.faults.map((f) => FaultResult.parse(f));
+    expect(cap, cap?.message).toMatchObject({ kind: "gpu-power-cap", injected: true, verified: true, recovered: true, status: "ok" });
+    expect(cap!.target).toMatch(/GPU 0: 120 W of 300 W/);
+    expect(cap!.during!.throughput!).toBeLessThan(cap!.baseline!.throughput! * 0.8);
+    expect(cap!.stepsLost).toBeGreaterThan(0);
+    const limit = await remote({ name: "limit", body: "nvidia-smi --query-gpu=power.limit --format=csv,noheader", timeoutSeconds: 30 });
+    expect(limit.stdout.trim()).toBe("300.00 W");
+  }, 180_000);
+
+  it("a power cap the board refuses (nvidia-smi says 'not supported' and exits 0) is not-injected, never a pass", async () => {
+    const remote = remoteWith({ STUB_GPU_POWER_CAP: "unsupported" });
+    const run = await runFaultScenarios(
+      remote,
+      { ...rn50, faults: [{ ...rn50.faults[0]!, at: 5, duration: 1, timeoutSeconds: 10 } as ResNet50Workload["faults"][number]] },
+      context([]),
+    );
+    expect(run.faults[0]).toMatchObject({ status: "not-injected", injected: true, verified: false, sloMet: false, sloShare: 0 });
+    expect(run.faults[0]!.message).toMatch(/not verified: the power limit read back 300 W, not 120 W/);
+  }, 180_000);
+});
