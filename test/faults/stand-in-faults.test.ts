@@ -8,7 +8,6 @@ import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { PhaseRecorder } from "../../src/runtime/phases.js";
 import { workloadImages } from "../../src/workloads/run.js";
 import { localRemote } from "../support/local-remote.js";
 
@@ -112,7 +111,7 @@ beforeAll(async () => {
   sandbox = mkdtempSync(join(tmpdir(), "faults-node-"));
   const node = await bootstrapNode(remoteWith(), {
     images: workloadImages(suite),
-    phases: new PhaseRecorder(systemClock),
+    clock: systemClock,
     log: new MemoryLog(),
   });
   gpu = { computeCapability: node.inventory.gpus[0]?.computeCapability };
