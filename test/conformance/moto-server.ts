@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 /**
@@ -8,6 +10,8 @@ import { SignatureV4 } from "@smithy/signature-v4";
  */
 
 export const MOTO_VERSION = "5.2.1";
+/** Where scripts/system-deps.sh keeps moto_server when it is not on PATH. */
+export const MOTO_VENV = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "ephemeral-gpu-bench", `moto-${MOTO_VERSION}`);
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -30,7 +34,12 @@ const MISSING =
 export async function startMoto(): Promise<MotoServer> {
   let child: ChildProcess;
   try {
-    child = spawn("moto_server", ["-H", "127.0.0.1", "-p", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    // On PATH, or where scripts/system-deps.sh (npm's pretest) installed it.
+    const path = [process.env.PATH, `${MOTO_VENV}/bin`].filter(Boolean).join(delimiter);
+    child = spawn("moto_server", ["-H", "127.0.0.1", "-p", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH: path },
+    });
   } catch (error) {
     throw new Error(`${MISSING} (${(error as Error).message})`, { cause: error });
   }

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const REPO = new URL("../..", import.meta.url).pathname;
-const DIRS = ["remote", "stand-in/instance-bin", "stand-in/images"];
+const DIRS = ["remote", "stand-in/instance-bin", "stand-in/images", "scripts", ".ci"];
 
 function shellScripts(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -21,7 +21,7 @@ function shellScripts(dir: string): string[] {
   return out;
 }
 
-describe("shell scripts that run on the instance, and the stand-in's stubs", () => {
+describe("shell scripts that run on the instance, the stand-in's stubs, and the set-up scripts", () => {
   it("are shellcheck-clean", () => {
     const files = DIRS.flatMap((d) => shellScripts(join(REPO, d))).map((f) => relative(REPO, f));
     expect(files.length).toBeGreaterThan(10);
