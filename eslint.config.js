@@ -23,6 +23,24 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": "off" },
   },
   {
+    // Layering: the lifecycle sequences everyone else; nobody below it imports from it.
+    files: ["src/node/**", "src/workloads/**", "src/cloud/**", "src/config/**", "src/auth/**", "src/evidence/**", "src/runtime/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/lifecycle", "**/lifecycle/**", "**/entry", "**/entry/**"],
+              message:
+                "src/lifecycle and src/entry sit on top: node, workloads, cloud, config, auth, evidence and runtime must not import from them (shared pieces go in src/runtime).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

@@ -61,19 +61,37 @@ export class RemoteScriptError extends Error {
   }
 }
 
-/** Marker that scripts on the instance put before each machine-readable (JSON) line they print. */
+/**
+ * The marked-line protocol: scripts on the instance print machine-readable lines as `<MARK><payload>`
+ * on stdout, among their human-readable output. JSON_LINE_MARKER marks JSON objects (the probe's
+ * facts, the bootstrap's phases and inventory, the workloads' records); the workload scripts add
+ * a few marks of their own (src/workloads/output.ts). markedLines is the one reader.
+ */
 export const JSON_LINE_MARKER = "GPU_BENCH_JSON ";
 
-/** The JSON objects a script printed as marked lines, in order; other lines are ignored. */
+/**
+ * The payloads (text after the mark) of every stdout line that starts with `mark`, in order;
+ * with `keepUnmarked`, the other lines too, as they are (for output that may come either way).
+ */
+export function markedLines(stdout: string, mark: string = JSON_LINE_MARKER, options: { keepUnmarked?: boolean } = {}): string[] {
+  const out: string[] = [];
+  for (const raw of stdout.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line.startsWith(mark)) out.push(line.slice(mark.length));
+    else if (options.keepUnmarked) out.push(line);
+  }
+  return out;
+}
+
+/** The JSON objects a script printed as marked lines, in order; garbled lines are skipped (the caller checks it got what it needs). */
 export function markedJsonLines(stdout: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith(JSON_LINE_MARKER)) continue;
+  for (const text of markedLines(stdout)) {
     try {
-      const value: unknown = JSON.parse(line.slice(JSON_LINE_MARKER.length));
+      const value: unknown = JSON.parse(text);
       if (value && typeof value === "object" && !Array.isArray(value)) out.push(value as Record<string, unknown>);
     } catch {
-      // A garbled line is skipped; the caller checks it got what it needs.
+      continue;
     }
   }
   return out;

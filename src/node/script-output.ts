@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { JSON_LINE_MARKER } from "../cloud/remote-script.js";
+import { JSON_LINE_MARKER, markedLines } from "../cloud/remote-script.js";
 import { Phase, PhaseStatus } from "../evidence/results.js";
 
 const PhaseLine = z.object({
@@ -45,9 +45,7 @@ export interface ScriptOutput {
 
 export function parseScriptOutput(stdout: string): ScriptOutput {
   const out: ScriptOutput = { phases: [], malformed: [] };
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith(JSON_LINE_MARKER)) continue;
-    const text = line.slice(JSON_LINE_MARKER.length);
+  for (const text of markedLines(stdout, JSON_LINE_MARKER)) {
     let parsed;
     try {
       parsed = ScriptLine.safeParse(JSON.parse(text));

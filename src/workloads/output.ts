@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Direction, Metric } from "../evidence/results.js";
 import { summarize } from "../evidence/stats.js";
-import { JSON_LINE_MARKER, lastLines } from "../cloud/remote-script.js";
+import { JSON_LINE_MARKER, lastLines, markedLines } from "../cloud/remote-script.js";
+
+export { markedLines };
 
 /** Marked lines the remote workload scripts print on stdout (see remote/workloads/*.sh). */
 export const MARK = {
@@ -25,15 +27,6 @@ export const ServerOutcome = z.object({
   seconds: z.number(),
 });
 export type ServerOutcome = z.infer<typeof ServerOutcome>;
-
-/** The payloads (text after the mark) of every stdout line that starts with `mark`. */
-export function markedLines(stdout: string, mark: string): string[] {
-  return stdout
-    .split("\n")
-    .map((l) => l.replace(/\r$/, ""))
-    .filter((l) => l.startsWith(mark))
-    .map((l) => l.slice(mark.length));
-}
 
 /** The last marked line parsed with `schema`; undefined when the script never printed one. */
 export function lastMarked<T>(stdout: string, mark: string, schema: z.ZodType<T>): T | undefined {

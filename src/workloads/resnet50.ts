@@ -3,11 +3,12 @@ import resnetPy from "../../remote/workloads/resnet50.py";
 import jobTemplate from "../../remote/workloads/resnet50-job.yaml";
 import { jobScript } from "./job-script.js";
 import { timedSteps, type ResNet50Workload } from "../config/suite.js";
-import type { RemoteScript } from "../cloud/remote-script.js";
+import { RemoteScriptError, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
+import type { WorkloadContext } from "./run.js";
 import { kubeName, renderManifest } from "./manifest.js";
-import { JobOutcome, MARK, OUTCOME_WORDS, WorkloadOutputError, lastMarked, metric, safeJson, tail } from "./output.js";
+import { JobOutcome, MARK, OUTCOME_WORDS, WorkloadOutputError, lastMarked, markedLines, metric, safeJson, tail } from "./output.js";
 
 /** One JSON line resnet50.py prints per timed trial (extra keys pass through). */
 export const ResNet50Trial = z.looseObject({
@@ -88,8 +89,7 @@ export type ResNet50Record = z.infer<typeof ResNet50Record>;
 /** Parses the `{"record": …}` JSON lines of resnet50.py's output (plain or GPU_BENCH_JSON-marked). */
 export function parseResNet50Lines(text: string): ResNet50Record[] {
   const records: ResNet50Record[] = [];
-  for (const raw of text.split("\n")) {
-    const line = raw.startsWith(MARK.json) ? raw.slice(MARK.json.length) : raw;
+  for (const line of markedLines(text, MARK.json, { keepUnmarked: true })) {
     if (!line.startsWith('{"record":')) continue;
     const parsed = ResNet50Record.safeParse(safeJson(line));
     if (!parsed.success) {
@@ -273,4 +273,42 @@ function resnet50Metrics(trials: ResNet50Trial[]): Metric[] {
 function lastLog(stderr: string): string {
   const t = tail(stderr, 6);
   return t ? `\n${t}` : "";
+}
+
+/**
+ * Runs one ResNet50 workload on the node (all its trials, one Job) and returns its result. A
+ * failure on the node (crash, out-of-memory, timeout, image pull) comes back as a failed result
+ * with a one-line reason; only errors of the run itself (cancellation, credentials) are thrown.
+ */
+export async function runResNet50(remote: RunRemote, workload: ResNet50Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
+  const startedAt = new Date(ctx.clock.now()).toISOString();
+  const plan = planResNet50(workload, ctx.namespace);
+  try {
+    const output = await remote(plan.script);
+    const endedAt = new Date(ctx.clock.now()).toISOString();
+    const result = resnet50Result(workload, output, { startedAt, endedAt });
+    const ips = result.metrics.find((m) => m.name === "images_per_sec");
+    if (ips) {
+      ctx.log.info(
+        `${workload.id}: ${ips.summary.median.toFixed(1)} images/s median of ${ips.summary.n} trial(s) ` +
+          `(${result.parameters.mode}, ${result.parameters.precision}, batch ${result.parameters.batchSize})`,
+      );
+    }
+    if (result.status !== "ok") ctx.log.warning(`${workload.id}: ${result.status}: ${result.message ?? ""}`);
+    return result;
+  } catch (error) {
+    if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
+    const endedAt = new Date(ctx.clock.now()).toISOString();
+    return {
+      id: workload.id,
+      kind: "resnet50",
+      parameters: { mode: workload.mode, batchSize: workload.batchSize, precision: workload.precision, image: resnet50Image(workload) },
+      status: "failed",
+      message: error.message,
+      metrics: [],
+      trials: [],
+      startedAt,
+      endedAt,
+    };
+  }
 }

@@ -1,11 +1,10 @@
 import type { Suite, Workload } from "../config/suite.js";
-import { RemoteScriptError, type RunRemote } from "../cloud/remote-script.js";
+import type { RunRemote } from "../cloud/remote-script.js";
 import type { WorkloadResult } from "../evidence/results.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { runLlmServing, vllmImage } from "./llm.js";
-import { WorkloadOutputError } from "./output.js";
-import { planResNet50, resnet50Image, resnet50Result } from "./resnet50.js";
+import { resnet50Image, runResNet50 } from "./resnet50.js";
 
 export interface WorkloadContext {
   /** The GPU the node reported (inventory): decides vLLM's dtype on GPUs without bf16 (T4). */
@@ -25,37 +24,7 @@ export interface WorkloadContext {
  * only errors of the run itself (cancellation, lost credentials) are thrown.
  */
 export async function runWorkload(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
-  if (workload.kind === "llm-serving") return runLlmServing(remote, workload, ctx);
-  const startedAt = new Date(ctx.clock.now()).toISOString();
-  const plan = planResNet50(workload, ctx.namespace);
-  try {
-    const output = await remote(plan.script);
-    const endedAt = new Date(ctx.clock.now()).toISOString();
-    const result = resnet50Result(workload, output, { startedAt, endedAt });
-    const ips = result.metrics.find((m) => m.name === "images_per_sec");
-    if (ips) {
-      ctx.log.info(
-        `${workload.id}: ${ips.summary.median.toFixed(1)} images/s median of ${ips.summary.n} trial(s) ` +
-          `(${result.parameters.mode}, ${result.parameters.precision}, batch ${result.parameters.batchSize})`,
-      );
-    }
-    if (result.status !== "ok") ctx.log.warning(`${workload.id}: ${result.status}: ${result.message ?? ""}`);
-    return result;
-  } catch (error) {
-    if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
-    const endedAt = new Date(ctx.clock.now()).toISOString();
-    return {
-      id: workload.id,
-      kind: "resnet50",
-      parameters: { mode: workload.mode, batchSize: workload.batchSize, precision: workload.precision, image: resnet50Image(workload) },
-      status: "failed",
-      message: error.message,
-      metrics: [],
-      trials: [],
-      startedAt,
-      endedAt,
-    };
-  }
+  return workload.kind === "llm-serving" ? runLlmServing(remote, workload, ctx) : runResNet50(remote, workload, ctx);
 }
 
 /** Every container image the suite's workloads run, for pre-pulling while the node starts. */

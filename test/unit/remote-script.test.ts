@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_COMMAND_BYTES, RemoteScriptError, renderCommand, shellQuote } from "../../src/cloud/remote-script.js";
+import {
+  JSON_LINE_MARKER,
+  MAX_COMMAND_BYTES,
+  RemoteScriptError,
+  markedJsonLines,
+  markedLines,
+  renderCommand,
+  shellQuote,
+} from "../../src/cloud/remote-script.js";
 import { localRemote } from "../support/local-remote.js";
 
 const HOSTILE = [
@@ -78,5 +86,29 @@ describe("remote scripts", () => {
   it("quote like POSIX sh", () => {
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
     expect(() => shellQuote("a\0b")).toThrow(/NUL/);
+  });
+});
+
+describe("the marked-line protocol has one reader", () => {
+  const stdout = [
+    "starting",
+    'GPU_BENCH_JSON {"kind":"phase","name":"a"}\r',
+    "GPU_BENCH_JOB {}",
+    "GPU_BENCH_JSON not json",
+    'GPU_BENCH_JSON ["an array"]',
+    "  GPU_BENCH_JSON {} (not at the start: not marked)",
+  ].join("\n");
+
+  it("gives the payload of each line that starts with the mark, in order, carriage returns dropped", () => {
+    expect(markedLines(stdout)).toEqual(['{"kind":"phase","name":"a"}', "not json", '["an array"]']);
+    expect(markedLines(stdout, "GPU_BENCH_JOB ")).toEqual(["{}"]);
+  });
+
+  it("can keep unmarked lines for output that comes either way", () => {
+    expect(markedLines("plain\nGPU_BENCH_JSON {}", JSON_LINE_MARKER, { keepUnmarked: true })).toEqual(["plain", "{}"]);
+  });
+
+  it("markedJsonLines keeps the JSON objects and skips garbled lines", () => {
+    expect(markedJsonLines(stdout)).toEqual([{ kind: "phase", name: "a" }]);
   });
 });
