@@ -1,6 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { S3Client } from "@aws-sdk/client-s3";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 
 /** Settings every SDK client of a run shares. */
@@ -53,4 +54,18 @@ export function destroyClients(clients: AwsClients): void {
   clients.ec2Launch.destroy();
   clients.ssm.destroy();
   clients.s3.destroy();
+}
+
+/**
+ * The Cognito client for a platform login, in the user pool's region (which may differ from the
+ * run's). One attempt per call: the login retries throttling itself and never a refused password.
+ * The endpoint comes from AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER where set (an emulator).
+ */
+export function createCognitoClient(settings: Omit<AwsSettings, "s3PathStyle">): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    region: settings.region,
+    credentials: settings.credentials,
+    maxAttempts: 1,
+    customUserAgent: settings.userAgent,
+  });
 }
