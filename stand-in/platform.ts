@@ -1,0 +1,249 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
+
+/**
+ * A local stand-in for a platform API with the radix contract (see src/platform/radix.ts), behind
+ * a real JWT authorizer: every bearer token is verified against the Cognito emulator's JWKS
+ * (signature), issuer, client id (aud for ID tokens, client_id for access tokens), token_use and
+ * expiry. The agent side authenticates with the cluster's onboarding token:
+ *   POST /v1/agent/register                     → the cluster turns active
+ *   POST /v1/agent/jobs/{jobId}/result {status, metrics} → the job ends with what the agent measured
+ *   GET  /v1/agent/jobs                          → the cluster's queued jobs (the agent picks them up)
+ */
+
+export interface PlatformFaults {
+  /** The next N user calls are refused with 401 as if the token had expired. */
+  expiredToken?: number;
+  /** The next N user calls answer 429 with Retry-After: 1. */
+  throttle?: number;
+  /** The next N user calls answer 503. */
+  serverErrors?: number;
+  /** Registering never makes a cluster active. */
+  neverActive?: boolean;
+  /** DELETE /v1/clusters/{id} answers 500 and keeps the cluster. */
+  deleteFails?: boolean;
+}
+
+export interface PlatformStandInOptions {
+  /** The user pool's JWKS, e.g. moto's <endpoint>/<pool id>/.well-known/jwks.json. */
+  jwksUrl: string;
+  /** The expected iss claim: https://cognito-idp.<region>.amazonaws.com/<pool id>. */
+  issuer: string;
+  clientId: string;
+  tokenUse: "id" | "access";
+  faults?: PlatformFaults;
+}
+
+interface Job {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  status: "queued" | "running" | "succeeded" | "failed";
+  metrics?: Record<string, number>;
+  message?: string;
+}
+
+interface Cluster {
+  id: string;
+  name: string;
+  owner: string;
+  status: "pending" | "active";
+  createdAt: string;
+  onboardingToken?: string;
+  jobs: Map<string, Job>;
+}
+
+export interface PlatformStandIn {
+  url: string;
+  faults: PlatformFaults;
+  clusters: Map<string, Cluster>;
+  /** Every request: method, path, status, and the Idempotency-Key it carried. */
+  calls: { method: string; path: string; status: number; idempotencyKey?: string }[];
+  deleted: string[];
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, "body is not JSON");
+  }
+}
+
+export async function startPlatformStandIn(options: PlatformStandInOptions): Promise<PlatformStandIn> {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+  const faults: PlatformFaults = { ...options.faults };
+  const clusters = new Map<string, Cluster>();
+  const calls: PlatformStandIn["calls"] = [];
+  const deleted: string[] = [];
+  const idempotent = new Map<string, { status: number; body?: unknown }>();
+
+  const authorize = async (req: IncomingMessage): Promise<string> => {
+    const header = req.headers.authorization ?? "";
+    const m = /^Bearer (\S+)$/.exec(header);
+    if (!m) throw new HttpError(401, "missing bearer token");
+    if (faults.expiredToken) {
+      faults.expiredToken--;
+      throw new HttpError(401, "token expired");
+    }
+    try {
+      const { payload } = await jwtVerify(m[1]!, jwks, { issuer: options.issuer, algorithms: ["RS256"] });
+      if (payload.token_use !== options.tokenUse) throw new HttpError(401, `token_use must be ${options.tokenUse}`);
+      const client = options.tokenUse === "id" ? payload.aud : payload.client_id;
+      const clients = Array.isArray(client) ? client : [client];
+      if (!clients.includes(options.clientId)) throw new HttpError(401, "token was issued to another client");
+      return String(payload["cognito:username"] ?? payload.username ?? payload.sub);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const why = error instanceof joseErrors.JWTExpired ? "token expired" : `token refused (${(error as Error).message})`;
+      throw new HttpError(401, why);
+    }
+  };
+
+  const agentCluster = (req: IncomingMessage): Cluster => {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "");
+    const cluster = m ? [...clusters.values()].find((c) => c.onboardingToken === m[1]) : undefined;
+    if (!cluster) throw new HttpError(401, "unknown onboarding token");
+    return cluster;
+  };
+
+  const owned = (owner: string, id: string): Cluster => {
+    const c = clusters.get(id);
+    if (!c || c.owner !== owner) throw new HttpError(404, `no cluster ${id}`);
+    return c;
+  };
+
+  const userRoute = async (req: IncomingMessage, path: string): Promise<{ status: number; body?: unknown }> => {
+    const owner = await authorize(req);
+    if (faults.throttle) {
+      faults.throttle--;
+      throw new HttpError(429, "rate limited", { "retry-after": "1" });
+    }
+    if (faults.serverErrors) {
+      faults.serverErrors--;
+      throw new HttpError(503, "temporarily unavailable");
+    }
+    const method = req.method ?? "GET";
+    let m: RegExpExecArray | null;
+    if (path === "/v1/clusters" && method === "POST") {
+      const { name } = await readJson(req);
+      if (typeof name !== "string" || !name) throw new HttpError(400, "name is required");
+      const id = `c-${randomUUID().slice(0, 8)}`;
+      clusters.set(id, { id, name, owner, status: "pending", createdAt: new Date().toISOString(), jobs: new Map() });
+      return { status: 201, body: { id } };
+    }
+    if (path === "/v1/clusters" && method === "GET") {
+      return {
+        status: 200,
+        body: {
+          clusters: [...clusters.values()].filter((c) => c.owner === owner).map(({ id, name, createdAt }) => ({ id, name, createdAt })),
+        },
+      };
+    }
+    if ((m = /^\/v1\/clusters\/([\w-]+)\/onboarding-token$/.exec(path)) && method === "POST") {
+      const c = owned(owner, m[1]!);
+      c.onboardingToken = `onb_${randomUUID().replace(/-/g, "")}`;
+      return { status: 201, body: { token: c.onboardingToken } };
+    }
+    if ((m = /^\/v1\/clusters\/([\w-]+)\/jobs$/.exec(path)) && method === "POST") {
+      const c = owned(owner, m[1]!);
+      if (c.status !== "active") throw new HttpError(409, "cluster is not active");
+      const { type, params } = await readJson(req);
+      if (typeof type !== "string") throw new HttpError(400, "type is required");
+      const id = `j-${randomUUID().slice(0, 8)}`;
+      c.jobs.set(id, { id, type, params: (params as Record<string, unknown>) ?? {}, status: "queued" });
+      return { status: 201, body: { id } };
+    }
+    if ((m = /^\/v1\/clusters\/([\w-]+)\/jobs\/([\w-]+)$/.exec(path)) && method === "GET") {
+      const job = owned(owner, m[1]!).jobs.get(m[2]!);
+      if (!job) throw new HttpError(404, `no job ${m[2]}`);
+      const { id, status, metrics, message } = job;
+      return { status: 200, body: { id, status, metrics, message } };
+    }
+    if ((m = /^\/v1\/clusters\/([\w-]+)$/.exec(path))) {
+      const c = owned(owner, m[1]!);
+      if (method === "GET") return { status: 200, body: { id: c.id, name: c.name, status: c.status } };
+      if (method === "DELETE") {
+        if (faults.deleteFails) throw new HttpError(500, "delete failed");
+        clusters.delete(c.id);
+        deleted.push(c.id);
+        return { status: 204 };
+      }
+    }
+    throw new HttpError(404, `no route ${method} ${path}`);
+  };
+
+  const agentRoute = async (req: IncomingMessage, path: string): Promise<{ status: number; body?: unknown }> => {
+    const c = agentCluster(req);
+    let m: RegExpExecArray | null;
+    if (path === "/v1/agent/register" && req.method === "POST") {
+      if (!faults.neverActive) c.status = "active";
+      return { status: 200, body: { clusterId: c.id } };
+    }
+    if (path === "/v1/agent/jobs" && req.method === "GET") {
+      const queued = [...c.jobs.values()].filter((j) => j.status === "queued");
+      for (const j of queued) j.status = "running";
+      return { status: 200, body: { jobs: queued.map(({ id, type, params }) => ({ id, type, params })) } };
+    }
+    if ((m = /^\/v1\/agent\/jobs\/([\w-]+)\/result$/.exec(path)) && req.method === "POST") {
+      const job = c.jobs.get(m[1]!);
+      if (!job) throw new HttpError(404, `no job ${m[1]}`);
+      const { status, metrics, message } = await readJson(req);
+      job.status = status === "succeeded" ? "succeeded" : "failed";
+      job.metrics = metrics as Record<string, number> | undefined;
+      job.message = typeof message === "string" ? message : undefined;
+      return { status: 200, body: {} };
+    }
+    throw new HttpError(404, `no route ${req.method} ${path}`);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const key = req.headers["idempotency-key"] as string | undefined;
+    let status: number;
+    let body: unknown;
+    let headers: Record<string, string> = {};
+    try {
+      const cached = key && req.method === "POST" ? idempotent.get(`${path} ${key}`) : undefined;
+      const reply = cached ?? (path.startsWith("/v1/agent/") ? await agentRoute(req, path) : await userRoute(req, path));
+      if (key && req.method === "POST") idempotent.set(`${path} ${key}`, reply);
+      ({ status, body } = reply);
+    } catch (error) {
+      status = error instanceof HttpError ? error.status : 500;
+      headers = error instanceof HttpError ? error.headers : {};
+      body = { message: error instanceof Error ? error.message : String(error) };
+    }
+    calls.push({ method: req.method ?? "GET", path, status, idempotencyKey: key });
+    res.writeHead(status, { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+
+  const server: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    faults,
+    clusters,
+    calls,
+    deleted,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
