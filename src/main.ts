@@ -3,16 +3,8 @@ import { join } from "node:path";
 import { parseSettings } from "./config/inputs.js";
 import { Outputs } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
-import {
-  actionLog,
-  actionPublisher,
-  actionState,
-  canRequestIdToken,
-  idToken,
-  identityFromEnv,
-  maskedValues,
-  readInput,
-} from "./entry/github.js";
+import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, maskedValues, readInput } from "./entry/github.js";
+import { actionPublisher } from "./entry/github-publisher.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
 

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { systemClock } from "./runtime/clock.js";
 import { actionLog, actionState, canRequestIdToken, idToken } from "./entry/github.js";
-import { executePost } from "./entry/execute.js";
+import { executePost } from "./entry/post-step.js";
 
 try {
   await executePost(actionState.load(), {

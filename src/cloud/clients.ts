@@ -33,19 +33,28 @@ export interface AwsClients {
  * ordinary throttling; loops above it retry only what is safe to retry.
  */
 export function createClients(settings: AwsSettings): AwsClients {
-  const common = {
+  const common = commonConfig(settings);
+  return {
+    region: settings.region,
+    ec2: createEc2Client(settings),
+    ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
+    ssm: new SSMClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
+  };
+}
+
+/** EC2 alone, configured as in createClients: all the post step needs, so it loads no other SDK client. */
+export function createEc2Client(settings: AwsSettings): EC2Client {
+  return new EC2Client(commonConfig(settings));
+}
+
+function commonConfig(settings: AwsSettings) {
+  return {
     region: settings.region,
     credentials: settings.credentials,
     retryMode: "adaptive" as const,
     maxAttempts: 6,
     customUserAgent: settings.userAgent,
-  };
-  return {
-    region: settings.region,
-    ec2: new EC2Client(common),
-    ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
-    ssm: new SSMClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
   };
 }
 

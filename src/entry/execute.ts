@@ -9,14 +9,15 @@ import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../runtime/clock.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import type { Log } from "../runtime/log.js";
-import { cleanupAfterRun, sweepExpired } from "../lifecycle/post.js";
+import { sweepExpired } from "../lifecycle/post.js";
 import { planRun } from "../lifecycle/plan.js";
 import { runBenchmark } from "../lifecycle/run.js";
-import type { SavedRun, StateStore } from "../lifecycle/state.js";
+import type { StateStore } from "../lifecycle/state.js";
 import { clientsFor } from "./aws.js";
-import pkg from "../../package.json" with { type: "json" };
+import { TOOL } from "./tool.js";
 
-export const TOOL = { name: "ephemeral-gpu-bench", version: pkg.version };
+export { TOOL };
+export { executePost } from "./post-step.js";
 
 /** What an entry point provides: the runtime behind the engine's seams. */
 export interface Runtime {
@@ -118,28 +119,6 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
     if (evidence.s3) rt.setOutput(Outputs.evidenceS3Uri, evidence.s3.evidence);
     rt.log.info(`Verdict: ${evidence.verdict.kind}: ${evidence.verdict.reason}`);
     return { failed: report.error?.message ?? evidence.failure };
-  } finally {
-    destroyClients(clients);
-  }
-}
-
-export async function executePost(saved: SavedRun | undefined, rt: Pick<Runtime, "env" | "log" | "clock" | "idToken">): Promise<void> {
-  if (!saved) {
-    rt.log.info("Nothing to clean up: main saved no launch (it stopped before launching anything).");
-    return;
-  }
-  // Main's credentials may have expired: assume the role again with a fresh OIDC token.
-  const clients = clientsFor(
-    { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
-    saved.sessionName,
-    rt.idToken,
-    rt.log,
-    rt.env,
-    TOOL.version,
-  );
-  try {
-    const outcome = await cleanupAfterRun(saved, { ec2: clients.ec2, clock: rt.clock, log: rt.log });
-    rt.log.info(outcome.message);
   } finally {
     destroyClients(clients);
   }

@@ -1,6 +1,4 @@
 import * as core from "@actions/core";
-import { artifactUploader } from "../evidence/artifact-uploader.js";
-import type { Publisher } from "../evidence/publish.js";
 import { SECRET_INPUTS, type InputName } from "../config/names.js";
 import type { Log } from "../runtime/log.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
@@ -34,22 +32,6 @@ export const actionLog: Log = {
 /** Every value masked in this process: the evidence redacts them too. */
 export function maskedValues(): string[] {
   return [...masked];
-}
-
-/** Job summary, annotations, and the artifact service where the runner offers one. */
-export function actionPublisher(env: NodeJS.ProcessEnv): Publisher {
-  return {
-    writeSummary: async (markdown) => {
-      await core.summary.addRaw(markdown).write();
-    },
-    uploadArtifact: artifactUploader(Boolean(env.ACTIONS_RUNTIME_TOKEN)),
-    annotate: (level, message, title) => {
-      const props = title ? { title } : undefined;
-      if (level === "error") core.error(message, props);
-      else if (level === "warning") core.warning(message, props);
-      else core.notice(message, props);
-    },
-  };
 }
 
 export const actionState: StateStore = {
