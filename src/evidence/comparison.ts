@@ -109,6 +109,7 @@ export function compareWithBaseline(
   const used = new Map<string, HistoryEntry>();
   const metrics: MetricComparison[] = [];
   let otherParameters = 0;
+  let invalidEarlier = 0;
 
   for (const workload of results.workloads) {
     if (workload.status !== "ok") continue;
@@ -117,6 +118,10 @@ export function compareWithBaseline(
     for (const entry of runs) {
       const w = entry.workloads.find((x) => x.id === workload.id && x.status === "ok");
       if (!w) continue;
+      if (w.valid === false) {
+        invalidEarlier++;
+        continue;
+      }
       if (stableJson(w.parameters) !== params) {
         otherParameters++;
         continue;
@@ -125,6 +130,7 @@ export function compareWithBaseline(
       if (matching.length >= options.runs) break;
     }
     const headline = new Set(headlineMetrics(workload).map((m) => m.name));
+    const invalid = invalidDecision(workload);
     for (const metric of workload.metrics) {
       const values: number[] = [];
       for (const { entry, metrics: ms } of matching) {
@@ -143,15 +149,22 @@ export function compareWithBaseline(
         headline: headline.has(metric.name),
         current: metric.summary.median,
         trials: metric.summary.n,
-        decision: decideMetric(values, metric.summary.median, metric.direction, options),
+        decision: invalid ?? decideMetric(values, metric.summary.median, metric.direction, options),
       });
     }
   }
   if (otherParameters > 0) notes.push(`${plural(otherParameters, "earlier workload result")} with different parameters left out`);
+  if (invalidEarlier > 0) notes.push(`${plural(invalidEarlier, "earlier workload result")} that GPU telemetry marked invalid left out`);
   const baselineRuns = [...used.values()]
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .map((e) => ({ runId: e.runId, attempt: e.attempt, runNumber: e.runNumber, startedAt: e.startedAt, sha: e.sha, folder: e.folder }));
   return { source, rule, options, metrics, baselineRuns, notes };
+}
+
+/** A result GPU telemetry marked invalid is never judged: neither a regression nor a pass. */
+function invalidDecision(workload: WorkloadResult): MetricDecision | undefined {
+  if (!workload.telemetry || workload.telemetry.valid) return undefined;
+  return { decision: "invalid", runs: 0, reason: `not judged, GPU telemetry marks it invalid: ${workload.telemetry.validity.join("; ")}` };
 }
 
 export function regressions(comparison: Comparison, headlineOnly = false): MetricComparison[] {

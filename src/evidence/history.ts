@@ -37,6 +37,8 @@ export const HistoryWorkload = z.object({
   id: z.string().min(1),
   parameters: z.record(z.string(), ParameterValue),
   status: WorkloadStatus,
+  /** False when GPU telemetry said the result cannot be trusted: never used as a baseline. Absent: not known (valid). */
+  valid: z.boolean().optional(),
   metrics: z.array(HistoryMetric),
 });
 export type HistoryWorkload = z.infer<typeof HistoryWorkload>;
@@ -119,6 +121,7 @@ export function entryFromResults(results: Results, folder: string): HistoryEntry
       id: w.id,
       parameters: w.parameters,
       status: w.status,
+      ...(w.telemetry ? { valid: w.telemetry.valid } : {}),
       metrics: w.metrics
         .filter((m) => Number.isFinite(m.summary.median))
         .map((m) => ({

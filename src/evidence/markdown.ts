@@ -21,6 +21,7 @@ import { DETECTION_POWER, type Decision } from "./regression.js";
 import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
+import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
  * The evidence report: one screen that convinces (verdict, instance, GPU, headline metrics against
@@ -72,6 +73,7 @@ const DECISION_MARK: Record<Decision, string> = {
   "no-change": "✅ no change",
   "no-baseline": "🆕 baseline recorded",
   "too-few-runs": "⚪ not judged",
+  invalid: "⚠️ invalid",
 };
 
 function betterText(m: Pick<Metric, "direction">): string {
@@ -125,6 +127,8 @@ function topSection(model: EvidenceModel): string {
   out.push("");
   out.push(`**Verdict: ${VERDICT_MARK[verdict.kind]}**: ${cell(verdict.reason)}`);
   out.push("");
+  const invalid = invalidResultsBlock(results);
+  if (invalid) out.push(invalid, "");
   const inst = results.instance;
   const instanceText = inst ? `${cell(inst.type)} · ${cell(inst.availabilityZone)} · ${inst.market} · ${code(inst.id)}` : "not launched";
   const commit = results.run.sha ? ` · commit ${code(results.run.sha.slice(0, 12))}` : "";
@@ -363,6 +367,8 @@ function workloadBlock(w: WorkloadResult): string {
     );
   }
   if (points.length > 0) blocks.push(sweepBlock(w, points));
+  const telemetry = telemetryPart(w);
+  if (telemetry) blocks.push(telemetry);
   return blocks.join("\n\n");
 }
 

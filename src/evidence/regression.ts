@@ -27,7 +27,8 @@ export interface DecisionOptions {
   confidence?: number;
 }
 
-export type Decision = "regression" | "improvement" | "no-change" | "no-baseline" | "too-few-runs";
+/** "invalid": GPU telemetry says this run's result cannot be trusted, so it is not judged at all. */
+export type Decision = "regression" | "improvement" | "no-change" | "no-baseline" | "too-few-runs" | "invalid";
 
 export interface MetricDecision {
   decision: Decision;

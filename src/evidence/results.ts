@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FaultResult } from "./fault-results.js";
+import { Telemetry, TelemetryDetail } from "./telemetry-schema.js";
 
 /**
  * The results of one run: what every workload writes into and what the evidence, the comparison
@@ -60,6 +61,10 @@ export const WorkloadResult = z.object({
   trials: z.array(z.record(z.string(), z.unknown())),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
+  /** What the GPU did during the timed windows, and whether the figures can be trusted (issue 12). */
+  telemetry: Telemetry.optional(),
+  /** The telemetry's chart data, windows and provenance. */
+  telemetryDetail: TelemetryDetail.optional(),
 });
 export type WorkloadResult = z.infer<typeof WorkloadResult>;
 

@@ -36,7 +36,24 @@ function describeRegression(m: MetricComparison): string {
   return `${m.label} of ${m.workload} ${signedPercent(m.decision.deltaPercent)}`;
 }
 
+/**
+ * The verdict. A workload whose GPU telemetry marks it invalid is never called a regression (its
+ * metrics are not judged) nor passes silently: the reason says which results were not judged and why.
+ */
 export function decideVerdict(results: Results, comparison: Comparison): Verdict {
+  const verdict = decideOnJudged(results, comparison);
+  const invalid = results.workloads.filter((w) => w.telemetry && !w.telemetry.valid);
+  if (invalid.length === 0 || verdict.kind === "failed") return verdict;
+  const list = invalid.map((w) => `${w.id} (${w.telemetry!.validity.join("; ")})`).join("; ");
+  return {
+    kind: verdict.kind,
+    reason: oneLine(
+      `${invalid.length} result${invalid.length === 1 ? "" : "s"} invalid, not judged and not kept as baseline: ${list}; ${verdict.reason}`,
+    ),
+  };
+}
+
+function decideOnJudged(results: Results, comparison: Comparison): Verdict {
   const { outcome } = results;
   if (outcome.status !== "succeeded") {
     const where = outcome.failedPhase ? `${outcome.failedPhase} ` : "";
@@ -71,7 +88,7 @@ export function decideVerdict(results: Results, comparison: Comparison): Verdict
     return { kind: "fault-slo-missed", reason: oneLine(`fault scenario missed its SLO: ${missed.map(describeFault).join("; ")}`) };
   }
 
-  const headline = comparison.metrics.filter((m) => m.headline);
+  const headline = comparison.metrics.filter((m) => m.headline && m.decision.decision !== "invalid");
   if (comparison.source.kind === "none") {
     return { kind: "pass", reason: oneLine(`all workloads ran; not compared with a baseline: ${comparison.source.reason}`) };
   }

@@ -1,0 +1,138 @@
+import { cell, code, formatNumber, table } from "./format.js";
+import type { Results, WorkloadResult } from "./results.js";
+import type { TelemetryDetail } from "./telemetry-schema.js";
+
+/**
+ * The report's GPU telemetry parts (issue 12): the invalid results that lead the report, and one
+ * "GPU telemetry" part per workload with its summary table, a Mermaid xychart of power and SM
+ * clock over time with the timed windows marked, and the chart's numbers in a table beside it.
+ */
+
+const SOURCE_TEXT = { dcgm: "DCGM (`dcgmi dmon`)", "nvidia-smi": "`nvidia-smi --query-gpu`" } as const;
+
+/** The results GPU telemetry marked invalid, with their reasons: shown right under the verdict. */
+export function invalidResultsBlock(results: Results): string | undefined {
+  const invalid = results.workloads.filter((w) => w.telemetry && !w.telemetry.valid);
+  if (invalid.length === 0) return undefined;
+  const lines = [
+    `> [!WARNING]`,
+    `> **${invalid.length} result${invalid.length === 1 ? "" : "s"} cannot be trusted** (GPU telemetry): not judged against the baseline and not kept as a baseline for later runs.`,
+  ];
+  for (const w of invalid) {
+    for (const reason of w.telemetry!.validity) lines.push(`> - ${cell(w.id)}: ${cell(reason)}`);
+  }
+  return lines.join("\n");
+}
+
+function share(value: number): string {
+  return `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)}%`;
+}
+
+/** Mermaid's xychart breaks on these in titles and labels; they become spaces. */
+function label(text: string): string {
+  return text
+    .replace(/[:;#"`\r\n[\]{}<>]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * xychart-beta of power (W) and SM clock (MHz ÷ 10, so both fit one axis) over seconds since the
+ * first sample; bars at the top of the axis mark the points inside a timed window.
+ */
+export function telemetryChart(id: string, detail: TelemetryDetail): string | undefined {
+  const points = detail.timeline.filter((p) => Number.isFinite(p.powerWatts) && Number.isFinite(p.smClockMHz));
+  if (points.length < 2) return undefined;
+  const t0 = points[0]!.t;
+  const top = Math.ceil(Math.max(...points.map((p) => Math.max(p.powerWatts, p.smClockMHz / 10))) * 1.1) || 1;
+  const x = points.map((p) => `"${Math.round(p.t - t0)}"`).join(", ");
+  const values = (f: (p: (typeof points)[number]) => number) => points.map((p) => Number(f(p).toPrecision(5))).join(", ");
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${label(`${id} power and SM clock`)}"`,
+    `  x-axis "seconds since the first sample" [${x}]`,
+    `  y-axis "W and MHz÷10" 0 --> ${top}`,
+    `  bar [${values((p) => (p.inWindow ? top : 0))}]`,
+    `  line [${values((p) => p.powerWatts)}]`,
+    `  line [${values((p) => p.smClockMHz / 10)}]`,
+    "```",
+  ].join("\n");
+}
+
+/** The "GPU telemetry" part of one workload; undefined when it has no telemetry. */
+export function telemetryPart(w: WorkloadResult): string | undefined {
+  const t = w.telemetry;
+  if (!t) return undefined;
+  const d = w.telemetryDetail;
+  const reasons = Object.entries(t.throttleReasons)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, s]) => `${code(name)} ${share(s)}`)
+    .join(", ");
+  const out = [`#### ${cell(w.id)}: GPU telemetry`, ""];
+  out.push(
+    t.valid
+      ? "**Valid**: no slowdown, low clock or other process on the GPU during the timed windows."
+      : `**Invalid**: ${t.validity.map(cell).join("; ")}.`,
+  );
+  out.push("");
+  out.push(
+    table(
+      ["Quantity", "Value"],
+      [
+        [
+          "Source",
+          `${SOURCE_TEXT[t.source]}, every ${formatNumber(t.intervalSeconds)} s; ${t.samples} sample${t.samples === 1 ? "" : "s"} in the timed windows`,
+        ],
+        ["Energy in the timed windows", `${formatNumber(t.energyJoules)} J`],
+        ["Power mean / max", `${formatNumber(t.powerWatts.mean)} W / ${formatNumber(t.powerWatts.max)} W`],
+        [
+          "SM clock median / max",
+          `${formatNumber(t.smClockMHz.median)} MHz / ${formatNumber(t.smClockMHz.max)} MHz${d?.maxSmClockMHz !== undefined ? ` (GPU maximum ${formatNumber(d.maxSmClockMHz)} MHz)` : ""}`,
+        ],
+        ["GPU utilisation mean", `${formatNumber(t.gpuUtilPercent.mean)}%`],
+        ["Memory used max", `${formatNumber(t.memoryUsedMiB.max)} MiB`],
+        ["Temperature max", `${formatNumber(t.temperatureC.max)} °C`],
+        ["Clock-event reasons (share of samples)", reasons || "none"],
+        ["Other processes on the GPU", String(t.foreignProcesses)],
+        ...(d?.powerCapWatts !== undefined ? [["Configured power cap", `${formatNumber(d.powerCapWatts)} W`]] : []),
+      ],
+    ),
+  );
+  if (d && d.explanations.length > 0) out.push("", ...d.explanations.map((e) => `- ${cell(e)}`));
+  if (d && d.windows.length > 0) {
+    out.push(
+      "",
+      table(
+        ["Timed window", "Seconds", "Energy (J)"],
+        d.windows.map((win) => [cell(win.label), formatNumber(win.end - win.start), formatNumber(win.energyJoules)]),
+      ),
+    );
+  }
+  const chart = d ? telemetryChart(w.id, d) : undefined;
+  if (d && chart) {
+    const t0 = d.timeline[0]!.t;
+    out.push(
+      "",
+      "Power (W, first line) and SM clock (MHz ÷ 10, second line) over time; bars mark the timed windows.",
+      "",
+      chart,
+      "",
+      "<details><summary>The chart's numbers</summary>",
+      "",
+      table(
+        ["Seconds", "Power (W)", "SM clock (MHz)", "In a timed window"],
+        d.timeline.map((p) => [
+          String(Math.round(p.t - t0)),
+          formatNumber(p.powerWatts),
+          formatNumber(p.smClockMHz),
+          p.inWindow ? "yes" : "",
+        ]),
+      ),
+      "",
+      "</details>",
+    );
+  }
+  if (d?.samplesUri) out.push("", `Raw samples: ${code(d.samplesUri)}`);
+  return out.join("\n");
+}
