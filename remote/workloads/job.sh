@@ -9,6 +9,7 @@
 # Stdout, for the caller to parse:
 #   GPU_BENCH_JSON {...}          each line of the container log that is a {"record": ...} object
 #   GPU_BENCH_VLLM_RESULT {...}   a vllm bench result file, as the container printed it
+#   GPU_BENCH_VLLM_WINDOW {...}   the benchmark's start and end on the host clock (Unix seconds)
 #   GPU_BENCH_JOB {...}           last line: outcome (succeeded|failed|timeout|image-pull|unschedulable|config), seconds
 # Exit status: 0 when the Job reached an outcome (whatever it was), non-zero when kubectl itself failed.
 set -euo pipefail
@@ -75,7 +76,7 @@ container_log="$(k logs "job/$JOB_NAME" --all-containers=true 2>/dev/null || tru
 while IFS= read -r line; do
   case "$line" in
     '{"record":'*) printf 'GPU_BENCH_JSON %s\n' "$line" ;;
-    GPU_BENCH_VLLM_RESULT\ *) printf '%s\n' "$line" ;;
+    GPU_BENCH_VLLM_RESULT\ * | GPU_BENCH_VLLM_WINDOW\ *) printf '%s\n' "$line" ;;
     *) printf '%s\n' "$line" >&2 ;;
   esac
 done <<< "$container_log"

@@ -526,7 +526,10 @@ def run(args):
         warm_started = time.perf_counter()
         bench.run_steps(args.warmup_steps)
         warmup_s = time.perf_counter() - warm_started
+        # The timed window on the host's clock, for lining it up with the GPU telemetry samples.
+        window_start = time.time()
         wall, per_step = bench.timed(args.steps)
+        window_end = time.time()
         ordered = sorted(per_step)
         images = batch_size * args.steps
         images_per_sec = images / wall
@@ -546,6 +549,8 @@ def run(args):
             "steps": args.steps,
             "images": images,
             "elapsed_s": round(wall, 6),
+            "window_start_unix": round(window_start, 6),
+            "window_end_unix": round(window_end, 6),
             "warmup_s": round(warmup_s, 6),
             "images_per_sec": round(images_per_sec, 3),
             "step_time_mean_ms": round(sum(per_step) / len(per_step), 4),

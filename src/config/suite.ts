@@ -152,6 +152,8 @@ export const Suite = z
     name: z.string().regex(SUITE_NAME, "must be 1-64 letters, digits and . _ -"),
     description: z.string().max(2000).optional(),
     workloads: z.array(Workload).min(1).max(20),
+    /** GPU telemetry around every workload (issue 12); sampled every second unless set. */
+    telemetry: z.strictObject({ intervalSeconds: z.number().min(0.1).max(60) }).optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Map<string, number>();

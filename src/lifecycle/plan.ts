@@ -1,3 +1,4 @@
+import { DEFAULT_TELEMETRY_INTERVAL_SECONDS } from "../node/telemetry.js";
 import { sessionNameFor } from "../auth/credentials.js";
 import type { LaunchCandidate, LaunchedInstance, ResolvedImage } from "../cloud/ec2.js";
 import { joinKey, s3Uri } from "../cloud/s3.js";
@@ -59,7 +60,8 @@ export interface RunPlan {
     diagnosticsKey: string;
   };
   node: { k3sVersion?: string; images: string[] };
-  suite: { name: string; hash: string; workloads: Workload[] };
+  /** telemetryIntervalSeconds: seconds between GPU telemetry samples (suite `telemetry.intervalSeconds`, default 1). */
+  suite: { name: string; hash: string; workloads: Workload[]; telemetryIntervalSeconds: number };
   /** Masked; reaches the instance only as an environment variable of the LLM workloads. */
   hfToken?: string;
   /** What main saves for the post step before anything is launched. */
@@ -104,7 +106,12 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       diagnosticsKey: joinKey(rawPrefix, "diagnostics.txt"),
     },
     node: { k3sVersion: settings.k3sVersion, images: workloadImages(suite) },
-    suite: { name: suite.name, hash: suiteHash(suite), workloads: suite.workloads },
+    suite: {
+      name: suite.name,
+      hash: suiteHash(suite),
+      workloads: suite.workloads,
+      telemetryIntervalSeconds: suite.telemetry?.intervalSeconds ?? DEFAULT_TELEMETRY_INTERVAL_SECONDS,
+    },
     hfToken: settings.hfToken,
     saved: {
       region: settings.region,

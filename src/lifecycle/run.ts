@@ -9,7 +9,7 @@ import {
   type ResolvedImage,
 } from "../cloud/ec2.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
-import { putText, s3Uri } from "../cloud/s3.js";
+import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
 import type { Workload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
@@ -239,11 +239,16 @@ async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | un
 
 function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload): Promise<WorkloadResult> {
   const gpu = run.facts.inventory?.gpus[0];
+  const { bucket, rawPrefix } = run.plan.evidence;
   return runWorkload(onNode, workload, {
-    gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
+    gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability, maxSmClockMHz: gpu.maxSmClockMHz },
     log: run.log,
     clock: run.clock,
     hfToken: run.plan.hfToken,
+    telemetry: {
+      intervalSeconds: run.plan.suite.telemetryIntervalSeconds,
+      store: (id, csv) => storeSamples(run, { bucket, key: joinKey(rawPrefix, "telemetry", `${id}.csv`) }, csv),
+    },
   });
 }
 
@@ -258,6 +263,17 @@ function runFaults(run: RunContext, onNode: RunRemote, workload: Workload, clean
     hfToken: run.plan.hfToken,
     signal: run.signal,
   });
+}
+
+/** Puts a workload's raw GPU telemetry samples beside the raw results: their S3 URI, or undefined (with a warning) when that failed. */
+async function storeSamples(run: RunContext, loc: { bucket: string; key: string }, csv: string): Promise<string | undefined> {
+  try {
+    await putText(run.clients.s3, loc, csv);
+    return s3Uri(loc);
+  } catch (error) {
+    run.log.warning(`Could not upload the GPU telemetry samples to ${s3Uri(loc)}: ${errorLine(error)}`);
+    return undefined;
+  }
 }
 
 /** The first failed workload fails the run; the others still ran. */

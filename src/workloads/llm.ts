@@ -1,3 +1,4 @@
+import { z } from "zod";
 import serverTemplate from "../../remote/workloads/vllm-server.yaml";
 import benchTemplate from "../../remote/workloads/vllm-bench-job.yaml";
 import upSh from "../../remote/workloads/llm-server-up.sh";
@@ -18,6 +19,7 @@ import {
   lastMarked,
   markedLines,
   metric,
+  safeJson,
   tail,
   type MetricSpec,
 } from "./output.js";
@@ -180,6 +182,8 @@ interface PointRun {
   rate: RequestRate;
   /** Set only when at least one request completed: every figure in it is over completed requests. */
   point?: ServingPoint;
+  /** The benchmark's timed window on the node's clock (Unix seconds), for the GPU telemetry. */
+  window?: { start: number; end: number };
   error?: string;
 }
 
@@ -200,6 +204,21 @@ export function requestFailurePercent(p: ServingPoint): number | null {
 
 /** More than this share of a workload's requests failing makes it failed even if every point completed some. */
 export const MAX_FAILED_REQUEST_PERCENT = 50;
+
+const BenchWindow = z.object({ start: z.number(), end: z.number() });
+
+/**
+ * The load point's timed window: the bench Job's host-clock times around `vllm bench serve`
+ * (GPU_BENCH_VLLM_WINDOW), narrowed to the benchmark's own duration at its end (the client's
+ * start-up is not load on the GPU).
+ */
+function benchWindow(stdout: string, durationS: number): PointRun["window"] {
+  const line = markedLines(stdout, MARK.vllmWindow).at(-1);
+  const parsed = line === undefined ? undefined : BenchWindow.safeParse(safeJson(line));
+  if (!parsed?.success || !(parsed.data.end > parsed.data.start)) return undefined;
+  const { start, end } = parsed.data;
+  return { start: Number.isFinite(durationS) && durationS > 0 ? Math.max(start, end - durationS) : start, end };
+}
 
 /** Starts the server, runs every load point of every trial, and always stops the server. */
 export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
@@ -271,7 +290,8 @@ async function runPoint(
     ctx.log.info(
       `${w.id}: ${label}: ${point.requestThroughput.toFixed(2)} req/s, ${point.outputThroughput.toFixed(0)} output tok/s, TTFT p99 ${point.ttft.p99.toFixed(1)} ms`,
     );
-    return { trial, rate, point };
+    const window = benchWindow(result.stdout, point.durationS);
+    return { trial, rate, point, ...(window ? { window } : {}) };
   } catch (error) {
     if (error instanceof RemoteScriptError || error instanceof VllmResultError || error instanceof WorkloadOutputError) {
       return { trial, rate, error: `load point ${label} (trial ${trial}): ${describeError(error)}` };
@@ -376,14 +396,15 @@ function llmResult(
     status,
     ...(message ? { message } : {}),
     metrics,
-    trials: ok.map((r) => pointRecord(r.trial, r.point)),
+    trials: ok.map((r) => pointRecord(r.trial, r.point, r.window)),
     ...times,
   };
 }
 
 /** One flat record per trial and load point: what the evidence tabulates against request rate. */
-function pointRecord(trial: number, p: ServingPoint): Record<string, unknown> {
+function pointRecord(trial: number, p: ServingPoint, window?: PointRun["window"]): Record<string, unknown> {
   const flat: Record<string, unknown> = {
+    ...(window ? { window_start_unix: window.start, window_end_unix: window.end } : {}),
     trial,
     request_rate: p.requestRate === "inf" ? "max" : p.requestRate,
     completed: p.completed,

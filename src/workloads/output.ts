@@ -10,6 +10,7 @@ export const MARK = {
   json: JSON_LINE_MARKER,
   job: "GPU_BENCH_JOB ",
   vllmResult: "GPU_BENCH_VLLM_RESULT ",
+  vllmWindow: "GPU_BENCH_VLLM_WINDOW ",
   server: "GPU_BENCH_SERVER ",
 } as const;
 

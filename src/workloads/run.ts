@@ -5,10 +5,13 @@ import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { runLlmServing, vllmImage } from "./llm.js";
 import { resnet50Image, runResNet50 } from "./resnet50.js";
+import { runWithTelemetry, type WorkloadTelemetry } from "./telemetry.js";
 
 export interface WorkloadContext {
-  /** The GPU the node reported (inventory): decides vLLM's dtype on GPUs without bf16 (T4). */
-  gpu?: { name?: string; computeCapability?: string };
+  /** The GPU the node reported (inventory): decides vLLM's dtype on GPUs without bf16 (T4); its maximum SM clock judges the telemetry. */
+  gpu?: { name?: string; computeCapability?: string; maxSmClockMHz?: number };
+  /** GPU telemetry around the workload (issue 12); without it no sampler runs. */
+  telemetry?: WorkloadTelemetry;
   log: Log;
   clock: Clock;
   /** Kubernetes namespace for the workload's objects; default "gpu-bench". */
@@ -24,6 +27,11 @@ export interface WorkloadContext {
  * only errors of the run itself (cancellation, lost credentials) are thrown.
  */
 export async function runWorkload(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
+  if (!ctx.telemetry) return runBare(remote, workload, ctx);
+  return runWithTelemetry(remote, workload, ctx, ctx.telemetry, runBare);
+}
+
+function runBare(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
   return workload.kind === "llm-serving" ? runLlmServing(remote, workload, ctx) : runResNet50(remote, workload, ctx);
 }
 
