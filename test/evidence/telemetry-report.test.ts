@@ -99,7 +99,7 @@ describe("the report's GPU telemetry", () => {
     const md = report(withTelemetry(passingRun(), throttled));
     const top = md.slice(0, md.indexOf("### Headline metrics"));
     expect(top).toMatch(/\*\*1 result cannot be trusted\*\* \(GPU telemetry\)/);
-    expect(top).toMatch(/> - resnet50-train: hardware or thermal slowdown \(hw_slowdown\) active in \d+% of the samples/);
+    expect(top).toMatch(/> - resnet50-train: hardware or thermal slowdown \(hw\\?_slowdown\) active in \d+% of the samples/);
     expect(md).toMatch(/⚠️ invalid: not judged, GPU telemetry marks it invalid/);
   });
 
