@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the node is: one GPU_BENCH_JSON inventory line, from what the other steps found.
-# Sourced by bootstrap.sh; reads GPU_QUERY, GPU_ROWS, DRIVER_VERSION, CUDA_VERSION, PULL_DIR.
+# Sourced by bootstrap.sh; reads GPU_QUERY, GPU_ROWS, GPU_WARNINGS, DRIVER_NOTE, DRIVER_VERSION, CUDA_VERSION, PULL_DIR.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -27,6 +27,6 @@ print_inventory() { # image-count
     images+="$sep{\"ref\":$(json_str "$ref")${digest:+,\"digest\":$(json_str "$digest")}}"
     sep=","
   done
-  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"images\":[$images]}"
+  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"gpuWarnings\":$(json_array "${GPU_WARNINGS:-}"),\"driverNote\":$(json_str "${DRIVER_NOTE:-}"),\"images\":[$images]}"
   step_end "$GPU_COUNT GPU(s), $1 image(s)"
 }

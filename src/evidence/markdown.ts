@@ -249,6 +249,10 @@ function environmentSection(results: Results): string {
       ),
     );
   }
+  if (inv.warnings.length > 0 || inv.driverNote) {
+    out.push("", "> [!WARNING]", "> nvidia-smi reported:");
+    for (const w of [...inv.warnings, ...(inv.driverNote ? [inv.driverNote] : [])]) out.push(`> - ${cell(w)}`);
+  }
   if (inv.images.length > 0) {
     out.push("", "Container images:", "");
     out.push(

@@ -99,6 +99,10 @@ export const Inventory = z.object({
   driverVersion: z.string().optional(),
   cudaVersion: z.string().optional(),
   gpus: z.array(Gpu).default([]),
+  /** nvidia-smi's lines that are not GPU rows (infoROM, ECC, retired-page warnings), kept for the report. */
+  warnings: z.array(z.string()).default([]),
+  /** Set when the driver is too old for some queried fields, which were left out. */
+  driverNote: z.string().optional(),
   /** Container images the workloads actually ran, with the digests the node resolved. */
   images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })).default([]),
 });

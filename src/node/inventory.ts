@@ -1,4 +1,5 @@
 import { Gpu, Inventory } from "../evidence/results.js";
+import type { z } from "zod";
 import type { InventoryLine } from "./script-output.js";
 
 type GpuField = Exclude<keyof Gpu, "index">;
@@ -38,7 +39,8 @@ export function parseGpuRow(query: readonly string[], row: string): Gpu {
   return Gpu.parse(gpu);
 }
 
-export function toInventory(line: InventoryLine): Inventory {
+export function toInventory(line: z.input<typeof InventoryLine>): Inventory {
+  const { gpuWarnings = [], driverNote = "" } = line;
   const query = line.gpuQuery.split(",").map((f) => f.trim());
   return Inventory.parse({
     kernel: line.kernel || undefined,
@@ -46,7 +48,10 @@ export function toInventory(line: InventoryLine): Inventory {
     k3sVersion: line.k3sVersion || undefined,
     driverVersion: line.driverVersion || undefined,
     cudaVersion: line.cudaVersion || undefined,
-    gpus: line.gpuRows.map((row) => parseGpuRow(query, row)),
+    // Only rows that start with a GPU index are GPUs; anything else nvidia-smi printed is a warning.
+    gpus: line.gpuRows.filter((row) => /^\d+,/.test(row)).map((row) => parseGpuRow(query, row)),
+    warnings: [...gpuWarnings, ...line.gpuRows.filter((row) => !/^\d+,/.test(row) && row.trim() !== "")],
+    driverNote: driverNote || undefined,
     images: line.images,
   });
 }

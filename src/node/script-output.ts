@@ -29,6 +29,10 @@ export const InventoryLine = z.object({
   /** The nvidia-smi --query-gpu fields, in the order of each row's columns. */
   gpuQuery: z.string(),
   gpuRows: z.array(z.string()),
+  /** nvidia-smi's other lines (stdout and stderr): infoROM, ECC, retired-page warnings. */
+  gpuWarnings: z.array(z.string()).default([]),
+  /** Set when an older driver did not know some queried fields. */
+  driverNote: z.string().default(""),
   images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })),
 });
 export type InventoryLine = z.infer<typeof InventoryLine>;
