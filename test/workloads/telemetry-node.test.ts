@@ -109,6 +109,19 @@ describe("GPU telemetry during every workload, on the stand-in node", () => {
     expect(left.stdout.trim()).toBe("");
   }, 300_000);
 
+  it("where DCGM's host engine answers, the sampler reads dcgmi dmon and sees the same GPU", async () => {
+    const result = await runWorkload(
+      remoteWith({ STUB_DCGM: "running", STUB_GPU_THROTTLE: "hw_slowdown" }),
+      { ...rn50, id: "rn50-dcgm" },
+      ctx(),
+    );
+    expect(result.telemetry).toMatchObject({ source: "dcgm", valid: false, powerWatts: { mean: BUSY_WATTS, max: BUSY_WATTS } });
+    // DCGM's decimal bitmask (field 112) reads as the same reasons nvidia-smi's hex gives.
+    expect(result.telemetry!.throttleReasons.hw_slowdown).toBe(1);
+    expect(result.telemetry!.smClockMHz.median).toBe(1710 / 2);
+    expect(stored.get("rn50-dcgm")!.split("\n")[0]).toMatch(/source=dcgm/);
+  }, 300_000);
+
   it("a simulated thermal slowdown makes the result invalid, with the reason", async () => {
     const result = await runWorkload(remoteWith({ STUB_GPU_THROTTLE: "hw_thermal_slowdown" }), { ...rn50, id: "rn50-hot" }, ctx());
     expect(result.telemetry!.valid).toBe(false);
