@@ -288,13 +288,14 @@ gpu_lines_nvidia_smi() {
 # util (%), 252 framebuffer used (MiB), 150 GPU temperature (\xB0C), 112 clock-event reasons (bitmask),
 # 164 enforced power limit, 163 default power limit (W), 113 maximum SM clock (MHz).
 gpu_lines_dcgm() {
-  local entity id rest
+  local entity id rest joined
+  local -a values
   dcgmi dmon -e 155,100,101,203,204,252,150,112,164,163,113 -d "$interval_ms" 2>>"$dir/sampler.log" |
     while read -r entity id rest; do
       [[ $entity == GPU && $id =~ ^[0-9]+$ ]] || continue
       read -ra values <<<"$rest"
-      local IFS=,
-      printf 'gpu,%s,%s,%s\\n' "\${EPOCHREALTIME/,/.}" "$id" "\${values[*]}"
+      printf -v joined '%s,' "\${values[@]}"
+      printf 'gpu,%s,%s,%s\\n' "\${EPOCHREALTIME/,/.}" "$id" "\${joined%,}"
     done >>"$out"
 }
 
