@@ -30,7 +30,7 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   // Text assets (scripts that run on the instance, manifests) are bundled as strings.
-  loader: { ".sh": "text", ".py": "text", ".yaml": "text" },
+  loader: { ".sh": "text", ".py": "text", ".yaml": "text", ".yml": "text" },
   banner: {
     // Some dependencies are CommonJS and call require(); give the ESM bundle one.
     js: "import { createRequire as __gpuBenchCreateRequire } from 'node:module'; const require = __gpuBenchCreateRequire(import.meta.url);",

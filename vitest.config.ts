@@ -7,7 +7,7 @@ function textAssets(): Plugin {
     name: "text-assets",
     enforce: "pre",
     load(id) {
-      if (/\.(sh|py|yaml)$/.test(id)) return `export default ${JSON.stringify(readFileSync(id, "utf8"))};`;
+      if (/\.(sh|py|ya?ml)$/.test(id)) return `export default ${JSON.stringify(readFileSync(id, "utf8"))};`;
       return null;
     },
   };

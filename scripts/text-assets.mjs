@@ -7,7 +7,7 @@ register(
     encodeURIComponent(`
       import { readFile } from "node:fs/promises";
       export async function load(url, context, next) {
-        if (/\\.(sh|py|yaml)$/.test(new URL(url).pathname)) {
+        if (/\\.(sh|py|ya?ml)$/.test(new URL(url).pathname)) {
           const text = await readFile(new URL(url), "utf8");
           return { format: "module", source: "export default " + JSON.stringify(text) + ";", shortCircuit: true };
         }

@@ -7,8 +7,10 @@ import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, ma
 import { actionPublisher } from "./entry/github-publisher.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
+import { quietSdkNodeWarning } from "./entry/node-support.js";
 
 async function main(): Promise<void> {
+  quietSdkNodeWarning(process.env, process.version);
   const controller = new AbortController();
   onCancel(controller, actionLog);
   try {

@@ -2,6 +2,9 @@ import * as core from "@actions/core";
 import { systemClock } from "./runtime/clock.js";
 import { actionLog, actionState, canRequestIdToken, idToken } from "./entry/github.js";
 import { executePost } from "./entry/post-step.js";
+import { quietSdkNodeWarning } from "./entry/node-support.js";
+
+quietSdkNodeWarning(process.env, process.version);
 
 try {
   await executePost(actionState.load(), {

@@ -3,6 +3,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { explainAwsError, explainErrorsMiddleware } from "./aws-errors.js";
 
 /** Settings every SDK client of a run shares. */
 export interface AwsSettings {
@@ -34,18 +35,25 @@ export interface AwsClients {
  */
 export function createClients(settings: AwsSettings): AwsClients {
   const common = commonConfig(settings);
-  return {
+  const clients = {
     region: settings.region,
     ec2: createEc2Client(settings),
     ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
     ssm: new SSMClient(common),
     s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
   };
+  // Network, credential and wrong-endpoint failures read as what to fix, wherever they surface.
+  explainErrorsMiddleware(clients.ec2Launch, "EC2");
+  explainErrorsMiddleware(clients.ssm, "SSM");
+  explainErrorsMiddleware(clients.s3, "S3");
+  return clients;
 }
 
 /** EC2 alone, configured as in createClients: all the post step needs, so it loads no other SDK client. */
 export function createEc2Client(settings: AwsSettings): EC2Client {
-  return new EC2Client(commonConfig(settings));
+  const ec2 = new EC2Client(commonConfig(settings));
+  explainErrorsMiddleware(ec2, "EC2");
+  return ec2;
 }
 
 function commonConfig(settings: AwsSettings) {
@@ -56,6 +64,19 @@ function commonConfig(settings: AwsSettings) {
     maxAttempts: 6,
     customUserAgent: settings.userAgent,
   };
+}
+
+/**
+ * Resolves the clients' credentials once, before anything is spent, so that a missing or
+ * unusable credential is one clear error rather than the first AWS call's failure (which would
+ * blame that call's input). Throws an Error whose message names the fix.
+ */
+export async function checkCredentials(ec2: EC2Client): Promise<void> {
+  try {
+    await ec2.config.credentials();
+  } catch (error) {
+    throw new Error(explainAwsError(error) ?? (error as Error).message, { cause: error });
+  }
 }
 
 export function destroyClients(clients: AwsClients): void {

@@ -17,6 +17,7 @@ import type { Log } from "../runtime/log.js";
 import { MANAGED_BY, TagKeys } from "../config/names.js";
 import userDataScript from "../../remote/user-data.sh";
 import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { awsErrorText, explainAwsError } from "./aws-errors.js";
 
 export interface ResolvedImage {
   id: string;
@@ -35,14 +36,18 @@ export async function resolveImage(ec2: EC2Client, ssm: SSMClient, ami: AmiSourc
       const out = await ssm.send(new GetParameterCommand({ Name: ami.name }));
       id = out.Parameter?.Value ?? "";
     } catch (error) {
+      // Only a missing parameter or a denied read is about the 'ami' input; reaching AWS at all is not.
+      if (explainAwsError(error))
+        throw new Error(`Could not read the AMI parameter '${ami.name}': ${awsErrorText(error)}`, { cause: error });
       throw new Error(
-        `Could not read the AMI parameter '${ami.name}' (${awsErrorCode(error) ?? (error as Error).message}). ` +
+        `Could not read the AMI parameter '${ami.name}' (${awsErrorText(error)}). ` +
           `Check the 'ami' input and that the role may call ssm:GetParameter on it.`,
         { cause: error },
       );
     }
   }
   const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [id] })).catch((error: unknown) => {
+    if (explainAwsError(error)) throw new Error(`Could not describe AMI '${id}': ${awsErrorText(error)}`, { cause: error });
     throw new Error(
       `AMI '${id}' cannot be described in this region (${awsErrorCode(error) ?? (error as Error).message}). ` +
         `Check the 'ami' input and 'aws-region': AMI ids differ per region.`,

@@ -12,6 +12,8 @@ export const DEFAULT_REGION = "us-west-2";
 export const DEFAULT_EVIDENCE_PREFIX = "gpu-bench";
 /** The stack name the README deploys infra/gpu-bench.yaml as. */
 export const DEFAULT_STACK = "gpu-bench";
+/** Inputs without a default that mode run cannot do without (action.yml marks none required: sweep needs none of them). */
+export const RUN_REQUIRED_INPUTS = [Inputs.subnetIds, Inputs.securityGroupId, Inputs.instanceProfile, Inputs.evidenceBucket] as const;
 
 export type AmiSource = { kind: "id"; id: string } | { kind: "ssm-parameter"; name: string };
 export type InstanceProfile = { name: string } | { arn: string };

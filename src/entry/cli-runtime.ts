@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
-import type { Log } from "../runtime/log.js";
+import { timed, type Log } from "../runtime/log.js";
 import { redactor } from "../evidence/redact.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
@@ -23,7 +23,7 @@ export function stderrLog(verbose: boolean): Log & { masked: Set<string> } {
     },
     group: async (title, fn) => {
       write("▶ ", title);
-      return fn();
+      return timed(title, fn, (line) => write("", line), Date.now);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
-import { destroyClients } from "../cloud/clients.js";
+import { checkCredentials, destroyClients } from "../cloud/clients.js";
 import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
 import { Inputs, Outputs, type InputName, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
@@ -88,6 +88,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()));
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
+    await checkCredentials(clients.ec2);
     const report = await runBenchmark(plan, { clients, clock: rt.clock, log: rt.log, state: rt.state, signal: rt.signal, tool: TOOL });
     if (report.instance) {
       rt.setOutput(Outputs.instanceId, report.instance.id);
@@ -128,6 +129,7 @@ export async function executeSweep(settings: SweepSettings, rt: Runtime): Promis
   const sessionName = settings.roleSessionName ?? sessionNameFor(`sweep-${rt.identity.runId}`, rt.identity.attempt);
   const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
+    await checkCredentials(clients.ec2);
     const outcome = await sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack);
     const ids = settings.dryRun ? outcome.expired.map((e) => e.id) : outcome.terminated;
     rt.setOutput(Outputs.sweptInstances, ids.join(","));

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { SECRET_INPUTS, type InputName } from "../config/names.js";
-import type { Log } from "../runtime/log.js";
+import { timed, type Log } from "../runtime/log.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
@@ -26,7 +26,7 @@ export const actionLog: Log = {
       core.setSecret(s);
     }
   },
-  group: (title, fn) => core.group(title, fn),
+  group: (title, fn) => core.group(title, () => timed(title, fn, core.info, Date.now)),
 };
 
 /** Every value masked in this process: the evidence redacts them too. */

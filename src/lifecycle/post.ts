@@ -21,8 +21,11 @@ export const LOST_LAUNCH_SEARCH_SECONDS = 90;
  */
 export async function cleanupAfterRun(
   saved: SavedRun,
-  deps: { ec2: EC2Client; clock: Clock; log: Log; lostLaunchSearchSeconds?: number },
+  deps: { ec2: EC2Client; clock: Clock; log: Log; lostLaunchSearchSeconds?: number; runName?: string },
 ): Promise<PostOutcome> {
+  // "main" in the action's post step; "a previous run" for the CLI's cleanup.
+  const who = deps.runName ?? "main";
+  const Who = who[0]!.toUpperCase() + who.slice(1);
   const ids = new Set<string>();
   // The lost launch's instance, in whatever state: once seen, the search is over.
   let lostLaunchSeen = false;
@@ -38,7 +41,7 @@ export async function cleanupAfterRun(
   await search();
   if (saved.launching && !saved.instanceId && ids.size === 0 && !lostLaunchSeen) {
     deps.log.info(
-      `Main stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`,
+      `${Who} stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`,
     );
     const until = deps.clock.now() + (deps.lostLaunchSearchSeconds ?? LOST_LAUNCH_SEARCH_SECONDS) * 1000;
     const backoff = new Backoff(250, 5000);
@@ -52,12 +55,12 @@ export async function cleanupAfterRun(
     return {
       terminated: [],
       message: saved.terminated
-        ? `Nothing to clean up: main terminated ${saved.instanceId ?? "its instance"} and no other instance of this run is alive.`
+        ? `Nothing to clean up: ${who} terminated ${saved.instanceId ?? "its instance"} and no other instance of that run is alive.`
         : "Nothing to clean up: no instance of this run is alive.",
     };
   }
   await terminateAndConfirm(deps.ec2, [...ids], deps.clock, deps.log);
-  return { terminated: [...ids], message: `Terminated what main left behind: ${[...ids].join(", ")}.` };
+  return { terminated: [...ids], message: `Terminated what ${who} left behind: ${[...ids].join(", ")}.` };
 }
 
 export interface SweepOutcome {

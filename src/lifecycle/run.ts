@@ -226,10 +226,7 @@ async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | un
     });
     for (const phase of node.phases) run.phases.record(phase);
     const inventory = { ...node.inventory, kernel: node.inventory.kernel ?? kernel };
-    const gpu = inventory.gpus[0];
-    run.log.info(
-      `Node ready: ${node.gpuCount} × ${gpu?.name ?? "GPU"}, driver ${inventory.driverVersion ?? "?"}, k3s ${inventory.k3sVersion ?? "?"}`,
-    );
+    // bootstrapNode logged "Node ready in …" with the inventory: one line, not two.
     return inventory;
   } catch (error) {
     if (error instanceof NodeBootstrapError) for (const phase of error.phases) run.phases.record(phase);
@@ -296,12 +293,14 @@ async function diagnostics(run: RunContext, onNode: RunRemote): Promise<{ uri?: 
 
 /** Terminates the run's instance and anything else it started (a lost RunInstances reply), found by its tags. */
 async function terminate(run: RunContext): Promise<void> {
-  await run.phases.time("terminate", async () => {
-    const ids = new Set<string>();
-    if (run.facts.instance) ids.add(run.facts.instance.id);
-    for (const i of await findLiveByTags(run.clients.ec2, run.plan.runTags).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
-    await terminateAndConfirm(run.clients.ec2, [...ids], run.clock, run.log);
-    run.facts.terminated = true;
-    run.state.update({ terminated: true });
-  });
+  await run.log.group("terminate", () =>
+    run.phases.time("terminate", async () => {
+      const ids = new Set<string>();
+      if (run.facts.instance) ids.add(run.facts.instance.id);
+      for (const i of await findLiveByTags(run.clients.ec2, run.plan.runTags).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
+      await terminateAndConfirm(run.clients.ec2, [...ids], run.clock, run.log);
+      run.facts.terminated = true;
+      run.state.update({ terminated: true });
+    }),
+  );
 }

@@ -14,6 +14,24 @@ export interface Log {
 
 import { redactor } from "../evidence/redact.js";
 
+/**
+ * Runs one log group's work and reports its duration as the group's last line, so every ▶ phase
+ * in the log says how long it took: "✓ launch: 12.3 s" or "✗ launch failed after 2.0 s".
+ * `now` is the clock in milliseconds.
+ */
+export async function timed<T>(title: string, fn: () => Promise<T>, info: (line: string) => void, now: () => number): Promise<T> {
+  const start = now();
+  const seconds = () => ((now() - start) / 1000).toFixed(1);
+  try {
+    const value = await fn();
+    info(`✓ ${title}: ${seconds()} s`);
+    return value;
+  } catch (error) {
+    info(`✗ ${title} failed after ${seconds()} s`);
+    throw error;
+  }
+}
+
 /** Collects lines in memory; for tests and for quiet internal calls. */
 export class MemoryLog implements Log {
   readonly lines: string[] = [];

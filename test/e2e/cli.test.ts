@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,14 +17,15 @@ afterAll(async () => {
 });
 
 /** `gpu-bench` as a person runs it: the same inputs as flags, credentials from the default chain. */
-function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}, { credentials = true } = {}) {
   const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
-      HOME: tmpdir(),
+      // An empty home: no ~/.aws to find credentials in.
+      HOME: mkdtempSync(join(tmpdir(), "home-")),
       ...standIn.env,
-      ...standIn.staticCredentialsEnv(),
+      ...(credentials ? standIn.staticCredentialsEnv() : {}),
       GITHUB_RUN_ID: String(Date.now()),
       ...env,
     },
@@ -55,7 +56,18 @@ describe("the gpu-bench CLI", () => {
     expect(instance?.tags).toMatchObject({ team: "ml infra", "cost-center": "42", "managed-by": "ephemeral-gpu-bench" });
     expect(instance?.volumeTags).toMatchObject({ team: "ml infra" });
     expect(instance?.state).not.toBe("running");
-  });
+
+    // Every phase once, with a ▶ line and its duration; no line said twice.
+    const log = run.out().stderr.split("\n");
+    const started = log.filter((l) => l.startsWith("▶ ")).map((l) => l.slice(2));
+    expect(started).toEqual(expect.arrayContaining(["resolve image", "launch", "node bootstrap", "terminate", "evidence"]));
+    for (const phase of started)
+      expect(
+        log.some((l) => l.startsWith(`✓ ${phase}: `) && / \d+\.\d s$/.test(l)),
+        phase,
+      ).toBe(true);
+    expect(log.filter((l) => l.startsWith("Node ready"))).toHaveLength(1);
+  }, 240_000);
 
   it("cleanup terminates what a killed run left behind, from its state file", async () => {
     const out = mkdtempSync(join(tmpdir(), "cli-"));
@@ -72,7 +84,7 @@ describe("the gpu-bench CLI", () => {
 
     const cleanup = cli(["cleanup", "--state-file", join(out, "state.json")]);
     expect(await cleanup.exited).toBe(0);
-    expect(cleanup.out().stderr).toMatch(/Terminated what main left behind: i-/);
+    expect(cleanup.out().stderr).toMatch(/Terminated what a previous run left behind: i-/);
     expect(await instancesLeftAlive(standIn, runId)).toEqual([]);
   });
 
@@ -81,5 +93,119 @@ describe("the gpu-bench CLI", () => {
     expect(await run.exited).toBe(2);
     expect(run.out().stderr).toMatch(/'ttl-minutes' must be from 5 to 2880/);
     expect(run.out().stderr).toMatch(/'subnet-ids' is required/);
+  });
+
+  it.each([
+    [["run", "--instance-type", "g5.xlarge"], "error: unknown flag '--instance-type'; did you mean --instance-types?"],
+    [["run", "--bogus"], "error: unknown flag '--bogus' (gpu-bench run --help lists them)"],
+    [["-v"], "error: unknown flag '-v': flags are long (--name); did you mean --verbose or --version?"],
+    [["sweep", "--dry-run=maybe"], "error: '--dry-run' takes true or false, got 'maybe'"],
+    [
+      ["sweep", "dry-run"],
+      "error: unexpected word 'dry-run' after 'sweep': gpu-bench takes no positional arguments; did you mean --dry-run?",
+    ],
+    [
+      ["run", "--fail-on-regression", "false", "now"],
+      "error: unexpected word 'now' after 'run': gpu-bench takes no positional arguments (gpu-bench run --help lists them)",
+    ],
+  ])("answers %j with one line and exit code 2, never a stack trace", async (args, line) => {
+    const run = cli(args);
+    expect(await run.exited).toBe(2);
+    expect(run.out().stderr).toBe(`${line}\n`);
+    expect(run.out().stdout).toBe("");
+  });
+
+  it("--help and run --help list every flag with its default; --dry-run=false is a dry run turned off", async () => {
+    const help = cli(["--help"]);
+    expect(await help.exited).toBe(0);
+    expect(help.out().stdout).toMatch(/--ttl-minutes VALUE\s+Hard limit[^]*\(default: 60\)/);
+    expect(help.out().stdout).toMatch(/Flags of 'gpu-bench sweep':[^]*--dry-run\[=true\|false\]/);
+    const runHelp = cli(["run", "--help"]);
+    expect(await runHelp.exited).toBe(0);
+    expect(runHelp.out().stdout).toMatch(/--regression-threshold VALUE\n\s+Smallest change[^]*\(default: 5\)/);
+    expect(runHelp.out().stdout).toContain("Exit codes: 0 success; 1 the run failed");
+
+    const sweep = cli(["sweep", "--dry-run=false"]);
+    expect(await sweep.exited).toBe(0);
+    expect(sweep.out().stderr).toMatch(/(Terminated \d+|No expired instance)/);
+  });
+
+  it("cleanup without a state file is an error, not 'nothing to clean up'", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "cli-")), "state.json");
+    const cleanup = cli(["cleanup", "--state-file", missing]);
+    expect(await cleanup.exited).toBe(2);
+    expect(cleanup.out().stderr).toContain(
+      `error: no state file at ${missing}: 'gpu-bench cleanup' reads the one a previous 'gpu-bench run' wrote`,
+    );
+  });
+
+  const savedRun = (instanceId: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), "cli-")), "state.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        region: "us-west-2",
+        roleDurationSeconds: 3600,
+        sessionName: "gpu-bench-1-1",
+        runTags: { "managed-by": "ephemeral-gpu-bench", "gpu-bench:repository": "octo/bench", "gpu-bench:run-id": "77" },
+        clientTokenBase: "t",
+        instanceId,
+        terminated: false,
+      }),
+    );
+    return path;
+  };
+
+  it("cleanup with AWS unreachable names the instance it could not confirm terminated and how to terminate it, exit 1", async () => {
+    const cleanup = cli(["cleanup", "--state-file", savedRun("i-0abc1234def567890")], {
+      AWS_ENDPOINT_URL_EC2: "http://127.0.0.1:1",
+      AWS_MAX_ATTEMPTS: "1",
+    });
+    expect(await cleanup.exited).toBe(1);
+    const err = cleanup.out().stderr;
+    expect(err).toContain(
+      "error: Could not confirm that the instances of that run are terminated: Could not reach EC2 at http://127.0.0.1:1 (ECONNREFUSED",
+    );
+    expect(err).toContain(
+      "Not confirmed terminated: i-0abc1234def567890. Terminate it by hand: aws ec2 terminate-instances --region us-west-2 --instance-ids i-0abc1234def567890",
+    );
+    expect(err).toContain("Name=tag:gpu-bench:run-id,Values=77");
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it("cleanup without credentials says which chain it tried and still names the instance, exit 1", async () => {
+    const cleanup = cli(["cleanup", "--state-file", savedRun("i-0fed9876cba543210")], {}, { credentials: false });
+    expect(await cleanup.exited).toBe(1);
+    expect(cleanup.out().stderr).toMatch(/No AWS credentials found\. The SDK's default chain tried/);
+    expect(cleanup.out().stderr).toContain("aws ec2 terminate-instances --region us-west-2 --instance-ids i-0fed9876cba543210");
+  });
+
+  it("run without credentials fails once, before launching, naming the fix and not the 'ami' input", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    const run = cli(runFlags(out), {}, { credentials: false });
+    expect(await run.exited).toBe(1);
+    const err = run.out().stderr;
+    expect(err.match(/No AWS credentials found/g)).toHaveLength(1);
+    expect(err).toMatch(/export AWS_PROFILE=<profile>/);
+    expect(err).not.toMatch(/'ami'/);
+    expect(err).not.toContain("NodeVersionSupportWarning");
+  });
+
+  it("Ctrl-C terminates the instance and exits 130", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    const runId = `cli-int-${Date.now()}`;
+    standIn.faults.agentDelayMs = 60_000;
+    const run = cli(runFlags(out), { GITHUB_RUN_ID: runId });
+    const poll = setInterval(() => {
+      if (standIn.instances().some((i) => i.tags["gpu-bench:run-id"] === runId && i.state === "running")) {
+        clearInterval(poll);
+        run.child.kill("SIGINT");
+      }
+    }, 20);
+    expect(await run.exited).toBe(130);
+    clearInterval(poll);
+    standIn.faults.reset();
+    expect(await instancesLeftAlive(standIn, runId)).toEqual([]);
+    expect(run.out().stderr).toMatch(/▶ terminate\n[^]*✓ terminate: \d+\.\d s/);
   });
 });

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { FLAGS, UsageError, closest, helpText, parseCli } from "../../src/entry/cli-args.js";
+import { Inputs } from "../../src/config/names.js";
+
+const usage = (argv: string[]) => {
+  try {
+    parseCli(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    const message = (error as Error).message;
+    expect(message).not.toContain("\n");
+    return message;
+  }
+  throw new Error(`parseCli(${argv.join(" ")}) accepted it`);
+};
+const values = (argv: string[]) => {
+  const parsed = parseCli(argv);
+  if (parsed.kind !== "command") throw new Error(`not a command: ${parsed.kind}`);
+  return Object.fromEntries(parsed.values);
+};
+
+describe("gpu-bench flags", () => {
+  it("are every action input but mode, with action.yml's defaults, plus the CLI's own", () => {
+    const action = parse(readFileSync("action.yml", "utf8")) as { inputs: Record<string, { default: string }> };
+    const inputs = Object.keys(action.inputs).filter((n) => n !== Inputs.mode);
+    expect(FLAGS.map((f) => f.name)).toEqual([...inputs, "out", "state-file", "verbose"]);
+    for (const name of inputs) expect(FLAGS.find((f) => f.name === name)!.default, name).toBe(action.inputs[name]!.default);
+  });
+
+  it("take values as --flag VALUE or --flag=VALUE", () => {
+    expect(values(["run", "--ttl-minutes", "30", "--tags=team=ml,env=ci"])).toEqual({ "ttl-minutes": "30", tags: "team=ml,env=ci" });
+  });
+
+  it("read booleans as --flag, --flag=false, or --flag followed by true/false, never turning one on by mistake", () => {
+    expect(values(["sweep", "--dry-run"])).toEqual({ "dry-run": "true" });
+    expect(values(["sweep", "--dry-run=false"])).toEqual({ "dry-run": "false" });
+    expect(values(["run", "--fail-on-regression", "false"])).toEqual({ "fail-on-regression": "false" });
+    expect(values(["run", "--fail-on-regression", "TRUE"])).toEqual({ "fail-on-regression": "true" });
+    expect(usage(["sweep", "--dry-run=no"])).toBe("'--dry-run' takes true or false, got 'no'");
+  });
+
+  it("reject a misspelled or unknown flag in one line with a suggestion", () => {
+    expect(usage(["run", "--instance-type", "g5.xlarge"])).toBe("unknown flag '--instance-type'; did you mean --instance-types?");
+    expect(usage(["run", "--ttl-minute=5"])).toContain("did you mean --ttl-minutes?");
+    expect(usage(["run", "--subnet_ids", "x"])).toContain("did you mean --subnet-ids?");
+    expect(usage(["run", "--bogus"])).toBe("unknown flag '--bogus' (gpu-bench run --help lists them)");
+    expect(usage(["-v"])).toBe("unknown flag '-v': flags are long (--name); did you mean --verbose or --version?");
+  });
+
+  it("reject stray words instead of ignoring them", () => {
+    expect(usage(["sweep", "dry-run"])).toBe(
+      "unexpected word 'dry-run' after 'sweep': gpu-bench takes no positional arguments; did you mean --dry-run?",
+    );
+    expect(usage(["run", "--fail-on-regression", "false", "yes"])).toContain("unexpected word 'yes' after 'run'");
+    expect(usage(["swep"])).toBe("unknown command 'swep'; did you mean 'sweep'?");
+    expect(usage([])).toContain("missing command");
+  });
+
+  it("reject a flag of another command, a flag given twice, a value left out, and --mode", () => {
+    expect(usage(["sweep", "--subnet-ids", "subnet-1"])).toBe("'--subnet-ids' is a flag of 'gpu-bench run', not of 'sweep'");
+    expect(usage(["run", "--dry-run"])).toBe("'--dry-run' is a flag of 'gpu-bench sweep', not of 'run'");
+    expect(usage(["run", "--epochs", "1", "--epochs", "2"])).toBe("'--epochs' is given twice; give it once");
+    expect(usage(["run", "--ami", "--epochs", "2"])).toBe("'--ami' needs a value: --ami VALUE or --ami=VALUE");
+    expect(usage(["run", "--mode", "sweep"])).toContain("'--mode' is the command word");
+  });
+
+  it("answer --help, help COMMAND and COMMAND --help", () => {
+    expect(parseCli(["--help"])).toEqual({ kind: "help" });
+    expect(parseCli(["help", "sweep"])).toEqual({ kind: "help", command: "sweep" });
+    expect(parseCli(["run", "--help"])).toEqual({ kind: "help", command: "run" });
+    expect(parseCli(["--version"])).toEqual({ kind: "version" });
+  });
+
+  it("help lists every flag of the command with its default, and the exit codes", () => {
+    const run = helpText("1.2.3", "run");
+    for (const f of FLAGS.filter((f) => f.commands.includes("run"))) {
+      expect(run).toContain(`--${f.name}`);
+      if (f.default && !f.required) expect(run.replace(/\s+/g, " ")).toContain(`(default: ${f.default})`);
+    }
+    expect(run).toMatch(/--subnet-ids VALUE[^]*\(required\)/);
+    expect(run).not.toContain("--dry-run");
+    expect(helpText("1.2.3")).toContain("Flags of 'gpu-bench sweep'");
+    expect(helpText("1.2.3").replace(/\s+/g, " ")).toContain("Exit codes: 0 success; 1 the run failed");
+    for (const line of helpText("1.2.3").split("\n")) expect(line.length, line).toBeLessThanOrEqual(110);
+  });
+
+  it("suggest only close names", () => {
+    expect(closest("instnace-types", ["instance-types", "instance-profile"])).toEqual(["instance-types"]);
+    expect(closest("zzz", ["instance-types", "ami"])).toEqual([]);
+  });
+});
