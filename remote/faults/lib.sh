@@ -37,3 +37,20 @@ wait_ready() {
   done
   return 1
 }
+
+# The API server answers (k3s's control plane is up).
+api_up() { kubectl get --raw=/readyz >/dev/null 2>&1; }
+
+# The node's Ready condition as "STATUS LAST_TRANSITION_TIME" (one node: k3s's single node).
+node_ready() { kubectl get nodes -o jsonpath='{.items[0].status.conditions[?(@.type=="Ready")].status} {.items[0].status.conditions[?(@.type=="Ready")].lastTransitionTime}' 2>/dev/null || true; }
+
+# Waits (bounded by the deadline, SECONDS) until the node is Ready; prints its transition time.
+wait_node_ready() {
+  local deadline="$1" status at
+  while (( SECONDS < deadline )); do
+    read -r status at <<<"$(node_ready)"
+    if [[ "$status" == True ]]; then echo "$at"; return 0; fi
+    sleep 0.25
+  done
+  return 1
+}

@@ -24,8 +24,20 @@ export const WindowMetrics = z.object({
 });
 export type WindowMetrics = z.infer<typeof WindowMetrics>;
 
-/** Krkn's pod recovery times, from the API server's timestamps. */
+/**
+ * What the platform recorded about a recovery: Krkn's pod recovery times from the API server's
+ * timestamps, and for the node-level kinds the times the node's own parts came back. Seconds
+ * from the injection.
+ */
 export const PodRecovery = z.object({
+  /** k3s-restart, node-reboot: the API server answers again (first answer of a 0.1 s poll). */
+  controlPlaneSeconds: z.number().optional(),
+  /** k3s-restart, node-reboot: the node's Ready condition is True again (its lastTransitionTime; 0 when it never left Ready). */
+  nodeReadySeconds: z.number().optional(),
+  /** device-plugin-restart, node-reboot: nvidia.com/gpu is allocatable on the node again (0.25 s poll). */
+  gpuAllocatableSeconds: z.number().optional(),
+  /** node-reboot: the SSM agent runs commands again. */
+  agentOnlineSeconds: z.number().optional(),
   /** Deletion → the replacement pod is scheduled (Krkn's pod_rescheduling_time). */
   podReschedulingSeconds: z.number().optional(),
   /** Scheduled → Ready (Krkn's pod_readiness_time). */

@@ -108,6 +108,10 @@ function faultDetail(f: FaultResult): string | undefined {
       ? `pod ${cell(f.pods.oldPod ?? "?")} → ${cell(f.pods.newPod ?? "?")}: rescheduled ${seconds(f.pods.podReschedulingSeconds)}, ready ${seconds(f.pods.podReadinessSeconds)}, total ${seconds(f.pods.totalRecoverySeconds)}`
       : undefined,
     f.pods?.restartCount !== undefined ? `restart count ${f.pods.restartCount}` : undefined,
+    f.pods?.agentOnlineSeconds !== undefined ? `SSM agent back ${seconds(f.pods.agentOnlineSeconds)}` : undefined,
+    f.pods?.controlPlaneSeconds !== undefined ? `API server back ${seconds(f.pods.controlPlaneSeconds)}` : undefined,
+    f.pods?.nodeReadySeconds !== undefined ? `node Ready ${seconds(f.pods.nodeReadySeconds)}` : undefined,
+    f.pods?.gpuAllocatableSeconds !== undefined ? `nvidia.com/gpu allocatable ${seconds(f.pods.gpuAllocatableSeconds)}` : undefined,
   ].filter(Boolean);
   if (facts.length > 0) out.push(`${facts.join(" · ")}`, "");
   if (f.message) out.push(code(f.message), "");

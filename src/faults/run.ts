@@ -14,6 +14,7 @@ import { judgeFault, measureLlmFault, measureTrainingFault, type LlmFaultMeasure
 import { containerKill } from "./container-kill.js";
 import type { FaultKindModule, FaultTarget, Injection, Verification } from "./kind.js";
 import { loadJobName, parseProgress, parseRequests, planLoadRead, planLoadStart } from "./load.js";
+import { k3sRestart } from "./k3s-restart.js";
 import { network } from "./network.js";
 import { podKill } from "./pod-kill.js";
 import { gpuPowerCap } from "./power-cap.js";
@@ -47,6 +48,7 @@ const MODULES: Partial<Record<Fault["kind"], FaultKindModule>> = {
   "network-delay": network as FaultKindModule,
   "network-loss": network as FaultKindModule,
   "gpu-power-cap": gpuPowerCap as FaultKindModule,
+  "k3s-restart": k3sRestart as FaultKindModule,
 };
 
 /** Seconds the load runs past the last fault window at most (the last requests' own timeout). */
@@ -230,11 +232,15 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
       const end = t0 + (fault.at + (fault.duration ?? 0) + fault.timeoutSeconds) * 1000;
       while (ctx.clock.now() < end) {
         const read = await remote(planLoadRead(w.id, namespace, loadJob, "read"));
-        const m = measureLlmFault(parseRequests(read.stdout), {
+        const records = parseRequests(read.stdout);
+        // Only seconds the load has already recorded count: a window reaching past the last request
+        // would look half as busy, which a wide band takes for recovered.
+        const recordedUntil = records.reduce((m, r) => Math.max(m, r.end), 0);
+        const m = measureLlmFault(records, {
           injectedAt: h.injection.injectedAt,
           removedAt: h.removedAt,
           baselineSeconds: fault.baselineSeconds,
-          windowEnd: h.injection.injectedAt + (fault.duration ?? 0) + fault.timeoutSeconds,
+          windowEnd: Math.min(h.injection.injectedAt + (fault.duration ?? 0) + fault.timeoutSeconds, recordedUntil),
           band: fault.slo.band,
         });
         if (m.recovered) break;

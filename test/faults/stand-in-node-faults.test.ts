@@ -1,0 +1,117 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSuite, type LlmServingWorkload } from "../../src/config/suite.js";
+import { FaultResult } from "../../src/evidence/fault-results.js";
+import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
+import { bootstrapNode } from "../../src/node/bootstrap.js";
+import { systemClock } from "../../src/runtime/clock.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { workloadImages } from "../../src/workloads/run.js";
+import { localRemote } from "../support/local-remote.js";
+
+// The node-level fault kinds end to end on the stand-in node: k3s restarted under a vLLM server
+// serving a constant load. Latencies at a scale of 0.01 (the stand-in's figures in seconds / 100).
+const FAST = {
+  STUB_LATENCY_SCALE: "0.01",
+  POLL_SECONDS: "0.2",
+  STUB_POD_START_SECONDS: "0",
+  STUB_VLLM_STARTUP_SECONDS: "300",
+  STUB_VLLM_TTFT_MS: "5",
+  STUB_VLLM_TPOT_MS: "1",
+};
+/** After a k3s restart the stand-in's API server answers 2 s later and the node is Ready after 3 s. */
+const API_SECONDS = 2;
+const NODE_READY_SECONDS = 3;
+
+const suite = loadSuite(
+  `version: 1
+name: stand-in-node-faults
+workloads:
+  - id: qwen
+    kind: llm-serving
+    requestRates: [4]
+    numPrompts: 20
+    serverStartTimeoutMinutes: 1
+    faults:
+      - id: restart-k3s
+        kind: k3s-restart
+        at: 5
+        baselineSeconds: 5
+        timeoutSeconds: 30
+        load: { requestRate: 10, outputLen: 8 }
+        slo: { maxRecoverySeconds: 20, maxErrorRate: 0, band: 50 }
+`,
+  {},
+);
+const [qwen] = suite.workloads as [LlmServingWorkload];
+
+let sandbox: string;
+let gpu: FaultContext["gpu"];
+
+function remoteWith(env: Record<string, string> = {}) {
+  return localRemote({ sandbox, env: { ...FAST, ...env } });
+}
+
+function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
+  return { clock: systemClock, log: new MemoryLog(), gpu, registerCleanup: (name, fn) => cleanups.push({ name, fn }) };
+}
+
+beforeAll(async () => {
+  sandbox = mkdtempSync(join(tmpdir(), "node-faults-"));
+  const node = await bootstrapNode(remoteWith(), { images: workloadImages(suite), clock: systemClock, log: new MemoryLog() });
+  gpu = { computeCapability: node.inventory.gpus[0]?.computeCapability };
+}, 120_000);
+
+afterAll(() => {
+  if (!sandbox) return;
+  const procs = join(sandbox, "root/var/lib/stand-in/procs");
+  for (const pid of (() => {
+    try {
+      return readdirSync(procs);
+    } catch {
+      return [];
+    }
+  })()) {
+    try {
+      process.kill(-Number(pid), "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+describe("node-level fault scenarios on the stand-in node", () => {
+  it("k3s-restart: the control plane is away for a while, the running server keeps serving, API and node Ready times measured", async () => {
+    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    const remote = remoteWith({
+      STUB_APISERVER_SECONDS: String(API_SECONDS / 0.01),
+      STUB_NODE_READY_SECONDS: String(NODE_READY_SECONDS / 0.01),
+    });
+    const run = await runFaultScenarios(remote, qwen, context(cleanups));
+    const [restart] = run.faults.map((f) => FaultResult.parse(f));
+    expect(restart, JSON.stringify({ ...restart, timeline: undefined })).toMatchObject({
+      kind: "k3s-restart",
+      target: "k3s.service",
+      injected: true,
+      verified: true,
+      recovered: true,
+      status: "ok",
+      errorRate: 0,
+    });
+    // Measured from the restart: the API server refuses until the stand-in's delay has passed.
+    expect(restart!.pods!.controlPlaneSeconds!).toBeGreaterThanOrEqual(API_SECONDS - 0.1);
+    expect(restart!.pods!.controlPlaneSeconds!).toBeLessThan(API_SECONDS + 3);
+    expect(restart!.pods!.nodeReadySeconds!).toBeGreaterThanOrEqual(NODE_READY_SECONDS - 0.1);
+    expect(restart!.pods!.nodeReadySeconds!).toBeLessThan(NODE_READY_SECONDS + 3);
+    // The fault lasts until the node and the server's pod are Ready again; recovery is measured from then.
+    expect(restart!.faultSeconds!).toBeGreaterThanOrEqual(NODE_READY_SECONDS - 0.1);
+    expect(restart!.recoverySeconds!).toBeGreaterThanOrEqual(restart!.faultSeconds! - 0.1);
+    // Running containers survive a k3s restart: the load saw no failure at all.
+    expect(restart!.timeline.every((p) => p.failed === 0)).toBe(true);
+    expect(restart!.during!.throughput!).toBeGreaterThan(5);
+    expect(cleanups.map((c) => c.name)).toContain("recover fault restart-k3s");
+  }, 240_000);
+});
