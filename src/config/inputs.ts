@@ -215,11 +215,16 @@ function parseNumber(p: Problems, input: InputName, raw: string, min: number, ma
   return n;
 }
 
+/**
+ * A boolean input, spelled as @actions/core's getBooleanInput accepts it (YAML 1.2 core schema):
+ * true, True, TRUE, false, False, FALSE. YAML 1.1 spellings (yes, on, y, …) are refused rather than
+ * guessed, since a workflow author who wrote `on` may have meant a string.
+ */
 function parseBoolean(p: Problems, input: InputName, raw: string, fallback: boolean): boolean {
   if (raw === "") return fallback;
   if (/^(true|True|TRUE)$/.test(raw)) return true;
   if (/^(false|False|FALSE)$/.test(raw)) return false;
-  p.add(input, `must be true or false, got '${raw}'`);
+  p.add(input, `must be true or false (YAML 1.2 core-schema booleans: true, True, TRUE, false, False, FALSE), got '${raw}'`);
   return fallback;
 }
 
@@ -477,7 +482,13 @@ function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undef
   };
 }
 
-export function parseSettings(read: InputReader): Settings {
+/**
+ * Every input, checked before any AWS call. Values are trimmed here, whatever the reader: a value
+ * from a file or variable edited on Windows ends in "\r\n", and the CLI passes flags untrimmed.
+ * Throws InputError listing every problem, each naming its input and what it accepts.
+ */
+export function parseSettings(readRaw: InputReader): Settings {
+  const read: InputReader = (name) => readRaw(name).trim();
   const p = new Problems();
   const mode = read(Inputs.mode) || "run";
   const access = parseAccess(p, read);
@@ -490,6 +501,8 @@ export function parseSettings(read: InputReader): Settings {
   if (mode !== "run") {
     p.add(Inputs.mode, `must be run or sweep, got '${mode}'`);
   }
+  // dry-run acts in sweep mode only, but a misspelt boolean is refused in either mode.
+  parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
 
   const subnetIds = splitList(read(Inputs.subnetIds));
   if (subnetIds.length === 0) p.add(Inputs.subnetIds, "is required: one or more subnet ids (subnet-…), one per Availability Zone to try");
