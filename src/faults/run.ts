@@ -30,7 +30,7 @@ export interface FaultContext {
   log: Log;
   /** The run's cleanup stack: a fault's recover is pushed here before the fault is injected. */
   registerCleanup: (name: string, fn: () => Promise<void>) => void;
-  gpu?: { computeCapability?: string };
+  gpu?: { name?: string; computeCapability?: string };
   hfToken?: string;
   namespace?: string;
   signal?: AbortSignal;
@@ -209,7 +209,7 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
   const held: Held[] = [];
   let stdout: string;
   try {
-    const up = await remote(planServerUp(w, effectiveDtype(w, ctx.gpu?.computeCapability), namespace, ctx.hfToken));
+    const up = await remote(planServerUp(w, effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name), namespace, ctx.hfToken));
     const ready = lastMarked(up.stdout, MARK.server, ServerOutcome);
     if (ready?.outcome !== "ready")
       return notRun(w.id, faults, `the vLLM server did not become ready for the fault timeline (${ready?.outcome ?? "no outcome"})`);

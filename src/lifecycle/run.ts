@@ -256,7 +256,7 @@ function runFaults(run: RunContext, onNode: RunRemote, workload: Workload, clean
     clock: run.clock,
     log: run.log,
     registerCleanup: (name, fn) => cleanup.push(name, fn),
-    gpu: gpu && { computeCapability: gpu.computeCapability },
+    gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
     hfToken: run.plan.hfToken,
     signal: run.signal,
   });

@@ -31,11 +31,42 @@ export function loadPoints(w: LlmServingWorkload): RequestRate[] {
   return [...[...w.requestRates].sort((a, b) => a - b), ...(w.maxThroughput ? (["inf"] as const) : [])];
 }
 
-/** vLLM's dtype for this GPU: `auto` becomes half on compute capability below 8.0 (T4 has no bf16). */
-export function effectiveDtype(w: LlmServingWorkload, computeCapability?: string): string {
+/**
+ * NVIDIA GPUs on EC2 older than compute capability 8.0 (no bf16), by the name nvidia-smi gives them,
+ * for drivers too old to report compute_cap (before 510). Source: NVIDIA's CUDA GPUs table
+ * (developer.nvidia.com/cuda-gpus): T4/T4G 7.5 (g4dn, g5g), V100 7.0 (p3), M60 5.2 (g3), K80 3.7 (p2).
+ */
+const BEFORE_AMPERE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bT4G?\b/, "7.5"],
+  [/\bV100\b/, "7.0"],
+  [/\bM60\b/, "5.2"],
+  [/\bK80\b/, "3.7"],
+];
+
+/** The GPU's compute capability ("7.5"): as nvidia-smi reported it, else known from its name, else undefined. */
+export function computeCapabilityOf(computeCapability?: string, gpuName?: string): string | undefined {
+  if (computeCapability && Number.isFinite(Number.parseFloat(computeCapability))) return computeCapability;
+  return gpuName ? BEFORE_AMPERE.find(([name]) => name.test(gpuName))?.[1] : undefined;
+}
+
+/**
+ * vLLM's dtype for this GPU: `auto` becomes half on compute capability below 8.0 (T4 has no bf16,
+ * and vLLM refuses a bf16 model's `auto` there). The capability comes from the inventory, or from
+ * the GPU's name when an old driver could not report it.
+ */
+export function effectiveDtype(w: LlmServingWorkload, computeCapability?: string, gpuName?: string): string {
   if (w.dtype !== "auto") return w.dtype;
-  const cc = computeCapability ? Number.parseFloat(computeCapability) : Number.NaN;
+  const cc = Number.parseFloat(computeCapabilityOf(computeCapability, gpuName) ?? "");
   return Number.isFinite(cc) && cc < 8 ? "half" : "auto";
+}
+
+/** Set when `auto` is passed on to vLLM without knowing the GPU's compute capability: the report says so. */
+export function autoDtypeNote(w: LlmServingWorkload, computeCapability?: string, gpuName?: string): string | undefined {
+  if (w.dtype !== "auto" || computeCapabilityOf(computeCapability, gpuName) !== undefined) return undefined;
+  return (
+    `dtype auto was left to vLLM: the node did not report ${gpuName ?? "the GPU"}'s compute capability, ` +
+    "so half could not be chosen for a GPU without bf16 (set dtype: half for a T4 or V100)"
+  );
 }
 
 export function vllmImage(w: LlmServingWorkload): string {
@@ -224,7 +255,9 @@ function benchWindow(stdout: string, durationS: number): PointRun["window"] {
 export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
   const namespace = ctx.namespace ?? WORKLOAD_NAMESPACE;
   const startedAt = new Date(ctx.clock.now()).toISOString();
-  const dtype = effectiveDtype(w, ctx.gpu?.computeCapability);
+  const dtype = effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
+  const dtypeNote = autoDtypeNote(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
+  if (dtypeNote) ctx.log.warning(`${w.id}: ${dtypeNote}`);
   if (ctx.hfToken) ctx.log.mask(ctx.hfToken);
   const points = loadPoints(w);
   const runs: PointRun[] = [];
@@ -254,7 +287,7 @@ export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ct
     }
   }
   const endedAt = new Date(ctx.clock.now()).toISOString();
-  return llmResult(w, dtype, runs, failure, { startedAt, endedAt });
+  return llmResult(w, dtype, runs, failure, { startedAt, endedAt }, dtypeNote);
 }
 
 async function runPoint(
@@ -314,6 +347,7 @@ function llmResult(
   runs: PointRun[],
   failure: string | undefined,
   times: { startedAt: string; endedAt: string },
+  dtypeNote?: string,
 ): WorkloadResult {
   const ok = runs.filter((r): r is PointRun & { point: ServingPoint } => r.point !== undefined);
   const errors = runs.filter((r) => r.error).map((r) => r.error!);
@@ -366,6 +400,8 @@ function llmResult(
   const notes: string[] = [];
   if (failure) notes.push(failure);
   notes.push(...errors);
+  // After the failure, which leads the message: with an unknown GPU, auto may be why vLLM refused to start.
+  if (dtypeNote) notes.push(dtypeNote);
   if (failure || errors.length > 0 || ok.length === 0 || mostlyFailed) status = "failed";
   if (failedRequests.length > 0) notes.push(`requests failed: ${failedRequests.join(", ")}`);
   if (mostlyFailed)

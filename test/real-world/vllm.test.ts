@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload } from "../../src/config/suite.js";
-import type { RemoteResult, RemoteScript } from "../../src/cloud/remote-script.js";
 import { benchmarkActionEntries } from "../../src/evidence/benchmark-action.js";
 import { entryFromResults } from "../../src/evidence/history.js";
 import { Results, WorkloadResult } from "../../src/evidence/results.js";
@@ -8,6 +7,7 @@ import { MemoryLog } from "../../src/runtime/log.js";
 import { runWorkload } from "../../src/workloads/run.js";
 import { parseVllmResult } from "../../src/workloads/vllm-result.js";
 import { instantClock } from "../support/fakes.js";
+import { vllmNode } from "../support/vllm-node.js";
 import { passingRun } from "../evidence/support/fixtures.js";
 import { caseJson, caseText } from "./cases.js";
 
@@ -23,18 +23,6 @@ workloads:
 const good = caseJson("vllm-gen1-metadata-rate10.json");
 const allFailed = caseJson("vllm-bench-serve-all-failed.json");
 
-/** A node whose server starts and whose bench job at each rate writes the file `fileAt(rate)` gives. */
-function node(fileAt: (rate: string) => Record<string, unknown>) {
-  return async (script: RemoteScript): Promise<RemoteResult> => {
-    const ok = (stdout: string): RemoteResult => ({ commandId: "c", status: "Success", exitCode: 0, stdout, stderr: "", durationMs: 1 });
-    if (script.name.endsWith("server-up")) return ok('GPU_BENCH_SERVER {"name":"s","outcome":"ready","seconds":5}');
-    if (script.name.endsWith("server-down")) return ok("");
-    const rate = /"--request-rate","([^"]+)"/.exec(script.files![0]!.content)![1]!;
-    const file = { ...fileAt(rate), request_rate: rate === "inf" ? "inf" : Number(rate) };
-    return ok(`GPU_BENCH_VLLM_RESULT ${JSON.stringify(file)}\nGPU_BENCH_JOB {"job":"x","outcome":"succeeded","seconds":30,"exitCode":0}`);
-  };
-}
-
 function asRun(workload: WorkloadResult): Results {
   return Results.parse({ ...passingRun(), workloads: [workload] });
 }
@@ -42,7 +30,7 @@ function asRun(workload: WorkloadResult): Results {
 describe("real-world case: vllm-bench-serve-all-failed.json (no request completed)", () => {
   it("the load point failed; no metric from it enters results, history or benchmark-action files", async () => {
     const result = await runWorkload(
-      node((rate) => (rate === "16" ? allFailed : good)),
+      vllmNode((rate) => (rate === "16" ? allFailed : good)),
       qwen,
       { log: new MemoryLog(), clock: instantClock() },
     );
@@ -60,7 +48,7 @@ describe("real-world case: vllm-bench-serve-all-failed.json (no request complete
 
   it("every point failed: a failed workload with no metrics at all", async () => {
     const result = await runWorkload(
-      node(() => allFailed),
+      vllmNode(() => allFailed),
       qwen,
       { log: new MemoryLog(), clock: instantClock() },
     );
@@ -70,7 +58,7 @@ describe("real-world case: vllm-bench-serve-all-failed.json (no request complete
   it("partial failure is a failure rate, and a workload whose requests mostly failed is not ok", async () => {
     const some = { ...good, completed: 290, failed: 10 };
     const partly = await runWorkload(
-      node(() => some),
+      vllmNode(() => some),
       qwen,
       { log: new MemoryLog(), clock: instantClock() },
     );
@@ -81,7 +69,7 @@ describe("real-world case: vllm-bench-serve-all-failed.json (no request complete
 
     const most = { ...good, completed: 100, failed: 200 };
     const mostly = await runWorkload(
-      node(() => most),
+      vllmNode(() => most),
       qwen,
       { log: new MemoryLog(), clock: instantClock() },
     );
@@ -103,7 +91,7 @@ describe('real-world case: vllm-gen1-metadata-*.json (older format, --metadata k
 
   it("an absent goodput becomes no metric rather than a zero", async () => {
     const result = await runWorkload(
-      node(() => good),
+      vllmNode(() => good),
       qwen,
       { log: new MemoryLog(), clock: instantClock() },
     );
