@@ -25,12 +25,20 @@ apply_gpu_stack() { # rendered-device-plugin-manifest
   wait "$label_pid" || fail "Could not label $NODE with $GPU_LABEL." "See the k3s journal in the diagnostics."
 }
 
+# The plugin's first pod line, and the log line that says why it fails (of its error lines, one
+# naming NVML, else the last; klog's "E1130 02:40:11.100100 1 file.go:68]" prefix cut). The pods
+# and the log go to stderr, which the diagnostics keep.
 plugin_pod_summary() {
-  local pods logs
+  local pods logs errors why
   pods=$(kc -n "$PLUGIN_NAMESPACE" get pods -l "$PLUGIN_SELECTOR" --no-headers 2>&1 || true)
-  logs=$(kc -n "$PLUGIN_NAMESPACE" logs -l "$PLUGIN_SELECTOR" --tail=5 2>&1 || true)
+  logs=$(kc -n "$PLUGIN_NAMESPACE" logs -l "$PLUGIN_SELECTOR" --tail=20 2>&1 || true)
+  # A crash-looping container's current log may be empty: the run before it says why it died.
+  if [[ -z $logs ]]; then logs=$(kc -n "$PLUGIN_NAMESPACE" logs -l "$PLUGIN_SELECTOR" --tail=20 --previous 2>&1 || true); fi
   printf 'device plugin pods:\n%s\nlast log lines:\n%s\n' "${pods:-none}" "${logs:-none}" >&2
-  printf '%s' "${pods:-no pod was created}" | head -n 1 | tr -s ' '
+  errors=$(grep -E -i '^[EF][0-9]{4} |error|fail' <<<"$logs" || true)
+  why=$(grep -i -m 1 'nvml' <<<"$errors" || tail -n 1 <<<"$errors")
+  why=$(sed -E 's/^[EWIF][0-9]{4} [0-9:.]+ +[0-9]+ [^]]+\] //; s/\.$//' <<<"$why")
+  printf '%s%s' "$(printf '%s' "${pods:-no pod was created}" | head -n 1 | tr -s ' ')" "${why:+; its log says: $why}"
 }
 
 wait_device_plugin() {

@@ -57,3 +57,21 @@ export function stubOutput(text: string): string {
     .filter((l) => !l.startsWith("#"))
     .join("\n");
 }
+
+/** A stub file in sections: "# [name] exit: N" (or "# [name]") headers, each followed by that command's output. */
+export function stubSections(text: string): Map<string, { exit: number; output: string }> {
+  const sections = new Map<string, { exit: number; output: string }>();
+  let current: { exit: number; lines: string[] } | undefined;
+  const done: Array<[string, { exit: number; lines: string[] }]> = [];
+  for (const line of text.split("\n")) {
+    const header = /^# \[([\w-]+)\](?: exit: (\d+))?$/.exec(line);
+    if (header) {
+      current = { exit: Number(header[2] ?? 0), lines: [] };
+      done.push([header[1]!, current]);
+    } else if (current && !line.startsWith("#")) {
+      current.lines.push(line);
+    }
+  }
+  for (const [name, s] of done) sections.set(name, { exit: s.exit, output: s.lines.join("\n").replace(/\n+$/, "") });
+  return sections;
+}
