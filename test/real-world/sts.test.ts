@@ -1,15 +1,14 @@
 import { getIDToken } from "@actions/core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CredentialsError, credentialsFor, sessionNameFor } from "../../src/auth/credentials.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { startStandIn, type StandIn } from "../../stand-in/index.js";
 import { instantClock } from "../support/fakes.js";
+import { useStandInForOidc } from "../stand-in/helpers.js";
 import { caseText } from "./cases.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/gpu-bench-ci";
 const OTHER_ROLE = "arn:aws:iam::123456789012:role/not-trusting";
-let standIn: StandIn;
-const savedEnv = { ...process.env };
+const oidc = useStandInForOidc({ roleArns: [ROLE] });
 
 /** The STS error in the case file, as its code, message and HTTP status. */
 const xml = caseText("sts-oidc-verification-key-transient.xml");
@@ -17,20 +16,6 @@ const transient = {
   code: /<Code>([^<]+)<\/Code>/.exec(xml)![1]!,
   message: /<Message>([^<]+)<\/Message>/.exec(xml)![1]!,
 };
-
-beforeAll(async () => {
-  standIn = await startStandIn({ roleArns: [ROLE] });
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await standIn.stop();
-});
-beforeEach(() => {
-  process.env = { ...savedEnv, ...standIn.env };
-  standIn.faults.reset();
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  return () => vi.restoreAllMocks();
-});
 
 /** The credentials main (a long session) or the post step (900 s, main's session name) builds. */
 function provider(step: "main" | "post", roleArn = ROLE) {
@@ -51,7 +36,7 @@ describe("real-world case: sts-oidc-verification-key-transient.xml", () => {
   for (const step of ["main", "post"] as const) {
     it(`${step}: retries with a fresh token and backoff, and gets credentials`, async () => {
       expect(transient.code).toBe("InvalidIdentityToken");
-      standIn.faults.failWebIdentity(2, transient.code, transient.message);
+      oidc.standIn.faults.failWebIdentity(2, transient.code, transient.message);
       const { credentials, log, clock, tokens } = provider(step);
       expect((await credentials()).accessKeyId).toMatch(/^ASIA/);
       expect(tokens).toHaveLength(3);
@@ -63,16 +48,16 @@ describe("real-world case: sts-oidc-verification-key-transient.xml", () => {
   }
 
   it("IDPCommunicationError and throttling are transient too", async () => {
-    standIn.faults.failWebIdentity(1, "IDPCommunicationError", "Communication with the identity provider failed");
-    standIn.faults.failWebIdentity(1, "Throttling", "Rate exceeded");
+    oidc.standIn.faults.failWebIdentity(1, "IDPCommunicationError", "Communication with the identity provider failed");
+    oidc.standIn.faults.failWebIdentity(1, "Throttling", "Rate exceeded");
     const { credentials } = provider("post");
     // The SDK's own retry may absorb these with the same token; either way the run gets its credentials.
     expect((await credentials()).accessKeyId).toMatch(/^ASIA/);
-    expect(standIn.faults.sts).toEqual([]);
+    expect(oidc.standIn.faults.sts).toEqual([]);
   });
 
   it("a transient failure that never clears says so, without blaming the trust policy", async () => {
-    standIn.faults.failWebIdentity(10, transient.code, transient.message);
+    oidc.standIn.faults.failWebIdentity(10, transient.code, transient.message);
     const { credentials, tokens } = provider("post");
     const error = await credentials().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsError);

@@ -3,7 +3,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import type { StandIn } from "../../stand-in/index.js";
+import { afterAll, beforeAll, beforeEach, vi } from "vitest";
+import { startStandIn, type StandIn, type StandInOptions } from "../../stand-in/index.js";
 
 /** Real SDK clients aimed at the stand-in, one attempt each so faults surface as they are. */
 export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity) {
@@ -61,3 +62,37 @@ export async function failure(
 }
 
 export const toBase64 = (text: string): string => Buffer.from(text).toString("base64");
+
+/**
+ * The stand-in as GitHub's OIDC provider and AWS for one test file (the STS tests share it): started
+ * before the file's tests with `options` and stopped after them. Each test runs with the stand-in's
+ * environment in process.env (ACTIONS_ID_TOKEN_REQUEST_*, the AWS endpoints; the process's own is
+ * restored at the end), its faults reset, and stdout muted, since getIDToken prints ::add-mask:: and
+ * ::debug:: workflow commands. `.standIn` is the running stand-in, inside tests and hooks.
+ */
+export function useStandInForOidc(options: StandInOptions): { readonly standIn: StandIn } {
+  let running: StandIn | undefined;
+  const savedEnv = { ...process.env };
+  const standIn = () => {
+    if (!running) throw new Error("the stand-in starts in beforeAll: use it inside tests and hooks");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startStandIn(options);
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await running?.stop();
+  });
+  beforeEach(() => {
+    process.env = { ...savedEnv, ...standIn().env };
+    standIn().faults.reset();
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    return () => vi.restoreAllMocks();
+  });
+  return {
+    get standIn() {
+      return standIn();
+    },
+  };
+}

@@ -4,28 +4,11 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromWebToken } from "@aws-sdk/credential-providers";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { clients, failure } from "./helpers.js";
-import { startStandIn, type StandIn } from "../../stand-in/index.js";
+import { describe, expect, it } from "vitest";
+import { clients, failure, useStandInForOidc } from "./helpers.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/gpu-bench-ci";
-let standIn: StandIn;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  standIn = await startStandIn({ roleArns: [ROLE], buckets: ["evidence"] });
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await standIn.stop();
-});
-beforeEach(() => {
-  process.env = { ...savedEnv, ...standIn.env };
-  standIn.faults.reset();
-  // getIDToken prints ::add-mask:: and ::debug:: workflow commands.
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  return () => vi.restoreAllMocks();
-});
+const oidc = useStandInForOidc({ roleArns: [ROLE], buckets: ["evidence"] });
 
 describe("stand-in STS and GitHub OIDC", () => {
   it("assumes a role with the web identity token @actions/core fetched, and the credentials work", async () => {
@@ -38,7 +21,7 @@ describe("stand-in STS and GitHub OIDC", () => {
     const credentials = await provider();
     expect(credentials.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(credentials.expiration!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
-    expect(standIn.assumedSessions()).toEqual([
+    expect(oidc.standIn.assumedSessions()).toEqual([
       expect.objectContaining({
         roleArn: ROLE,
         sessionName: "gpu-bench-4242-1",
@@ -47,7 +30,7 @@ describe("stand-in STS and GitHub OIDC", () => {
       }),
     ]);
 
-    const { ec2, ssm, s3, sts } = clients(standIn, credentials);
+    const { ec2, ssm, s3, sts } = clients(oidc.standIn, credentials);
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toBe("arn:aws:sts::123456789012:assumed-role/gpu-bench-ci/gpu-bench-4242-1");
     await ec2.send(new DescribeInstancesCommand({}));
@@ -55,15 +38,20 @@ describe("stand-in STS and GitHub OIDC", () => {
     await ssm.send(
       new GetParameterCommand({ Name: "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id" }),
     );
-    expect(standIn.calls.filter((c) => c.accessKeyId === credentials.accessKeyId).map((c) => `${c.service}:${c.action}`)).toEqual([
+    expect(oidc.standIn.calls.filter((c) => c.accessKeyId === credentials.accessKeyId).map((c) => `${c.service}:${c.action}`)).toEqual([
       "sts:GetCallerIdentity",
       "ec2:DescribeInstances",
       "s3:ListObjectsV2",
       "ssm:GetParameter",
     ]);
 
-    const secrets = standIn.plantedSecrets();
-    for (const secret of [token, credentials.secretAccessKey, credentials.sessionToken!, standIn.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!]) {
+    const secrets = oidc.standIn.plantedSecrets();
+    for (const secret of [
+      token,
+      credentials.secretAccessKey,
+      credentials.sessionToken!,
+      oidc.standIn.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!,
+    ]) {
       expect(secrets).toContain(secret);
     }
     expect(secrets.some((s) => payload!.length > 0 && JSON.stringify(claims).includes(s))).toBe(true);
@@ -83,13 +71,13 @@ describe("stand-in STS and GitHub OIDC", () => {
     expect((await assume(await getIDToken("https://github.com/octo-org"))).message).toBe("Incorrect token audience");
     expect((await assume(await getIDToken("sts.amazonaws.com"), "arn:aws:iam::123456789012:role/other")).name).toBe("AccessDenied");
     expect((await assume(await getIDToken("sts.amazonaws.com"), "not-an-arn")).name).toBe("ValidationError");
-    standIn.faults.oidcTokenLifetimeMs = 0;
+    oidc.standIn.faults.oidcTokenLifetimeMs = 0;
     expect((await assume(await getIDToken("sts.amazonaws.com"))).name).toBe("ExpiredTokenException");
     sts.destroy();
   });
 
   it("rejects access keys STS never issued, with each service's own error", async () => {
-    const { ec2, ssm, s3, sts } = clients(standIn, { accessKeyId: "AKIAFORGEDFORGED0000", secretAccessKey: "x" });
+    const { ec2, ssm, s3, sts } = clients(oidc.standIn, { accessKeyId: "AKIAFORGEDFORGED0000", secretAccessKey: "x" });
     const ec2Error = await failure(ec2.send(new DescribeInstancesCommand({})));
     expect([ec2Error.name, ec2Error.$metadata.httpStatusCode]).toEqual(["AuthFailure", 401]);
     const ssmError = await failure(ssm.send(new GetParameterCommand({ Name: "/x" })));
@@ -98,25 +86,25 @@ describe("stand-in STS and GitHub OIDC", () => {
     expect([s3Error.name, s3Error.$metadata.httpStatusCode]).toEqual(["InvalidAccessKeyId", 403]);
     const stsError = await failure(sts.send(new GetCallerIdentityCommand({})));
     expect([stsError.name, stsError.$metadata.httpStatusCode]).toEqual(["InvalidClientTokenId", 403]);
-    expect(standIn.calls.filter((c) => c.accessKeyId === "AKIAFORGEDFORGED0000")).toHaveLength(4);
+    expect(oidc.standIn.calls.filter((c) => c.accessKeyId === "AKIAFORGEDFORGED0000")).toHaveLength(4);
   });
 
   it("rejects expired credentials the way each service does", async () => {
-    standIn.faults.credentialLifetimeMs = 100;
+    oidc.standIn.faults.credentialLifetimeMs = 100;
     const credentials = await fromWebToken({ roleArn: ROLE, webIdentityToken: await getIDToken("sts.amazonaws.com") })();
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const { ec2, ssm, s3 } = clients(standIn, credentials);
+    const { ec2, ssm, s3 } = clients(oidc.standIn, credentials);
     expect((await failure(ec2.send(new DescribeInstancesCommand({})))).name).toBe("RequestExpired");
     expect((await failure(ssm.send(new GetParameterCommand({ Name: "/x" })))).name).toBe("ExpiredTokenException");
     expect((await failure(s3.send(new ListObjectsV2Command({ Bucket: "evidence" })))).name).toBe("ExpiredToken");
   });
 
   it("accepts the allow-listed static keys of the default credential chain", async () => {
-    Object.assign(process.env, standIn.staticCredentialsEnv());
+    Object.assign(process.env, oidc.standIn.staticCredentialsEnv());
     const sts = new STSClient({ maxAttempts: 1 });
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe("123456789012");
-    expect(standIn.plantedSecrets()).toContain(standIn.staticCredentialsEnv().AWS_SECRET_ACCESS_KEY);
+    expect(oidc.standIn.plantedSecrets()).toContain(oidc.standIn.staticCredentialsEnv().AWS_SECRET_ACCESS_KEY);
     sts.destroy();
   });
 });
