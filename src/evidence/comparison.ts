@@ -33,6 +33,8 @@ export interface MetricComparison {
   current: number;
   trials: number;
   decision: MetricDecision;
+  /** The baseline runs' values of this metric, oldest first, labelled "#41" (run number) or by run id: the trend chart's points. */
+  history: { run: string; startedAt: string; value: number }[];
 }
 
 export interface BaselineRun {
@@ -133,13 +135,20 @@ export function compareWithBaseline(
     const invalid = invalidDecision(workload);
     for (const metric of workload.metrics) {
       const values: number[] = [];
+      const history: MetricComparison["history"] = [];
       for (const { entry, metrics: ms } of matching) {
         const m = ms.get(metric.name);
         if (m && m.direction === metric.direction && Number.isFinite(m.value)) {
           values.push(m.value);
+          history.push({
+            run: entry.runNumber !== undefined ? `#${entry.runNumber}` : entry.runId,
+            startedAt: entry.startedAt,
+            value: m.value,
+          });
           used.set(entry.folder, entry);
         }
       }
+      history.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
       metrics.push({
         workload: workload.id,
         metric: metric.name,
@@ -150,6 +159,7 @@ export function compareWithBaseline(
         current: metric.summary.median,
         trials: metric.summary.n,
         decision: invalid ?? decideMetric(values, metric.summary.median, metric.direction, options),
+        history,
       });
     }
   }

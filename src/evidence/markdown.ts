@@ -16,8 +16,8 @@ import {
   table,
   tailBytes,
 } from "./format.js";
-import { lineChart, phaseGantt } from "./mermaid.js";
-import { DETECTION_POWER, type Decision } from "./regression.js";
+import { lineChart, phaseGantt, type XySeries } from "./mermaid.js";
+import { DETECTION_POWER, MIN_RUNS_TO_DECIDE, type Decision } from "./regression.js";
 import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
@@ -88,12 +88,66 @@ function withUnit(value: number | undefined, unit: string): string {
 function baselineText(c: MetricComparison): string {
   const d = c.decision;
   if (d.baselineMean === undefined) return "—";
-  const sd = d.baselineStddev !== undefined ? ` ± ${formatNumber(d.baselineStddev)}` : "";
-  return `${formatNumber(d.baselineMean)}${sd} (${d.runs} run${d.runs === 1 ? "" : "s"})`;
+  return `${withUnit(d.baselineMean, c.unit)} (mean of ${d.runs})`;
+}
+
+/**
+ * The regression rule's one threshold, the way it works: one-sided, on the worse side only, as
+ * the value a run would have to cross and the change that is: "< 955.1 img/s (−5.0%)".
+ */
+function regressionIfText(c: MetricComparison): string {
+  const d = c.decision;
+  if (d.baselineMean === undefined || d.limitPercent === undefined) return "—";
+  const sign = c.direction === "higher" ? -1 : 1;
+  const limit = d.baselineMean * (1 + (sign * d.limitPercent) / 100);
+  return `${c.direction === "higher" ? "<" : ">"} ${withUnit(limit, c.unit)} (${sign < 0 ? "−" : "+"}${percent(d.limitPercent)})`;
 }
 
 function decisionText(c: MetricComparison): string {
-  return `${DECISION_MARK[c.decision.decision]}: ${cell(c.decision.reason)}`;
+  return DECISION_MARK[c.decision.decision];
+}
+
+/** "4 req/s", "max load (all at once)", or "" for a metric not measured at a request rate. */
+function rateText(rate: Metric["requestRate"]): string {
+  if (rate === undefined) return "";
+  return rate === "max" ? "max load" : `${compactNumber(rate)} req/s`;
+}
+
+/** The request rate a comparison's metric was measured at, from its name ("ttft_p99_ms@4"). */
+function rateOfName(name: string): Metric["requestRate"] {
+  const at = /@([^@]+)$/.exec(name)?.[1];
+  if (at === undefined) return undefined;
+  if (at === "max" || at === "inf") return "max";
+  const n = Number(at);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** "SLO: TTFT ≤ 200 ms, TPOT ≤ 50 ms" from a serving workload's parameters, or "" when none was set. */
+function sloText(parameters: WorkloadResult["parameters"] | undefined): string {
+  if (!parameters) return "";
+  const parts = [
+    ["sloTtftMs", "TTFT"],
+    ["sloTpotMs", "TPOT"],
+    ["sloE2elMs", "E2E latency"],
+  ]
+    .filter(([k]) => typeof parameters[k!] === "number")
+    .map(([k, what]) => `${what} ≤ ${compactNumber(parameters[k!] as number)} ms`);
+  return parts.length > 0 ? `SLO: ${parts.join(", ")}` : "";
+}
+
+/** A metric's name for a reader: "llm-serving · TTFT p99 at 4 req/s", goodput with its SLO. */
+function metricTitle(results: Results, c: Pick<MetricComparison, "workload" | "label" | "metric">): string {
+  const rate = rateText(rateOfName(c.metric));
+  const slo = /goodput/i.test(c.metric) ? sloText(results.workloads.find((w) => w.id === c.workload)?.parameters) : "";
+  return `${cell(c.workload)} · ${cell(c.label)}${rate ? ` at ${rate}` : ""}${slo ? ` (${cell(slo)})` : ""}`;
+}
+
+/**
+ * A run on the local AWS stand-in (npm start, the tests) is recognisable by its AMI, which the
+ * stand-in names "… stand-in": its numbers come from the CPU, not from the GPU the inventory names.
+ */
+export function isStandInRun(results: Results): boolean {
+  return /\bstand-in\b/i.test(results.instance?.amiName ?? "");
 }
 
 function gpuLine(results: Results): string {
@@ -120,13 +174,21 @@ function runLink(results: Results): string {
 // ─── Top: the one screen ───────────────────────────────────────────────────────────────────────
 
 function topSection(model: EvidenceModel): string {
-  const { results, verdict, comparison } = model;
+  const { results, verdict } = model;
   const type = results.instance?.type ?? "no instance";
   const out: string[] = [];
   out.push(`# GPU benchmark evidence: ${cell(results.suite.name)} on ${cell(type)}`);
   out.push("");
+  if (isStandInRun(results)) {
+    out.push(
+      "> [!NOTE]",
+      "> This run used the local AWS stand-in, not AWS: the instance, the GPU inventory and every number below come from a CPU sandbox, not from the GPU named here.",
+      "",
+    );
+  }
   out.push(`**Verdict: ${VERDICT_MARK[verdict.kind]}**: ${cell(verdict.reason)}`);
   out.push("");
+  if (verdict.kind === "failed") out.push(whatWentWrong(model), "");
   const invalid = invalidResultsBlock(results);
   if (invalid) out.push(invalid, "");
   const inst = results.instance;
@@ -143,36 +205,117 @@ function topSection(model: EvidenceModel): string {
       ],
     ),
   );
+  out.push("", headlineSection(model));
+  return out.join("\n");
+}
 
+/** Lines of the diagnostics that say what broke (errors, OOM, crash loops), the last few of them. */
+export function decisiveLines(tail: string | undefined, max = 6): string[] {
+  if (!tail) return [];
+  const telling =
+    /out of memory|OutOfMemory|OOMKilled|\bOOM\b|error|exception|traceback|fatal|failed|CrashLoopBackOff|ImagePullBackOff|ErrImagePull|Killed|panic|timed out/i;
+  return tail
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => telling.test(l) && !/^`+$/.test(l))
+    .slice(-max);
+}
+
+/** The phase a failure happened in, by the outcome's phase or the failed workload's id. */
+function failedPhaseOf(results: Results, workloadId?: string) {
+  const names = [results.outcome.failedPhase, workloadId, workloadId && `workload ${workloadId}`].filter(Boolean);
+  return results.phases.find((p) => names.includes(p.name)) ?? results.phases.find((p) => p.status === "failed");
+}
+
+const STEP_MARK: Record<string, string> = { ok: "✅ done", failed: "❌ failed", skipped: "⏭ skipped", cancelled: "⏹ cancelled" };
+
+/** For a failed run, before anything else: the cause, the decisive diagnostics lines, what finished and what did not. */
+function whatWentWrong(model: EvidenceModel): string {
+  const { results } = model;
+  const broken = results.workloads.find((w) => w.status === "failed" || w.status === "oom");
+  const phase = failedPhaseOf(results, broken?.id);
+  const cause =
+    results.outcome.status !== "succeeded"
+      ? (results.outcome.message ?? `${results.outcome.status} in ${results.outcome.failedPhase ?? "an unknown phase"}`)
+      : `${broken?.id ?? "a workload"} ${broken?.status === "oom" ? "ran out of memory" : "failed"}${broken?.message ? `: ${broken.message}` : ""}`;
+  const duration = phase ? formatDuration(secondsBetween(phase.startedAt, phase.endedAt)) : undefined;
+  const subject = broken?.id ?? results.outcome.failedPhase?.replace(/^workload /, "");
+  const said = subject && cause.startsWith(`${subject}: `) ? cause.slice(subject.length + 2) : cause;
+  const out = ["### What went wrong", ""];
+  out.push(`**Cause:** ${cell(said)}${phase ? ` (phase ${code(phase.name)}, ${phase.status} after ${duration})` : ""}.`);
+  const lines = decisiveLines(results.diagnosticsTail);
+  if (lines.length > 0) {
+    out.push(
+      "",
+      `From the diagnostics (the tail is under Diagnostics below${results.locations.diagnostics ? `, all of them in ${code(results.locations.diagnostics)}` : ""}):`,
+    );
+    out.push("", fenced(lines.join("\n")));
+  }
+  const steps: string[][] = results.phases
+    .filter((p) => Date.parse(p.endedAt) > Date.parse(p.startedAt) || p.status !== "ok")
+    .map((p) => [cell(p.name), STEP_MARK[p.status] ?? p.status, formatDuration(secondsBetween(p.startedAt, p.endedAt))]);
+  for (const f of results.faults) {
+    steps.push([`fault ${cell(f.id)}`, `${STEP_MARK[f.status] ?? cell(f.status)}${f.message ? `: ${cell(f.message)}` : ""}`, "—"]);
+  }
+  if (steps.length > 0) out.push("", "What finished and what did not:", "", table(["Step", "Status", "Duration"], steps));
+  return out.join("\n");
+}
+
+function headlineSection(model: EvidenceModel): string {
+  const { results, verdict, comparison } = model;
   const headline = comparison.metrics.filter((m) => m.headline);
-  out.push("");
-  out.push("### Headline metrics");
-  out.push("");
+  const broken = results.workloads.filter((w) => w.status !== "ok");
+  const out: string[] = [];
+  out.push(
+    verdict.kind === "failed" && headline.length > 0 ? "### Headline metrics of the workloads that finished" : "### Headline metrics",
+    "",
+  );
   if (headline.length === 0) {
     out.push(
       results.workloads.some((w) => w.status === "ok")
         ? "_No headline metric was measured._"
         : "_No workload completed, so there is no metric to show._",
     );
-  } else {
+    return out.join("\n");
+  }
+  if (verdict.kind === "first-run") {
     out.push(
       table(
-        ["Metric", "This run", "Baseline", "Change", "Decision", "Min. detectable change"],
-        headline.map((m) => [
-          `${cell(m.workload)} · ${cell(m.label)} (${betterText(m)})`,
-          withUnit(m.current, m.unit),
-          baselineText(m),
-          signedPercent(m.decision.deltaPercent),
-          decisionText(m),
-          m.decision.mdcPercent !== undefined ? percent(m.decision.mdcPercent) : "unknown",
-        ]),
+        ["Metric", "This run"],
+        headline.map((m) => [`${metricTitle(results, m)} (${betterText(m)})`, withUnit(m.current, m.unit)]),
       ),
     );
+    out.push(
+      "",
+      `<sub>Each value is the median of the run's trials. Later runs of this suite on ${cell(results.instance?.type ?? "this instance type")} are compared with them; ` +
+        `a change is judged once ${MIN_RUNS_TO_DECIDE} earlier runs exist.</sub>`,
+    );
+    return out.join("\n");
   }
-  out.push("");
+  const rows = headline.map((m) => [
+    `${metricTitle(results, m)} (${betterText(m)})`,
+    withUnit(m.current, m.unit),
+    baselineText(m),
+    signedPercent(m.decision.deltaPercent),
+    regressionIfText(m),
+    decisionText(m),
+  ]);
+  for (const w of broken) rows.push([`${cell(w.id)}`, `did not finish (${w.status})`, "—", "—", "—", "not judged"]);
+  out.push(table(["Metric", "This run", "Baseline", "Change", "Regression if", "Decision"], rows));
+  const mdc = headline
+    .filter((m) => m.decision.mdcPercent !== undefined)
+    .map(
+      (m) =>
+        `${cell(m.label)}${rateOfName(m.metric) !== undefined ? ` at ${rateText(rateOfName(m.metric))}` : ""} ${percent(m.decision.mdcPercent)}`,
+    );
   out.push(
-    `<sub>Each run's value is the median of its trials. Decided by: ${cell(comparison.rule)}. ` +
-      `The minimum detectable change is the true change the current history catches in ${DETECTION_POWER * 100}% of runs; a smaller one may pass unnoticed.</sub>`,
+    "",
+    `<sub>Each run's value is the median of its trials. "Regression if" is the rule's one threshold on the worse side: ` +
+      `the one-sided ${cell(comparison.rule.match(/\d+% t prediction interval/)?.[0] ?? "prediction interval")} from the baseline runs, never closer than the ${comparison.options.thresholdPercent}% floor. ` +
+      (mdc.length > 0
+        ? `The smallest change this history catches in ${DETECTION_POWER * 100}% of runs: ${mdc.join(", ")}; a smaller one may pass unnoticed.`
+        : "") +
+      `</sub>`,
   );
   return out.join("\n");
 }
@@ -231,23 +374,23 @@ function environmentSection(results: Results): string {
     return out.join("\n");
   }
   if (inv.gpus.length > 0) {
+    // The SM clock read at inventory time is an idle reading (the GPU has nothing to do yet): left out; the maximum is what the workloads may reach.
     out.push("", "GPUs (the physical GPU differs from run to run; its UUID tells them apart):", "");
     out.push(
       table(
-        ["#", "Name", "Memory", "ECC", "Power limit", "SM clock (max)", "Memory clock", "Compute capability", "UUID"],
+        ["#", "GPU", "Memory", "Power limit", "Max clocks (SM / memory)", "Compute capability"],
         inv.gpus.map((g) => [
           String(g.index),
-          cell(g.name),
+          `${cell(g.name)}${g.eccMode ? ` · ECC ${cell(g.eccMode)}` : ""}`,
           g.memoryMiB !== undefined ? `${formatNumber(g.memoryMiB)} MiB` : "—",
-          cell(g.eccMode),
           g.powerLimitW !== undefined ? `${compactNumber(g.powerLimitW)} W` : "—",
-          g.smClockMHz !== undefined ? `${g.smClockMHz} MHz${g.maxSmClockMHz !== undefined ? ` (${g.maxSmClockMHz})` : ""}` : "—",
-          g.memClockMHz !== undefined ? `${g.memClockMHz} MHz` : "—",
+          `${g.maxSmClockMHz !== undefined ? `${g.maxSmClockMHz} MHz` : "—"} / ${g.memClockMHz !== undefined ? `${g.memClockMHz} MHz` : "—"}`,
           cell(g.computeCapability),
-          g.uuid ? code(g.uuid) : "—",
         ]),
       ),
     );
+    const uuids = inv.gpus.filter((g) => g.uuid).map((g) => `${g.index}: ${code(g.uuid!)}`);
+    if (uuids.length > 0) out.push("", `UUIDs: ${uuids.join(" · ")}`);
   }
   if (inv.warnings.length > 0 || inv.driverNote) {
     out.push("", "> [!WARNING]", "> nvidia-smi reported:");
@@ -294,63 +437,165 @@ function parametersLine(w: WorkloadResult): string {
 }
 
 function metricRows(metrics: readonly Metric[], headline: ReadonlySet<string>): string[][] {
-  return metrics.map((m) => [
-    `${headline.has(m.name) ? "**" : ""}${cell(m.label)}${headline.has(m.name) ? "**" : ""} ${code(m.name)}`,
-    cell(m.unit),
-    betterText(m),
-    formatNumber(m.summary.median),
-    formatNumber(m.summary.min),
-    formatNumber(m.summary.max),
-    formatNumber(m.summary.iqr),
-    String(m.summary.n),
-  ]);
+  return metrics.map((m) => {
+    const bold = headline.has(m.name) ? "**" : "";
+    return [
+      `${bold}${cell(m.label)}${bold} (${betterText(m)}) ${code(m.name)}`,
+      withUnit(m.summary.median, m.unit),
+      `${formatNumber(m.summary.min)} – ${formatNumber(m.summary.max)}`,
+      formatNumber(m.summary.iqr),
+      String(m.summary.n),
+    ];
+  });
 }
 
-type Rate = number | "max";
+const STATISTIC = /\s+(mean|median|p\d+)$/i;
 
-function rateOrder(a: Rate, b: Rate): number {
-  if (a === b) return 0;
-  if (a === "max") return 1;
-  if (b === "max") return -1;
-  return a - b;
+/** "TTFT p99" → { quantity: "TTFT", statistic: "p99" }; a label without a statistic is its own quantity. */
+function splitLabel(label: string): { quantity: string; statistic?: string } {
+  const m = STATISTIC.exec(label);
+  return m ? { quantity: label.slice(0, m.index), statistic: m[1]!.toLowerCase() } : { quantity: label };
 }
 
-function sweepBlock(w: WorkloadResult, points: readonly Metric[]): string {
-  const rates = [...new Set(points.map((m) => m.requestRate as Rate))].sort(rateOrder);
-  const series = new Map<string, { label: string; unit: string; byRate: Map<Rate, number> }>();
-  for (const m of points) {
-    const key = `${m.label}|${m.unit}`;
-    const s = series.get(key) ?? { label: m.label, unit: m.unit, byRate: new Map() };
-    s.byRate.set(m.requestRate as Rate, m.summary.median);
-    series.set(key, s);
-  }
-  const all = [...series.values()];
-  const out = [`#### ${cell(w.id)}: latency and throughput against request rate`, ""];
-  out.push(
-    table(
-      ["Request rate (req/s)", ...all.map((s) => `${cell(s.label)} (${cell(s.unit)})`)],
-      rates.map((r) => [r === "max" ? "max (all at once)" : compactNumber(r), ...all.map((s) => formatNumber(s.byRate.get(r)))]),
-    ),
-  );
-  const byUnit = new Map<string, typeof all>();
-  for (const s of all) byUnit.set(s.unit, [...(byUnit.get(s.unit) ?? []), s]);
-  for (const [unit, group] of byUnit) {
-    const chartRates = rates.filter((r) => group.every((s) => s.byRate.has(r)));
-    const chart = lineChart(
-      `${group.map((s) => s.label).join(", ")} vs request rate`,
-      "request rate (req/s)",
-      chartRates.map((r) => (r === "max" ? "max" : compactNumber(r))),
-      unit,
-      group.map((s) => ({ values: chartRates.map((r) => s.byRate.get(r)!) })),
+/** A chart with its table and legend: a table beside every chart, for viewers that do not render Mermaid. */
+function chartBlock(heading: string, tableText: string, chart: ReturnType<typeof lineChart>): string {
+  const out = [heading, "", tableText];
+  if (chart) out.push("", cell(chart.legend), "", chart.chart);
+  return out.join("\n");
+}
+
+/**
+ * An LLM-serving sweep: what it reached at max load (not a point on the request-rate axis), then
+ * one table and chart per quantity (throughput; each latency with its median and p99 and the
+ * baseline's p99), latency against achieved throughput with the SLO line, and failed requests
+ * only when some failed.
+ */
+function sweepBlock(model: EvidenceModel, w: WorkloadResult, points: readonly Metric[]): string {
+  const rates = [...new Set(points.map((m) => m.requestRate).filter((r): r is number => typeof r === "number"))].sort((a, b) => a - b);
+  const x = rates.map((r) => compactNumber(r));
+  const at = (label: string, rate: number | "max") => points.find((m) => m.label === label && m.requestRate === rate);
+  const baseline = (m: Metric | undefined) =>
+    m && model.comparison.metrics.find((c) => c.workload === w.id && c.metric === m.name)?.decision.baselineMean;
+  const labels = [...new Set(points.map((m) => m.label))];
+  const unitOf = (label: string) => points.find((m) => m.label === label)!.unit;
+  const slo = sloText(w.parameters);
+  const out = [`#### ${cell(w.id)}: serving sweep`];
+
+  const atMax = points.filter((m) => m.requestRate === "max" && !/failed/i.test(m.name));
+  if (atMax.length > 0) {
+    out.push(
+      "",
+      "At max load (every request sent at once; the most it can serve, not a point on the request-rate axis):",
+      "",
+      table(
+        ["Metric", "This run", "Baseline"],
+        atMax.map((m) => [`${cell(m.label)} (${betterText(m)})`, withUnit(m.summary.median, m.unit), withUnit(baseline(m), m.unit)]),
+      ),
     );
-    if (chart && chartRates.length >= 2) {
-      out.push("", `Lines, in order: ${group.map((s) => cell(s.label)).join(", ")} (${cell(unit)}).`, "", chart);
+  }
+  if (rates.length === 0) return out.join("\n");
+  const rateHeader = "Request rate (req/s)";
+
+  // Throughput: every rate-like quantity in one table; the chart shows output tokens/s against the baseline.
+  const throughputs = labels.filter((l) => /\/s$/.test(unitOf(l)) && !splitLabel(l).statistic);
+  if (throughputs.length > 0) {
+    const header = throughputs.map((l) => `${cell(l)} (${cell(unitOf(l))}${/goodput/i.test(l) && slo ? `; ${cell(slo)}` : ""})`);
+    const rows = rates.map((r, i) => [x[i]!, ...throughputs.map((l) => formatNumber(at(l, r)?.summary.median))]);
+    const main = throughputs.find((l) => unitOf(l) === "tok/s") ?? throughputs[0]!;
+    const series: XySeries[] = [{ name: `${main} this run`, values: rates.map((r) => at(main, r)?.summary.median) }];
+    const base = rates.map((r) => baseline(at(main, r)));
+    if (base.every((v) => v !== undefined)) series.push({ name: `${main} baseline mean`, values: base, color: "green" });
+    out.push(
+      "",
+      chartBlock(
+        `Throughput by request rate:`,
+        table([rateHeader, ...header], rows),
+        lineChart(`${main} by request rate`, "request rate (req/s)", x, unitOf(main), series),
+      ),
+    );
+  }
+
+  // Latency: one chart per quantity, so TTFT and TPOT do not share an axis.
+  const quantities = [...new Set(labels.filter((l) => splitLabel(l).statistic && unitOf(l) === "ms").map((l) => splitLabel(l).quantity))];
+  for (const q of quantities) {
+    const stats = labels.filter((l) => splitLabel(l).quantity === q && splitLabel(l).statistic);
+    const p99 = stats.find((l) => /p99$/i.test(l));
+    const mid = stats.find((l) => /(median|p50)$/i.test(l));
+    const rows = rates.map((r, i) => [
+      x[i]!,
+      ...stats.map((l) => formatNumber(at(l, r)?.summary.median)),
+      ...(p99 ? [formatNumber(baseline(at(p99, r)))] : []),
+    ]);
+    const series: XySeries[] = [];
+    for (const l of [mid, p99]) if (l) series.push({ name: l, values: rates.map((r) => at(l, r)?.summary.median) });
+    if (p99) {
+      const base = rates.map((r) => baseline(at(p99, r)));
+      if (base.every((v) => v !== undefined)) series.push({ name: `${p99} baseline mean`, values: base, color: "green" });
     }
+    out.push(
+      "",
+      chartBlock(
+        `${cell(q)} by request rate (ms, lower is better):`,
+        table([rateHeader, ...stats.map((l) => cell(splitLabel(l).statistic!)), ...(p99 ? ["baseline p99"] : [])], rows),
+        lineChart(`${q} (ms) by request rate`, "request rate (req/s)", x, "ms", series),
+      ),
+    );
+  }
+
+  // Latency against the throughput actually achieved, with the SLO as a line.
+  const achievedLabel = labels.find((l) => unitOf(l) === "req/s" && !/goodput/i.test(l));
+  const ttftP99 = labels.find((l) => /^TTFT p99$/i.test(l));
+  const sloTtft = typeof w.parameters.sloTtftMs === "number" ? w.parameters.sloTtftMs : undefined;
+  if (achievedLabel && ttftP99) {
+    const pairs = rates
+      .map((r) => ({ achieved: at(achievedLabel, r)?.summary.median, latency: at(ttftP99, r)?.summary.median }))
+      .filter((p): p is { achieved: number; latency: number } => p.achieved !== undefined && p.latency !== undefined);
+    const series: XySeries[] = [{ name: "TTFT p99", values: pairs.map((p) => p.latency) }];
+    if (sloTtft !== undefined) series.push({ name: `SLO ${compactNumber(sloTtft)} ms`, values: pairs.map(() => sloTtft), color: "red" });
+    out.push(
+      "",
+      chartBlock(
+        `TTFT p99 against achieved throughput${sloTtft !== undefined ? ` (SLO: TTFT ≤ ${compactNumber(sloTtft)} ms)` : ""}:`,
+        table(
+          ["Achieved (req/s)", "TTFT p99 (ms)", ...(sloTtft !== undefined ? ["Within SLO"] : [])],
+          pairs.map((p) => [
+            formatNumber(p.achieved),
+            formatNumber(p.latency),
+            ...(sloTtft !== undefined ? [p.latency <= sloTtft ? "✅ yes" : "❌ no"] : []),
+          ]),
+        ),
+        lineChart(
+          "TTFT p99 (ms) by achieved req per s",
+          "achieved throughput (req/s)",
+          pairs.map((p) => compactNumber(Number(p.achieved.toPrecision(3)))),
+          "ms",
+          series,
+        ),
+      ),
+    );
+  }
+
+  // Failed requests: only worth a chart when some failed.
+  const failed = labels.find((l) => /failed/i.test(l));
+  if (failed && points.some((m) => m.label === failed && m.summary.max > 0)) {
+    out.push(
+      "",
+      chartBlock(
+        "Failed requests by request rate:",
+        table(
+          [rateHeader, "Failed requests"],
+          rates.map((r, i) => [x[i]!, formatNumber(at(failed, r)?.summary.median)]),
+        ),
+        lineChart("Failed requests by request rate", "request rate (req/s)", x, "requests", [
+          { name: "failed requests", values: rates.map((r) => at(failed, r)?.summary.median) },
+        ]),
+      ),
+    );
   }
   return out.join("\n");
 }
 
-function workloadBlock(w: WorkloadResult): string {
+function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
   const blocks = [`### ${cell(w.id)} (${w.kind}): ${w.status}`];
   // The message is often the node's own output (an error tail): code, never Markdown.
   if (w.message) blocks.push(`> ${code(w.message)}`);
@@ -359,8 +604,7 @@ function workloadBlock(w: WorkloadResult): string {
   const headline = new Set(headlineMetrics(w).map((m) => m.name));
   const plain = w.metrics.filter((m) => m.requestRate === undefined);
   const points = w.metrics.filter((m) => m.requestRate !== undefined);
-  if (plain.length > 0)
-    blocks.push(table(["Metric", "Unit", "Better", "Median", "Min", "Max", "IQR", "Trials"], metricRows(plain, headline)));
+  if (plain.length > 0) blocks.push(table(["Metric", "Median", "Min – max", "IQR", "Trials"], metricRows(plain, headline)));
   else if (points.length === 0) blocks.push("_No metric was recorded._");
   if (w.kind === "resnet50") {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
@@ -370,53 +614,51 @@ function workloadBlock(w: WorkloadResult): string {
         : "**MFU**: not reported by this run (the GPU's peak FLOP/s for this precision is unknown to the workload).",
     );
   }
-  if (points.length > 0) blocks.push(sweepBlock(w, points));
+  if (points.length > 0) blocks.push(sweepBlock(model, w, points));
   const telemetry = telemetryPart(w);
   if (telemetry) blocks.push(telemetry);
   return blocks.join("\n\n");
 }
 
-function workloadsSection(results: Results): string {
+function workloadsSection(model: EvidenceModel): string {
+  const { results } = model;
   if (results.workloads.length === 0) return ["## Workloads", "", "_No workload ran._"].join("\n");
-  return ["## Workloads", "", results.workloads.map(workloadBlock).join("\n\n")].join("\n");
+  return ["## Workloads", "", results.workloads.map((w) => workloadBlock(model, w)).join("\n\n")].join("\n");
 }
 
 function sourceText(comparison: Comparison, results: Results): string {
   const s = comparison.source;
   const scope = `suite hash ${code(results.suite.hash.slice(0, 12))} on ${cell(results.instance?.type ?? "no instance")}`;
   const found = comparison.baselineRuns.length;
-  const runs = `${found} run${found === 1 ? "" : "s"} (at most ${comparison.options.runs})`;
-  if (s.kind === "history")
-    return `Baseline: the last ${runs} that succeeded with ${scope} and the same workload parameters, from ${code(s.uri)}.`;
-  if (s.kind === "file")
-    return `Baseline: ${runs} from the pinned baseline file ${code(s.path)} that succeeded with ${scope} and the same workload parameters.`;
-  return `Not compared: ${cell(s.reason)}.`;
+  const where = s.kind === "history" ? `in ${code(s.uri)}` : s.kind === "file" ? `in the pinned baseline file ${code(s.path)}` : "";
+  if (s.kind === "none") return `Not compared: ${cell(s.reason)}.`;
+  if (found === 0)
+    return `Nothing to compare with yet: no earlier run that succeeded with ${scope} and the same workload parameters ${where}.`;
+  const runs = `${found === 1 ? "the 1 run" : `the last ${found} runs`} (at most ${comparison.options.runs})`;
+  return `Baseline: ${runs} that succeeded with ${scope} and the same workload parameters, ${where}.`;
 }
 
 function comparisonSection(model: EvidenceModel): string {
   const { comparison, results } = model;
-  const out = ["## Comparison with the baseline", "", sourceText(comparison, results), ""];
-  out.push(`Rule: ${cell(comparison.rule)}. Magnitude floor: ${comparison.options.thresholdPercent}%.`);
+  const out = ["## Comparison with the baseline", "", sourceText(comparison, results)];
   if (comparison.notes.length > 0) out.push("", ...comparison.notes.map((n) => `- ${cell(n)}`));
-  if (comparison.metrics.length > 0) {
-    out.push(
-      "",
-      table(
-        ["Workload", "Metric", "Better", "This run", "Baseline mean ± sd (runs)", "Change", "Band", "Min. detectable", "Decision"],
-        comparison.metrics.map((m) => [
-          cell(m.workload),
-          `${m.headline ? "**" : ""}${cell(m.label)}${m.headline ? "**" : ""} ${code(m.metric)}`,
-          betterText(m),
-          withUnit(m.current, m.unit),
-          baselineText(m),
-          signedPercent(m.decision.deltaPercent),
-          m.decision.bandPercent !== undefined ? `±${percent(m.decision.bandPercent)}` : "—",
-          m.decision.mdcPercent !== undefined ? percent(m.decision.mdcPercent) : "unknown",
-          decisionText(m),
-        ]),
-      ),
-    );
-  }
+  const judged = comparison.metrics.some((m) => m.decision.decision !== "no-baseline");
+  if (!judged) return out.join("\n");
+  out.push("", `Rule: ${cell(comparison.rule)}.`);
+  out.push(
+    "",
+    table(
+      ["Metric", "This run", "Baseline", "Change", "Regression if", "Decision"],
+      comparison.metrics.map((m) => [
+        `${m.headline ? "**" : ""}${metricTitle(results, m)}${m.headline ? "**" : ""} (${betterText(m)})`,
+        withUnit(m.current, m.unit),
+        baselineText(m),
+        signedPercent(m.decision.deltaPercent),
+        regressionIfText(m),
+        decisionText(m),
+      ]),
+    ),
+  );
   if (comparison.baselineRuns.length > 0) {
     out.push("", `<details><summary>Baseline runs (${comparison.baselineRuns.length})</summary>`, "");
     out.push(
@@ -431,6 +673,39 @@ function comparisonSection(model: EvidenceModel): string {
       ),
     );
     out.push("", "</details>");
+  }
+  return out.join("\n");
+}
+
+/**
+ * Each headline metric over the baseline runs and this one, with the baseline mean and the
+ * regression threshold as lines: the trend the weekly regression run exists for.
+ */
+function trendsSection(model: EvidenceModel): string | undefined {
+  const { comparison, results } = model;
+  const metrics = comparison.metrics.filter((m) => m.headline && m.history.length > 0);
+  if (metrics.length === 0) return undefined;
+  const out = [
+    "## Trends",
+    "",
+    `Each headline metric in the last ${comparison.baselineRuns.length} run(s) (the baseline) and this one, with the baseline mean and the value beyond which the rule calls a regression.`,
+  ];
+  for (const m of metrics) {
+    const thisRun = results.run.number !== undefined ? `#${results.run.number} (this run)` : "this run";
+    const x = [...m.history.map((h) => h.run), thisRun];
+    const values = [...m.history.map((h) => h.value), m.current];
+    const d = m.decision;
+    const series: XySeries[] = [{ name: m.label, values }];
+    if (d.baselineMean !== undefined) series.push({ name: "baseline mean", values: x.map(() => d.baselineMean), color: "green" });
+    if (d.baselineMean !== undefined && d.limitPercent !== undefined) {
+      const limit = d.baselineMean * (1 + ((m.direction === "higher" ? -1 : 1) * d.limitPercent) / 100);
+      series.push({ name: `regression threshold ${withUnit(limit, m.unit)}`, values: x.map(() => limit), color: "red" });
+    }
+    const rows = x.map((run, i) => [cell(run), withUnit(values[i], m.unit)]);
+    const chart = lineChart(`${m.label} (${m.unit}) per run`, "run", x, m.unit, series);
+    out.push("", `### ${metricTitle(results, m)}`, "");
+    if (chart) out.push(cell(chart.legend), "", chart.chart, "");
+    out.push(`<details><summary>Values (${x.length} runs)</summary>`, "", table(["Run", cell(m.label)], rows), "", "</details>");
   }
   return out.join("\n");
 }
@@ -507,30 +782,66 @@ interface Section {
   text: string;
 }
 
+/**
+ * The report's top-level order, in one place: a new section (fault scenarios, GPU telemetry, …)
+ * gets a name here and a builder in SECTION_BUILDERS. The top (verdict, what went wrong,
+ * headline metrics) comes first; what a reader acts on before what documents the run.
+ */
+export const REPORT_ORDER = [
+  "top",
+  "Trends",
+  "Workloads",
+  "Fault scenarios",
+  "Comparison with the baseline",
+  "Timeline",
+  "Environment",
+  "Run",
+  "Cost",
+  "Files",
+  "Diagnostics",
+  "footer",
+] as const;
+type SectionName = (typeof REPORT_ORDER)[number];
+
+const SECTION_BUILDERS: Record<Exclude<SectionName, "footer">, (model: EvidenceModel, diagnosticsBytes: number) => string | undefined> = {
+  top: topSection,
+  Trends: trendsSection,
+  Workloads: workloadsSection,
+  "Fault scenarios": (m) => faultsSection(m.results.faults),
+  "Comparison with the baseline": comparisonSection,
+  Timeline: (m) => timelineSection(m.results),
+  Environment: (m) => environmentSection(m.results),
+  Run: (m) => runSection(m.results),
+  Cost: (m) => costSection(m.cost),
+  Files: filesSection,
+  Diagnostics: diagnosticsSection,
+};
+
 const OMITTED = (name: string) =>
   `## ${name}\n\n_Left out to fit GitHub's job summary limit; evidence.md in the artifact and the S3 archive has it in full._`;
 
 /** Sections dropped, in this order, when even truncated diagnostics do not make the report fit. */
-const DROP_ORDER = ["Timeline", "Environment", "Workloads", "Files", "Fault scenarios", "Run", "Cost", "Comparison with the baseline"];
+const DROP_ORDER = [
+  "Timeline",
+  "Environment",
+  "Trends",
+  "Workloads",
+  "Files",
+  "Fault scenarios",
+  "Run",
+  "Cost",
+  "Comparison with the baseline",
+];
 
 export function renderEvidence(model: EvidenceModel, options: RenderOptions = {}, redact: (s: string) => string = (s) => s): string {
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const maxDiagnostics = options.maxDiagnosticsBytes ?? DIAGNOSTICS_LIMIT_BYTES;
   const footer = `---\n<sub>Generated ${formatTime(model.generatedAt)} by ${cell(model.results.tool.name)} ${cell(model.results.tool.version)} · results schema v${model.results.schemaVersion}</sub>`;
   const build = (diagBytes: number): Section[] =>
-    [
-      { name: "top", text: topSection(model) },
-      { name: "Run", text: runSection(model.results) },
-      { name: "Environment", text: environmentSection(model.results) },
-      { name: "Timeline", text: timelineSection(model.results) },
-      { name: "Workloads", text: workloadsSection(model.results) },
-      { name: "Fault scenarios", text: faultsSection(model.results.faults) },
-      { name: "Comparison with the baseline", text: comparisonSection(model) },
-      { name: "Cost", text: costSection(model.cost) },
-      { name: "Files", text: filesSection(model) },
-      { name: "Diagnostics", text: diagnosticsSection(model, diagBytes) },
-      { name: "footer", text: footer },
-    ]
+    REPORT_ORDER.map((name): { name: string; text: string | undefined } => ({
+      name,
+      text: name === "footer" ? footer : SECTION_BUILDERS[name](model, diagBytes),
+    }))
       .filter((s): s is Section => s.text !== undefined)
       .map((s) => ({ name: s.name, text: redact(s.text) }));
 

@@ -31,25 +31,96 @@ export function phaseGantt(phases: readonly Phase[], title = "Phases (UTC)"): st
   return fence(lines.join("\n"));
 }
 
+/**
+ * Line colours, in series order, with the names the legend uses. Mid-tone hues that keep at least
+ * 3:1 contrast on GitHub's light (#ffffff) and dark (#0d1117) backgrounds; Mermaid's default first
+ * colour (#ECECFF) is all but invisible on white.
+ */
+export const PALETTE = [
+  { hex: "#3B82F6", name: "blue" },
+  { hex: "#F97316", name: "orange" },
+  { hex: "#10B981", name: "green" },
+  { hex: "#EF4444", name: "red" },
+  { hex: "#A855F7", name: "purple" },
+] as const;
+
+export type ColorName = (typeof PALETTE)[number]["name"];
+
+/** Text and axes in a grey that reads on both themes; a transparent background takes the page's. */
+const AXIS_GREY = "#8B949E";
+const xyTheme = (colors: readonly string[]) =>
+  JSON.stringify({
+    theme: "base",
+    themeVariables: {
+      xyChart: {
+        backgroundColor: "transparent",
+        titleColor: AXIS_GREY,
+        xAxisLabelColor: AXIS_GREY,
+        xAxisTitleColor: AXIS_GREY,
+        xAxisTickColor: AXIS_GREY,
+        xAxisLineColor: AXIS_GREY,
+        yAxisLabelColor: AXIS_GREY,
+        yAxisTitleColor: AXIS_GREY,
+        yAxisTickColor: AXIS_GREY,
+        yAxisLineColor: AXIS_GREY,
+        plotColorPalette: colors.join(", "),
+      },
+    },
+  });
+
 export interface XySeries {
-  /** Legend text is not drawn by xychart-beta; the caller's table names the series. */
-  values: number[];
+  /** Shown in the legend line above the chart (xychart-beta draws no legend of its own). */
+  name: string;
+  /** One value per x category; undefined where the series has no point (that category is left out). */
+  values: readonly (number | undefined)[];
+  /** A fixed colour (thresholds and SLOs red, say); others take the palette's next unused one. */
+  color?: ColorName;
 }
 
-/** A line chart over categorical x values (xychart-beta, which GitHub's Mermaid renders). */
+export interface LineChart {
+  /** The fenced Mermaid block. */
+  chart: string;
+  /** "Lines: blue p50 · orange p99": the legend, for the line above the chart. */
+  legend: string;
+}
+
+/**
+ * A line chart over categorical x values (xychart-beta, which GitHub's Mermaid renders), in the
+ * palette above. Categories where some series has no value are left out; undefined when fewer
+ * than two categories remain or no series has values. At most {@link PALETTE}.length series.
+ */
 export function lineChart(
   title: string,
   xLabel: string,
   x: readonly (string | number)[],
   yLabel: string,
   series: readonly XySeries[],
-): string | undefined {
-  const usable = series.filter((s) => s.values.length === x.length && s.values.every(Number.isFinite));
-  if (x.length === 0 || usable.length === 0) return undefined;
-  const categories = x.map((v) => `"${label(String(v))}"`).join(", ");
-  const lines = ["xychart-beta", `  title "${label(title)}"`, `  x-axis "${label(xLabel)}" [${categories}]`, `  y-axis "${label(yLabel)}"`];
-  for (const s of usable) lines.push(`  line [${s.values.map((v) => Number(v.toPrecision(6))).join(", ")}]`);
-  return fence(lines.join("\n"));
+): LineChart | undefined {
+  const used = series.filter((s) => s.values.length === x.length && s.values.some((v) => v !== undefined)).slice(0, PALETTE.length);
+  if (used.length === 0) return undefined;
+  const keep = x.map((_, i) => used.every((s) => s.values[i] !== undefined && Number.isFinite(s.values[i])));
+  const xs = x.filter((_, i) => keep[i]);
+  if (xs.length < 2) return undefined;
+  const categories = xs.map((v) => `"${label(String(v))}"`).join(", ");
+  const fixed = new Set(used.map((s) => s.color).filter(Boolean));
+  const free = PALETTE.filter((c) => !fixed.has(c.name));
+  let next = 0;
+  const colors = used.map((s) => PALETTE.find((c) => c.name === s.color) ?? free[next++ % free.length]!);
+  const lines = [
+    `%%{init: ${xyTheme(colors.map((c) => c.hex))}}%%`,
+    "xychart-beta",
+    `  title "${label(title)}"`,
+    `  x-axis "${label(xLabel)}" [${categories}]`,
+    `  y-axis "${label(yLabel)}"`,
+  ];
+  for (const s of used) {
+    const values = s.values.filter((_, i) => keep[i]) as number[];
+    lines.push(`  line [${values.map((v) => Number(v.toPrecision(6))).join(", ")}]`);
+  }
+  return {
+    chart: fence(lines.join("\n")),
+    legend: `Lines: ${used.map((s, i) => `${colors[i]!.name} ${s.name}`).join(" · ")}`,
+  };
 }
 
 function fence(body: string): string {

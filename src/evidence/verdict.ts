@@ -58,7 +58,10 @@ function decideOnJudged(results: Results, comparison: Comparison): Verdict {
   if (outcome.status !== "succeeded") {
     const where = outcome.failedPhase ? `${outcome.failedPhase} ` : "";
     const what = outcome.status === "cancelled" ? "cancelled" : "failed";
-    return { kind: "failed", reason: oneLine(`${where}${what}${outcome.message ? `: ${outcome.message}` : ""}`) };
+    // A workload's message starts with its id ("llm-serving: …"); the phase already names it.
+    const subject = outcome.failedPhase?.replace(/^workload /, "");
+    const message = subject && outcome.message?.startsWith(`${subject}: `) ? outcome.message.slice(subject.length + 2) : outcome.message;
+    return { kind: "failed", reason: oneLine(`${where}${what}${message ? `: ${message}` : ""}`) };
   }
   const broken = results.workloads.filter((w) => w.status === "failed" || w.status === "oom");
   if (broken.length > 0) {

@@ -63,8 +63,8 @@ describe("Mermaid", () => {
 
   it("draws no chart without data", () => {
     expect(phaseGantt([])).toBeUndefined();
-    expect(lineChart("t", "x", [], "y", [{ values: [] }])).toBeUndefined();
-    expect(lineChart("t", "x", [1, 2], "y", [{ values: [1, Number.NaN] }])).toBeUndefined();
+    expect(lineChart("t", "x", [], "y", [{ name: "a", values: [] }])).toBeUndefined();
+    expect(lineChart("t", "x", [1, 2], "y", [{ name: "a", values: [1, Number.NaN] }])).toBeUndefined();
   });
 });
 

@@ -127,11 +127,11 @@ describe("publishing the evidence", () => {
       log: new MemoryLog(),
       clock: { now: () => NOW },
     });
-    expect(published.failure).toBe("Benchmark run failed: llm-serving failed: the vLLM server did not become ready within 20 minutes");
+    expect(published.failure).toBe("Benchmark run failed: llm-serving failed: vLLM server pod CrashLoopBackOff: CUDA out of memory");
     expect(readFileSync(join(outDir, "diagnostics.txt"), "utf8")).toMatch(/CUDA out of memory/);
     expect(publisher.annotations).toContainEqual({
       level: "error",
-      message: "llm-serving failed: the vLLM server did not become ready within 20 minutes",
+      message: "llm-serving failed: vLLM server pod CrashLoopBackOff: CUDA out of memory",
       title: "Benchmark run failed",
     });
   });

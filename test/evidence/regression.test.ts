@@ -141,7 +141,7 @@ describe("the verdict", () => {
   it("is failed when the run failed, whatever the metrics", () => {
     const run = failedRun();
     const v = decideVerdict(run, compareWithBaseline(run, historyEntries(), source));
-    expect(v).toEqual({ kind: "failed", reason: "llm-serving failed: the vLLM server did not become ready within 20 minutes" });
+    expect(v).toEqual({ kind: "failed", reason: "llm-serving failed: vLLM server pod CrashLoopBackOff: CUDA out of memory" });
   });
   it("is fault-slo-missed when a fault recovered too slowly", () => {
     const run = Results.parse({

@@ -114,26 +114,134 @@ function model(results: Results): EvidenceModel {
 }
 
 describe("the report's contents", () => {
-  it("states the rule that decided and the minimum detectable change of each headline metric", () => {
+  it("states the rule's one-sided threshold in one column, and the minimum detectable change, for each headline metric", () => {
     const md = renderEvidence(model(passingRun()));
-    const top = md.slice(0, md.indexOf("## Run"));
-    expect(top).toMatch(/Decided by: one-sided 99% t prediction interval/);
-    expect(top).toMatch(/\| Min\. detectable change \|/);
-    const headlineRows = top.split("\n").filter((l) => l.startsWith("| resnet50-train") || l.startsWith("| llm-serving"));
-    expect(headlineRows).toHaveLength(3);
-    for (const row of headlineRows) expect(row).toMatch(/\| \d+\.\d% \|$/);
-  });
-
-  it("charts LLM latency and throughput against request rate", () => {
-    const md = renderEvidence(model(passingRun()));
-    expect(md).toContain("| Request rate (req/s) | TTFT p50 (ms) | TTFT p99 (ms) | Output throughput (tok/s) |");
-    expect(md).toContain("| max (all at once) | — | — | 2,955 |");
-    expect(md).toMatch(
-      /```mermaid\nxychart-beta\n {2}title "TTFT p50, TTFT p99 vs request rate"\n {2}x-axis "request rate \(req\/s\)" \["1", "4", "16"\]/,
+    const top = md.slice(0, md.indexOf("\n## "));
+    expect(top).toMatch(/\| Metric \| This run \| Baseline \| Change \| Regression if \| Decision \|/);
+    expect(top).toContain(
+      "| resnet50-train · Throughput (↑ higher) | 1,005 img/s | 1,005 img/s (mean of 10) | +0.0% | < 954.6 img/s (−5.0%) | ✅ no change |",
     );
-    expect(md).toMatch(/```mermaid\ngantt\n/);
+    expect(top).not.toContain("±");
+    expect(top).toMatch(/The smallest change this history catches in 95% of runs: Throughput 7\.5%/);
   });
 
+  it("names the request rate of every headline latency and the SLO beside goodput", () => {
+    const md = renderEvidence(model(passingRun()));
+    expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
+    expect(md).toContain("| llm-serving · Output throughput at max load (↑ higher) | 2,955 tok/s |");
+    expect(md).toContain("| Goodput (req/s; SLO: TTFT ≤ 200 ms, TPOT ≤ 50 ms) |");
+  });
+
+  it("says 'baseline recorded' once on a first run and shows the metrics instead of a table of it", () => {
+    const results = passingRun();
+    const comparison = compareWithBaseline(results, [], { kind: "history", uri: `s3://${BUCKET}/${PREFIX}/default/g5.2xlarge/` });
+    const md = renderEvidence({ ...model(results), comparison, verdict: decideVerdict(results, comparison) });
+    expect(md.match(/baseline recorded/g)).toHaveLength(1);
+    expect(md).toContain("| Metric | This run |\n|---|---|\n| resnet50-train · Throughput (↑ higher) | 1,005 img/s |");
+    expect(md).toContain("Nothing to compare with yet: no earlier run that succeeded");
+    expect(md).not.toMatch(/last 0 runs|## Trends/);
+  });
+
+  it("leads a failed run with its cause, what finished and what did not, in the phase table's durations", () => {
+    const md = renderEvidence(model(failedRun()));
+    const top = md.slice(0, md.indexOf("\n## "));
+    expect(top.indexOf("### What went wrong")).toBeLessThan(top.indexOf("### Headline metrics"));
+    expect(top).toContain("**Cause:** vLLM server pod CrashLoopBackOff: CUDA out of memory (phase `llm-serving`, failed after 11m 40s).");
+    expect(top).toContain("torch.OutOfMemoryError: CUDA out of memory.");
+    expect(top).toContain("| resnet50-train | ✅ done | 8m 00s |");
+    expect(top).toContain("| llm-serving | ❌ failed | 11m 40s |");
+    expect(md).toContain("| llm-serving | 2025-03-10 02:13:25Z | 11m 40s | failed |");
+    expect(top).toContain("### Headline metrics of the workloads that finished");
+    expect(top).toContain("| llm-serving | did not finish (failed) | — | — | — | not judged |");
+  });
+
+  it("says at the top when the run was on the local stand-in", () => {
+    const run = passingRun();
+    const standIn = Results.parse({ ...run, instance: { ...run.instance!, amiName: "Deep Learning base-oss AMI (x86_64) stand-in" } });
+    const md = renderEvidence(model(standIn));
+    expect(md.split("\n").slice(2, 5).join("\n")).toContain("This run used the local AWS stand-in");
+    expect(renderEvidence(model(run))).not.toContain("stand-in");
+  });
+
+  it("keeps tables narrow and leaves the idle SM clock reading out", () => {
+    const md = renderEvidence(model(passingRun()));
+    const body = md.slice(0, md.indexOf("## Fault scenarios")) + md.slice(md.indexOf("## Comparison with the baseline"));
+    for (const header of body.split("\n").filter((l, i, all) => all[i + 1]?.startsWith("|---"))) {
+      expect(header.split(" | ").length, header).toBeLessThanOrEqual(6);
+    }
+    expect(md).toContain("| # | GPU | Memory | Power limit | Max clocks (SM / memory) | Compute capability |");
+    expect(md).toContain("| 0 | NVIDIA A10G · ECC Enabled | 23,028 MiB | 300 W | 1710 MHz / 6251 MHz | 8.6 |");
+  });
+});
+
+describe("the report's charts", () => {
+  const charts = (md: string) => [...md.matchAll(/```mermaid\n([^]*?)\n```/g)].map((m) => m[1]!);
+  const xy = (md: string) => charts(md).filter((c) => c.includes("xychart-beta"));
+
+  it("use a palette that reads on light and dark themes, never Mermaid's near-invisible default", () => {
+    const md = renderEvidence(model(passingRun()));
+    // Fault scenarios draw their own charts (src/evidence/faults-section.ts).
+    const faults = /\n## Fault scenarios\n[^]*?(?=\n## )/.exec(md)?.[0] ?? "";
+    for (const c of xy(md.replace(faults, ""))) {
+      expect(c.split("\n")[0]).toMatch(/^%%\{init: \{"theme":"base".*"plotColorPalette":"#[0-9A-F]{6}/);
+      expect(c).not.toMatch(/ECECFF/i);
+    }
+  });
+
+  it("split latency per quantity, keep max load off the request-rate axis, and give each chart a legend and a table", () => {
+    const md = renderEvidence(model(passingRun()));
+    const titles = xy(md).map((c) => /title "([^"]*)"/.exec(c)![1]);
+    expect(titles).toEqual(
+      expect.arrayContaining(["TTFT (ms) by request rate", "TPOT (ms) by request rate", "Output throughput by request rate"]),
+    );
+    for (const c of xy(md)) {
+      expect(c).not.toMatch(/x-axis "request rate[^\n]*"max"/);
+      expect(c.match(/^ {2}line /gm)!.length).toBeLessThanOrEqual(3);
+    }
+    expect(md).toMatch(
+      /\| 16 \| 81\.30 \| 240\.2 \| 240\.2 \|\n\nLines: blue TTFT p50 · orange TTFT p99 · green TTFT p99 baseline mean\n\n```mermaid/,
+    );
+    expect(md).toContain("At max load (every request sent at once; the most it can serve, not a point on the request-rate axis):");
+  });
+
+  it("show latency against achieved throughput with the SLO line", () => {
+    const md = renderEvidence(model(passingRun()));
+    expect(md).toContain("| 14.20 | 240.2 | ❌ no |");
+    const chart = xy(md).find((c) => c.includes("achieved"))!;
+    expect(chart).toContain('x-axis "achieved throughput (req/s)" ["0.99", "3.93", "14.2"]');
+    expect(chart).toContain("line [200, 200, 200]");
+  });
+
+  it("show failed requests only when some failed", () => {
+    expect(renderEvidence(model(passingRun()))).not.toContain("Failed requests by request rate");
+    const run = passingRun();
+    const llm = run.workloads[1]!;
+    const failing = Results.parse({
+      ...run,
+      workloads: [
+        run.workloads[0],
+        {
+          ...llm,
+          metrics: llm.metrics.map((m) =>
+            m.name === "failed_requests@16" ? { ...m, trials: [7], summary: { ...m.summary, median: 7, max: 7, min: 7 } } : m,
+          ),
+        },
+      ],
+    });
+    expect(renderEvidence(model(failing))).toContain("Failed requests by request rate");
+  });
+
+  it("trend each headline metric over the baseline runs and this one, with the baseline mean and the regression threshold", () => {
+    const md = renderEvidence(model(passingRun()));
+    const trends = md.slice(md.indexOf("## Trends"), md.indexOf("## Workloads"));
+    expect(trends).toContain("### resnet50-train · Throughput");
+    expect(trends).toContain("Lines: blue Throughput · green baseline mean · red regression threshold 954.6 img/s");
+    expect(trends).toMatch(/x-axis "run" \["30", "31", [^\]]*"42 \(this run\)"\]/);
+    expect(trends).toContain("| 42 (this run) | 1,005 img/s |".replace("42", "#42"));
+  });
+});
+
+describe("rendered edge cases", () => {
   it("renders a run that stopped before anything was launched (no instance, inventory, phases or workloads)", () => {
     const bare = Results.parse({
       schemaVersion: RESULTS_SCHEMA_VERSION,

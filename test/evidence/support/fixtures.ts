@@ -75,6 +75,10 @@ function llmWorkload(start: string, speed: number, tail: number): WorkloadResult
   const ttft50 = { 1: 38.2, 4: 44.9, 16: 81.3 };
   const ttft99 = { 1: 61.0, 4: 97.5, 16: 240.2 };
   const tput = { 1: 126.1, 4: 502.7, 16: 1811.4 };
+  const achieved = { 1: 0.99, 4: 3.93, 16: 14.2 };
+  const goodput = { 1: 0.99, 4: 3.9, 16: 11.8 };
+  const tpot50 = { 1: 7.4, 4: 7.9, 16: 9.6 };
+  const tpot99 = { 1: 8.8, 4: 9.9, 16: 14.1 };
   const metrics: Metric[] = [];
   for (const r of rates) {
     metrics.push(metric(`ttft_p50_ms@${r}`, "TTFT p50", "ms", "lower", [ttft50[r] / speed], { requestRate: r }));
@@ -82,6 +86,11 @@ function llmWorkload(start: string, speed: number, tail: number): WorkloadResult
       metric(`ttft_p99_ms@${r}`, "TTFT p99", "ms", "lower", [(ttft99[r] / speed) * tail], { requestRate: r, headline: r === 4 }),
     );
     metrics.push(metric(`output_tok_per_sec@${r}`, "Output throughput", "tok/s", "higher", [tput[r] * speed], { requestRate: r }));
+    metrics.push(metric(`request_throughput@${r}`, "Requests/s", "req/s", "higher", [achieved[r] * speed], { requestRate: r }));
+    metrics.push(metric(`request_goodput@${r}`, "Goodput", "req/s", "higher", [goodput[r] * speed], { requestRate: r }));
+    metrics.push(metric(`tpot_p50_ms@${r}`, "TPOT p50", "ms", "lower", [tpot50[r] / speed], { requestRate: r }));
+    metrics.push(metric(`tpot_p99_ms@${r}`, "TPOT p99", "ms", "lower", [tpot99[r] / speed], { requestRate: r }));
+    metrics.push(metric(`failed_requests@${r}`, "Failed requests", "requests", "lower", [0], { requestRate: r }));
   }
   metrics.push(
     metric("output_tok_per_sec@max", "Output throughput", "tok/s", "higher", [2954.6 * speed], { requestRate: "max", headline: true }),
@@ -89,7 +98,15 @@ function llmWorkload(start: string, speed: number, tail: number): WorkloadResult
   return {
     id: "llm-serving",
     kind: "llm-serving",
-    parameters: { model: "Qwen/Qwen2.5-0.5B-Instruct", dtype: "auto", inputLen: 512, outputLen: 128, numPrompts: 200 },
+    parameters: {
+      model: "Qwen/Qwen2.5-0.5B-Instruct",
+      dtype: "auto",
+      inputLen: 512,
+      outputLen: 128,
+      numPrompts: 200,
+      sloTtftMs: 200,
+      sloTpotMs: 50,
+    },
     status: "ok",
     metrics,
     trials: [],
@@ -251,7 +268,7 @@ export function failedRun(): Results {
         pods: undefined,
       },
     ],
-    outcome: { status: "failed", failedPhase: "llm-serving", message: "the vLLM server did not become ready within 20 minutes" },
+    outcome: { status: "failed", failedPhase: "llm-serving", message: "llm-serving: vLLM server pod CrashLoopBackOff: CUDA out of memory" },
     locations: { ...run.locations, diagnostics: `s3://${BUCKET}/${PREFIX}/runs/13572468-1/diagnostics.tar.gz` },
     diagnosticsTail: [
       "== kubectl describe pod vllm-server-0 ==",
