@@ -95,7 +95,8 @@ async function cli(argv: string[]): Promise<number> {
       return controller.signal.aborted ? EXIT.cancelled : EXIT.ok;
     }
     const done = await executeRun(settings, rt);
-    if (done.failed) log.error(done.failed);
+    // The phase's error and the verdict line have said why; repeat it only when no evidence was written.
+    if (done.failed && !outputs[Outputs.evidencePath]) log.error(done.failed);
     process.stdout.write(`evidence: ${outputs[Outputs.evidencePath] ?? "(none written)"}\n`);
     if (controller.signal.aborted) return EXIT.cancelled;
     return done.failed ? EXIT.failed : EXIT.ok;
