@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import actionYml from "../../action.yml";
 import { RUN_REQUIRED_INPUTS } from "../config/inputs.js";
-import { Inputs, type InputName } from "../config/names.js";
+import { Inputs, SECRET_ENV, type InputName } from "../config/names.js";
 
 /**
  * The CLI's flags: every action input (from action.yml itself, so the flags, their defaults and
@@ -255,7 +255,10 @@ export function helpText(version: string, command?: Command): string {
   const tail = wrap(
     "Boolean flags take --flag, --flag=true or --flag=false. Every flag of 'run' is the action input of the same name. " +
       "Credentials: with --role-to-assume, a GitHub OIDC token (inside a workflow); otherwise the AWS SDK's default chain " +
-      "(environment, AWS_PROFILE and ~/.aws, SSO, web identity, instance role). The last line of 'run' is \"evidence: <path>\".",
+      "(environment, AWS_PROFILE and ~/.aws, SSO, web identity, instance role). The last line of 'run' is \"evidence: <path>\". " +
+      `Secrets are read from the environment when no flag gives them, to keep them off the command line: ${Object.entries(SECRET_ENV)
+        .map(([input, env]) => `--${input} from ${env}`)
+        .join(", ")}.`,
     100,
     "",
   ).concat(

@@ -242,7 +242,8 @@ function whatWentWrong(model: EvidenceModel): string {
   const subject = broken?.id ?? results.outcome.failedPhase?.replace(/^workload /, "");
   const said = subject && cause.startsWith(`${subject}: `) ? cause.slice(subject.length + 2) : cause;
   const out = ["### What went wrong", ""];
-  out.push(`**Cause:** ${cell(said)}${phase ? ` (phase ${code(phase.name)}, ${phase.status} after ${duration})` : ""}.`);
+  // The message is often the node's own output: code, never Markdown.
+  out.push(`**Cause:** ${code(said)}${phase ? ` (phase ${code(phase.name)}, ${phase.status} after ${duration})` : ""}.`);
   const lines = decisiveLines(results.diagnosticsTail);
   if (lines.length > 0) {
     out.push(
@@ -255,7 +256,7 @@ function whatWentWrong(model: EvidenceModel): string {
     .filter((p) => Date.parse(p.endedAt) > Date.parse(p.startedAt) || p.status !== "ok")
     .map((p) => [cell(p.name), STEP_MARK[p.status] ?? p.status, formatDuration(secondsBetween(p.startedAt, p.endedAt))]);
   for (const f of results.faults) {
-    steps.push([`fault ${cell(f.id)}`, `${STEP_MARK[f.status] ?? cell(f.status)}${f.message ? `: ${cell(f.message)}` : ""}`, "—"]);
+    steps.push([`fault ${cell(f.id)}`, `${STEP_MARK[f.status] ?? cell(f.status)}${f.message ? `: ${code(f.message)}` : ""}`, "—"]);
   }
   if (steps.length > 0) out.push("", "What finished and what did not:", "", table(["Step", "Status", "Duration"], steps));
   return out.join("\n");

@@ -146,7 +146,7 @@ describe("the report's contents", () => {
     const md = renderEvidence(model(failedRun()));
     const top = md.slice(0, md.indexOf("\n## "));
     expect(top.indexOf("### What went wrong")).toBeLessThan(top.indexOf("### Headline metrics"));
-    expect(top).toContain("**Cause:** vLLM server pod CrashLoopBackOff: CUDA out of memory (phase `llm-serving`, failed after 11m 40s).");
+    expect(top).toContain("**Cause:** `vLLM server pod CrashLoopBackOff: CUDA out of memory` (phase `llm-serving`, failed after 11m 40s).");
     expect(top).toContain("torch.OutOfMemoryError: CUDA out of memory.");
     expect(top).toContain("| resnet50-train | ✅ done | 8m 00s |");
     expect(top).toContain("| llm-serving | ❌ failed | 11m 40s |");
@@ -237,7 +237,7 @@ describe("the report's charts", () => {
     expect(trends).toContain("### resnet50-train · Throughput");
     expect(trends).toContain("Lines: blue Throughput · green baseline mean · red regression threshold 954.6 img/s");
     expect(trends).toMatch(/x-axis "run" \["30", "31", [^\]]*"42 \(this run\)"\]/);
-    expect(trends).toContain("| 42 (this run) | 1,005 img/s |".replace("42", "#42"));
+    expect(trends).toContain("| \\#42 (this run) | 1,005 img/s |");
   });
 });
 
