@@ -584,10 +584,10 @@ function sweepBlock(model: EvidenceModel, w: WorkloadResult, points: readonly Me
       chartBlock(
         "Failed requests by request rate:",
         table(
-          [rateHeader, "Failed requests"],
+          [rateHeader, `${cell(failed)} (${cell(unitOf(failed))})`],
           rates.map((r, i) => [x[i]!, formatNumber(at(failed, r)?.summary.median)]),
         ),
-        lineChart("Failed requests by request rate", "request rate (req/s)", x, "requests", [
+        lineChart("Failed requests by request rate", "request rate (req/s)", x, unitOf(failed), [
           { name: "failed requests", values: rates.map((r) => at(failed, r)?.summary.median) },
         ]),
       ),
