@@ -73,6 +73,9 @@ function isCredentialsError(e: SdkErrorShape): boolean {
  */
 export function explainAwsError(error: unknown, call?: AwsCall): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
+  // Already rewritten by the client's middleware: its message is the explanation (the SDK's
+  // "Unknown" that told an empty 404 apart is gone by then).
+  if ((error as { [EXPLAINED]?: boolean })[EXPLAINED]) return (error as Error).message;
   const e = error as SdkErrorShape;
   const service = call?.service ?? "AWS";
   const op = call?.operation ? ` to ${call.operation}` : "";

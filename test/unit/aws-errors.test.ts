@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NO_CREDENTIALS_FIX, awsErrorText } from "../../src/cloud/aws-errors.js";
+import { NO_CREDENTIALS_FIX, awsErrorText, explainAwsError } from "../../src/cloud/aws-errors.js";
 import { checkCredentials, createClients, destroyClients } from "../../src/cloud/clients.js";
 
 /** An endpoint that is not AWS: an empty 404 on /404, an HTML page otherwise (a captive portal, a proxy's login page). */
@@ -69,6 +69,8 @@ describe("AWS failures name the fix", () => {
       `EC2 at http://127.0.0.1:${port} answered to DescribeInstances with HTTP 404 and no AWS error in the body: that is not an AWS EC2 endpoint. ` +
         "Check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2, a proxy or captive portal, and 'aws-region'.",
     );
+    // Callers that ask whether the error is AWS's own (resolveImage, checkCredentials) still learn it is not.
+    expect(explainAwsError(error)).toBe(awsErrorText(error));
   });
 
   it("an HTML page is called an HTML page, never 'inspect the hidden field'", async () => {
