@@ -59,7 +59,7 @@ export interface RenderOptions {
   maxDiagnosticsBytes?: number;
 }
 
-const VERDICT_MARK: Record<VerdictKind, string> = {
+export const VERDICT_MARK: Record<VerdictKind, string> = {
   pass: "✅ pass",
   "first-run": "🆕 first run",
   regression: "🔴 regression",
@@ -67,7 +67,7 @@ const VERDICT_MARK: Record<VerdictKind, string> = {
   failed: "❌ failed",
 };
 
-const DECISION_MARK: Record<Decision, string> = {
+export const DECISION_MARK: Record<Decision, string> = {
   regression: "🔴 regression",
   improvement: "🟢 improvement",
   "no-change": "✅ no change",

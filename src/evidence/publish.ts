@@ -30,7 +30,9 @@ import {
 } from "./history.js";
 import { SUMMARY_LIMIT_BYTES, renderEvidence, type EvidenceFiles, type EvidenceModel } from "./markdown.js";
 import { redactDeep, redactor, type Redact } from "./redact.js";
-import type { Direction, Results } from "./results.js";
+import type { Assessment, HeadlineMetric, Results } from "./results.js";
+
+export type { HeadlineMetric } from "./results.js";
 import { decideVerdict, type Verdict } from "./verdict.js";
 
 /**
@@ -69,17 +71,6 @@ export interface PublishEvidenceOptions {
   failOnRegression?: boolean;
   clock?: Pick<Clock, "now">;
   summaryLimitBytes?: number;
-}
-
-export interface HeadlineMetric {
-  workload: string;
-  metric: string;
-  label: string;
-  value: number | null;
-  unit: string;
-  direction: Direction;
-  changePercent: number | null;
-  decision: string;
 }
 
 export interface ArchivedUris {
@@ -142,6 +133,12 @@ export function headlineOf(comparison: Comparison): HeadlineMetric[] {
           : null,
       decision: m.decision.decision,
     }));
+}
+
+function describeBaseline(source: BaselineSource): string {
+  if (source.kind === "history") return source.uri;
+  if (source.kind === "file") return source.path;
+  return `none: ${source.reason}`;
 }
 
 function errorText(error: unknown): string {
@@ -230,8 +227,15 @@ export async function publishEvidence(opts: PublishEvidenceOptions): Promise<Pub
     ...(bench.biggerIsBetter.length > 0 ? [{ name: BIGGER_IS_BETTER_FILE, entries: bench.biggerIsBetter }] : []),
     ...(bench.smallerIsBetter.length > 0 ? [{ name: SMALLER_IS_BETTER_FILE, entries: bench.smallerIsBetter }] : []),
   ];
+  const assessment: Assessment = {
+    verdict: verdict.kind,
+    reason: verdict.reason,
+    baseline: describeBaseline(baseline.source),
+    headline: headlineOf(comparison),
+  };
   const recorded: Results = {
     ...results,
+    assessment,
     locations: {
       ...results.locations,
       evidence: uriOf(EVIDENCE_FILE) ?? results.locations.evidence,

@@ -118,6 +118,40 @@ export const Outcome = z.object({
 });
 export type Outcome = z.infer<typeof Outcome>;
 
+/** The one word a run ends with (see verdict.ts for how it is decided). */
+export const VerdictKind = z.enum(["pass", "regression", "fault-slo-missed", "first-run", "failed"]);
+export type VerdictKind = z.infer<typeof VerdictKind>;
+
+/** A headline metric of this run against its baseline, as the outputs, the PR comment and compare show it. */
+export const HeadlineMetric = z.object({
+  workload: z.string(),
+  metric: z.string(),
+  label: z.string(),
+  /** This run's median; null when the workload produced none. */
+  value: z.number().nullable(),
+  unit: z.string(),
+  direction: Direction,
+  /** Change of the median against the baseline's, in percent; null without a baseline. */
+  changePercent: z.number().nullable(),
+  /** The regression rule's decision: pass, regression, improvement, insufficient-history, … */
+  decision: z.string(),
+});
+export type HeadlineMetric = z.infer<typeof HeadlineMetric>;
+
+/**
+ * What publishing the evidence decided, written into the archived and artifact results.json so
+ * that a later job (the sticky comment of the workflow_run pattern, a comparison across GPU
+ * types) reads the same verdict without the history.
+ */
+export const Assessment = z.object({
+  verdict: VerdictKind,
+  reason: z.string(),
+  /** Where the baseline came from: an S3 URI, a file, or why there was none. */
+  baseline: z.string(),
+  headline: z.array(HeadlineMetric),
+});
+export type Assessment = z.infer<typeof Assessment>;
+
 export const Results = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -171,5 +205,7 @@ export const Results = z.object({
     .default({}),
   /** The decisive tail of the diagnostics when something failed. */
   diagnosticsTail: z.string().optional(),
+  /** Set when the evidence was published; absent in the results a run hands to publishing. */
+  assessment: Assessment.optional(),
 });
 export type Results = z.infer<typeof Results>;

@@ -1,13 +1,10 @@
-import { z } from "zod";
 import { regressions, type Comparison, type MetricComparison } from "./comparison.js";
 import { signedPercent } from "./format.js";
 import { MIN_RUNS_TO_DECIDE } from "./regression.js";
 import { faultMissedSlo, type FaultResult } from "./fault-results.js";
-import type { Results } from "./results.js";
+import type { Results, VerdictKind } from "./results.js";
 
-/** The one word the run ends with, and the one line that says why. */
-export const VerdictKind = z.enum(["pass", "regression", "fault-slo-missed", "first-run", "failed"]);
-export type VerdictKind = z.infer<typeof VerdictKind>;
+export { VerdictKind } from "./results.js";
 
 export interface Verdict {
   kind: VerdictKind;
