@@ -31,7 +31,7 @@ interface Payload {
  * request (the run goes on; only the comment needs one).
  */
 export function parseTriggerEvent(name: string | undefined, payloadText: string | undefined): TriggerEvent {
-  let payload: Payload = {};
+  let payload: Payload;
   try {
     payload = payloadText ? (JSON.parse(payloadText) as Payload) : {};
   } catch {
