@@ -1,34 +1,28 @@
 #!/usr/bin/env node
 import * as core from "@actions/core";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { InputError, parseSettings } from "./config/inputs.js";
-import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, type InputName } from "./config/names.js";
+import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
 import { EXIT, UsageError, helpText, parseCli } from "./entry/cli-args.js";
-import { cliPublisher, fileState, stderrLog } from "./entry/cli-runtime.js";
-import { TOOL, executePost, executeRun, executeSweep, type Runtime } from "./entry/execute.js";
+import { cliPublisher, fileState, localRunner, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
+import {
+  TOOL,
+  executePost,
+  executeRun,
+  executeSweep,
+  liveInstancesOf,
+  type PostFallback,
+  type PostRuntime,
+  type Runtime,
+} from "./entry/execute.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
+import { sessionNameFor } from "./auth/credentials.js";
+import { newNonce, searchTags } from "./lifecycle/identity.js";
+import type { LoadedState } from "./lifecycle/state.js";
 import { onCancel } from "./entry/signals.js";
-import { decodeState } from "./lifecycle/state.js";
-
-/** Reads the state file 'cleanup' was pointed at; a missing or unreadable one is a usage error (exit 2). */
-function loadStateFile(path: string) {
-  if (!existsSync(path)) {
-    throw new UsageError(
-      `no state file at ${path}: 'gpu-bench cleanup' reads the one a previous 'gpu-bench run' wrote (--state-file PATH, or --out DIR for DIR/state.json)`,
-    );
-  }
-  let saved;
-  try {
-    saved = decodeState(readFileSync(path, "utf8"));
-  } catch {
-    saved = undefined;
-  }
-  if (!saved) throw new UsageError(`${path} is not a state file written by 'gpu-bench run' (it does not parse as one)`);
-  return saved;
-}
 
 async function cli(argv: string[]): Promise<number> {
   let parsed;
@@ -51,34 +45,38 @@ async function cli(argv: string[]): Promise<number> {
   const log = stderrLog(values.get("verbose") === "true");
   quietSdkNodeWarning(process.env, process.version, log.warning);
   const outDir = resolve(values.get("out") ?? "gpu-bench-evidence");
-  const statePath = resolve(values.get("state-file") ?? join(outDir, "state.json"));
+  const stateFile = values.get("state-file");
   const env = process.env;
   const idToken = canRequestIdToken(env) ? (audience: string) => core.getIDToken(audience) : undefined;
+  const job = { ...identityFromEnv(env), runner: env.RUNNER_NAME || localRunner(env) };
+  const postRt: PostRuntime = { env, log, clock: systemClock, idToken };
+  // Secrets may come from GPU_BENCH_* variables instead of flags, to keep them off the command line.
+  const read = (name: InputName): string => {
+    if (name === Inputs.mode) return command;
+    const fromEnv = SECRET_ENV[name];
+    return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
+  };
 
   const controller = new AbortController();
   onCancel(controller, log);
   try {
-    if (command === "cleanup") {
-      await executePost(loadStateFile(statePath), { env, log, clock: systemClock, idToken }, "a previous run");
-      return EXIT.ok;
-    }
-    // Secrets may come from GPU_BENCH_* variables instead of flags, to keep them off the command line.
-    const read = (name: InputName): string => {
-      if (name === Inputs.mode) return command;
-      const fromEnv = SECRET_ENV[name];
-      return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
-    };
+    if (command === "cleanup") return await cleanup();
     for (const name of SECRET_INPUTS) {
       const secret = read(name);
       if (secret) log.mask(secret);
     }
+    const identity = { ...job, nonce: newNonce() };
+    // One record per run (a second run in the same --out never hides the first), unless --state-file names one.
+    const state = fileState(
+      stateFile ? resolve(stateFile) : join(stateDir(outDir), `${identity.runId}-${identity.nonce}.json`.replace(/[^\w.-]/g, "-")),
+    );
     const outputs: Record<string, string> = {};
     const rt: Runtime = {
       env,
       log,
       clock: systemClock,
-      state: fileState(statePath),
-      identity: identityFromEnv(env),
+      state,
+      identity,
       idToken,
       signal: controller.signal,
       outDir,
@@ -90,6 +88,7 @@ async function cli(argv: string[]): Promise<number> {
       },
     };
     const settings = parseSettings(read);
+    if (settings.mode === "run") await refuseToHideLiveInstance(state, postRt);
     if (settings.mode === "sweep") {
       await executeSweep(settings, rt);
       return controller.signal.aborted ? EXIT.cancelled : EXIT.ok;
@@ -105,6 +104,53 @@ async function cli(argv: string[]): Promise<number> {
     log.error(error instanceof Error ? error.message : String(error));
     if (controller.signal.aborted) return EXIT.cancelled;
     return usage ? EXIT.usage : EXIT.failed;
+  }
+
+  /**
+   * `gpu-bench cleanup`: the record --state-file names (which must exist), or every record under
+   * --out; each is cleaned up by its instance id and by its tags. A record that is unusable, or no
+   * record at all under --out, means a search by this machine's tags in --aws-region.
+   */
+  async function cleanup(): Promise<number> {
+    if (stateFile && !existsSync(resolve(stateFile))) {
+      throw new UsageError(
+        `no state file at ${resolve(stateFile)}: 'gpu-bench cleanup' reads the one a previous 'gpu-bench run' wrote (--state-file PATH, or --out DIR for the records under DIR/state/)`,
+      );
+    }
+    const records = stateFile ? [resolve(stateFile)] : stateRecords(outDir);
+    // Without a usable record: every live instance this machine launched (its runner tag), in --aws-region.
+    const fallback = (): PostFallback => {
+      const access = parseSettings((name) => (name === Inputs.mode ? "sweep" : read(name)));
+      const { [TagKeys.runId]: _run, [TagKeys.attempt]: _attempt, [TagKeys.job]: _job, ...tags } = searchTags(job);
+      return { search: { access, tags, sessionName: sessionNameFor(`cleanup-${job.runId}`, 1) } };
+    };
+    if (records.length === 0) log.info(`No state record in ${stateDir(outDir)}: searching by this machine's tags instead.`);
+    let failed = 0;
+    for (const path of records.length > 0 ? records : [undefined]) {
+      const store = path ? fileState(path) : undefined;
+      const loaded: LoadedState = store?.load() ?? { kind: "missing" };
+      if (path) log.info(`${path}:`);
+      try {
+        await executePost(loaded, postRt, fallback, "a previous run");
+        if (store && loaded.kind === "saved") store.save({ ...loaded.run, terminated: true, launching: undefined });
+      } catch (error) {
+        failed++;
+        log.error(error instanceof Error ? error.message : String(error));
+      }
+    }
+    return failed > 0 ? EXIT.failed : EXIT.ok;
+  }
+}
+
+/** A state record that names a live instance is the only way back to it: never write over it. */
+async function refuseToHideLiveInstance(state: ReturnType<typeof fileState>, rt: PostRuntime): Promise<void> {
+  const previous = state.load();
+  if (previous.kind !== "saved" || (previous.run.terminated && !previous.run.launching)) return;
+  const live = await liveInstancesOf(previous.run, rt);
+  if (live.length > 0) {
+    throw new InputError([
+      `'--state-file' ${state.path} names ${live.join(", ")}, still running: run 'gpu-bench cleanup --state-file ${state.path}' first, or leave out --state-file (each run then gets its own record)`,
+    ]);
   }
 }
 

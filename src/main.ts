@@ -8,6 +8,7 @@ import { actionPublisher } from "./entry/github-publisher.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
+import { newNonce } from "./lifecycle/identity.js";
 
 async function main(): Promise<void> {
   quietSdkNodeWarning(process.env, process.version);
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
       log: actionLog,
       clock: systemClock,
       state: actionState,
-      identity: identityFromEnv(env),
+      identity: { ...identityFromEnv(env), nonce: newNonce() },
       idToken: canRequestIdToken(env) ? idToken : undefined,
       signal: controller.signal,
       outDir: join(env.RUNNER_TEMP ?? process.cwd(), "gpu-bench-evidence"),

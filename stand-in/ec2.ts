@@ -2,7 +2,7 @@ import type { Catalog } from "./catalog.js";
 import { AMI_ID, SUBNET_ID } from "./catalog.js";
 import type { CredentialStore } from "./credentials.js";
 import type { CapacityErrorCode, Faults, Market } from "./faults.js";
-import type { Handler, Reply } from "./http.js";
+import { header, type Handler, type Reply } from "./http.js";
 import { ACCOUNT_ID, newRequestId, newReservationId, stableHash, stableHex } from "./ids.js";
 import { STATE_CODES, type BlockDeviceMapping, type Instance, type LaunchSpec } from "./instance.js";
 import { QueryParams } from "./query.js";
@@ -151,6 +151,8 @@ function tagSet(tags: Iterable<[string, string]>): string {
 export function ec2Handler(options: Ec2Options): Handler {
   const { instances, catalog, credentials, faults, region } = options;
   const reservations = new Map<string, Reservation>();
+  /** The calling program's app id (AWS_SDK_UA_APP_ID, `app/<id>` in the User-Agent), as CloudTrail keeps the user agent. */
+  let caller: string | undefined;
 
   function instanceXml(i: Instance, index: number): string {
     const { spec } = i;
@@ -356,6 +358,7 @@ export function ec2Handler(options: Ec2Options): Handler {
     if (fault) throw capacityError(fault.code, spec.instanceType, spec.az, spec.subnetId, region);
     const reservationId = newReservationId();
     const launched = Array.from({ length: maxCount }, () => options.launch(reservationId, spec));
+    for (const i of launched) i.launchedBy = caller;
     if (clientToken) reservations.set(clientToken, { id: reservationId, instanceIds: launched.map((i) => i.id), fingerprint });
     return reservationXml(reservationId, launched);
   }
@@ -406,11 +409,14 @@ export function ec2Handler(options: Ec2Options): Handler {
     const ids = params.values("InstanceId");
     if (ids.length === 0) throw new Ec2Error("MissingParameter", "The request must contain the parameter InstanceId");
     checkInstanceIds(ids);
-    const missing = ids.filter((id) => !instances.has(id));
+    // Eventual consistency, as for DescribeInstances: right after RunInstances, EC2 may not know the id yet.
+    const now = Date.now();
+    const missing = ids.filter((id) => !instances.has(id) || instances.get(id)!.visibleAt > now);
     if (missing.length > 0) throw notFound(missing);
     const items = ids.map((id) => {
       const instance = instances.get(id)!;
       const previous = instance.terminate();
+      if (previous !== "shutting-down" && previous !== "terminated") instance.terminatedBy = caller ?? "";
       return (
         leaf("instanceId", id) +
         el("previousState", leaf("code", STATE_CODES[previous]), leaf("name", previous)) +
@@ -507,6 +513,7 @@ export function ec2Handler(options: Ec2Options): Handler {
   return (req): Reply => {
     const params = QueryParams.parse(req.body.toString("utf8"));
     const action = params.get("Action") ?? "unknown";
+    caller = /(?:^|\s)app\/(\S+)/.exec(header(req, "user-agent") ?? "")?.[1];
     const auth = credentials.authenticate(req);
     const accessKeyId = auth.accessKeyId;
     const requestId = newRequestId();

@@ -78,6 +78,12 @@ export interface InstanceView {
   agentOnline: boolean;
   /** The sandbox folder; `${sandbox}/root` is the instance's `/`. */
   sandbox: string;
+  /**
+   * The app id (AWS_SDK_UA_APP_ID) of the program whose RunInstances launched it and of the one whose
+   * TerminateInstances ended it ("" when that caller set none; undefined when nobody terminated it).
+   */
+  launchedBy?: string;
+  terminatedBy?: string;
 }
 
 export interface CommandView {
@@ -219,6 +225,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     market: i.spec.market,
     agentOnline: i.agentOnline,
     sandbox: i.sandbox.dir,
+    launchedBy: i.launchedBy,
+    terminatedBy: i.terminatedBy,
   });
   const [staticKey] = credentials.staticKeys;
 

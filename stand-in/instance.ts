@@ -96,6 +96,9 @@ export class Instance {
   stateReason?: StateReason;
   stateTransitionReason = "";
   agentOnlineAt?: Date;
+  /** The app id (AWS_SDK_UA_APP_ID) of the program that launched it, and of the one whose TerminateInstances ended it. */
+  launchedBy?: string;
+  terminatedBy?: string;
   /** Exit code of the user-data script; null while it runs or when it was killed. */
   userDataExitCode?: number | null;
   private readonly watcher: FSWatcher;

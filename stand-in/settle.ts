@@ -13,3 +13,15 @@ export async function instancesLeftAlive(standIn: StandIn, runId?: string): Prom
     .filter((i) => i.state !== "terminated")
     .map((i) => `${i.id} (${i.state})`);
 }
+
+/**
+ * Instances (of one run, when its id is given) that a program other than the one that launched
+ * them terminated: one job cleaning up another's instance. Needs AWS_SDK_UA_APP_ID per job.
+ */
+export function instancesOverTerminated(standIn: StandIn, runId?: string): string[] {
+  return standIn
+    .instances()
+    .filter((i) => runId === undefined || i.tags["gpu-bench:run-id"] === runId)
+    .filter((i) => i.terminatedBy !== undefined && i.terminatedBy !== i.launchedBy)
+    .map((i) => `${i.id} (launched by ${i.launchedBy ?? "?"}, terminated by ${i.terminatedBy || "?"})`);
+}

@@ -138,3 +138,52 @@ function assumeFailureText(roleArn: string, kind: StsFailureKind, what: string, 
 export function sessionNameFor(runId: string, attempt: number): string {
   return `gpu-bench-${runId}-${attempt}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
+
+/** After the run's expiry, the time cleanup may still need AWS (main's cleanup, the post step, their retries). */
+export const CLEANUP_MARGIN_MINUTES = 15;
+
+/**
+ * Refuses, before anything is launched, credentials that would expire while the run may still need
+ * them: a default-chain session (configure-aws-credentials, SSO, an assumed role in a profile)
+ * shorter than ttl-minutes plus CLEANUP_MARGIN_MINUTES would leave main and the post step failing
+ * with "expired" and the instance running until it powers itself off. Credentials without an
+ * expiry (long-term keys) pass. With role-to-assume the role is assumed again as needed: no check.
+ */
+export async function checkCredentialsOutlastRun(
+  resolve: () => Promise<AwsCredentialIdentity>,
+  run: { now: number; ttlMinutes: number },
+  log: Log,
+): Promise<void> {
+  let credentials: AwsCredentialIdentity;
+  try {
+    credentials = await resolve();
+  } catch (error) {
+    throw new CredentialsError(
+      `No AWS credentials could be resolved (${(error as Error).message}). Give 'role-to-assume' (GitHub OIDC), or provide credentials ` +
+        `(aws-actions/configure-aws-credentials, AWS_PROFILE, environment variables).`,
+    );
+  }
+  const expiration = credentials.expiration?.getTime();
+  if (expiration === undefined) {
+    // Session credentials in environment variables (configure-aws-credentials) do not say when they expire.
+    if (credentials.sessionToken && run.ttlMinutes + CLEANUP_MARGIN_MINUTES > 60) {
+      log.warning(
+        `The AWS credentials are a session whose expiry is unknown (no AWS_CREDENTIAL_EXPIRATION). If it is configure-aws-credentials' ` +
+          `default hour, it ends before this run ('ttl-minutes' ${run.ttlMinutes}) plus ${CLEANUP_MARGIN_MINUTES} min for cleanup. ` +
+          `Prefer 'role-to-assume', which the action assumes again as needed.`,
+      );
+    }
+    return;
+  }
+  const needed = run.now + (run.ttlMinutes + CLEANUP_MARGIN_MINUTES) * 60_000;
+  if (expiration >= needed) return;
+  const left = Math.floor((expiration - run.now) / 60_000);
+  const fits = left - CLEANUP_MARGIN_MINUTES;
+  throw new CredentialsError(
+    `The AWS credentials expire at ${new Date(expiration).toISOString()} (in ${Math.max(0, left)} min), before this run's end ` +
+      `('ttl-minutes' ${run.ttlMinutes}) plus ${CLEANUP_MARGIN_MINUTES} min for cleanup: the run and its post step would fail with "expired" ` +
+      `and leave the instance running. Nothing was launched. Give 'role-to-assume' (the action assumes it again as needed), ` +
+      `get longer credentials (configure-aws-credentials 'role-duration-seconds' of at least ${(run.ttlMinutes + CLEANUP_MARGIN_MINUTES) * 60 + 300})` +
+      (fits >= 5 ? `, or lower 'ttl-minutes' to ${fits} or less.` : "."),
+  );
+}

@@ -404,36 +404,63 @@ export class CleanupError extends Error {
   override name = "CleanupError";
 }
 
+export interface TerminationOutcome {
+  /** Ids EC2 reports shutting-down or terminated, with that state. */
+  terminated: Array<{ id: string; state: string }>;
+  /** Ids whose termination EC2 did not confirm, each with why. */
+  failed: Array<{ id: string; reason: string }>;
+}
+
+const NOT_FOUND = "InvalidInstanceID.NotFound";
+const GONE = new Set(["shutting-down", "terminated"]);
+
 /**
- * Terminates instances and confirms each is shutting-down or terminated. Throttling and internal
- * errors are retried; an instance that is already gone counts as terminated. A failure here is a
- * CleanupError: money may be burning, so callers fail loudly with the ids named.
+ * Terminates each instance with its own TerminateInstances call (one bad id must not stop the
+ * others: AWS rejects the whole call) and confirms each through DescribeInstances. Right after
+ * launch EC2 is eventually consistent: NotFound from either call is retried, never taken as
+ * "already gone"; an instance counts as terminated only once EC2 reports it shutting-down or
+ * terminated. Throttling and internal errors are retried too. Never throws.
+ */
+export async function terminateEach(ec2: EC2Client, instanceIds: string[], clock: Clock, log: Log): Promise<TerminationOutcome> {
+  const retryable = (e: unknown) => isThrottlingOrInternal(e) || awsErrorCode(e) === NOT_FOUND;
+  // NotFound is retried for about half a minute (full jitter up to 8 s a wait): EC2 catches up in seconds.
+  const retry = { clock, attempts: 12, baseMs: 500, maxMs: 8000, retryable };
+  const one = async (id: string): Promise<string> => {
+    await withRetry(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })), retry);
+    return withRetry(async () => {
+      const state = (await describeOne(ec2, id))?.State?.Name ?? "unknown";
+      if (!GONE.has(state)) throw Object.assign(new Error(`still ${state}`), { name: "InternalError" });
+      return state;
+    }, retry);
+  };
+  const outcome: TerminationOutcome = { terminated: [], failed: [] };
+  await Promise.all(
+    [...new Set(instanceIds)].map(async (id) => {
+      try {
+        outcome.terminated.push({ id, state: await one(id) });
+      } catch (error) {
+        const reason = `${awsErrorCode(error) ?? "Error"}: ${(error as Error).message}`;
+        log.error(`Could not confirm termination of ${id}: ${reason}`);
+        outcome.failed.push({ id, reason });
+      }
+    }),
+  );
+  if (outcome.terminated.length > 0) log.info(`Terminated ${outcome.terminated.map((t) => `${t.id} (${t.state})`).join(", ")}`);
+  return outcome;
+}
+
+/**
+ * Terminates instances (each on its own, see terminateEach) and confirms each. A failure is a
+ * CleanupError naming every instance not confirmed and why: money may be burning, so callers
+ * fail loudly.
  */
 export async function terminateAndConfirm(ec2: EC2Client, instanceIds: string[], clock: Clock, log: Log): Promise<void> {
   if (instanceIds.length === 0) return;
-  const retry = { clock, attempts: 8, baseMs: 250, maxMs: 4000, retryable: isThrottlingOrInternal };
-  try {
-    await withRetry(async () => {
-      try {
-        await ec2.send(new TerminateInstancesCommand({ InstanceIds: instanceIds }));
-      } catch (error) {
-        if (awsErrorCode(error) === "InvalidInstanceID.NotFound" && instanceIds.length === 1) return;
-        throw error;
-      }
-    }, retry);
-    const confirmed = await withRetry(async () => {
-      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds }));
-      const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.State?.Name] as const);
-      const alive = states.filter(([, s]) => s !== "shutting-down" && s !== "terminated");
-      if (alive.length > 0)
-        throw Object.assign(new Error(`still ${alive.map(([id, s]) => `${id} ${s}`).join(", ")}`), { name: "InternalError" });
-      return states;
-    }, retry);
-    log.info(`Terminated ${confirmed.map(([id, s]) => `${id} (${s})`).join(", ")}`);
-  } catch (error) {
+  const { failed } = await terminateEach(ec2, instanceIds, clock, log);
+  if (failed.length > 0) {
     throw new CleanupError(
-      `Could not confirm termination of ${instanceIds.join(", ")}: ${(error as Error).message}. ` +
-        `Terminate ${instanceIds.length === 1 ? "it" : "them"} in the EC2 console now (tag ${MANAGED_BY.key}=${MANAGED_BY.value}); the sweeper will also retry.`,
+      `Could not confirm termination of ${failed.map((f) => `${f.id} (${f.reason})`).join("; ")}. ` +
+        `Terminate ${failed.length === 1 ? "it" : "them"} in the EC2 console now (tag ${MANAGED_BY.key}=${MANAGED_BY.value}); the sweeper will also retry.`,
     );
   }
 }
@@ -442,25 +469,46 @@ export interface ExpiredInstance {
   id: string;
   type?: string;
   expiresAt: string;
+  launchedAt?: string;
+  /** Why the sweep takes it: its expires-at passed, it has none readable, or it outlived any allowed TTL. */
+  reason: "expired" | "no expiry" | "outlived the longest ttl";
   repository?: string;
   runId?: string;
   state?: string;
 }
 
-/** Every live instance this tool tagged for `stack` whose expires-at has passed (or is unreadable). */
-export async function findExpired(ec2: EC2Client, now: Date, stack: string): Promise<ExpiredInstance[]> {
+/** Beyond the longest ttl-minutes, how long an instance may live before the sweep takes it whatever its tag says. */
+export const SWEEP_MARGIN_MINUTES = 30;
+
+/**
+ * Every live instance this tool tagged for `stack` that must go: its expires-at has passed (or is unreadable),
+ * or, whatever the tag says (it can be rewritten), it has lived longer than the longest allowed
+ * ttl-minutes plus SWEEP_MARGIN_MINUTES since its LaunchTime.
+ */
+export async function findExpired(ec2: EC2Client, now: Date, stack: string, maxTtlMinutes: number): Promise<ExpiredInstance[]> {
   const live = await findLiveByTags(ec2, { [MANAGED_BY.key]: MANAGED_BY.value, [TagKeys.stack]: stack });
+  const lifeLimitMs = (maxTtlMinutes + SWEEP_MARGIN_MINUTES) * 60_000;
   const expired: ExpiredInstance[] = [];
   for (const i of live) {
     const tag = (k: string) => i.Tags?.find((t) => t.Key === k)?.Value;
     const expiresAt = tag(TagKeys.expiresAt) ?? "";
     const at = Date.parse(expiresAt);
+    const launched = i.LaunchTime?.getTime();
     // A managed instance without a readable expiry is expired by definition: nothing vouches for it.
-    if (Number.isNaN(at) || at <= now.getTime()) {
+    const reason: ExpiredInstance["reason"] | undefined = Number.isNaN(at)
+      ? "no expiry"
+      : at <= now.getTime()
+        ? "expired"
+        : launched !== undefined && now.getTime() - launched > lifeLimitMs
+          ? "outlived the longest ttl"
+          : undefined;
+    if (reason) {
       expired.push({
         id: i.InstanceId!,
         type: i.InstanceType,
         expiresAt,
+        launchedAt: i.LaunchTime?.toISOString(),
+        reason,
         repository: tag(TagKeys.repository),
         runId: tag(TagKeys.runId),
         state: i.State?.Name,

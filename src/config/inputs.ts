@@ -1,4 +1,4 @@
-import { Inputs, type InputName } from "./names.js";
+import { Inputs, MANAGED_BY, TagKeys, type InputName } from "./names.js";
 
 /**
  * Action inputs (and the CLI's flags, which map onto the same names) turned into one typed
@@ -14,6 +14,8 @@ export const DEFAULT_EVIDENCE_PREFIX = "gpu-bench";
 export const DEFAULT_STACK = "gpu-bench";
 /** Inputs without a default that mode run cannot do without (action.yml marks none required: sweep needs none of them). */
 export const RUN_REQUIRED_INPUTS = [Inputs.subnetIds, Inputs.securityGroupId, Inputs.instanceProfile, Inputs.evidenceBucket] as const;
+/** The longest ttl-minutes allowed (48 hours); the sweep bounds every instance's life by it, whatever its tag says. */
+export const MAX_TTL_MINUTES = 2880;
 
 export type AmiSource = { kind: "id"; id: string } | { kind: "ssm-parameter"; name: string };
 export type InstanceProfile = { name: string } | { arn: string };
@@ -105,6 +107,8 @@ export interface PlatformSettings {
 export interface SweepSettings extends AwsAccess, StackScope {
   mode: "sweep";
   dryRun: boolean;
+  /** Every region swept: 'sweep-regions', or just 'aws-region'. */
+  regions: string[];
 }
 
 export type Settings = RunSettings | SweepSettings;
@@ -169,16 +173,7 @@ export const NVIDIA_GPU_FAMILIES = new Set([
 ]);
 
 /** Tag keys the tool writes itself; users may not override them. */
-export const RESERVED_TAG_KEYS = new Set([
-  "managed-by",
-  "gpu-bench:repository",
-  "gpu-bench:run-id",
-  "gpu-bench:run-attempt",
-  "gpu-bench:job",
-  "gpu-bench:expires-at",
-  "gpu-bench:stack",
-  "Name",
-]);
+export const RESERVED_TAG_KEYS = new Set<string>([MANAGED_BY.key, ...Object.values(TagKeys), "Name"]);
 
 export function splitList(raw: string): string[] {
   return raw
@@ -338,7 +333,7 @@ function parseTags(p: Problems, raw: string): Record<string, string> {
       tags[key] = value;
     }
   }
-  if (Object.keys(tags).length > 40) p.add(Inputs.tags, "has more than 40 tags; EC2 allows 50 and the tool uses 7");
+  if (Object.keys(tags).length > 40) p.add(Inputs.tags, "has more than 40 tags; EC2 allows 50 and the tool uses 9");
   return tags;
 }
 
@@ -495,8 +490,10 @@ export function parseSettings(readRaw: InputReader): Settings {
   const stack = parseStack(p, read);
   if (mode === "sweep") {
     const dryRun = parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
+    const listed = splitList(read(Inputs.sweepRegions));
+    for (const r of listed) if (!REGION.test(r)) p.add(Inputs.sweepRegions, `has '${r}', which is not an AWS region such as us-west-2`);
     if (p.list.length > 0) throw new InputError(p.list);
-    return { mode: "sweep", ...access, stack, dryRun };
+    return { mode: "sweep", ...access, stack, dryRun, regions: listed.length > 0 ? [...new Set(listed)] : [access.region] };
   }
   if (mode !== "run") {
     p.add(Inputs.mode, `must be run or sweep, got '${mode}'`);
@@ -560,7 +557,7 @@ export function parseSettings(readRaw: InputReader): Settings {
     instanceProfile: parseProfile(p, read(Inputs.instanceProfile), access.region),
     ami: parseAmi(p, read(Inputs.ami)),
     market: marketRaw === "spot" ? "spot" : "on-demand",
-    ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, 2880, 60),
+    ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, MAX_TTL_MINUTES, 60),
     startupTimeoutSeconds: parseInteger(p, Inputs.startupTimeoutSeconds, read(Inputs.startupTimeoutSeconds), 10, 3600, 600),
     rootVolumeGb: parseInteger(p, Inputs.rootVolumeGb, read(Inputs.rootVolumeGb), 30, 16384, 150),
     evidenceBucket,

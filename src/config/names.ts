@@ -46,6 +46,7 @@ export const Inputs = {
   platformAgentScript: "platform-agent-script",
   platformTimeoutSeconds: "platform-timeout-seconds",
   stack: "stack",
+  sweepRegions: "sweep-regions",
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -87,4 +88,8 @@ export const TagKeys = {
   expiresAt: "gpu-bench:expires-at",
   /** The infra stack whose roles may command and terminate the instance (IAM conditions key on it). */
   stack: "gpu-bench:stack",
+  /** Random per job instance (made in main): matrix legs share run id, attempt and job, never this. */
+  nonce: "gpu-bench:nonce",
+  /** The runner (RUNNER_NAME): lets a post step without its state find only its own leg's instance. */
+  runner: "gpu-bench:runner",
 } as const;

@@ -12,7 +12,7 @@ import { Inputs, SECRET_ENV, type InputName } from "../config/names.js";
 export const COMMANDS = {
   run: "launch an instance, benchmark it, write the evidence report, terminate it",
   sweep: "terminate every instance this tool tagged whose expires-at has passed",
-  cleanup: "terminate what a previous 'gpu-bench run' left behind (from its state file)",
+  cleanup: "terminate what previous 'gpu-bench run's left behind (from their state records, and by tags)",
 } as const;
 export type Command = keyof typeof COMMANDS;
 
@@ -39,8 +39,8 @@ interface ActionInputs {
 }
 
 /** Inputs that only matter to sweep (besides the AWS access ones every AWS command takes). */
-const SWEEP_ONLY: readonly InputName[] = [Inputs.dryRun];
-/** The AWS access inputs, and the stack whose instances sweep may touch: run and sweep both take them. */
+const SWEEP_ONLY: readonly InputName[] = [Inputs.dryRun, Inputs.sweepRegions];
+/** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them. */
 const ACCESS: readonly InputName[] = [
   Inputs.awsRegion,
   Inputs.roleToAssume,
@@ -56,7 +56,7 @@ function inputFlags(): FlagDef[] {
     .map(([name, input]) => {
       const def = input.default ?? "";
       const commands: Command[] = ACCESS.includes(name as InputName)
-        ? ["run", "sweep"]
+        ? ["run", "sweep", "cleanup"]
         : SWEEP_ONLY.includes(name as InputName)
           ? ["sweep"]
           : ["run"];
@@ -76,14 +76,15 @@ const CLI_FLAGS: FlagDef[] = [
     name: "out",
     kind: "string",
     default: "./gpu-bench-evidence",
-    description: "Folder for the evidence report, results.json and the state file.",
+    description: "Folder for the evidence report, results.json and one state record per run (under <out>/state/).",
     commands: ["run", "cleanup"],
   },
   {
     name: "state-file",
     kind: "string",
-    default: "<out>/state.json",
-    description: "Where 'run' records what it launched, and where 'cleanup' reads it.",
+    default: "<out>/state/<run id>-<nonce>.json",
+    description:
+      "Where 'run' records what it launched (it refuses a file that names a live instance), and the one record 'cleanup' reads (without it, cleanup reads every record under <out>/state/, or searches by this machine's tags).",
     commands: ["run", "cleanup"],
   },
   { name: "verbose", kind: "boolean", default: "false", description: "Debug output.", commands: ["run", "sweep", "cleanup"] },
@@ -264,7 +265,7 @@ export function helpText(version: string, command?: Command): string {
   ).concat(
     wrap(
       `Exit codes: ${EXIT.ok} success; ${EXIT.failed} the run failed, regressed with --fail-on-regression, or cleanup could not ` +
-        `confirm termination; ${EXIT.usage} bad flags, inputs or state file; ${EXIT.cancelled} cancelled (Ctrl-C, SIGTERM) after cleaning up.`,
+        `confirm termination; ${EXIT.usage} bad flags, inputs or state file; ${EXIT.cancelled} cancelled (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) after cleaning up.`,
       100,
       "",
     ),

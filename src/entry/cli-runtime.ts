@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import { dirname, join } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
 import { timed, type Log } from "../runtime/log.js";
 import { redactor } from "../evidence/redact.js";
@@ -42,12 +43,42 @@ export function cliPublisher(log: Log): Publisher {
 }
 
 /** A JSON file standing in for the action's saved state. */
-export function fileState(path: string): StateStore {
+export function fileState(path: string): StateStore & { path: string } {
   return {
+    path,
     save: (run) => {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, encodeState(run));
     },
-    load: () => (existsSync(path) ? decodeState(readFileSync(path, "utf8")) : undefined),
+    load: () => (existsSync(path) ? decodeState(readFileSync(path, "utf8")) : { kind: "missing" }),
   };
+}
+
+/** Where `run` keeps one state record per run: `<out>/state/<run id>-<nonce>.json`, so a second run never hides the first. */
+export function stateDir(outDir: string): string {
+  return join(outDir, "state");
+}
+
+/** Every state record in an out folder: the per-run records, and a state.json from before they existed. */
+export function stateRecords(outDir: string): string[] {
+  const dir = stateDir(outDir);
+  const records = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
+  const legacy = join(outDir, "state.json");
+  return existsSync(legacy) ? [legacy, ...records] : records;
+}
+
+/** The CLI's runner tag: who launched from where, in the characters AWS allows in tag values. */
+export function localRunner(env: NodeJS.ProcessEnv): string {
+  let user = env.USER ?? env.USERNAME ?? "";
+  try {
+    user ||= userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the host alone.
+  }
+  return `${user || "user"}@${hostname()}`.replace(/[^\p{L}\p{N}+\-=._:/@ ]/gu, "-").slice(0, 256);
 }

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
+import { checkCredentialsOutlastRun, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { checkCredentials, destroyClients } from "../cloud/clients.js";
+import { CleanupError } from "../cloud/ec2.js";
+import { errorLine } from "../runtime/error-text.js";
 import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
-import { Inputs, Outputs, type InputName, type OutputName } from "../config/names.js";
+import { Inputs, MANAGED_BY, Outputs, type InputName, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
 import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../runtime/clock.js";
@@ -17,7 +19,7 @@ import { clientsFor } from "./aws.js";
 import { TOOL } from "./tool.js";
 
 export { TOOL };
-export { executePost } from "./post-step.js";
+export { executePost, liveInstancesOf, unconfirmedMessage, postFallbackFrom, type PostFallback, type PostRuntime } from "./post-step.js";
 
 /** What an entry point provides: the runtime behind the engine's seams. */
 export interface Runtime {
@@ -89,6 +91,13 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
     await checkCredentials(clients.ec2);
+    if (!settings.roleToAssume) {
+      await checkCredentialsOutlastRun(
+        () => clients.ec2.config.credentials(),
+        { now: rt.clock.now(), ttlMinutes: settings.ttlMinutes },
+        rt.log,
+      );
+    }
     const report = await runBenchmark(plan, { clients, clock: rt.clock, log: rt.log, state: rt.state, signal: rt.signal, tool: TOOL });
     if (report.instance) {
       rt.setOutput(Outputs.instanceId, report.instance.id);
@@ -125,16 +134,44 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   }
 }
 
-export async function executeSweep(settings: SweepSettings, rt: Runtime): Promise<void> {
+/**
+ * Sweeps each region of 'sweep-regions' in turn. Every instance that could not be terminated is
+ * named, and the step fails after all regions were swept (a CleanupError).
+ */
+export async function executeSweep(
+  settings: SweepSettings,
+  rt: Pick<Runtime, "env" | "log" | "clock" | "idToken" | "identity" | "setOutput">,
+): Promise<void> {
   const sessionName = settings.roleSessionName ?? sessionNameFor(`sweep-${rt.identity.runId}`, rt.identity.attempt);
-  const clients = clientsFor(settings, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
-  try {
-    await checkCredentials(clients.ec2);
-    const outcome = await sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack);
-    const ids = settings.dryRun ? outcome.expired.map((e) => e.id) : outcome.terminated;
-    rt.setOutput(Outputs.sweptInstances, ids.join(","));
-    rt.log.info(`${settings.dryRun ? "Would terminate" : "Terminated"} ${ids.length} expired instance(s).`);
-  } finally {
-    destroyClients(clients);
+  const ids: string[] = [];
+  const failures: string[] = [];
+  for (const [index, region] of settings.regions.entries()) {
+    const clients = clientsFor({ ...settings, region }, sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
+    // The same credentials serve every region: unusable ones are one clear error before anything is swept.
+    if (index === 0) {
+      await checkCredentials(clients.ec2).catch((error: unknown) => {
+        destroyClients(clients);
+        throw error;
+      });
+    }
+    try {
+      const outcome = await rt.log.group(`sweep ${region}`, () =>
+        sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack),
+      );
+      ids.push(...(settings.dryRun ? outcome.expired.map((e) => e.id) : outcome.terminated));
+      failures.push(...outcome.failed.map((f) => `${f.id} in ${region} (${f.reason})`));
+    } catch (error) {
+      rt.log.error(`Could not sweep ${region}: ${errorLine(error)}`);
+      failures.push(`region ${region} (${errorLine(error)})`);
+    } finally {
+      destroyClients(clients);
+    }
+  }
+  rt.setOutput(Outputs.sweptInstances, ids.join(","));
+  rt.log.info(`${settings.dryRun ? "Would terminate" : "Terminated"} ${ids.length} expired instance(s) in ${settings.regions.join(", ")}.`);
+  if (failures.length > 0) {
+    throw new CleanupError(
+      `The sweep could not terminate: ${failures.join("; ")}. Terminate them in the EC2 console (tag ${MANAGED_BY.key}=${MANAGED_BY.value}); the next sweep retries.`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import { SECRET_INPUTS, type InputName } from "../config/names.js";
 import { timed, type Log } from "../runtime/log.js";
-import type { RunIdentity } from "../lifecycle/identity.js";
+import type { JobContext } from "../lifecycle/identity.js";
 import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
 /** The GitHub runtime behind the engine's seams: inputs, log, state, OIDC, run identity. */
@@ -47,7 +47,8 @@ export function idToken(audience: string): Promise<string> {
   return core.getIDToken(audience);
 }
 
-export function identityFromEnv(env: NodeJS.ProcessEnv): RunIdentity {
+/** The job as GitHub describes it; main adds the nonce (newNonce) to make it this job instance's identity. */
+export function identityFromEnv(env: NodeJS.ProcessEnv): JobContext {
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
   const repository = env.GITHUB_REPOSITORY ?? "local/unknown";
   const runId = env.GITHUB_RUN_ID ?? `local-${Date.now()}`;
@@ -57,6 +58,7 @@ export function identityFromEnv(env: NodeJS.ProcessEnv): RunIdentity {
     runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
     job: env.GITHUB_JOB ?? "benchmark",
     repository,
+    runner: env.RUNNER_NAME || undefined,
     sha: env.GITHUB_SHA,
     ref: env.GITHUB_REF,
     workflow: env.GITHUB_WORKFLOW,

@@ -1,31 +1,124 @@
-import type { IdTokenSource } from "../auth/credentials.js";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import { CredentialsError, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { awsErrorText } from "../cloud/aws-errors.js";
 import { checkCredentials } from "../cloud/clients.js";
+import { CleanupError, describeOne, findLiveByTags } from "../cloud/ec2.js";
+import { shellQuote } from "../cloud/remote-script.js";
+import { awsErrorCode } from "../cloud/retry.js";
+import { InputError, parseSettings, type AwsAccess, type InputReader, type Settings } from "../config/inputs.js";
 import { TagKeys } from "../config/names.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
-import { cleanupAfterRun } from "../lifecycle/post.js";
-import type { SavedRun } from "../lifecycle/state.js";
+import { searchTags, type JobContext } from "../lifecycle/identity.js";
+import { cleanupAfterRun, type PostOutcome } from "../lifecycle/post.js";
+import type { LoadedState, SavedRun } from "../lifecycle/state.js";
 import { ec2ClientFor } from "./aws.js";
 import { TOOL } from "./tool.js";
 
+// The post step (and `gpu-bench cleanup`): EC2, credentials, the saved state and the log, nothing
+// else (no SSM, S3, artifact client or report code), so the step that must always work loads little.
+
+/** What the post step needs from its runtime. */
+export interface PostRuntime {
+  env: NodeJS.ProcessEnv;
+  log: Log;
+  clock: Clock;
+  idToken?: IdTokenSource;
+}
+
 /**
- * The post step (and `gpu-bench cleanup`): terminates what the saved run left. EC2, credentials,
- * the saved state and the log, nothing else (no SSM, S3, artifact client or report code), so the
- * step that must always work loads little. `runName` is how the log names that run ("main" in the
- * action, "a previous run" for the CLI). Throws when it cannot confirm termination, with a message
- * naming every instance still in doubt and how to terminate it by hand.
+ * Where a post step searches when main's state is missing or unusable, rebuilt from its own
+ * environment (repository, run id, attempt, job, runner, and the region and role inputs); or why
+ * main cannot have launched anything (the same inputs main refused).
+ */
+export type PostFallback =
+  { search: { access: AwsAccess; tags: Record<string, string>; sessionName: string } } | { nothingLaunched: string };
+
+/**
+ * Terminates whatever the run left, by its saved state and by its tags. Without usable state it
+ * searches by the tags `fallback` rebuilds; it never reports "nothing to clean up" without having
+ * searched. `runName` is how the log names that run ("main" in the action, "a previous run" for
+ * the CLI). Throws a CleanupError when it cannot confirm termination (no credentials, no
+ * permission, EC2 unreachable), naming every instance still in doubt and how to terminate it by hand.
  */
 export async function executePost(
-  saved: SavedRun | undefined,
-  rt: { env: NodeJS.ProcessEnv; log: Log; clock: Clock; idToken?: IdTokenSource },
+  loaded: LoadedState,
+  rt: PostRuntime,
+  fallback: () => PostFallback,
   runName = "main",
-): Promise<void> {
-  if (!saved) {
-    rt.log.info(`Nothing to clean up: ${runName} saved no launch (it stopped before launching anything).`);
-    return;
+): Promise<PostOutcome> {
+  let saved: SavedRun;
+  if (loaded.kind === "saved") {
+    saved = loaded.run;
+  } else {
+    const rebuilt = fallback();
+    const why = loaded.kind === "missing" ? `${runName} saved no state` : `${runName}'s saved state is unusable: ${loaded.reason}`;
+    if ("nothingLaunched" in rebuilt) {
+      rt.log.info(`Nothing to clean up: ${why}, and ${rebuilt.nothingLaunched}.`);
+      return { terminated: [], message: `Nothing to clean up: ${rebuilt.nothingLaunched}.` };
+    }
+    const { access, tags, sessionName } = rebuilt.search;
+    saved = {
+      region: access.region,
+      roleToAssume: access.roleToAssume,
+      roleDurationSeconds: 900,
+      sessionName,
+      runTags: tags,
+      clientTokenBase: "",
+      terminated: false,
+    };
+    rt.log.warning(`${why}. Searching ${access.region} for this job's instances by their tags: ${formatTags(tags)}.`);
   }
-  // Main's credentials may have expired: assume the role again with a fresh OIDC token.
+  let ec2: EC2Client | undefined;
+  try {
+    // Main's credentials may have expired: assume the role again with a fresh OIDC token.
+    ec2 = ec2ClientFor(
+      { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
+      saved.sessionName,
+      rt.idToken,
+      rt.log,
+      rt.env,
+      TOOL.version,
+    );
+    await checkCredentials(ec2);
+    const outcome = await cleanupAfterRun(saved, { ec2, clock: rt.clock, log: rt.log, runName });
+    rt.log.info(outcome.message);
+    return outcome;
+  } catch (error) {
+    const why = isCredentialFailure(error) ? `could not get usable AWS credentials: ${awsErrorText(error)}` : awsErrorText(error);
+    throw new CleanupError(unconfirmedMessage(saved, why), { cause: error });
+  } finally {
+    ec2?.destroy();
+  }
+}
+
+/**
+ * The action's post step without usable state: the inputs main read (region, role) and the tags its
+ * own environment rebuilds. Inputs main would have refused mean main launched nothing.
+ */
+export function postFallbackFrom(read: InputReader, job: JobContext): PostFallback {
+  let settings: Settings;
+  try {
+    settings = parseSettings(read);
+  } catch (error) {
+    if (error instanceof InputError) return { nothingLaunched: "main refuses these same inputs before any AWS call" };
+    throw error;
+  }
+  if (settings.mode === "sweep") return { nothingLaunched: "mode sweep launches nothing" };
+  return {
+    search: {
+      access: settings,
+      tags: searchTags(job),
+      sessionName: settings.roleSessionName ?? sessionNameFor(job.runId, job.attempt),
+    },
+  };
+}
+
+/**
+ * Instances a saved run names that EC2 still shows alive (by id and by its tags): a state record
+ * that names one must not be overwritten, or nothing would lead a cleanup to it.
+ */
+export async function liveInstancesOf(saved: SavedRun, rt: PostRuntime): Promise<string[]> {
   const ec2 = ec2ClientFor(
     { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
     saved.sessionName,
@@ -35,32 +128,79 @@ export async function executePost(
     TOOL.version,
   );
   try {
-    await checkCredentials(ec2);
-    const outcome = await cleanupAfterRun(saved, { ec2, clock: rt.clock, log: rt.log, runName });
-    rt.log.info(outcome.message);
-  } catch (error) {
-    throw new Error(unconfirmedMessage(saved, awsErrorText(error)), { cause: error });
+    const ids = new Set((await findLiveByTags(ec2, saved.runTags)).map((i) => i.InstanceId!));
+    if (saved.instanceId && !saved.terminated) {
+      // Long gone instances drop out of DescribeInstances: NotFound here (hours after the run) means gone.
+      const described = await describeOne(ec2, saved.instanceId).catch((error: unknown) => {
+        if (awsErrorCode(error) === "InvalidInstanceID.NotFound") return undefined;
+        throw error;
+      });
+      const state = described?.State?.Name;
+      if (described && state !== "terminated" && state !== "shutting-down") ids.add(saved.instanceId);
+    }
+    return [...ids];
   } finally {
     ec2.destroy();
   }
 }
 
-/** What is in doubt after a failed cleanup, and the commands that settle it by hand. */
+function formatTags(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+/**
+ * What is in doubt after a failed cleanup, and the commands that settle it by hand: the instance
+ * named, and the search (by every tag that identifies this job instance, nonce included, so it
+ * never finds another matrix leg's instance) that finds the rest.
+ */
 export function unconfirmedMessage(saved: SavedRun, why: string): string {
   const region = `--region ${saved.region}`;
   const tagFilter = Object.entries(saved.runTags)
-    .filter(([k]) => k === TagKeys.runId || k === TagKeys.repository)
-    .map(([k, v]) => `Name=tag:${k},Values=${v}`)
+    .map(([k, v]) => shellQuote(`Name=tag:${k},Values=${v}`))
     .join(" ");
-  const find = `aws ec2 describe-instances ${region} --filters ${tagFilter} Name=instance-state-name,Values=pending,running,stopping,stopped --query 'Reservations[].Instances[].InstanceId'`;
+  const find =
+    `aws ec2 describe-instances ${region} --filters ${tagFilter} Name=instance-state-name,Values=pending,running,stopping,stopped ` +
+    `--query 'Reservations[].Instances[].InstanceId' --output text`;
   const lines = [`Could not confirm that the instances of that run are terminated: ${why}`];
   if (saved.instanceId && !saved.terminated) {
     lines.push(
       `Not confirmed terminated: ${saved.instanceId}. Terminate it by hand: aws ec2 terminate-instances ${region} --instance-ids ${saved.instanceId}`,
+      `(${saved.instanceId} may still be running and billing.)`,
     );
   } else if (saved.instanceId) {
     lines.push(`${saved.instanceId} was confirmed terminated by the run itself.`);
+  } else if (saved.launching) {
+    lines.push(`A launch (client token ${saved.launching}) went unanswered: its instance may be running and billing.`);
   }
-  lines.push(`Other instances of the run (a launch whose reply was lost) are found by its tags: ${find}`);
+  lines.push(
+    `Other instances of the run (a launch whose reply was lost) are found by its tags: ${find}`,
+    `and terminated with aws ec2 terminate-instances ${region} --instance-ids <ids>. ` +
+      `The instance also powers itself off at its ${TagKeys.expiresAt}, and mode: sweep terminates it after that.`,
+  );
   return lines.join("\n");
+}
+
+const CREDENTIAL_FAILURES = new Set([
+  "CredentialsError",
+  "CredentialsProviderError",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "RequestExpired",
+  "AuthFailure",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "InvalidIdentityToken",
+  "AccessDenied",
+  "UnauthorizedOperation",
+]);
+
+/** A failure to get or use credentials, also when wrapped (checkCredentials keeps the SDK's error as its cause). */
+function isCredentialFailure(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof CredentialsError || CREDENTIAL_FAILURES.has(awsErrorCode(e) ?? "") || CREDENTIAL_FAILURES.has((e as Error).name))
+      return true;
+  }
+  return false;
 }

@@ -1,5 +1,8 @@
 import type { Log } from "../runtime/log.js";
 
+/** Signals that end a run the way a cancel does: the runner's, a closed terminal or dropped SSH (SIGHUP), Ctrl-\ (SIGQUIT). */
+export const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
 /**
  * On cancel the runner sends SIGINT, SIGTERM 7.5 s later and SIGKILL 2.5 s after that. The
  * first signal aborts the run, which stops waiting and terminates the instance; later signals
@@ -15,6 +18,5 @@ export function onCancel(controller: AbortController, log: Log): void {
       log.warning(`Received ${signal} again: still terminating the instance.`);
     }
   };
-  process.on("SIGINT", handle);
-  process.on("SIGTERM", handle);
+  for (const signal of CANCEL_SIGNALS) process.on(signal, handle);
 }

@@ -79,7 +79,7 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
   const expiresAt = new Date(now.getTime() + settings.ttlMinutes * 60_000);
   const identifying = runTags(identity);
   const tokenBase = clientTokenBase(identity);
-  const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}`);
+  const rawPrefix = joinKey(settings.evidencePrefix, "runs", `${identity.runId}-${identity.attempt}-${identity.nonce}`);
   return {
     identity,
     region: settings.region,

@@ -1,5 +1,6 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, type ExpiredInstance } from "../cloud/ec2.js";
+import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, terminateEach, type ExpiredInstance } from "../cloud/ec2.js";
+import { MAX_TTL_MINUTES } from "../config/inputs.js";
 import { Backoff } from "../cloud/retry.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
@@ -66,26 +67,34 @@ export async function cleanupAfterRun(
 export interface SweepOutcome {
   expired: ExpiredInstance[];
   terminated: string[];
+  /** Each instance whose termination EC2 did not confirm, with why. */
+  failed: Array<{ id: string; reason: string }>;
 }
 
 /**
  * Terminates every instance this tool tagged for `stack` (tag gpu-bench:stack; the stack's role may
- * terminate no other) whose expires-at has passed; with dryRun, lists them.
+ * terminate no other) in the client's region that is past its expires-at or past the longest
+ * allowed life (see findExpired), each on its own so one failure stops none of the others; with
+ * dryRun, lists them. Failures are returned, each with its reason.
  */
 export async function sweepExpired(
   deps: { ec2: EC2Client; clock: Clock; log: Log },
   dryRun: boolean,
   stack: string,
 ): Promise<SweepOutcome> {
-  const expired = await findExpired(deps.ec2, new Date(deps.clock.now()), stack);
+  const expired = await findExpired(deps.ec2, new Date(deps.clock.now()), stack, MAX_TTL_MINUTES);
   for (const e of expired) {
     deps.log.info(
-      `${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, expired ${e.expiresAt || "unknown"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`,
+      `${dryRun ? "Would terminate" : "Terminating"} ${e.id} (${e.type ?? "?"}, ${e.state ?? "?"}, ${e.reason}: expires-at ${e.expiresAt || "none"}, launched ${e.launchedAt ?? "?"}, ${e.repository ?? "?"} run ${e.runId ?? "?"})`,
     );
   }
   if (expired.length === 0) deps.log.info("No expired instance found.");
-  if (dryRun || expired.length === 0) return { expired, terminated: [] };
-  const ids = expired.map((e) => e.id);
-  await terminateAndConfirm(deps.ec2, ids, deps.clock, deps.log);
-  return { expired, terminated: ids };
+  if (dryRun || expired.length === 0) return { expired, terminated: [], failed: [] };
+  const outcome = await terminateEach(
+    deps.ec2,
+    expired.map((e) => e.id),
+    deps.clock,
+    deps.log,
+  );
+  return { expired, terminated: outcome.terminated.map((t) => t.id), failed: outcome.failed };
 }

@@ -19,10 +19,16 @@ export const SavedRun = z.object({
 });
 export type SavedRun = z.infer<typeof SavedRun>;
 
-/** The action's state (GITHUB_STATE) or the CLI's state file. */
+/**
+ * What a post step found of main's state. Missing and unusable are not "nothing to do": the post
+ * step then rebuilds its search from the environment.
+ */
+export type LoadedState = { kind: "saved"; run: SavedRun } | { kind: "missing" } | { kind: "unusable"; reason: string };
+
+/** The action's state (GITHUB_STATE) or one of the CLI's per-run state records. */
 export interface StateStore {
   save(run: SavedRun): void;
-  load(): SavedRun | undefined;
+  load(): LoadedState;
 }
 
 export const STATE_KEY = "gpu-bench-run";
@@ -31,10 +37,21 @@ export function encodeState(run: SavedRun): string {
   return JSON.stringify(run);
 }
 
-export function decodeState(raw: string): SavedRun | undefined {
-  if (!raw) return undefined;
-  const parsed = SavedRun.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : undefined;
+/** Never throws: corrupt JSON and a record of the wrong shape are "unusable", with the reason. */
+export function decodeState(raw: string): LoadedState {
+  if (!raw.trim()) return { kind: "missing" };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    return { kind: "unusable", reason: `not JSON (${(error as Error).message})` };
+  }
+  const parsed = SavedRun.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { kind: "unusable", reason: `not a saved run (${issue ? `${issue.path.join(".") || "record"}: ${issue.message}` : "schema"})` };
+  }
+  return { kind: "saved", run: parsed.data };
 }
 
 /** Keeps the latest value and writes every change through at once. */

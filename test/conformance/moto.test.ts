@@ -64,6 +64,7 @@ import {
   type LaunchRequest,
   type ResolvedImage,
 } from "../../src/cloud/ec2.js";
+import { MAX_TTL_MINUTES } from "../../src/config/inputs.js";
 import { getText, listKeys } from "../../src/cloud/s3.js";
 import { MANAGED_BY, TagKeys } from "../../src/config/names.js";
 import { clientsFor } from "../../src/entry/aws.js";
@@ -96,7 +97,7 @@ const dir = mkdtempSync(join(tmpdir(), "conformance-"));
 const STACK = "gpu-bench";
 
 function identity(runId: string): RunIdentity {
-  return { runId, attempt: 1, job: "bench", repository: "octo-org/models", stack: STACK };
+  return { runId, attempt: 1, job: "bench", repository: "octo-org/models", stack: STACK, nonce: `n${runId}` };
 }
 
 function launchRequest(runId: string, overrides: Partial<LaunchRequest> = {}): LaunchRequest {
@@ -357,7 +358,7 @@ describe("moto vouches for: finding, terminating and sweeping by tags", () => {
     );
     const foreignId = foreign.Instances![0]!.InstanceId!;
 
-    const listed = await findExpired(clients.ec2, new Date(), STACK);
+    const listed = await findExpired(clients.ec2, new Date(), STACK, MAX_TTL_MINUTES);
     expect(listed.map((e) => e.id).sort()).toEqual([expired.id, unmarkedId].sort());
     expect(listed.find((e) => e.id === expired.id)).toMatchObject({ runId: "3001", repository: "octo-org/models", type: "g5.xlarge" });
 
@@ -369,8 +370,8 @@ describe("moto vouches for: finding, terminating and sweeping by tags", () => {
     expect((await describeOne(clients.ec2, current.id))?.State?.Name).toBe("running");
     expect((await describeOne(clients.ec2, foreignId))?.State?.Name).toBe("running");
     expect((await describeOne(clients.ec2, otherStack.id))?.State?.Name).toBe("running");
-    expect((await findExpired(clients.ec2, new Date(), STACK)).map((e) => e.id)).toEqual([]);
-    expect((await findExpired(clients.ec2, new Date(), "other-stack")).map((e) => e.id)).toEqual([otherStack.id]);
+    expect((await findExpired(clients.ec2, new Date(), STACK, MAX_TTL_MINUTES)).map((e) => e.id)).toEqual([]);
+    expect((await findExpired(clients.ec2, new Date(), "other-stack", MAX_TTL_MINUTES)).map((e) => e.id)).toEqual([otherStack.id]);
     await terminateAndConfirm(clients.ec2, [current.id, foreignId, otherStack.id], systemClock, new MemoryLog());
   });
 });

@@ -27,14 +27,33 @@ export class ActionJob {
     path: join(this.dir, "path"),
   };
   readonly logs: string[] = [];
-  /** Both steps of one job share the run's identity. */
-  readonly runId = String(1_000_000 + Math.floor(Math.random() * 8_000_000));
+  /** Both steps of one job share the run's identity; matrix legs share it too (pass the same runId). */
+  readonly runId: string;
+  /** RUNNER_NAME: each leg of a matrix runs on its own runner. */
+  readonly runner: string;
+  /** AWS_SDK_UA_APP_ID of both steps: the stand-in records it on what they launch and terminate. */
+  readonly appId = `job-${Math.random().toString(36).slice(2, 12)}`;
 
   constructor(
     private readonly baseEnv: Record<string, string>,
     private readonly inputs: Record<string, string>,
+    options: { runId?: string; runner?: string } = {},
   ) {
+    this.runId = options.runId ?? String(1_000_000 + Math.floor(Math.random() * 8_000_000));
+    this.runner = options.runner ?? "GitHub Actions 1";
     for (const f of Object.values(this.files)) writeFileSync(f, "");
+  }
+
+  /** What a lost or damaged GITHUB_STATE looks like to the post step. */
+  loseState(how: "missing" | "schema-invalid" | "corrupt"): void {
+    const saved = parseFileCommand(readFileSync(this.files.state, "utf8"));
+    const key = Object.keys(saved)[0] ?? "gpu-bench-run";
+    const value = {
+      missing: "",
+      "schema-invalid": JSON.stringify({ region: 42, runTags: "none" }),
+      corrupt: (saved[key] ?? "{}").slice(0, 25),
+    }[how];
+    writeFileSync(this.files.state, value ? `${key}<<EOF\n${value}\nEOF\n` : "");
   }
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -53,6 +72,8 @@ export class ActionJob {
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_RUN_NUMBER: "7",
       GITHUB_JOB: "benchmark",
+      RUNNER_NAME: this.runner,
+      AWS_SDK_UA_APP_ID: this.appId,
       GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
       GITHUB_WORKFLOW: "gpu-benchmark",
       GITHUB_EVENT_NAME: "workflow_dispatch",

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,24 +69,63 @@ describe("the gpu-bench CLI", () => {
     expect(log.filter((l) => l.startsWith("Node ready"))).toHaveLength(1);
   }, 240_000);
 
-  it("cleanup terminates what a killed run left behind, from its state file", async () => {
-    const out = mkdtempSync(join(tmpdir(), "cli-"));
-    const runId = `cli-${Date.now()}`;
+  /** A run killed (SIGKILL: nothing of it survives) once its instance is running. */
+  async function killedRun(out: string, extra: string[] = []) {
+    const runId = `cli-${Date.now()}-${Math.floor(Math.random() * 1000)}`;
     standIn.faults.agentDelayMs = 60_000;
-    const run = cli(runFlags(out), { GITHUB_RUN_ID: runId });
-    const poll = setInterval(() => {
-      if (standIn.instances().some((i) => i.tags["gpu-bench:run-id"] === runId && i.state === "running")) run.child.kill("SIGKILL");
-    }, 20);
+    const run = cli([...runFlags(out), ...extra], { GITHUB_RUN_ID: runId });
+    await until(() => standIn.instances().some((i) => i.tags["gpu-bench:run-id"] === runId && i.state === "running"));
+    run.child.kill("SIGKILL");
     await run.exited;
-    clearInterval(poll);
     standIn.faults.reset();
     expect(standIn.liveInstances().filter((i) => i.tags["gpu-bench:run-id"] === runId)).toHaveLength(1);
+    return runId;
+  }
 
-    const cleanup = cli(["cleanup", "--state-file", join(out, "state.json")]);
+  it("two runs in one --out keep a state record each; cleanup terminates what both left behind", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    const first = await killedRun(out);
+    const second = await killedRun(out);
+    expect(readdirSync(join(out, "state"))).toHaveLength(2);
+
+    const cleanup = cli(["cleanup", "--out", out]);
+    expect(await cleanup.exited).toBe(0);
+    expect(cleanup.out().stderr.match(/Terminated what a previous run left behind: i-/g)).toHaveLength(2);
+    expect(await instancesLeftAlive(standIn, first)).toEqual([]);
+    expect(await instancesLeftAlive(standIn, second)).toEqual([]);
+  }, 240_000);
+
+  it("refuses to overwrite a state file that names a live instance", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    const stateFile = join(out, "mine.json");
+    const runId = await killedRun(out, ["--state-file", stateFile]);
+    const calls = standIn.calls.length;
+    const again = cli([...runFlags(out), "--state-file", stateFile]);
+    expect(await again.exited).toBe(2);
+    expect(again.out().stderr).toMatch(/'--state-file' .*mine\.json names i-\w+, still running: run 'gpu-bench cleanup --state-file/);
+    expect(standIn.calls.slice(calls).filter((c) => c.action === "RunInstances")).toEqual([]);
+    const cleanup = cli(["cleanup", "--state-file", stateFile]);
     expect(await cleanup.exited).toBe(0);
     expect(cleanup.out().stderr).toMatch(/Terminated what a previous run left behind: i-/);
     expect(await instancesLeftAlive(standIn, runId)).toEqual([]);
-  });
+  }, 240_000);
+
+  it.each(["SIGHUP", "SIGQUIT"] as const)(
+    "%s (a closed terminal, Ctrl-\\) stops the run and terminates its instance",
+    async (signal) => {
+      const out = mkdtempSync(join(tmpdir(), "cli-"));
+      const runId = `cli-${signal}-${Date.now()}`;
+      standIn.faults.agentDelayMs = 60_000;
+      const run = cli(runFlags(out), { GITHUB_RUN_ID: runId });
+      await until(() => standIn.instances().some((i) => i.tags["gpu-bench:run-id"] === runId && i.state === "running"));
+      run.child.kill(signal);
+      expect(await run.exited).toBe(130);
+      standIn.faults.reset();
+      expect(run.out().stderr).toMatch(new RegExp(`Received ${signal}: cancelling the run and terminating the instance`));
+      expect(await instancesLeftAlive(standIn, runId)).toEqual([]);
+    },
+    240_000,
+  );
 
   it("rejects bad flags with every problem named and exit code 2", async () => {
     const run = cli(["run", "--ttl-minutes", "1", "--evidence-bucket", CHAOS_BUCKET]);
@@ -209,3 +248,10 @@ describe("the gpu-bench CLI", () => {
     expect(run.out().stderr).toMatch(/▶ terminate\n[^]*✓ terminate: \d+\.\d s/);
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  for (const start = Date.now(); !condition();) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startStandIn, type StandIn } from "../../stand-in/index.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { instancesOverTerminated } from "../../stand-in/settle.js";
 
 let standIn: StandIn;
 
@@ -192,6 +193,100 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(r.postLog).toMatch(/Nothing to clean up/);
   });
 });
+
+describe("matrix legs: one run id, attempt and job, each leg on its own runner", () => {
+  const legs = (runId = String(Date.now())) => [
+    new ActionJob({ ...standIn.env }, CHAOS_INPUTS, { runId, runner: "GitHub Actions 11" }),
+    new ActionJob({ ...standIn.env }, CHAOS_INPUTS, { runId, runner: "GitHub Actions 12" }),
+  ];
+  const launchedBy = (job: ActionJob) => standIn.instances().filter((i) => i.launchedBy === job.appId);
+
+  it("two legs each launch, report and terminate only their own instance", async () => {
+    const [a, b] = legs();
+    const [ea, eb] = await Promise.all([a!.main().exited, b!.main().exited]);
+    expect([ea.code, eb.code]).toEqual([0, 0]);
+    const [ia, ib] = [a!.outputs()["instance-id"], b!.outputs()["instance-id"]];
+    expect(ia).toMatch(/^i-/);
+    expect(ib).toMatch(/^i-/);
+    expect(ia).not.toBe(ib);
+    expect(launchedBy(a!).map((i) => i.id)).toEqual([ia]);
+    expect(launchedBy(b!).map((i) => i.id)).toEqual([ib]);
+    // Each leg's own nonce: different client tokens and tags.
+    expect(launchedBy(a!)[0]!.tags["gpu-bench:nonce"]).not.toBe(launchedBy(b!)[0]!.tags["gpu-bench:nonce"]);
+    await Promise.all([a!.post().exited, b!.post().exited]);
+    expect(await instancesLeftAlive(standIn, a!.runId)).toEqual([]);
+    expect(instancesOverTerminated(standIn, a!.runId)).toEqual([]);
+  }, 300_000);
+
+  it("a leg killed mid-run, its state lost, is cleaned up by its own post step while the other leg runs on untouched", async () => {
+    standIn.faults.agentDelayMs = 1500;
+    const [a, b] = legs();
+    const mainA = a!.main();
+    const mainB = b!.main();
+    await until(() => launchedBy(a!).some((i) => i.state === "running"));
+    mainA.child.kill("SIGKILL");
+    await mainA.exited;
+    a!.loseState("missing");
+    // Leg A's post step runs while leg B is still benchmarking.
+    const postA = a!.post();
+    await postA.exited;
+    expect(postA.output()).toMatch(/main saved no state\. Searching us-west-2 for this job's instances/);
+    expect(postA.output()).toMatch(/Terminated what main left behind: i-/);
+    expect((await mainB.exited).code).toBe(0);
+    await b!.post().exited;
+    expect(await instancesLeftAlive(standIn, a!.runId)).toEqual([]);
+    expect(instancesOverTerminated(standIn, a!.runId)).toEqual([]);
+    expect(launchedBy(b!)[0]!.terminatedBy).toBe(b!.appId);
+  }, 300_000);
+});
+
+describe("default-chain credentials that expire mid-run", () => {
+  it("are refused before anything is launched, with the fix named; the post step still searches", async () => {
+    const calls = standIn.calls.length;
+    const expiresAt = new Date(Date.now() + 20 * 60_000).toISOString();
+    const job = new ActionJob(
+      { ...standIn.env, ...standIn.staticCredentialsEnv(), AWS_CREDENTIAL_EXPIRATION: expiresAt },
+      { ...CHAOS_INPUTS, "role-to-assume": "", "ttl-minutes": "30" },
+    );
+    const main = job.main();
+    expect((await main.exited).code).toBe(1);
+    expect(main.output()).toMatch(/The AWS credentials expire at .+ before this run's end \('ttl-minutes' 30\) plus 15 min for cleanup/);
+    expect(main.output()).toMatch(/Nothing was launched/);
+    expect(standIn.calls.slice(calls).filter((c) => c.action === "RunInstances")).toEqual([]);
+    const post = job.post();
+    expect((await post.exited).code).toBe(0);
+    expect(post.output()).toMatch(/main saved no state\. Searching us-west-2/);
+    expect(runInstances(job.runId)).toEqual([]);
+  });
+});
+
+describe("a post step whose saved state is unusable", () => {
+  it.each(["missing", "schema-invalid", "corrupt"] as const)(
+    "state %s: it searches by the job's tags and terminates the instance",
+    async (how) => {
+      standIn.faults.agentDelayMs = 60_000;
+      const job = new ActionJob({ ...standIn.env }, CHAOS_INPUTS);
+      const main = job.main();
+      await until(() => runInstances(job.runId).some((i) => i.state === "running"));
+      main.child.kill("SIGKILL");
+      await main.exited;
+      job.loseState(how);
+      const post = job.post();
+      expect((await post.exited).code).toBe(0);
+      expect(post.output()).toMatch(how === "missing" ? /main saved no state/ : /main's saved state is unusable: not (JSON|a saved run)/);
+      expect(post.output()).toMatch(/Terminated what main left behind: i-/);
+      expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    },
+    200_000,
+  );
+});
+
+async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  for (const start = Date.now(); !condition();) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe("a node that cannot be made ready", () => {
   it("fails with the reason, archives diagnostics next to the evidence, puts their tail in the report, and terminates", async () => {

@@ -155,5 +155,7 @@ describe("the workflows", () => {
     expect(cron).toMatch(/^\d{1,2} \* \* \* \*$/);
     const step = Object.values(wf.jobs)[0]!.steps!.find((s) => s.uses === "./")!;
     expect(step.with?.mode).toBe("sweep");
+    // Runs may launch anywhere: the sweep covers a list of regions.
+    expect(step.with?.["sweep-regions"]).toMatch(/GPU_BENCH_SWEEP_REGIONS/);
   });
 });

@@ -109,12 +109,15 @@ describe("stand-in EC2", () => {
     expect(stateReason?.Code).toBe("Client.UserInitiatedShutdown");
   });
 
-  it("does not know a new instance for a moment, and never an unknown one", async () => {
+  it("does not know a new instance for a moment (Describe and Terminate), and never an unknown one", async () => {
     standIn.faults.describeLagMs = 300;
     const id = await launch(ec2);
     const early = await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
     expect(early.name).toBe("InvalidInstanceID.NotFound");
     expect(early.$metadata.httpStatusCode).toBe(400);
+    // TerminateInstances is as eventually consistent: NotFound right after launch is no "already gone".
+    expect((await failure(ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })))).name).toBe("InvalidInstanceID.NotFound");
+    expect(standIn.instances().find((i) => i.id === id)?.state).not.toBe("shutting-down");
     await eventually(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined), 2000);
 
     expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe(

@@ -8,11 +8,13 @@ import {
   findExpired,
   launchWithFallback,
   terminateAndConfirm,
+  terminateEach,
   userDataFor,
   vcpusOf,
   type LaunchRequest,
 } from "../../src/cloud/ec2.js";
 import { MemoryLog } from "../../src/runtime/log.js";
+import { MAX_TTL_MINUTES } from "../../src/config/inputs.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
@@ -213,23 +215,82 @@ describe("termination", () => {
     await expect(terminateAndConfirm(ec2, ["i-1"], instantClock(), new MemoryLog())).rejects.toThrow(CleanupError);
     await expect(terminateAndConfirm(ec2, ["i-1"], instantClock(), new MemoryLog())).rejects.toThrow(/i-1.*EC2 console/s);
   });
+
+  it("right after launch, retries NotFound from TerminateInstances and DescribeInstances until EC2 says shutting-down", async () => {
+    // Eventually consistent: EC2 does not know the new id for two calls of each kind.
+    ec2Mock
+      .on(TerminateInstancesCommand)
+      .rejectsOnce(awsError("InvalidInstanceID.NotFound"))
+      .rejectsOnce(awsError("InvalidInstanceID.NotFound"))
+      .resolves({});
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .rejectsOnce(awsError("InvalidInstanceID.NotFound"))
+      .resolvesOnce({ Reservations: [{ Instances: [{ InstanceId: "i-new", State: { Name: "pending" } }] }] })
+      .resolves({ Reservations: [{ Instances: [{ InstanceId: "i-new", State: { Name: "shutting-down" } }] }] });
+    const log = new MemoryLog();
+    await terminateAndConfirm(ec2, ["i-new"], instantClock(), log);
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand)).toHaveLength(3);
+    expect(log.lines.join("\n")).toMatch(/Terminated i-new \(shutting-down\)/);
+  });
+
+  it("never counts an id EC2 keeps not knowing as terminated", async () => {
+    ec2Mock.on(TerminateInstancesCommand).rejects(awsError("InvalidInstanceID.NotFound"));
+    const clock = instantClock();
+    await expect(terminateAndConfirm(ec2, ["i-ghost"], clock, new MemoryLog())).rejects.toThrow(/i-ghost \(InvalidInstanceID.NotFound/);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+
+  it("terminates each id with its own call, so one bad id stops none of the others, and reports each failure", async () => {
+    ec2Mock.on(TerminateInstancesCommand).callsFake((input: { InstanceIds: string[] }) => {
+      // AWS rejects a whole call for one bad id: one call per id keeps the others safe.
+      if (input.InstanceIds.includes("i-bad")) throw awsError("UnauthorizedOperation", "not yours");
+      return {};
+    });
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
+      Reservations: [{ Instances: input.InstanceIds.map((id) => ({ InstanceId: id, State: { Name: "shutting-down" } })) }],
+    }));
+    const log = new MemoryLog();
+    const out = await terminateEach(ec2, ["i-a", "i-bad", "i-b"], instantClock(), log);
+    expect(out.terminated.map((t) => t.id).sort()).toEqual(["i-a", "i-b"]);
+    expect(out.failed).toEqual([{ id: "i-bad", reason: "UnauthorizedOperation: not yours" }]);
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([["i-a"], ["i-bad"], ["i-b"]]);
+    expect(log.lines.join("\n")).toMatch(/Could not confirm termination of i-bad: UnauthorizedOperation/);
+  });
 });
 
 describe("sweeper", () => {
-  it("finds managed instances past expires-at, and those with an unreadable expiry", async () => {
-    const inst = (id: string, expires?: string) => ({
+  it("finds managed instances past expires-at, those with an unreadable expiry, and those older than the longest ttl whatever their tag", async () => {
+    const inst = (id: string, expires?: string, launched = "2026-11-23T09:30:00Z") => ({
       InstanceId: id,
       State: { Name: "running" as const },
+      LaunchTime: new Date(launched),
       Tags: [
         { Key: "managed-by", Value: "ephemeral-gpu-bench" },
         ...(expires === undefined ? [] : [{ Key: "gpu-bench:expires-at", Value: expires }]),
       ],
     });
     ec2Mock.on(DescribeInstancesCommand).resolves({
-      Reservations: [{ Instances: [inst("i-old", "2026-11-23T09:00:00Z"), inst("i-new", "2026-11-23T12:00:00Z"), inst("i-untagged")] }],
+      Reservations: [
+        {
+          Instances: [
+            inst("i-old", "2026-11-23T09:00:00Z"),
+            inst("i-new", "2026-11-23T12:00:00Z"),
+            inst("i-untagged"),
+            // A tag far in the future is not trusted: launched 48 h + 31 min ago, past 2880 min + the 30 min margin.
+            inst("i-forever", "2099-01-01T00:00:00Z", "2026-11-21T09:29:00Z"),
+            // Within the bound: left alone.
+            inst("i-long", "2026-11-24T00:00:00Z", "2026-11-21T09:31:00Z"),
+          ],
+        },
+      ],
     });
-    const expired = await findExpired(ec2, new Date("2026-11-23T10:00:00Z"), "gpu-bench-team-a");
-    expect(expired.map((e) => e.id)).toEqual(["i-old", "i-untagged"]);
+    const expired = await findExpired(ec2, new Date("2026-11-23T10:00:00Z"), "gpu-bench-team-a", MAX_TTL_MINUTES);
+    expect(expired.map((e) => [e.id, e.reason])).toEqual([
+      ["i-old", "expired"],
+      ["i-untagged", "no expiry"],
+      ["i-forever", "outlived the longest ttl"],
+    ]);
     const filters = ec2Mock.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters;
     expect(filters).toContainEqual({ Name: "tag:managed-by", Values: ["ephemeral-gpu-bench"] });
     // Only this stack's instances: its role may terminate no other.

@@ -11,7 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseSettings, type RunSettings } from "../../src/config/inputs.js";
 import type { InputName } from "../../src/config/names.js";
 import { executeRun } from "../../src/entry/execute.js";
@@ -86,12 +86,15 @@ async function capturedRunInstances(overrides: Partial<Record<InputName, string>
     s3.resolves({});
     const settings = parseSettings((name) => ({ ...inputs, ...overrides })[name] ?? "") as RunSettings;
     let saved: SavedRun | undefined;
+    // Long-term keys from the default chain: no expiry to check against the run.
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
     const done = await executeRun(settings, {
       env: {},
       log: new MemoryLog(),
       clock: instantClock(),
-      state: { save: (r) => void (saved = r), load: () => saved },
-      identity: { runId: "13572468", attempt: 1, job: "benchmark", repository: "acme/gpu-stack" },
+      state: { save: (r) => void (saved = r), load: () => (saved ? { kind: "saved", run: saved } : { kind: "missing" }) },
+      identity: { runId: "13572468", attempt: 1, job: "benchmark", repository: "acme/gpu-stack", nonce: "0a1b2c3d4e5f" },
       signal: new AbortController().signal,
       outDir: out,
       workspace: out,

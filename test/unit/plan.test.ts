@@ -16,7 +16,15 @@ const inputs: Partial<Record<InputName, string>> = {
   tags: "team=ml\nproject=gpu-bench",
 };
 const settings = parseSettings((name) => inputs[name] ?? "") as RunSettings;
-const identity: RunIdentity = { runId: "4242", attempt: 2, runNumber: 7, job: "bench", repository: "acme/models", sha: "abc123" };
+const identity: RunIdentity = {
+  runId: "4242",
+  attempt: 2,
+  runNumber: 7,
+  job: "bench",
+  repository: "acme/models",
+  nonce: "0a1b2c3d4e5f",
+  sha: "abc123",
+};
 const now = new Date("2025-06-01T12:00:00.000Z");
 const tool = { name: "ephemeral-gpu-bench", version: "0.1.0" };
 
@@ -66,15 +74,19 @@ describe("planRun decides the whole run before anything is spent", () => {
     expect(first.clientTokenBase).toMatch(/^gpu-bench-[0-9a-f]{24}$/);
     expect(again.clientTokenBase).toBe(first.clientTokenBase);
     expect(nextAttempt.clientTokenBase).not.toBe(first.clientTokenBase);
+    // Matrix legs share run id, attempt and job: their nonces keep their tokens apart.
+    const otherLeg = planRun(settings, DEFAULT_SUITE, { ...identity, nonce: "ffeeddccbbaa" }, now);
+    expect(otherLeg.clientTokenBase).not.toBe(first.clientTokenBase);
+    expect(otherLeg.runTags["gpu-bench:nonce"]).toBe("ffeeddccbbaa");
   });
 
-  it("keeps the run's raw files under <evidence-prefix>/runs/<run id>-<attempt>", () => {
+  it("keeps the run's raw files under <evidence-prefix>/runs/<run id>-<attempt>-<nonce>", () => {
     const plan = planRun(settings, DEFAULT_SUITE, identity, now);
     expect(plan.evidence).toEqual({
       bucket: "my-evidence-bucket",
-      rawPrefix: "bench/gpu/runs/4242-2",
-      ssmPrefix: "bench/gpu/runs/4242-2/ssm",
-      diagnosticsKey: "bench/gpu/runs/4242-2/diagnostics.txt",
+      rawPrefix: "bench/gpu/runs/4242-2-0a1b2c3d4e5f",
+      ssmPrefix: "bench/gpu/runs/4242-2-0a1b2c3d4e5f/ssm",
+      diagnosticsKey: "bench/gpu/runs/4242-2-0a1b2c3d4e5f/diagnostics.txt",
     });
   });
 
@@ -123,7 +135,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
       endedAt: "2025-06-01T12:10:00.000Z",
     });
     expect(results.outcome).toEqual({ status: "failed", failedPhase: "resolve image", message: "no AMI" });
-    expect(results.locations.rawPrefix).toBe("s3://my-evidence-bucket/bench/gpu/runs/4242-2");
+    expect(results.locations.rawPrefix).toBe("s3://my-evidence-bucket/bench/gpu/runs/4242-2-0a1b2c3d4e5f");
     expect(results.tool).toEqual(tool);
   });
 
@@ -152,12 +164,12 @@ describe("assembleResults describes the run from its plan and its facts", () => 
         instance,
         phases: [phase("probe", "2025-06-01T12:02:00.000Z"), phase("launch", "2025-06-01T12:00:01.000Z")],
         outcome: { status: "failed", failedPhase: "node bootstrap", message: "device plugin" },
-        diagnostics: { uri: "s3://my-evidence-bucket/bench/gpu/runs/4242-2/diagnostics.txt", tail: "Xid 79" },
+        diagnostics: { uri: "s3://my-evidence-bucket/bench/gpu/runs/4242-2-0a1b2c3d4e5f/diagnostics.txt", tail: "Xid 79" },
       }),
       tool,
     );
     expect(results.phases.map((p) => p.name)).toEqual(["launch", "probe"]);
-    expect(results.locations.diagnostics).toBe("s3://my-evidence-bucket/bench/gpu/runs/4242-2/diagnostics.txt");
+    expect(results.locations.diagnostics).toBe("s3://my-evidence-bucket/bench/gpu/runs/4242-2-0a1b2c3d4e5f/diagnostics.txt");
     expect(results.diagnosticsTail).toBe("Xid 79");
   });
 });

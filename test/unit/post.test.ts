@@ -3,8 +3,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { cleanupAfterRun } from "../../src/lifecycle/post.js";
-import type { SavedRun } from "../../src/lifecycle/state.js";
-import { instantClock } from "../support/fakes.js";
+import { decodeState, type SavedRun } from "../../src/lifecycle/state.js";
+import { CleanupError } from "../../src/cloud/ec2.js";
+import { executePost, postFallbackFrom } from "../../src/entry/post-step.js";
+import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: "us-west-2" });
@@ -54,5 +56,99 @@ describe("the post step", () => {
     );
     expect(out).toMatchObject({ terminated: [], message: expect.stringMatching(/main terminated i-1/) });
     expect(ec2Mock.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
+  });
+});
+
+describe("the post step without usable state", () => {
+  const job = { runId: "77", attempt: 2, job: "bench", repository: "acme/gpu-stack", runner: "runner-3" };
+  const inputs: Record<string, string> = { "aws-region": "eu-west-1", "subnet-ids": "subnet-0123456789abcdef0" };
+  const read = (name: string) => inputs[name] ?? "";
+  const fallback = () =>
+    postFallbackFrom(
+      (n) =>
+        n === "security-group-id"
+          ? "sg-0123456789abcdef0"
+          : n === "instance-profile"
+            ? "p"
+            : n === "evidence-bucket"
+              ? "bucket-x"
+              : read(n),
+      job,
+    );
+
+  it.each([
+    ["missing", decodeState("")],
+    ["schema-invalid", decodeState(JSON.stringify({ region: 42 }))],
+    ["corrupt JSON", decodeState('{"region": "us-west-2", "instanceI')],
+  ] as const)("state %s: rebuilds the search from its environment and terminates what it finds", async (_kind, loaded) => {
+    expect(loaded.kind).not.toBe("saved");
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake((input: { Filters?: Array<{ Name: string; Values: string[] }>; InstanceIds?: string[] }) =>
+        input.InstanceIds
+          ? { Reservations: [{ Instances: [{ InstanceId: "i-found", State: { Name: "shutting-down" } }] }] }
+          : { Reservations: [{ Instances: [{ InstanceId: "i-found", State: { Name: "running" } }] }] },
+      );
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+    const log = new MemoryLog();
+    const out = await executePost(loaded, { env: {}, log, clock: instantClock() }, fallback);
+    expect(out.terminated).toEqual(["i-found"]);
+    const search = ec2Mock.commandCalls(DescribeInstancesCommand).find((c) => c.args[0].input.Filters)!.args[0].input.Filters;
+    expect(search).toEqual(
+      expect.arrayContaining([
+        { Name: "tag:gpu-bench:repository", Values: ["acme/gpu-stack"] },
+        { Name: "tag:gpu-bench:run-id", Values: ["77"] },
+        { Name: "tag:gpu-bench:run-attempt", Values: ["2"] },
+        { Name: "tag:gpu-bench:job", Values: ["bench"] },
+        // Matrix legs share the rest: the runner keeps the search to this leg's instance.
+        { Name: "tag:gpu-bench:runner", Values: ["runner-3"] },
+      ]),
+    );
+    expect(log.lines.join("\n")).toMatch(/Searching eu-west-1 for this job's instances by their tags/);
+  });
+
+  it("never says 'nothing to clean up' without having searched, unless main refused the same inputs", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    const out = await executePost({ kind: "missing" }, { env: {}, log: new MemoryLog(), clock: instantClock() }, fallback);
+    expect(out.message).toMatch(/Nothing to clean up: no instance of this run is alive/);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand).length).toBeGreaterThan(0);
+
+    ec2Mock.reset();
+    const refused = await executePost({ kind: "missing" }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () =>
+      postFallbackFrom((n) => (n === "ttl-minutes" ? "4" : ""), job),
+    );
+    expect(refused.message).toMatch(/main refuses these same inputs/);
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe("a post step that cannot get credentials", () => {
+  it("names the instance that may be billing and how to terminate it by hand", async () => {
+    const run: SavedRun = { ...saved, roleToAssume: "arn:aws:iam::123456789012:role/gpu-bench", instanceId: "i-0abc" };
+    // No OIDC token can be requested (id-token permission missing): no credentials at all.
+    const post = executePost({ kind: "saved", run }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () => {
+      throw new Error("unused");
+    });
+    await expect(post).rejects.toThrow(CleanupError);
+    await expect(post).rejects.toThrow(/could not get usable AWS credentials/);
+    await expect(post).rejects.toThrow(
+      /Not confirmed terminated: i-0abc\. Terminate it by hand: aws ec2 terminate-instances --region us-west-2 --instance-ids i-0abc/,
+    );
+    await expect(post).rejects.toThrow(/i-0abc may still be running and billing/);
+    await expect(post).rejects.toThrow(
+      /aws ec2 describe-instances --region us-west-2 --filters 'Name=tag:managed-by,Values=ephemeral-gpu-bench'/,
+    );
+  });
+
+  it("says the same when expired credentials are refused by EC2", async () => {
+    ec2Mock.on(DescribeInstancesCommand).rejects(awsError("RequestExpired", "Request has expired."));
+    const post = executePost(
+      { kind: "saved", run: { ...saved, instanceId: "i-0def" } },
+      { env: {}, log: new MemoryLog(), clock: instantClock() },
+      () => {
+        throw new Error("unused");
+      },
+    );
+    await expect(post).rejects.toThrow(/could not get usable AWS credentials: Request has expired.*\n.*i-0def/s);
   });
 });
