@@ -54,6 +54,8 @@ describe("planRun decides the whole run before anything is spent", () => {
       [TagKeys.runId]: "4242",
       [TagKeys.attempt]: "2",
       [TagKeys.job]: "bench",
+      // Matrix legs share everything above: the nonce is this job instance's own.
+      [TagKeys.nonce]: "0a1b2c3d4e5f",
     });
     expect(plan.tags).toEqual({ team: "ml", project: "gpu-bench", ...plan.runTags });
     expect(plan.saved).toEqual({
