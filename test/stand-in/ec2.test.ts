@@ -110,7 +110,8 @@ describe("stand-in EC2", () => {
   });
 
   it("does not know a new instance for a moment (Describe and Terminate), and never an unknown one", async () => {
-    standIn.faults.describeLagMs = 300;
+    // Long enough that a loaded 2-core machine makes both early calls inside the lag (300 ms was not).
+    standIn.faults.describeLagMs = 2000;
     const id = await launch(ec2);
     const early = await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
     expect(early.name).toBe("InvalidInstanceID.NotFound");
@@ -118,7 +119,7 @@ describe("stand-in EC2", () => {
     // TerminateInstances is as eventually consistent: NotFound right after launch is no "already gone".
     expect((await failure(ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })))).name).toBe("InvalidInstanceID.NotFound");
     expect(standIn.instances().find((i) => i.id === id)?.state).not.toBe("shutting-down");
-    await eventually(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined), 2000);
+    await eventually(() => ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(() => undefined), 6000);
 
     expect((await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0000000000000000f"] })))).name).toBe(
       "InvalidInstanceID.NotFound",
