@@ -12,7 +12,7 @@ import { Inputs, SECRET_ENV, type InputName } from "../config/names.js";
 export const COMMANDS = {
   run: "launch an instance, benchmark it, write the evidence report, terminate it",
   sweep: "terminate every instance this tool tagged whose expires-at has passed",
-  cleanup: "terminate what previous 'gpu-bench run's left behind (from their state records, and by tags)",
+  cleanup: "terminate what earlier runs left behind (their state records, and their tags)",
 } as const;
 export type Command = keyof typeof COMMANDS;
 

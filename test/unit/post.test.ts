@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { cleanupAfterRun } from "../../src/lifecycle/post.js";
 import { decodeState, type SavedRun } from "../../src/lifecycle/state.js";
@@ -19,7 +19,13 @@ const saved: SavedRun = {
   terminated: false,
 };
 
-beforeEach(() => ec2Mock.reset());
+beforeEach(() => {
+  ec2Mock.reset();
+  // Default-chain credentials from the environment: the step resolves them before any EC2 call.
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret");
+});
+afterEach(() => vi.unstubAllEnvs());
 
 describe("the post step", () => {
   it("keeps looking for an instance whose launch main never saw answered, until it appears", async () => {
@@ -149,6 +155,6 @@ describe("a post step that cannot get credentials", () => {
         throw new Error("unused");
       },
     );
-    await expect(post).rejects.toThrow(/could not get usable AWS credentials: Request has expired.*\n.*i-0def/s);
+    await expect(post).rejects.toThrow(/could not get usable AWS credentials: RequestExpired\n.*i-0def/s);
   });
 });

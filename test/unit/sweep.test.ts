@@ -1,13 +1,19 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseSettings, type SweepSettings } from "../../src/config/inputs.js";
 import { executeSweep } from "../../src/entry/execute.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
-beforeEach(() => ec2Mock.reset());
+beforeEach(() => {
+  ec2Mock.reset();
+  // Default-chain credentials from the environment: the step resolves them before any EC2 call.
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret");
+});
+afterEach(() => vi.unstubAllEnvs());
 
 function runtime(outputs: Record<string, string>, log: MemoryLog): Parameters<typeof executeSweep>[1] {
   return {
