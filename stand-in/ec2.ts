@@ -5,6 +5,7 @@ import type { CapacityErrorCode, Faults, Market } from "./faults.js";
 import { header, type Handler, type Reply } from "./http.js";
 import { ACCOUNT_ID, newRequestId, newReservationId, stableHash, stableHex } from "./ids.js";
 import { STATE_CODES, type BlockDeviceMapping, type Instance, type LaunchSpec } from "./instance.js";
+import { spotPriceUsd, STAND_IN_ON_DEMAND_USD } from "./prices.js";
 import { QueryParams } from "./query.js";
 import { el, leaf, list, xmlDocument } from "./xml.js";
 
@@ -501,7 +502,64 @@ export function ec2Handler(options: Ec2Options): Handler {
     return list("imagesSet", items);
   }
 
+  /**
+   * Linux/UNIX spot prices per (type, zone): each changed 6 h before the current hour (4 % higher
+   * then) and 1 h before it. As EC2 does, StartTime/EndTime select the changes in that window plus
+   * the last change before StartTime (the price in effect then); most recent first.
+   */
+  function describeSpotPriceHistory(params: QueryParams): string {
+    if (faults.denySpotPriceHistory) throw new Ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+    const filters = new Map(params.structs("Filter").map((f) => [f.get("Name") ?? "", f.values("Value")]));
+    for (const name of filters.keys())
+      if (!["availability-zone", "instance-type", "product-description"].includes(name))
+        throw new Ec2Error("InvalidParameterValue", `The stand-in's DescribeSpotPriceHistory does not filter on '${name}'`);
+    const types = [...params.values("InstanceType"), ...(filters.get("instance-type") ?? [])];
+    const descriptions = [...params.values("ProductDescription"), ...(filters.get("product-description") ?? [])];
+    const zoneParam = params.get("AvailabilityZone");
+    const zones = [...(zoneParam ? [zoneParam] : []), ...(filters.get("availability-zone") ?? [])];
+    const allZones = [..."abcd"].map((l) => `${region}${l}`);
+    if (zoneParam && !allZones.includes(zoneParam))
+      throw new Ec2Error("InvalidParameterValue", `Invalid availability zone: [${zoneParam}]`);
+    const time = (name: string) => {
+      const raw = params.get(name);
+      if (raw === undefined) return undefined;
+      const t = Date.parse(raw);
+      if (Number.isNaN(t)) throw new Ec2Error("InvalidParameterValue", `Invalid value '${raw}' for ${name}`);
+      return t;
+    };
+    const now = Date.now();
+    const start = time("StartTime");
+    const end = time("EndTime") ?? now;
+    const hour = Math.floor(now / 3_600_000) * 3_600_000;
+    const changes = [hour - 3_600_000, hour - 6 * 3_600_000];
+    const items: string[] = [];
+    const wantedTypes = types.length > 0 ? types : Object.keys(STAND_IN_ON_DEMAND_USD);
+    const linux = descriptions.length === 0 || descriptions.includes("Linux/UNIX");
+    for (const instanceType of wantedTypes) {
+      for (const az of zones.length > 0 ? zones.filter((z) => allZones.includes(z)) : allZones) {
+        const current = spotPriceUsd(instanceType, az);
+        if (current === undefined || !linux) continue;
+        // Most recent first: the changes inside [start, end], then the one in effect at start.
+        const inWindow = changes.filter((t) => t <= end && (start === undefined || t >= start));
+        const before = start === undefined ? [] : changes.filter((t) => t < start).slice(0, 1);
+        for (const t of [...inWindow, ...before]) {
+          const usd = t === changes[0] ? current : Math.round(current * 1.04 * 10_000) / 10_000;
+          items.push(
+            leaf("availabilityZone", az) +
+              leaf("availabilityZoneId", `usw2-az${"abcd".indexOf(az.slice(-1)) + 1}`) +
+              leaf("instanceType", instanceType) +
+              leaf("productDescription", "Linux/UNIX") +
+              leaf("spotPrice", usd.toFixed(6)) +
+              leaf("timestamp", new Date(t)),
+          );
+        }
+      }
+    }
+    return list("spotPriceHistorySet", items) + leaf("nextToken", "");
+  }
+
   const operations: Record<string, (params: QueryParams) => string> = {
+    DescribeSpotPriceHistory: describeSpotPriceHistory,
     RunInstances: runInstances,
     DescribeInstances: describeInstances,
     TerminateInstances: terminateInstances,

@@ -120,6 +120,10 @@ export class Faults implements FaultSettings {
   deliveries: DeliveryFault[] = [];
   sts: StsFault[] = [];
   s3: S3Fault[] = [];
+  /** GetProducts answers AccessDeniedException, as for a role without pricing:GetProducts. */
+  denyPriceList = false;
+  /** DescribeSpotPriceHistory answers UnauthorizedOperation, as for a role without ec2:DescribeSpotPriceHistory. */
+  denySpotPriceHistory = false;
 
   constructor(private readonly initial: Partial<FaultSettings> = {}) {
     this.reset();
@@ -135,6 +139,8 @@ export class Faults implements FaultSettings {
     this.deliveries = [];
     this.sts = [];
     this.s3 = [];
+    this.denyPriceList = false;
+    this.denySpotPriceHistory = false;
   }
 
   /** The current settings, detached: what an instance keeps from its launch. */

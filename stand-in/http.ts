@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ServiceName = "ec2" | "ssm" | "sts" | "s3" | "oidc";
+export type ServiceName = "ec2" | "ssm" | "sts" | "s3" | "oidc" | "pricing";
 
 /** One call a client made to the stand-in, as AWS CloudTrail would see it. */
 export interface CallRecord {

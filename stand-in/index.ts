@@ -11,6 +11,7 @@ import { startServer, type CallRecord, type Handler, type RunningServer, type Se
 import { Instance, type BlockDeviceMapping, type InstanceStateName, type MetadataOptions } from "./instance.js";
 import { Invocation, type InvocationStatus } from "./invocation.js";
 import { OidcIssuer } from "./oidc.js";
+import { pricingHandler } from "./pricing.js";
 import { S3Store, s3Handler } from "./s3.js";
 import { ssmHandler } from "./ssm.js";
 import { stsHandler } from "./sts.js";
@@ -18,6 +19,7 @@ import { stsHandler } from "./sts.js";
 export type { CallRecord } from "./http.js";
 export type { CapacityErrorCode, CapacityFault, FaultSettings, Faults, Market } from "./faults.js";
 export { agentOutputKey } from "./invocation.js";
+export { PRICE_LIST_EFFECTIVE, spotPriceUsd, STAND_IN_ON_DEMAND_USD } from "./prices.js";
 export { STDERR_LIMIT, STDOUT_LIMIT } from "./ssm.js";
 
 /** The stubs (shutdown, k3s, nvidia-smi, …) first on every instance's PATH. */
@@ -193,6 +195,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }),
     s3: s3Handler(store, credentials, faults),
     oidc: oidc.handler,
+    pricing: pricingHandler(credentials, faults),
   };
   const servers = {} as Record<ServiceName, RunningServer>;
   for (const service of Object.keys(handlers) as ServiceName[]) {
@@ -236,6 +239,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       AWS_ENDPOINT_URL_SSM: servers.ssm.url,
       AWS_ENDPOINT_URL_STS: servers.sts.url,
       AWS_ENDPOINT_URL_S3: servers.s3.url,
+      AWS_ENDPOINT_URL_PRICING: servers.pricing.url,
       AWS_REGION: REGION,
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",

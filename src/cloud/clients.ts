@@ -2,8 +2,19 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { PricingClient } from "@aws-sdk/client-pricing";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { explainAwsError, explainErrorsMiddleware } from "./aws-errors.js";
+
+/**
+ * The Price List Query API has endpoints in us-east-1 and ap-south-1 only, whatever region the
+ * instances run in (source: AWS Billing User Guide, "Using the AWS Price List Query API"). A run in
+ * Asia Pacific, the Middle East or Africa asks ap-south-1 (Mumbai), every other region us-east-1:
+ * the nearer endpoint. The prices themselves are the same from either.
+ */
+export function pricingRegionFor(region: string): string {
+  return /^(ap|me|af|il)-/.test(region) ? "ap-south-1" : "us-east-1";
+}
 
 /** Settings every SDK client of a run shares. */
 export interface AwsSettings {
@@ -26,6 +37,12 @@ export interface AwsClients {
   ec2Launch: EC2Client;
   ssm: SSMClient;
   s3: S3Client;
+  /**
+   * The Price List API, in pricingRegionFor(region) (us-east-1 or ap-south-1: its only endpoints).
+   * Two attempts and short timeouts: without access the run falls back to the dated price table
+   * quickly instead of waiting on an unreachable endpoint.
+   */
+  pricing: PricingClient;
 }
 
 /**
@@ -41,6 +58,12 @@ export function createClients(settings: AwsSettings): AwsClients {
     ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
     ssm: new SSMClient(common),
     s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
+    pricing: new PricingClient({
+      ...common,
+      region: pricingRegionFor(settings.region),
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 },
+    }),
   };
   // Network, credential and wrong-endpoint failures read as what to fix, wherever they surface.
   explainErrorsMiddleware(clients.ec2Launch, "EC2");
@@ -84,6 +107,7 @@ export function destroyClients(clients: AwsClients): void {
   clients.ec2Launch.destroy();
   clients.ssm.destroy();
   clients.s3.destroy();
+  clients.pricing.destroy();
 }
 
 /**

@@ -85,6 +85,8 @@ export interface LaunchRequest {
 export interface LaunchedInstance {
   id: string;
   type: string;
+  /** The market it was launched in. */
+  market: Market;
   subnetId: string;
   availabilityZone: string;
   clientToken: string;
@@ -310,6 +312,7 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
     const launched: LaunchedInstance = {
       id: instance.InstanceId,
       type: candidate.instanceType,
+      market: req.market,
       subnetId: candidate.subnetId,
       availabilityZone: instance.Placement?.AvailabilityZone ?? "",
       clientToken,

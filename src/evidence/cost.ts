@@ -1,8 +1,8 @@
-import type { Results } from "./results.js";
+import type { Price, Results } from "./results.js";
 
 /**
- * What the instance cost: instance-seconds × price per hour. The price is the one the run recorded
- * (instance.pricePerHourUsd) when it knew one, else a list price from this small table.
+ * The built-in, dated on-demand price table: used only when the AWS Price List API cannot be
+ * asked (offline, or the role lacks pricing:GetProducts), and always labelled as such.
  */
 export const ON_DEMAND_PRICE_TABLE = {
   source: "AWS EC2 On-Demand pricing page, US East (N. Virginia), Linux",
@@ -57,11 +57,27 @@ export interface CostEstimate {
   running: boolean;
   billedSeconds?: number;
   pricePerHourUsd?: number;
+  /** Where the price came from and when, in words. */
   priceSource?: string;
+  /** The on-demand price of a spot instance, for what spot saved. */
+  onDemandPerHourUsd?: number;
   usd?: number;
   notes: string[];
 }
 
+/** The provenance of a recorded price in words: the call or table, and when it was read or took effect. */
+export function describePrice(price: Price): string {
+  const when = [price.fetchedAt && `read ${price.fetchedAt}`, price.effectiveAt && `effective ${price.effectiveAt}`]
+    .filter(Boolean)
+    .join(", ");
+  return `${price.detail}${when ? `; ${when}` : ""}`;
+}
+
+/**
+ * What the instance cost: instance-seconds (billed per second, 60 s minimum) × the price per hour
+ * of the market it actually ran in, as the run recorded it (instance.price: Price List API, spot
+ * price history, or the dated table, each labelled); for older results without one, the table.
+ */
 export function estimateCost(results: Results, nowMs: number): CostEstimate {
   const instance = results.instance;
   if (!instance) return { running: false, notes: ["no instance was launched: nothing to pay"] };
@@ -73,7 +89,10 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
   let price = instance.pricePerHourUsd;
   let priceSource: string | undefined;
   if (price !== undefined) {
-    priceSource = `the price the run recorded for ${instance.market} ${instance.type} in ${instance.region}`;
+    priceSource = instance.price
+      ? describePrice(instance.price)
+      : `the price the run recorded for ${instance.market} ${instance.type} in ${instance.region}`;
+    if (instance.price?.source === "dated-table") notes.push("the price is the built-in dated table's, not a current AWS price");
   } else {
     price = ON_DEMAND_PRICE_TABLE.perHourUsd[instance.type];
     if (price !== undefined) {
@@ -97,6 +116,7 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
     billedSeconds,
     pricePerHourUsd: price,
     priceSource,
+    onDemandPerHourUsd: instance.market === "spot" ? instance.onDemandPrice?.perHourUsd : undefined,
     usd: price !== undefined ? (billedSeconds / 3600) * price : undefined,
     notes,
   };

@@ -728,6 +728,14 @@ function costSection(cost: CostEstimate): string {
         ["Billed (per second, 60 s minimum)", `${formatNumber(cost.billedSeconds)} s`],
         ["Price", cost.pricePerHourUsd !== undefined ? `$${compactNumber(cost.pricePerHourUsd)}/h (${cell(cost.priceSource)})` : "unknown"],
         ["Estimate", cost.usd !== undefined ? `**$${cost.usd.toFixed(2)}** (${cell(cost.market)} ${cell(cost.instanceType)})` : "unknown"],
+        ...(cost.onDemandPerHourUsd !== undefined && cost.pricePerHourUsd !== undefined
+          ? [
+              [
+                "On-demand price",
+                `$${compactNumber(cost.onDemandPerHourUsd)}/h (spot saved ${Math.round((1 - cost.pricePerHourUsd / cost.onDemandPerHourUsd) * 100)}%)`,
+              ],
+            ]
+          : []),
       ],
     ),
   );

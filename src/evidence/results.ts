@@ -152,6 +152,38 @@ export const Assessment = z.object({
 });
 export type Assessment = z.infer<typeof Assessment>;
 
+/** Where a price came from: the AWS Price List API, EC2's spot price history, or the built-in dated table. */
+export const PriceSource = z.enum(["aws-price-list-api", "ec2-spot-price-history", "dated-table"]);
+export type PriceSource = z.infer<typeof PriceSource>;
+
+/** One hourly price and its provenance, as the report shows it. */
+export const Price = z.object({
+  /** The market the price is for. */
+  market: z.enum(["on-demand", "spot"]),
+  /** USD per instance-hour (billed per second, 60 s minimum). */
+  perHourUsd: z.number().nonnegative(),
+  source: PriceSource,
+  /** One line naming the call and its filters (endpoint, region, OS, zone) or the table and why it was used. */
+  detail: z.string(),
+  /** When this run read the price (ISO 8601); absent for the dated table. */
+  fetchedAt: z.iso.datetime().optional(),
+  /** When the price took effect: the Price List term's effectiveDate, the spot price's Timestamp, or the table's as-of month. */
+  effectiveAt: z.string().optional(),
+});
+export type Price = z.infer<typeof Price>;
+
+/** max-cost-usd and what it did to the run. */
+export const Budget = z.object({
+  maxCostUsd: z.number().positive(),
+  /** The most the launched instance could cost before its TTL: price × ttl-minutes. */
+  worstCaseUsd: z.number().nonnegative().optional(),
+  /** When the spend reached max-cost-usd (ISO 8601), if the run was still going then. */
+  reachedAt: z.iso.datetime().optional(),
+  /** True when reaching the budget stopped the run's work and sent it to cleanup. */
+  stoppedRun: z.boolean().default(false),
+});
+export type Budget = z.infer<typeof Budget>;
+
 export const Results = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -181,14 +213,22 @@ export const Results = z.object({
       type: z.string(),
       availabilityZone: z.string(),
       region: z.string(),
+      /** The market the instance actually ran in (with market-type spot-then-on-demand: the one that launched). */
       market: z.enum(["on-demand", "spot"]),
       amiId: z.string(),
       amiName: z.string().optional(),
       launchedAt: z.iso.datetime(),
       terminatedAt: z.iso.datetime().optional(),
+      /** USD per hour for `market` (= price.perHourUsd); the cost is instance-seconds × this. */
       pricePerHourUsd: z.number().optional(),
+      /** Where pricePerHourUsd came from and when it was read. */
+      price: Price.optional(),
+      /** The on-demand price too, when the instance ran on spot: what spot saved. */
+      onDemandPrice: Price.optional(),
     })
     .optional(),
+  /** Present when max-cost-usd was set. */
+  budget: Budget.optional(),
   inventory: Inventory.optional(),
   phases: z.array(Phase),
   workloads: z.array(WorkloadResult),

@@ -7,6 +7,7 @@ import { suiteHash, type Suite, type Workload } from "../config/suite.js";
 import {
   RESULTS_SCHEMA_VERSION,
   Results,
+  type Price,
   type FaultResult,
   type Inventory,
   type Outcome,
@@ -128,8 +129,12 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
 /** What the run found out, each fact in one place; filled in as the verbs run. */
 export interface RunFacts {
   image?: ResolvedImage;
-  /** The instance as launched; its availabilityZone is the zone it runs in. */
+  /** The instance as launched; its availabilityZone is the zone it runs in, its market the one it runs in. */
   instance?: LaunchedInstance;
+  /** The hourly price of the instance's market (spot: of its zone), with its source. */
+  price?: Price;
+  /** The on-demand price too, when the instance runs on spot. */
+  onDemandPrice?: Price;
   /** True once termination of every instance of the run was confirmed. */
   terminated: boolean;
   inventory?: Inventory;
@@ -170,11 +175,14 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
           type: instance.type,
           availabilityZone: instance.availabilityZone,
           region: plan.region,
-          market: plan.launch.market,
+          market: instance.market,
           amiId: facts.image?.id ?? "",
           amiName: facts.image?.name,
           launchedAt: instance.launchedAt.toISOString(),
           terminatedAt: facts.terminated ? facts.endedAt.toISOString() : undefined,
+          pricePerHourUsd: facts.price?.perHourUsd,
+          price: facts.price,
+          onDemandPrice: facts.onDemandPrice,
         }
       : undefined,
     inventory: facts.inventory,

@@ -8,6 +8,7 @@ import {
   type LaunchedInstance,
   type ResolvedImage,
 } from "../cloud/ec2.js";
+import { onDemandPrice, priceFor, type PriceDeps } from "../cloud/pricing.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
@@ -84,6 +85,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     run.facts.image = await step("resolve image", () => resolveRunImage(run));
     run.phases.mark("launch requested");
     run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
+    await stage("price", () => recordPrices(run, run.facts.instance!));
     await step("ssm agent online", () => agentOnline(run, run.facts.instance!));
     onNode = nodeRemote(run, run.facts.instance);
     const node = onNode;
@@ -172,6 +174,33 @@ async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedIn
   );
   const { instance: _described, ...instance } = launched;
   return instance;
+}
+
+/**
+ * The launched instance's hourly price for the market and zone it runs in, and the on-demand price
+ * beside a spot one; each with its source (Price List API, spot price history, or the dated table).
+ * Never fails the run: a price that cannot be had leaves the cost unknown, with a warning.
+ */
+async function recordPrices(run: RunContext, instance: LaunchedInstance): Promise<void> {
+  const deps = priceDeps(run);
+  run.facts.price = await priceFor(deps, instance.type, instance.market, instance.availabilityZone);
+  if (instance.market === "spot") run.facts.onDemandPrice = await onDemandPrice(deps, instance.type);
+  const p = run.facts.price;
+  run.log.info(
+    p
+      ? `Price: $${p.perHourUsd}/h for ${instance.market} ${instance.type} in ${instance.availabilityZone} (${p.source})`
+      : `Price: unknown for ${instance.market} ${instance.type}`,
+  );
+}
+
+function priceDeps(run: RunContext): PriceDeps {
+  return {
+    pricing: run.clients.pricing,
+    ec2: run.clients.ec2,
+    region: run.plan.region,
+    now: () => new Date(run.clock.now()),
+    warn: (message) => run.log.warning(message),
+  };
 }
 
 function agentOnline(run: RunContext, instance: LaunchedInstance): Promise<void> {

@@ -71,6 +71,9 @@ describe("a run on the stand-in, the bundles run as the runner runs them", () =>
     expect(outputs["evidence-s3-uri"]).toMatch(/^s3:\/\/gpu-bench-evidence\/gpu-bench\/lifecycle\/g5.2xlarge\//);
     const results = JSON.parse(readFileSync(outputs["results-path"]!, "utf8")) as Results;
     expect(Results.parse(results).inventory?.gpus[0]?.name).toBe("NVIDIA A10G");
+    // The cost rests on the Price List API's price for the market used, and says so.
+    expect(results.instance).toMatchObject({ market: "on-demand", pricePerHourUsd: 1.212, price: { source: "aws-price-list-api" } });
+    expect(r.job.summary()).toMatch(/\$1\.212\/h \(AWS Price List API \(GetProducts, endpoint us-east-1\): g5\.2xlarge, us-west-2/);
     expect(results.phases.map((p) => p.name)).toEqual(
       expect.arrayContaining([
         "launch",

@@ -1,5 +1,6 @@
 import { EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { S3Client } from "@aws-sdk/client-s3";
+import { PricingClient } from "@aws-sdk/client-pricing";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
@@ -18,6 +19,7 @@ export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity) {
     ec2: new EC2Client({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_EC2 }),
     ssm: new SSMClient({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_SSM }),
     sts: new STSClient({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_STS }),
+    pricing: new PricingClient({ ...common, region: "us-east-1", endpoint: standIn.env.AWS_ENDPOINT_URL_PRICING }),
     s3: new S3Client({
       ...common,
       endpoint: standIn.env.AWS_ENDPOINT_URL_S3,

@@ -187,7 +187,7 @@ describe("infra/gpu-bench.yaml: the workflow role's launch", () => {
         expect(r, s.Sid).toMatch(scoped);
         if (r === "*")
           expect(s.Action, s.Sid).toEqual(
-            expect.arrayContaining([expect.stringMatching(/:(Describe|GetCommandInvocation|CancelCommand)/)]),
+            expect.arrayContaining([expect.stringMatching(/:(Describe|GetCommandInvocation|CancelCommand|GetProducts)/)]),
           );
       }
     }
@@ -236,6 +236,13 @@ describe("infra/gpu-bench.yaml: what the workflow role may do to instances", () 
         context: { ...tags, "aws:RequestTag/gpu-bench:stack": "other-stack", "ec2:CreateAction": "RunInstances" },
       }).allowed,
     ).toBe(false);
+  });
+
+  it("reads prices (Price List API, spot price history) and nothing else about billing", () => {
+    for (const action of ["pricing:GetProducts", "ec2:DescribeSpotPriceHistory"])
+      expect(evaluate(workflow, { action, resource: "*", context: {} }).allowed, action).toBe(true);
+    for (const action of ["pricing:DescribeServices", "ce:GetCostAndUsage", "ec2:RequestSpotInstances", "ec2:ModifyInstanceAttribute"])
+      expect(evaluate(workflow, { action, resource: "*", context: {} }).allowed, action).toBe(false);
   });
 
   it("passes the instance role only to EC2", () => {

@@ -118,6 +118,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
   const instance = {
     id: "i-0123456789abcdef0",
     type: "g6.xlarge",
+    market: "on-demand" as const,
     subnetId: "subnet-0bbbbbbbbbbbbbbbb",
     availabilityZone: "us-west-2b",
     clientToken: `${plan.clientTokenBase}-1`,
@@ -156,6 +157,26 @@ describe("assembleResults describes the run from its plan and its facts", () => 
     });
     const terminated = assembleResults(plan, facts({ image, instance, terminated: true }), tool);
     expect(terminated.instance?.terminatedAt).toBe("2025-06-01T12:10:00.000Z");
+  });
+
+  it("the instance carries the market it actually ran in, its price per hour and where and when that price was read", () => {
+    const price = {
+      market: "spot" as const,
+      perHourUsd: 0.3921,
+      source: "ec2-spot-price-history" as const,
+      detail: "EC2 DescribeSpotPriceHistory: g6.xlarge, Linux/UNIX, us-west-2b, latest",
+      fetchedAt: "2025-06-01T12:00:06.000Z",
+      effectiveAt: "2025-06-01T11:00:00.000Z",
+    };
+    const onDemandPrice = {
+      ...price,
+      market: "on-demand" as const,
+      perHourUsd: 0.8048,
+      source: "dated-table" as const,
+      fetchedAt: undefined,
+    };
+    const results = assembleResults(plan, facts({ instance: { ...instance, market: "spot" }, price, onDemandPrice }), tool);
+    expect(results.instance).toMatchObject({ market: "spot", pricePerHourUsd: 0.3921, price, onDemandPrice });
   });
 
   it("lists phases in time order and carries the diagnostics' place and tail", () => {
