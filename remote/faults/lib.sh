@@ -54,3 +54,11 @@ wait_node_ready() {
   done
   return 1
 }
+
+# The node's allocatable nvidia.com/gpu (0 when none, or when the API server does not answer).
+allocatable_gpus() {
+  local n
+  n="$(kubectl get nodes -o jsonpath='{.items[0].status.allocatable.nvidia\.com/gpu}' 2>/dev/null || true)"
+  [[ "$n" =~ ^[0-9]+$ ]] || n=0
+  echo "$n"
+}

@@ -14,6 +14,7 @@ import { judgeFault, measureLlmFault, measureTrainingFault, type LlmFaultMeasure
 import { containerKill } from "./container-kill.js";
 import type { FaultKindModule, FaultTarget, Injection, Verification } from "./kind.js";
 import { loadJobName, parseProgress, parseRequests, planLoadRead, planLoadStart } from "./load.js";
+import { devicePluginRestart } from "./device-plugin-restart.js";
 import { k3sRestart } from "./k3s-restart.js";
 import { network } from "./network.js";
 import { podKill } from "./pod-kill.js";
@@ -49,6 +50,7 @@ const MODULES: Partial<Record<Fault["kind"], FaultKindModule>> = {
   "network-loss": network as FaultKindModule,
   "gpu-power-cap": gpuPowerCap as FaultKindModule,
   "k3s-restart": k3sRestart as FaultKindModule,
+  "device-plugin-restart": devicePluginRestart as FaultKindModule,
 };
 
 /** Seconds the load runs past the last fault window at most (the last requests' own timeout). */

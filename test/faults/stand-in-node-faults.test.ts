@@ -24,6 +24,8 @@ const FAST = {
 /** After a k3s restart the stand-in's API server answers 2 s later and the node is Ready after 3 s. */
 const API_SECONDS = 2;
 const NODE_READY_SECONDS = 3;
+/** A new device plugin registers nvidia.com/gpu 3 s after it starts. */
+const PLUGIN_INIT_SECONDS = 3;
 
 const suite = loadSuite(
   `version: 1
@@ -41,6 +43,12 @@ workloads:
         baselineSeconds: 5
         timeoutSeconds: 30
         load: { requestRate: 10, outputLen: 8 }
+        slo: { maxRecoverySeconds: 20, maxErrorRate: 0, band: 50 }
+      - id: restart-plugin
+        kind: device-plugin-restart
+        at: 45
+        baselineSeconds: 5
+        timeoutSeconds: 30
         slo: { maxRecoverySeconds: 20, maxErrorRate: 0, band: 50 }
 `,
   {},
@@ -84,14 +92,15 @@ afterAll(() => {
 });
 
 describe("node-level fault scenarios on the stand-in node", () => {
-  it("k3s-restart: the control plane is away for a while, the running server keeps serving, API and node Ready times measured", async () => {
+  it("k3s-restart and device-plugin-restart under a serving vLLM: the control plane and the GPU resource are away for a while, the running server keeps serving, the times they come back measured", async () => {
     const cleanups: { name: string; fn: () => Promise<void> }[] = [];
     const remote = remoteWith({
       STUB_APISERVER_SECONDS: String(API_SECONDS / 0.01),
       STUB_NODE_READY_SECONDS: String(NODE_READY_SECONDS / 0.01),
+      STUB_DEVICE_PLUGIN_INIT_SECONDS: String(PLUGIN_INIT_SECONDS / 0.01),
     });
     const run = await runFaultScenarios(remote, qwen, context(cleanups));
-    const [restart] = run.faults.map((f) => FaultResult.parse(f));
+    const [restart, plugin] = run.faults.map((f) => FaultResult.parse(f));
     expect(restart, JSON.stringify({ ...restart, timeline: undefined })).toMatchObject({
       kind: "k3s-restart",
       target: "k3s.service",
@@ -112,6 +121,27 @@ describe("node-level fault scenarios on the stand-in node", () => {
     // Running containers survive a k3s restart: the load saw no failure at all.
     expect(restart!.timeline.every((p) => p.failed === 0)).toBe(true);
     expect(restart!.during!.throughput!).toBeGreaterThan(5);
-    expect(cleanups.map((c) => c.name)).toContain("recover fault restart-k3s");
-  }, 240_000);
+
+    // device-plugin-restart: nvidia.com/gpu is gone from the node until the new plugin registers.
+    expect(plugin, JSON.stringify({ ...plugin, timeline: undefined })).toMatchObject({
+      kind: "device-plugin-restart",
+      injected: true,
+      verified: true,
+      recovered: true,
+      status: "ok",
+      errorRate: 0,
+    });
+    expect(plugin!.target).toMatch(/^pod kube-system\/nvidia-device-plugin-daemonset-/);
+    expect(plugin!.pods!.newPod).not.toBe(plugin!.pods!.oldPod);
+    // The new plugin registers PLUGIN_INIT_SECONDS after its container started (the API's own time);
+    // the poll sees it within a second or two of that on a loaded machine (its own start-up included).
+    const sinceStart = plugin!.pods!.gpuAllocatableSeconds! - plugin!.pods!.containerStartSeconds!;
+    expect(sinceStart, JSON.stringify(plugin!.pods)).toBeGreaterThanOrEqual(PLUGIN_INIT_SECONDS - 0.1);
+    expect(sinceStart, JSON.stringify(plugin!.pods)).toBeLessThan(PLUGIN_INIT_SECONDS + 3);
+    expect(plugin!.faultSeconds).toBeCloseTo(plugin!.pods!.gpuAllocatableSeconds!, 1);
+    expect(plugin!.timeline.every((p) => p.failed === 0)).toBe(true);
+
+    expect(cleanups.map((c) => c.name)).toEqual(expect.arrayContaining(["recover fault restart-k3s", "recover fault restart-plugin"]));
+    for (const c of cleanups.reverse()) await c.fn();
+  }, 360_000);
 });
