@@ -34,7 +34,8 @@ if [[ -z $socket_dir ]]; then
   klog E main.go:177 "error starting plugins: /var/lib/kubelet/device-plugins is not mounted"
   exit 1
 fi
-stub_sleep "${STUB_DEVICE_PLUGIN_INIT_SECONDS:-8}"
+# Counted from the container's start (the runtime's startedAt), this handler's own start-up included.
+stub_sleep_since "${STANDIN_STARTED_AT:-$started}" "${STUB_DEVICE_PLUGIN_INIT_SECONDS:-8}"
 klog I server.go:176 "Starting GRPC server for 'nvidia.com/gpu'"
 klog I server.go:141 "Starting to serve 'nvidia.com/gpu' on /var/lib/kubelet/device-plugins/nvidia-gpu.sock"
 if [[ ${STUB_DEVICE_PLUGIN:-ok} != no-register ]]; then

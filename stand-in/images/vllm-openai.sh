@@ -10,8 +10,8 @@
 # A shell command (the benchmark Job's `/bin/sh -c SCRIPT`) runs for real with this fake `vllm`
 # first on PATH; arguments alone run the image's entrypoint, `vllm serve`.
 # Knobs: STUB_VLLM_SERVER=crash              the server exits at start (bad model, bf16 on a T4, …)
-#        STUB_VLLM_STARTUP_SECONDS=0         the server answers only after this long (download, load),
-#                                            at STUB_LATENCY_SCALE=1
+#        STUB_VLLM_STARTUP_SECONDS=0         the server answers only after this long (download, load)
+#                                            from its container's start, at STUB_LATENCY_SCALE=1
 #        STUB_VLLM_CAPACITY=40               requests/s the fake server saturates at
 #        STUB_VLLM_BENCH_FAIL_RATES="16 inf" vllm bench serve fails at these request rates
 #        STUB_VLLM_TTFT_MS=40 STUB_VLLM_TPOT_MS=4  the server's time to first token and per output token,
@@ -134,7 +134,10 @@ if argv[:1] == ["serve"]:
         print(f"INFO vLLM API server version 0.11.0 (stand-in)\nERROR Engine core initialization failed for {model}", flush=True)
         sys.exit(1)
     print(f"INFO vLLM API server version 0.11.0 (stand-in), model={model}, dtype={one(f, 'dtype', 'auto')}", flush=True)
-    time.sleep(float(os.environ.get("STUB_VLLM_STARTUP_SECONDS", "0")) * float(os.environ.get("STUB_LATENCY_SCALE", "1")))
+    # Counted from the container's start (the runtime's startedAt): this process's own start-up
+    # (run-container, the shells, Python) is part of the server's start-up, as it is for the real one.
+    startup = float(os.environ.get("STUB_VLLM_STARTUP_SECONDS", "0")) * float(os.environ.get("STUB_LATENCY_SCALE", "1"))
+    time.sleep(max(0.0, float(os.environ.get("STANDIN_STARTED_AT") or time.time()) + startup - time.time()))
 
     import random, subprocess
 

@@ -133,11 +133,12 @@ describe("node-level fault scenarios on the stand-in node", () => {
     });
     expect(plugin!.target).toMatch(/^pod kube-system\/nvidia-device-plugin-daemonset-/);
     expect(plugin!.pods!.newPod).not.toBe(plugin!.pods!.oldPod);
-    // The new plugin registers PLUGIN_INIT_SECONDS after its container started (the API's own time);
-    // the poll sees it within a second or two of that on a loaded machine (its own start-up included).
+    // The new plugin registers PLUGIN_INIT_SECONDS after its container started (the API's own time).
+    // The poll reads nvidia.com/gpu through kubectl every 0.25 s: one kubectl call (a Python start,
+    // up to ~1 s on a loaded 2-core machine) plus the wait is how late it can see it.
     const sinceStart = plugin!.pods!.gpuAllocatableSeconds! - plugin!.pods!.containerStartSeconds!;
     expect(sinceStart, JSON.stringify(plugin!.pods)).toBeGreaterThanOrEqual(PLUGIN_INIT_SECONDS - 0.1);
-    expect(sinceStart, JSON.stringify(plugin!.pods)).toBeLessThan(PLUGIN_INIT_SECONDS + 3);
+    expect(sinceStart, JSON.stringify(plugin!.pods)).toBeLessThan(PLUGIN_INIT_SECONDS + 1.5);
     expect(plugin!.faultSeconds).toBeCloseTo(plugin!.pods!.gpuAllocatableSeconds!, 1);
     expect(plugin!.timeline.every((p) => p.failed === 0)).toBe(true);
 

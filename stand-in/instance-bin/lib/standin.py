@@ -792,6 +792,9 @@ def start_container(store: dict, pod: dict, container: dict, restart: int) -> di
     cmd = [RUN_CONTAINER] + (["--server"] if server else []) + [spec_path]
     proc_env = {k: v for k, v in os.environ.items() if k.startswith("STUB_") or k in ("GPU_BENCH_ROOT", "STANDIN_SANDBOX", "TMPDIR", "LANG")}
     proc_env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    # The runtime's start time of the container (its state.running.startedAt): handlers count their
+    # simulated start-up from here, so their own process start-up on this machine is part of it.
+    proc_env["STANDIN_STARTED_AT"] = f"{time.time():.6f}"
     p = subprocess.Popen(["bash", "-c", 'exec </dev/null; "$@" >"$LOG_FILE" 2>&1; echo $? >"$EXIT_FILE"', "run", *cmd],
                          env={**proc_env, "LOG_FILE": log, "EXIT_FILE": exit_file}, start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

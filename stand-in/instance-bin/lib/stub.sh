@@ -13,6 +13,12 @@ stub_now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 # Sleeps SECONDS (at scale 1) times STUB_LATENCY_SCALE.
 stub_sleep() { sleep "$(awk -v s="$1" -v k="${STUB_LATENCY_SCALE:-1}" 'BEGIN { printf "%.3f", s * k }')"; }
 
+# Sleeps until SECONDS (at scale 1) times STUB_LATENCY_SCALE after START (epoch seconds), e.g. a
+# container's STANDIN_STARTED_AT: the caller's own start-up counts as part of the delay.
+stub_sleep_since() { # start seconds
+  sleep "$(awk -v t0="$1" -v s="$2" -v k="${STUB_LATENCY_SCALE:-1}" -v now="$(stub_now)" 'BEGIN { d = t0 + s * k - now; printf "%.3f", (d > 0 ? d : 0) }')"
+}
+
 # Appends a simulated activity to the events log the bootstrap benchmark reads.
 stub_event() { # activity start end
   mkdir -p "${STUB_EVENTS%/*}"
