@@ -1,5 +1,6 @@
 import { faultMissedSlo, resilienceScore, type FaultResult, type TimelinePoint, type WindowMetrics } from "./fault-results.js";
 import { cell, code, compactNumber, formatNumber, percent, table } from "./format.js";
+import { paletteHex, xyInit } from "./mermaid.js";
 
 /**
  * The evidence's "Fault scenarios" section: one row per fault, then for each LLM-serving fault a
@@ -73,26 +74,34 @@ export function bucketTimeline(points: readonly TimelinePoint[], max = MAX_CHART
   return { width, points: out };
 }
 
-/** The xychart of one fault: ok requests as bars, failed requests as a line; x labels mark injection and recovery. */
+/**
+ * The xychart of one fault: ok requests as green bars, failed requests as a red line, over seconds
+ * from the injection (numbers only: at 10 px a word such as "recovered" ran into its neighbours),
+ * with the line above it that says so and where the injection and the recovery are.
+ */
 export function faultChart(f: FaultResult): string | undefined {
   if (f.timeline.length === 0) return undefined;
   const { width, points } = bucketTimeline(f.timeline);
-  const recoveredAt = f.recoverySeconds;
-  const labels = points.map((p) => {
-    const covers = (t: number | undefined) => t !== undefined && t >= p.t && t < p.t + width;
-    const marks = [covers(0) ? "inject" : "", covers(recoveredAt) ? "recovered" : ""].filter(Boolean).join(" ");
-    return marks ? `${p.t} ${marks}` : String(p.t);
-  });
   const unit = f.during?.throughputUnit === "images/s" ? "images" : "requests";
+  const per = width === 1 ? "second" : `${width} s`;
   const body = [
+    // Up to 48 seconds on the x axis: a wide drawing and small labels keep them apart.
+    xyInit([paletteHex("green"), paletteHex("red")], { width: 900, xLabelFontSize: 10 }),
     "xychart-beta",
-    `  title "${f.id} - ${unit} per ${width === 1 ? "second" : `${width} s`} (bars ok, line failed)"`,
-    `  x-axis "seconds from injection" [${labels.map((l) => `"${l}"`).join(", ")}]`,
+    `  title "${f.id} - ${unit} per ${per}"`,
+    `  x-axis "seconds from injection" [${points.map((p) => `"${p.t}"`).join(", ")}]`,
     `  y-axis "${unit}"`,
     `  bar [${points.map((p) => Number(p.ok.toPrecision(6))).join(", ")}]`,
     `  line [${points.map((p) => p.failed).join(", ")}]`,
   ].join("\n");
-  return `\`\`\`mermaid\n${body}\n\`\`\``;
+  const recovered =
+    f.recoverySeconds !== undefined
+      ? `, recovered at ${seconds(f.recoverySeconds)}`
+      : f.recovered
+        ? ""
+        : ", not recovered in the window";
+  const legend = `Green bars: ${unit} that succeeded; red line: ${unit} that failed (per ${per}). Injected at 0 s${recovered}.`;
+  return `${legend}\n\n\`\`\`mermaid\n${body}\n\`\`\``;
 }
 
 function faultDetail(f: FaultResult): string | undefined {
@@ -119,12 +128,10 @@ function faultDetail(f: FaultResult): string | undefined {
     ["Window", "Length", "Throughput", "p99 TTFT", "Errors"],
     [windowRow("baseline", f.baseline), windowRow("during", f.during), windowRow("after", f.after)],
   );
-  if (chart) {
-    // A two-cell table puts the chart and its numbers side by side on GitHub.
-    out.push("<table><tr><td>", "", chart, "", "</td><td>", "", windows, "", "</td></tr></table>");
-  } else {
-    out.push(windows);
-  }
+  // The chart takes the page's width (in half a table its per-second labels ran together); its
+  // numbers follow it.
+  if (chart) out.push(chart, "");
+  out.push(windows);
   return out.join("\n");
 }
 

@@ -48,8 +48,26 @@ export type ColorName = (typeof PALETTE)[number]["name"];
 
 /** Text and axes in a grey that reads on both themes; a transparent background takes the page's. */
 const AXIS_GREY = "#8B949E";
-const xyTheme = (colors: readonly string[]) =>
-  JSON.stringify({
+
+/** Faint grey for bars that mark a span (a timed window) behind the lines, on either theme. */
+export const SPAN_GREY = "#8B949E55";
+
+/** Mermaid's xychart config beyond colours: the size of the drawing and of the x labels. */
+export interface XyLayout {
+  /** Pixels; Mermaid's default is 700 (the SVG scales down to the page). */
+  width?: number;
+  /** Pixels; Mermaid's default is 14. Smaller keeps many categories from running together. */
+  xLabelFontSize?: number;
+}
+
+/**
+ * The `%%{init}%%` line that every xychart of the report starts with: the "base" theme with
+ * `colors` (hex, in plot order: bars and lines as they appear in the chart) and grey text and
+ * axes, so no plot is drawn in Mermaid's default first colour (#ECECFF, all but invisible on white)
+ * and each reads on GitHub's light and dark themes alike.
+ */
+export function xyInit(colors: readonly string[], layout: XyLayout = {}): string {
+  const config: Record<string, unknown> = {
     theme: "base",
     themeVariables: {
       xyChart: {
@@ -66,7 +84,20 @@ const xyTheme = (colors: readonly string[]) =>
         plotColorPalette: colors.join(", "),
       },
     },
-  });
+  };
+  if (layout.width !== undefined || layout.xLabelFontSize !== undefined) {
+    config.xyChart = {
+      ...(layout.width !== undefined ? { width: layout.width } : {}),
+      ...(layout.xLabelFontSize !== undefined ? { xAxis: { labelFontSize: layout.xLabelFontSize } } : {}),
+    };
+  }
+  return `%%{init: ${JSON.stringify(config)}}%%`;
+}
+
+/** The hex of a palette colour by name. */
+export function paletteHex(name: ColorName): string {
+  return PALETTE.find((c) => c.name === name)!.hex;
+}
 
 export interface XySeries {
   /** Shown in the legend line above the chart (xychart-beta draws no legend of its own). */
@@ -106,15 +137,18 @@ export function lineChart(
   const free = PALETTE.filter((c) => !fixed.has(c.name));
   let next = 0;
   const colors = used.map((s) => PALETTE.find((c) => c.name === s.color) ?? free[next++ % free.length]!);
+  // Reference lines (a fixed colour: baseline, threshold, SLO) are drawn first, so that where a
+  // measured line meets one, the measured line stays on top; the legend keeps the given order.
+  const order = used.map((_, i) => i).sort((a, b) => Number(used[b]!.color !== undefined) - Number(used[a]!.color !== undefined));
   const lines = [
-    `%%{init: ${xyTheme(colors.map((c) => c.hex))}}%%`,
+    xyInit(order.map((i) => colors[i]!.hex)),
     "xychart-beta",
     `  title "${label(title)}"`,
     `  x-axis "${label(xLabel)}" [${categories}]`,
     `  y-axis "${label(yLabel)}"`,
   ];
-  for (const s of used) {
-    const values = s.values.filter((_, i) => keep[i]) as number[];
+  for (const i of order) {
+    const values = used[i]!.values.filter((_, k) => keep[k]) as number[];
     lines.push(`  line [${values.map((v) => Number(v.toPrecision(6))).join(", ")}]`);
   }
   return {

@@ -1,5 +1,6 @@
 import { cell, code, formatNumber, table } from "./format.js";
 import type { Results, WorkloadResult } from "./results.js";
+import { paletteHex, SPAN_GREY, xyInit } from "./mermaid.js";
 import type { TelemetryDetail } from "./telemetry-schema.js";
 
 /**
@@ -49,6 +50,7 @@ export function telemetryChart(id: string, detail: TelemetryDetail): string | un
   const values = (f: (p: (typeof points)[number]) => number) => points.map((p) => Number(f(p).toPrecision(5))).join(", ");
   return [
     "```mermaid",
+    xyInit([SPAN_GREY, paletteHex("orange"), paletteHex("blue")], { width: 900, xLabelFontSize: 10 }),
     "xychart-beta",
     `  title "${label(`${id} power and SM clock`)}"`,
     `  x-axis "seconds since the first sample" [${x}]`,
@@ -114,7 +116,7 @@ export function telemetryPart(w: WorkloadResult): string | undefined {
     const t0 = d.timeline[0]!.t;
     out.push(
       "",
-      "Power (W, first line) and SM clock (MHz ÷ 10, second line) over time; bars mark the timed windows.",
+      "Power (W, orange line) and SM clock (MHz ÷ 10, blue line) over time; grey bars mark the timed windows.",
       "",
       chart,
       "",

@@ -180,9 +180,11 @@ describe("the report's charts", () => {
 
   it("use a palette that reads on light and dark themes, never Mermaid's near-invisible default", () => {
     const md = renderEvidence(model(passingRun()));
-    // Fault scenarios draw their own charts (src/evidence/faults-section.ts).
-    const faults = /\n## Fault scenarios\n[^]*?(?=\n## )/.exec(md)?.[0] ?? "";
-    for (const c of xy(md.replace(faults, ""))) {
+    // The fault scenarios' charts too: ok requests in green bars, failed ones in a red line.
+    expect(md).toContain(
+      "Green bars: requests that succeeded; red line: requests that failed (per second). Injected at 0 s, recovered at 12 s.",
+    );
+    for (const c of xy(md)) {
       expect(c.split("\n")[0]).toMatch(/^%%\{init: \{"theme":"base".*"plotColorPalette":"#[0-9A-F]{6}/);
       expect(c).not.toMatch(/ECECFF/i);
     }
@@ -209,7 +211,8 @@ describe("the report's charts", () => {
     expect(md).toContain("| 14.20 | 240.2 | ❌ no |");
     const chart = xy(md).find((c) => c.includes("achieved"))!;
     expect(chart).toContain('x-axis "achieved throughput (req/s)" ["0.99", "3.93", "14.2"]');
-    expect(chart).toContain("line [200, 200, 200]");
+    // The SLO line is drawn first, so the measured line stays on top where they meet.
+    expect(chart).toMatch(/"plotColorPalette":"#EF4444, #3B82F6"[^]*line \[200, 200, 200\]\n {2}line \[61, 97\.5, 240\.2\]/);
   });
 
   it("show failed requests only when some failed", () => {

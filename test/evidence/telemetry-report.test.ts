@@ -112,7 +112,10 @@ describe("the report's GPU telemetry", () => {
     expect(part).toMatch(/\*\*Valid\*\*/);
     expect(part).toMatch(/\| Source \| `nvidia-smi --query-gpu`, every 1\.00 s; 78 samples in the timed windows \|/);
     expect(part).toMatch(/\| Energy in the timed windows \| 18,750 J \|/);
-    expect(part).toMatch(/```mermaid\nxychart-beta\n {2}title "resnet50-train power and SM clock"/);
+    // Faint grey window bars behind an orange power line and a blue clock line, on either theme.
+    expect(part).toMatch(
+      /```mermaid\n%%\{init: .*"plotColorPalette":"#8B949E55, #F97316, #3B82F6".*\}%%\nxychart-beta\n {2}title "resnet50-train power and SM clock"/,
+    );
     // Bars mark the timed windows: full height inside one, zero between them.
     const bars = / {2}bar \[([^\]]*)\]/.exec(part)![1]!.split(", ").map(Number);
     expect(new Set(bars).size).toBe(2);
