@@ -95,11 +95,7 @@ export function faultChart(f: FaultResult): string | undefined {
     `  line [${points.map((p) => p.failed).join(", ")}]`,
   ].join("\n");
   const recovered =
-    f.recoverySeconds !== undefined
-      ? `, recovered at ${seconds(f.recoverySeconds)}`
-      : f.recovered
-        ? ""
-        : ", not recovered in the window";
+    f.recoverySeconds !== undefined ? `, recovered at ${seconds(f.recoverySeconds)}` : f.recovered ? "" : ", not recovered in the window";
   const legend = `Green bars: ${unit} that succeeded; red line: ${unit} that failed (per ${per}). Injected at 0 s${recovered}.`;
   return `${legend}\n\n\`\`\`mermaid\n${body}\n\`\`\``;
 }
