@@ -1,7 +1,8 @@
 // Randomized lifecycles against the stand-in, with faults and kills at random points, fake secrets
 // planted in the OIDC token and the STS credentials. Last line:
-//   lifecycles: N, leaked: N, secrets-in-logs: N
-// Exits non-zero on any leak. Usage: npm run chaos -- --runs 200 --seed 1 [--slots 4]
+//   lifecycles: N, leaked: N, over-terminated: N, secrets-in-logs: N
+// Exits non-zero on any leak, over-termination or visible secret.
+// Usage: npm run chaos -- --runs 200 --seed 1 [--slots 4]
 import { parseArgs } from "node:util";
 import { FAULTS, KILLS, runChaos, scenarios } from "../test/e2e/chaos-runner.js";
 
@@ -15,17 +16,17 @@ const started = Date.now();
 let done = 0;
 const summary = await runChaos(list, Number(values.slots), (o) => {
   done++;
-  const bad = o.leaked.length > 0 || o.secretsSeen.length > 0;
+  const bad = o.leaked.length > 0 || o.overTerminated.length > 0 || o.secretsSeen.length > 0;
   if (bad || done % 20 === 0) {
     process.stderr.write(
-      `${done}/${runs}${bad ? ` LEAK #${o.scenario.index} ${o.scenario.fault}/${o.scenario.kill}@${o.scenario.killAfterMs}ms: instances ${o.leaked.join(",") || "-"}, secrets ${o.secretsSeen.length}` : ""}\n`,
+      `${done}/${runs}${bad ? ` BAD #${o.scenario.index} ${o.scenario.fault}/${o.scenario.kill}@${o.scenario.killAfterMs}ms: leaked ${o.leaked.join(",") || "-"}, over-terminated ${o.overTerminated.join(",") || "-"}, secrets ${o.secretsSeen.length}` : ""}\n`,
     );
   }
 });
 
 console.log(`seed ${seed}, ${runs} lifecycles in ${Math.round((Date.now() - started) / 1000)} s\n`);
-console.log("| fault | kill | lifecycles | main exit codes | leaked | secrets seen | median s |");
-console.log("|---|---|---|---|---|---|---|");
+console.log("| fault | kill | lifecycles | main exit codes | leaked | over-terminated | secrets seen | median s |");
+console.log("|---|---|---|---|---|---|---|---|");
 for (const fault of FAULTS) {
   for (const kill of KILLS) {
     const group = summary.outcomes.filter((o) => o.scenario.fault === fault && o.scenario.kill === kill);
@@ -33,11 +34,14 @@ for (const fault of FAULTS) {
     const exits = [...new Set(group.map((o) => o.mainExit))].join(" ");
     const ms = group.map((o) => o.ms).sort((a, b) => a - b);
     const leaked = group.reduce((n, o) => n + o.leaked.length, 0);
+    const over = group.reduce((n, o) => n + o.overTerminated.length, 0);
     const secrets = group.reduce((n, o) => n + o.secretsSeen.length, 0);
     console.log(
-      `| ${fault} | ${kill} | ${group.length} | ${exits} | ${leaked} | ${secrets} | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} |`,
+      `| ${fault} | ${kill} | ${group.length} | ${exits} | ${leaked} | ${over} | ${secrets} | ${(ms[Math.floor(ms.length / 2)]! / 1000).toFixed(1)} |`,
     );
   }
 }
-console.log(`\nlifecycles: ${summary.lifecycles}, leaked: ${summary.leaked}, secrets-in-logs: ${summary.secretsInLogs}`);
-process.exitCode = summary.leaked > 0 || summary.secretsInLogs > 0 ? 1 : 0;
+console.log(
+  `\nlifecycles: ${summary.lifecycles}, leaked: ${summary.leaked}, over-terminated: ${summary.overTerminated}, secrets-in-logs: ${summary.secretsInLogs}`,
+);
+process.exitCode = summary.leaked > 0 || summary.overTerminated > 0 || summary.secretsInLogs > 0 ? 1 : 0;

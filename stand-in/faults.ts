@@ -68,6 +68,8 @@ export interface FaultSettings {
   agentDelayMs: number;
   /** Instances launched while set never register with SSM. */
   agentNeverOnline: boolean;
+  /** Instances launched while set never run their user data (a custom AMI without cloud-init, or one that failed). */
+  userDataNeverRuns: boolean;
   /** How long DescribeInstances does not know a new instance. */
   describeLagMs: number;
   /** How long GetCommandInvocation answers InvocationDoesNotExist after SendCommand. */
@@ -90,6 +92,7 @@ export const DEFAULT_FAULT_SETTINGS: Readonly<FaultSettings> = {
   bootDelayMs: 150,
   agentDelayMs: 150,
   agentNeverOnline: false,
+  userDataNeverRuns: false,
   describeLagMs: 100,
   invocationLagMs: 300,
   shuttingDownMs: 100,
@@ -104,6 +107,7 @@ export class Faults implements FaultSettings {
   bootDelayMs!: number;
   agentDelayMs!: number;
   agentNeverOnline!: boolean;
+  userDataNeverRuns!: boolean;
   describeLagMs!: number;
   invocationLagMs!: number;
   shuttingDownMs!: number;

@@ -151,7 +151,7 @@ export class Instance {
 
   /** cloud-init runs a user-data script (one starting with #!) as root at first boot. */
   private runUserData(): void {
-    if (!this.spec.userData.startsWith("#!")) return;
+    if (!this.spec.userData.startsWith("#!") || this.deps.settings.userDataNeverRuns) return;
     const script = join(this.sandbox.root, "var/lib/cloud/instance/user-data.txt");
     const log = join(this.sandbox.root, "var/log/cloud-init-output.log");
     mkdirSync(dirname(script), { recursive: true });

@@ -171,6 +171,15 @@ function runLink(results: Results): string {
   return r.url && /^https:\/\//.test(r.url) ? `[${cell(label)}](${r.url})${attempt}` : `${cell(label)}${attempt}`;
 }
 
+type DeadMan = NonNullable<NonNullable<Results["instance"]>["deadManSwitch"]>;
+
+function deadManText(d: DeadMan): string {
+  if (d.fired) return `**fired**${d.firedAt ? ` at ${d.firedAt}` : ""}: the instance powered itself off at its expiry (\`ttl-minutes\`)`;
+  if (!d.armed) return "not armed";
+  const notes = [d.via, d.persistent ? "re-armed at every boot" : "", d.armedByUserData === false ? "user data had not armed it" : ""];
+  return `armed for ${d.firesAt ?? "?"} (${notes.filter(Boolean).join(", ")})`;
+}
+
 // ─── Top: the one screen ───────────────────────────────────────────────────────────────────────
 
 function topSection(model: EvidenceModel): string {
@@ -202,6 +211,7 @@ function topSection(model: EvidenceModel): string {
         ["GPU", gpuLine(results)],
         ["Suite", `${cell(results.suite.name)} · hash ${code(results.suite.hash.slice(0, 12))}`],
         ["Run", `${runLink(results)}${commit}${results.run.event ? ` · ${cell(results.run.event)}` : ""}`],
+        ...(inst?.deadManSwitch ? [["Dead-man switch", deadManText(inst.deadManSwitch)]] : []),
       ],
     ),
   );

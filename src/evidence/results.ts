@@ -225,6 +225,21 @@ export const Results = z.object({
       price: Price.optional(),
       /** The on-demand price too, when the instance ran on spot: what spot saved. */
       onDemandPrice: Price.optional(),
+      /** The instance's own poweroff at its expiry: armed over SSM (and by user data), and whether it fired. */
+      deadManSwitch: z
+        .object({
+          armed: z.boolean(),
+          via: z.enum(["shutdown", "systemd-run"]).optional(),
+          firesAt: z.iso.datetime().optional(),
+          /** A unit arms it again at every boot. */
+          persistent: z.boolean().optional(),
+          /** User data had armed it before the run armed it over SSM (false: cloud-init never ran it). */
+          armedByUserData: z.boolean().optional(),
+          /** The instance powered itself off (EC2: Client.InstanceInitiatedShutdown). */
+          fired: z.boolean(),
+          firedAt: z.iso.datetime().optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** Present when max-cost-usd was set. */

@@ -16,6 +16,7 @@ import {
 } from "../evidence/results.js";
 import { workloadImages } from "../workloads/run.js";
 import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
+import type { DeadManSwitch } from "../node/dead-man.js";
 import type { SavedRun } from "./state.js";
 
 /** The run stops this long before the instance's TTL, leaving time for diagnostics and cleanup. */
@@ -143,6 +144,9 @@ export interface RunFacts {
   faults: FaultResult[];
   outcome: Outcome;
   diagnostics?: { uri?: string; tail?: string };
+  /** The dead-man switch as armed over SSM, and whether it fired (the instance powered itself off). */
+  deadMan?: DeadManSwitch;
+  deadManFired?: { at?: string };
   endedAt: Date;
 }
 
@@ -183,6 +187,15 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
           pricePerHourUsd: facts.price?.perHourUsd,
           price: facts.price,
           onDemandPrice: facts.onDemandPrice,
+          deadManSwitch:
+            facts.deadMan || facts.deadManFired
+              ? {
+                  ...facts.deadMan,
+                  armed: facts.deadMan?.armed ?? false,
+                  fired: Boolean(facts.deadManFired),
+                  firedAt: facts.deadManFired?.at,
+                }
+              : undefined,
         }
       : undefined,
     inventory: facts.inventory,

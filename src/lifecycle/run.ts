@@ -16,6 +16,7 @@ import type { Workload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
+import { armDeadManSwitch, deadManFired, type DeadManSwitch } from "../node/dead-man.js";
 import type { Clock } from "../runtime/clock.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
@@ -90,6 +91,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     onNode = nodeRemote(run, run.facts.instance);
     const node = onNode;
     const kernel = await step("probe", () => probe(run, node));
+    run.facts.deadMan = await step("dead-man switch", () => armSwitch(run, node));
     run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
     for (const workload of plan.suite.workloads) {
       const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload));
@@ -119,6 +121,13 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
 
   const cleanupErrors = await cleanup.run();
   const leak = cleanupErrors.find((e) => e instanceof CleanupError);
+  const fired = run.facts.deadManFired;
+  if (fired && run.facts.outcome.status !== "succeeded") {
+    run.facts.outcome = {
+      ...run.facts.outcome,
+      message: `The instance's dead-man switch powered it off at its expiry ('ttl-minutes')${fired.at ? ` at ${fired.at}` : ""}: ${run.facts.outcome.message ?? ""}`,
+    };
+  }
   run.facts.phases = run.phases.list();
   run.facts.endedAt = new Date(run.clock.now());
   const results = assembleResults(plan, run.facts, deps.tool);
@@ -320,10 +329,22 @@ async function diagnostics(run: RunContext, onNode: RunRemote): Promise<{ uri?: 
   return { uri: uploaded ? s3Uri(loc) : undefined, tail: collected.tail };
 }
 
+/** Arms the instance's dead-man switch over SSM as well as by user data, and checks it is armed. */
+async function armSwitch(run: RunContext, onNode: RunRemote): Promise<DeadManSwitch> {
+  const armed = await armDeadManSwitch(onNode, run.plan.expiresAt);
+  run.log.info(
+    `Dead-man switch armed: poweroff at ${armed.firesAt} (${armed.via}${armed.persistent ? ", re-armed at every boot" : ""})` +
+      (armed.armedByUserData ? "" : "; user data had not armed it"),
+  );
+  return armed;
+}
+
 /** Terminates the run's instance and anything else it started (a lost RunInstances reply), found by its tags. */
 async function terminate(run: RunContext): Promise<void> {
   await run.log.group("terminate", () =>
     run.phases.time("terminate", async () => {
+      // Did the instance power itself off at its expiry? The evidence says so.
+      if (run.facts.instance) run.facts.deadManFired = await deadManFired(run.clients.ec2, run.facts.instance.id);
       const ids = new Set<string>();
       if (run.facts.instance) ids.add(run.facts.instance.id);
       for (const i of await findLiveByTags(run.clients.ec2, run.plan.runTags).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);

@@ -1,8 +1,12 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startStandIn, type StandIn } from "../../stand-in/index.js";
-import { ActionJob, leakedSecrets } from "./action-process.js";
-import { instancesLeftAlive } from "../../stand-in/settle.js";
+import { ActionJob, leakedSecrets, type ActionRun } from "./action-process.js";
+import { instancesLeftAlive, instancesOverTerminated } from "../../stand-in/settle.js";
 
-export { instancesLeftAlive };
+export { instancesLeftAlive, instancesOverTerminated };
 import { prng } from "../support/prng.js";
 
 export const FAULTS = [
@@ -15,6 +19,16 @@ export const FAULTS = [
   "command-timeout",
   "s3-errors",
   "spot-interruption",
+  // Two legs of one strategy.matrix: same run id, attempt and job, each on its own runner.
+  "matrix-legs",
+  // The post step finds GITHUB_STATE missing, schema-invalid or corrupt.
+  "state-lost",
+  // Default-chain credentials that end before ttl-minutes, or role sessions that expire every few seconds.
+  "credentials-expire",
+  // The CLI on a laptop whose terminal closes; then `gpu-bench cleanup`.
+  "sighup",
+  // A custom AMI without cloud-init: user data never runs, the switch is armed over SSM.
+  "cloud-init-broken",
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 export const KILLS = ["none", "sigint", "sigkill", "sigkill-after-run-instances"] as const;
@@ -33,6 +47,8 @@ export interface LifecycleOutcome {
   mainExit: string;
   /** Instances of this run still alive after main and the post step. */
   leaked: string[];
+  /** Instances of this run terminated by a job (or CLI process) other than the one that launched them. */
+  overTerminated: string[];
   /** Planted secrets a reader of the job's logs and files could see. */
   secretsSeen: string[];
   ms: number;
@@ -41,13 +57,12 @@ export interface LifecycleOutcome {
 export function scenarios(runs: number, seed: number): Scenario[] {
   const random = prng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-  return Array.from({ length: runs }, (_, index) => ({
-    index,
-    fault: pick(FAULTS),
-    // Half the lifecycles are interrupted, the rest run to their end.
-    kill: random() < 0.5 ? "none" : pick(KILLS.slice(1)),
-    killAfterMs: Math.floor(random() * 3000),
-  }));
+  return Array.from({ length: runs }, (_, index) => {
+    const fault = pick(FAULTS);
+    // Half the lifecycles are interrupted, the rest run to their end (sighup brings its own signal).
+    const kill: Kill = random() < 0.5 ? "none" : pick(KILLS.slice(1));
+    return { index, fault, kill: fault === "sighup" ? "none" : kill, killAfterMs: Math.floor(random() * 3000) };
+  });
 }
 
 export const CHAOS_BUCKET = "gpu-bench-evidence";
@@ -98,33 +113,16 @@ function applyFault(standIn: StandIn, fault: Fault): void {
     case "spot-interruption":
       f.spotInterruptAfterMs = 400;
       break;
+    case "cloud-init-broken":
+      f.userDataNeverRuns = true;
+      break;
     case "none":
       break;
   }
 }
 
-/**
- * One lifecycle the way a runner lives it: main (perhaps killed at a random moment), then the post
- * step, always. Afterwards no instance of the run may be alive and no planted secret visible.
- */
-export async function runLifecycle(
-  standIn: StandIn,
-  scenario: Scenario,
-  inputs: Record<string, string> = CHAOS_INPUTS,
-): Promise<LifecycleOutcome> {
-  const started = Date.now();
-  standIn.faults.reset();
-  // The instance's own dead-man switch must not hide a leak: keep its TTL far away.
-  standIn.faults.ttlMinuteMs = 3_600_000;
-  // A hanging command meets its executionTimeout in a fiftieth of the time.
-  standIn.faults.executionSecondMs = 20;
-  applyFault(standIn, scenario.fault);
-  const extra: Record<string, string> = scenario.fault === "spot-interruption" ? { "market-type": "spot" } : {};
-  if (scenario.fault === "agent-never-online") extra["startup-timeout-seconds"] = "10";
-  const job = new ActionJob({ ...standIn.env }, { ...inputs, ...extra });
-
-  const main = job.main();
-  const timers: NodeJS.Timeout[] = [];
+/** A kill at the scenario's moment, the way a runner cancels (SIGINT, SIGTERM, SIGKILL) or a runner dies (SIGKILL). */
+function scheduleKill(standIn: StandIn, scenario: Scenario, main: ActionRun & { appId: string }, timers: NodeJS.Timeout[]): void {
   if (scenario.kill === "sigint") {
     timers.push(
       setTimeout(() => {
@@ -139,26 +137,114 @@ export async function runLifecycle(
   } else if (scenario.kill === "sigkill-after-run-instances") {
     // Killed once EC2 has created the instance and before main hears of it, so it cannot save the id.
     standIn.beforeReply(async (call) => {
-      if (call.action === "RunInstances" && call.status === 200) {
+      if (call.action === "RunInstances" && call.status === 200 && standIn.instances().at(-1)?.launchedBy === main.appId) {
         main.child.kill("SIGKILL");
         await main.exited;
       }
     });
   }
-  // An agent that never comes online waits out its bounded wait; nothing else takes this long.
-  const exit = await main.exited;
+}
+
+/**
+ * One lifecycle the way a runner lives it: main (perhaps killed at a random moment), then the post
+ * step, always. Afterwards no instance of the run may be alive, none may have been terminated by
+ * a job that did not launch it, and no planted secret may be visible.
+ */
+export async function runLifecycle(
+  standIn: StandIn,
+  scenario: Scenario,
+  inputs: Record<string, string> = CHAOS_INPUTS,
+): Promise<LifecycleOutcome> {
+  const started = Date.now();
+  standIn.faults.reset();
+  // The instance's own dead-man switch must not hide a leak: keep its TTL far away.
+  standIn.faults.ttlMinuteMs = 3_600_000;
+  // A hanging command meets its executionTimeout in a fiftieth of the time.
+  standIn.faults.executionSecondMs = 20;
+  applyFault(standIn, scenario.fault);
+  if (scenario.fault === "sighup") return runCliLifecycle(standIn, scenario, inputs, started);
+
+  const extra: Record<string, string> = scenario.fault === "spot-interruption" ? { "market-type": "spot" } : {};
+  if (scenario.fault === "agent-never-online") extra["startup-timeout-seconds"] = "10";
+  let env: Record<string, string> = { ...standIn.env };
+  if (scenario.fault === "credentials-expire") {
+    if (scenario.index % 2 === 0) {
+      // An SSO-like default-chain session that ends 10 minutes from now, for a 30-minute run: refused before launching.
+      env = { ...env, ...standIn.staticCredentialsEnv(), AWS_CREDENTIAL_EXPIRATION: new Date(Date.now() + 600_000).toISOString() };
+      extra["role-to-assume"] = "";
+    } else {
+      // Role sessions that expire every two seconds: the action assumes the role again as needed.
+      standIn.faults.credentialLifetimeMs = 2000;
+    }
+  }
+  const runId = String(1_000_000 + Math.floor(Math.random() * 8_000_000));
+  const legs = scenario.fault === "matrix-legs" ? ["GitHub Actions 21", "GitHub Actions 22"] : ["GitHub Actions 21"];
+  const jobs = legs.map((runner) => new ActionJob(env, { ...inputs, ...extra }, { runId, runner }));
+
+  const mains = jobs.map((job) => Object.assign(job.main(), { appId: job.appId }));
+  const timers: NodeJS.Timeout[] = [];
+  // In a matrix, only the first leg is killed: the second must finish untouched.
+  scheduleKill(standIn, scenario, mains[0]!, timers);
+  const exits = await Promise.all(mains.map((m) => m.exited));
   for (const t of timers) clearTimeout(t);
   standIn.beforeReply(undefined);
 
-  await job.post().exited;
-  const leaked = await instancesLeftAlive(standIn, job.runId);
-  const secretsSeen = leakedSecrets(job.everythingWritten(), standIn.plantedSecrets());
-  return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, secretsSeen, ms: Date.now() - started };
+  if (scenario.fault === "state-lost") jobs[0]!.loseState((["missing", "schema-invalid", "corrupt"] as const)[scenario.index % 3]!);
+  await Promise.all(jobs.map((job) => job.post().exited));
+  const leaked = await instancesLeftAlive(standIn, runId);
+  const overTerminated = instancesOverTerminated(standIn, runId);
+  const secretsSeen = jobs.flatMap((job) => leakedSecrets(job.everythingWritten(), standIn.plantedSecrets()));
+  const exit = exits[0]!;
+  return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, overTerminated, secretsSeen, ms: Date.now() - started };
+}
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** The CLI as a person runs it, whose terminal closes (SIGHUP) at the scenario's moment; then `gpu-bench cleanup`. */
+async function runCliLifecycle(
+  standIn: StandIn,
+  scenario: Scenario,
+  inputs: Record<string, string>,
+  started: number,
+): Promise<LifecycleOutcome> {
+  const out = mkdtempSync(join(tmpdir(), "chaos-cli-"));
+  const runId = `cli-${scenario.index}-${Date.now()}`;
+  const appId = `cli-${Math.random().toString(36).slice(2, 12)}`;
+  const env = {
+    PATH: process.env.PATH,
+    HOME: out,
+    ...standIn.env,
+    ...standIn.staticCredentialsEnv(),
+    GITHUB_RUN_ID: runId,
+    AWS_SDK_UA_APP_ID: appId,
+  };
+  const cli = (args: string[]) => {
+    const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on("close", (code, signal) => resolve({ code, signal })),
+    );
+    return { child, exited, output: () => text };
+  };
+  const flags = Object.entries({ ...inputs, "role-to-assume": "" }).flatMap(([k, v]) => (v ? [`--${k}`, v] : []));
+  const run = cli(["run", ...flags, "--out", out]);
+  const hup = setTimeout(() => run.child.kill("SIGHUP"), scenario.killAfterMs);
+  const exit = await run.exited;
+  clearTimeout(hup);
+  const cleanup = cli(["cleanup", "--out", out]);
+  await cleanup.exited;
+  const leaked = await instancesLeftAlive(standIn, runId);
+  const overTerminated = instancesOverTerminated(standIn, runId);
+  const secretsSeen = leakedSecrets(`${run.output()}\n${cleanup.output()}`, standIn.plantedSecrets());
+  return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, overTerminated, secretsSeen, ms: Date.now() - started };
 }
 
 export interface ChaosSummary {
   lifecycles: number;
   leaked: number;
+  overTerminated: number;
   secretsInLogs: number;
   outcomes: LifecycleOutcome[];
 }
@@ -185,6 +271,7 @@ export async function runChaos(list: Scenario[], slots: number, onDone?: (o: Lif
   return {
     lifecycles: outcomes.length,
     leaked: outcomes.reduce((n, o) => n + o.leaked.length, 0),
+    overTerminated: outcomes.reduce((n, o) => n + o.overTerminated.length, 0),
     secretsInLogs: outcomes.reduce((n, o) => n + o.secretsSeen.length, 0),
     outcomes,
   };

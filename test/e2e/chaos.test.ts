@@ -1,11 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { runChaos, scenarios } from "./chaos-runner.js";
+import { runChaos, scenarios, type Scenario } from "./chaos-runner.js";
+
+const bad = (outcomes: Awaited<ReturnType<typeof runChaos>>["outcomes"]) =>
+  outcomes
+    .filter((o) => o.leaked.length > 0 || o.overTerminated.length > 0 || o.secretsSeen.length > 0)
+    .map((o) => ({ ...o.scenario, leaked: o.leaked, overTerminated: o.overTerminated, secrets: o.secretsSeen.length }));
 
 describe("chaos (the short version of npm run chaos)", () => {
-  it("20 randomized lifecycles with faults and kills leave no instance and show no secret", async () => {
+  it("20 randomized lifecycles with faults and kills leave no instance, terminate no other run's, and show no secret", async () => {
     const summary = await runChaos(scenarios(20, 20261123), 2);
-    const bad = summary.outcomes.filter((o) => o.leaked.length > 0 || o.secretsSeen.length > 0);
-    expect(bad.map((o) => ({ ...o.scenario, leaked: o.leaked, secrets: o.secretsSeen.length }))).toEqual([]);
+    expect(bad(summary.outcomes)).toEqual([]);
     expect(summary.lifecycles).toBe(20);
-  }, 280_000);
+  }, 400_000);
+
+  it("matrix legs, lost state, expiring credentials, SIGHUP and a broken cloud-init, each killed or not, leak and over-terminate nothing", async () => {
+    const kinds = ["matrix-legs", "state-lost", "credentials-expire", "sighup", "cloud-init-broken"] as const;
+    const list: Scenario[] = kinds.map((fault, index) => ({
+      index,
+      fault,
+      kill: fault === "sighup" ? "none" : index % 2 === 0 ? "sigkill" : "none",
+      killAfterMs: 1500,
+    }));
+    const summary = await runChaos(list, 2);
+    expect(bad(summary.outcomes)).toEqual([]);
+    expect(summary.outcomes.map((o) => o.scenario.fault)).toEqual([...kinds]);
+  }, 400_000);
 });

@@ -263,6 +263,39 @@ describe("default-chain credentials that expire mid-run", () => {
   });
 });
 
+describe("the dead-man switch", () => {
+  it("is armed over SSM when user data never ran (no cloud-init), checked, and shown in the evidence", async () => {
+    standIn.faults.userDataNeverRuns = true;
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    const [instance] = runInstances(r.job.runId);
+    expect(instance!.userDataExitCode).toBeUndefined();
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.instance?.deadManSwitch).toMatchObject({
+      armed: true,
+      via: "shutdown",
+      persistent: true,
+      armedByUserData: false,
+      fired: false,
+    });
+    expect(r.mainLog).toMatch(/Dead-man switch armed: poweroff at .+ \(shutdown, re-armed at every boot\); user data had not armed it/);
+    expect(r.job.summary()).toMatch(/Dead-man switch \| armed for/);
+    expect(r.alive).toEqual([]);
+  }, 200_000);
+
+  it("when it fires mid-run, the run fails saying so and the evidence records it", async () => {
+    // 30 ttl-minutes pass in 3 s: the instance powers itself off while the node is being bootstrapped.
+    standIn.faults.ttlMinuteMs = 100;
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(1);
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.instance?.deadManSwitch).toMatchObject({ fired: true });
+    expect(results.outcome.message).toMatch(/dead-man switch powered it off at its expiry/);
+    expect(r.job.summary()).toMatch(/Dead-man switch \| \*\*fired\*\*/);
+    expect(r.alive).toEqual([]);
+  }, 200_000);
+});
+
 describe("a post step whose saved state is unusable", () => {
   it.each(["missing", "schema-invalid", "corrupt"] as const)(
     "state %s: it searches by the job's tags and terminates the instance",
