@@ -38,6 +38,19 @@ function label(text: string): string {
 }
 
 /**
+ * Distinct x labels for sample times (seconds): whole seconds where those are distinct, else as
+ * many decimals as make them so. Mermaid places x values by label, so two samples labelled "4"
+ * (a sampler a little early, then on time) were drawn on one spot and the lines doubled back.
+ */
+export function secondLabels(seconds: readonly number[]): string[] {
+  for (const digits of [0, 1, 2, 3]) {
+    const labels = seconds.map((s) => s.toFixed(digits));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return seconds.map((s, i) => `${s.toFixed(3)} #${i + 1}`);
+}
+
+/**
  * xychart-beta of power (W) and SM clock (MHz ÷ 10, so both fit one axis) over seconds since the
  * first sample; bars at the top of the axis mark the points inside a timed window.
  */
@@ -46,7 +59,9 @@ export function telemetryChart(id: string, detail: TelemetryDetail): string | un
   if (points.length < 2) return undefined;
   const t0 = points[0]!.t;
   const top = Math.ceil(Math.max(...points.map((p) => Math.max(p.powerWatts, p.smClockMHz / 10))) * 1.1) || 1;
-  const x = points.map((p) => `"${Math.round(p.t - t0)}"`).join(", ");
+  const x = secondLabels(points.map((p) => p.t - t0))
+    .map((l) => `"${l}"`)
+    .join(", ");
   const values = (f: (p: (typeof points)[number]) => number) => points.map((p) => Number(f(p).toPrecision(5))).join(", ");
   return [
     "```mermaid",

@@ -6,6 +6,7 @@ import { renderEvidence } from "../../src/evidence/markdown.js";
 import { Results } from "../../src/evidence/results.js";
 import { resnet50EnergyMetrics, summarizeTelemetry } from "../../src/evidence/telemetry.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
+import { secondLabels } from "../../src/evidence/telemetry-markdown.js";
 import { parseSamples } from "../../src/node/telemetry-samples.js";
 import { everySecond, samplesText, type GpuRow } from "../support/telemetry-samples.js";
 import { NOW, folderOf, historyEntries, historyRuns, passingRun } from "./support/fixtures.js";
@@ -123,5 +124,14 @@ describe("the report's GPU telemetry", () => {
     expect(part).toMatch(/<summary>The chart's numbers<\/summary>/);
     expect(part).toMatch(/\| trial 2 \| 25\.00 \| 6,250 \|/);
     expect(part).toMatch(/Raw samples: `s3:\/\/evidence-bucket\/gpu-bench\/runs\/13572468-1\/telemetry\/resnet50-train\.csv`/);
+  });
+});
+
+describe("the GPU telemetry chart's time axis", () => {
+  it("gives every sample its own x label, so a sampler a little early never puts two points on one spot", () => {
+    expect(secondLabels([0, 1, 2, 3])).toEqual(["0", "1", "2", "3"]);
+    // Seen on a loaded machine: samples at 3.6 s and 4.4 s both rounded to "4".
+    expect(secondLabels([0, 1.02, 2.01, 3.6, 4.4, 5.5])).toEqual(["0.0", "1.0", "2.0", "3.6", "4.4", "5.5"]);
+    expect(new Set(secondLabels([0, 0.0001, 0.0002])).size).toBe(3);
   });
 });
