@@ -30,8 +30,19 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * and a suite naming it is rejected rather than silently ignored.
  */
 export const FAULT_SUPPORT: Readonly<Record<"llm-serving" | "resnet50", readonly FaultKind[]>> = {
-  "llm-serving": ["pod-kill", "container-kill", "network-delay", "network-loss", "gpu-power-cap", "k3s-restart", "device-plugin-restart"],
-  resnet50: ["gpu-power-cap", "k3s-restart", "device-plugin-restart"],
+  "llm-serving": [
+    "pod-kill",
+    "container-kill",
+    "network-delay",
+    "network-loss",
+    "gpu-power-cap",
+    "k3s-restart",
+    "device-plugin-restart",
+    "cpu-stress",
+    "memory-stress",
+    "gpu-contention",
+  ],
+  resnet50: ["gpu-power-cap", "k3s-restart", "device-plugin-restart", "cpu-stress", "memory-stress", "gpu-contention"],
 };
 
 const FAULT_ID = /^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/;

@@ -15,6 +15,8 @@ export interface FaultTarget {
   selector: string;
   /** Seconds a wait on the node may take (the fault's timeoutSeconds). */
   timeoutSeconds: number;
+  /** The workload's container image (already on the node): gpu-contention runs its CUDA process in it. */
+  image?: string;
 }
 
 export interface Injection {

@@ -7,14 +7,15 @@ import type { Clock } from "../runtime/clock.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { WORKLOAD_NAMESPACE } from "../workloads/images.js";
-import { effectiveDtype, planServerDown, planServerUp, serverNames } from "../workloads/llm.js";
+import { effectiveDtype, planServerDown, planServerUp, serverNames, vllmImage } from "../workloads/llm.js";
 import { MARK, ServerOutcome, lastMarked, metric } from "../workloads/output.js";
-import { planResNet50 } from "../workloads/resnet50.js";
+import { planResNet50, resnet50Image } from "../workloads/resnet50.js";
 import { judgeFault, measureLlmFault, measureTrainingFault, type LlmFaultMeasurement, type TrainingFaultMeasurement } from "./analysis.js";
 import { containerKill } from "./container-kill.js";
 import type { FaultKindModule, FaultTarget, Injection, Verification } from "./kind.js";
 import { loadJobName, parseProgress, parseRequests, planLoadRead, planLoadStart } from "./load.js";
 import { devicePluginRestart } from "./device-plugin-restart.js";
+import { hog } from "./hog.js";
 import { k3sRestart } from "./k3s-restart.js";
 import { network } from "./network.js";
 import { podKill } from "./pod-kill.js";
@@ -51,6 +52,9 @@ const MODULES: Partial<Record<Fault["kind"], FaultKindModule>> = {
   "gpu-power-cap": gpuPowerCap as FaultKindModule,
   "k3s-restart": k3sRestart as FaultKindModule,
   "device-plugin-restart": devicePluginRestart as FaultKindModule,
+  "cpu-stress": hog as FaultKindModule,
+  "memory-stress": hog as FaultKindModule,
+  "gpu-contention": hog as FaultKindModule,
 };
 
 /** Seconds the load runs past the last fault window at most (the last requests' own timeout). */
@@ -226,7 +230,12 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
     ctx.log.info(`${w.id}: steady state under ${load.requestRate} req/s; faults at ${faults.map((f) => `${f.id} +${f.at}s`).join(", ")}`);
     for (const fault of faults) {
       await sleepUntil(ctx, t0 + fault.at * 1000);
-      const target: FaultTarget = { namespace, selector: `gpu-bench/server=${server}`, timeoutSeconds: fault.timeoutSeconds };
+      const target: FaultTarget = {
+        namespace,
+        selector: `gpu-bench/server=${server}`,
+        timeoutSeconds: fault.timeoutSeconds,
+        image: vllmImage(w),
+      };
       const h = await holdFault(remote, fault, target, ctx);
       held.push(h);
       if (!h.injection) continue;
@@ -306,7 +315,12 @@ async function trainingTimeline(remote: RunRemote, w: ResNet50Workload, faults: 
   ctx.log.info(`${w.id}: training at steady state; faults at ${faults.map((f) => `${f.id} +${f.at}s`).join(", ")}`);
   for (const fault of faults) {
     await sleepUntil(ctx, t0 + fault.at * 1000);
-    const target: FaultTarget = { namespace, selector: `job-name=${plan.jobName}`, timeoutSeconds: fault.timeoutSeconds };
+    const target: FaultTarget = {
+      namespace,
+      selector: `job-name=${plan.jobName}`,
+      timeoutSeconds: fault.timeoutSeconds,
+      image: resnet50Image(w),
+    };
     held.push(await holdFault(remote, fault, target, ctx));
   }
   let stdout: string;

@@ -16,6 +16,9 @@
 #        STUB_VLLM_BENCH_FAIL_RATES="16 inf" vllm bench serve fails at these request rates
 #        STUB_VLLM_TTFT_MS=40 STUB_VLLM_TPOT_MS=4  the server's time to first token and per output token,
 #                                            stretched by default/current GPU power limit (nvidia-smi -pl)
+# Other pods' compute processes on its GPU (a gpu-contention pod) time-slice with it, and stress-ng
+# CPU hogs (stress-ng.sh) slow it, see contention() below.
+# `python3 …/gpu-burn.py` runs the stand-in's emulation of the gpu-contention process (emulated/gpu-burn.sh).
 # A pod's netem qdisc (tc stub, through nsenter) delays the server's answers (delay, jitter), and lost
 # segments cost a 1 s retransmission timeout each (100% loss: no answer at all).
 # `python3 …` runs the real python with the stand-in's cluster network (cluster-net/sitecustomize.py):
@@ -168,6 +171,33 @@ if argv[:1] == ["serve"]:
         except (OSError, ValueError):
             return 1.0
 
+    def contention():
+        # Other pods' processes on the GPU time-slice with this server (n processes: 1/n of the
+        # speed each); stress-ng CPU hogs on the node's 8 vCPUs slow its host side (1 + N/8, at most 2x).
+        def live(folder):
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                return []
+            out = []
+            for name in names:
+                if os.path.exists(f"/proc/{name}"):
+                    try:
+                        with open(os.path.join(folder, name)) as fh:
+                            out.append(fh.read().split("\n"))
+                    except OSError:
+                        pass
+            return out
+        me = os.environ.get("STANDIN_POD", "")
+        others = sum(1 for lines in live(os.path.join(root, "var/lib/stand-in/gpu-procs")) if len(lines) > 1 and lines[1] != me)
+        cpu = 0
+        for lines in live(os.path.join(root, "var/lib/stand-in/stress")):
+            for line in lines:
+                words = line.split()
+                if len(words) >= 2 and words[0] == "cpu" and words[1].isdigit():
+                    cpu += int(words[1])
+        return (1 + others) * (1 + min(cpu, 8) / 8)
+
     def network_wait(segments):
         try:
             with open(netem_file) as fh:
@@ -203,7 +233,7 @@ if argv[:1] == ["serve"]:
             if self.path != "/v1/completions":
                 return self.reply(404, {"error": "not found"})
             tokens = int(request.get("max_tokens", 16))
-            factor = slowdown()
+            factor = slowdown() * contention()
             time.sleep(network_wait(2 + tokens // 8))
             if request.get("stream"):
                 self.send_response(200)
@@ -246,6 +276,9 @@ case ${1##*/} in
   vllm) shift && exec "$bin/vllm" "$@" ;;
   python | python3 | python3.*)
     shift
+    for ((i = 1; i <= $#; i++)); do
+      if [[ ${!i##*/} == gpu-burn.py ]]; then exec "$here/emulated/gpu-burn.sh" "${@:i+1}"; fi
+    done
     PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@" ;;
   sh | bash) exec "$@" ;;
   -*) exec "$bin/vllm" serve "$@" ;;

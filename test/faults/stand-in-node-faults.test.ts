@@ -50,10 +50,41 @@ workloads:
         baselineSeconds: 5
         timeoutSeconds: 30
         slo: { maxRecoverySeconds: 20, maxErrorRate: 0, band: 50 }
+  - id: neighbours
+    kind: llm-serving
+    requestRates: [4]
+    numPrompts: 20
+    serverStartTimeoutMinutes: 1
+    faults:
+      - id: cpu-hog
+        kind: cpu-stress
+        at: 5
+        baselineSeconds: 5
+        duration: 5
+        timeoutSeconds: 20
+        params: { workers: 8 }
+        load: { requestRate: 10, outputLen: 4 }
+        slo: { maxRecoverySeconds: 25, maxErrorRate: 0, band: 40 }
+      - id: memory-hog
+        kind: memory-stress
+        at: 35
+        baselineSeconds: 5
+        duration: 5
+        timeoutSeconds: 20
+        params: { workers: 2, memoryShare: 0.5 }
+        slo: { maxRecoverySeconds: 25, maxErrorRate: 0, band: 40 }
+      - id: gpu-hog
+        kind: gpu-contention
+        at: 65
+        baselineSeconds: 5
+        duration: 5
+        timeoutSeconds: 20
+        params: { matrixSize: 256 }
+        slo: { maxRecoverySeconds: 25, maxErrorRate: 0, band: 40 }
 `,
   {},
 );
-const [qwen] = suite.workloads as [LlmServingWorkload];
+const [qwen, neighbours] = suite.workloads as [LlmServingWorkload, LlmServingWorkload];
 
 let sandbox: string;
 let gpu: FaultContext["gpu"];
@@ -144,5 +175,36 @@ describe("node-level fault scenarios on the stand-in node", () => {
 
     expect(cleanups.map((c) => c.name)).toEqual(expect.arrayContaining(["recover fault restart-k3s", "recover fault restart-plugin"]));
     for (const c of cleanups.reverse()) await c.fn();
+  }, 360_000);
+
+  it("cpu-stress, memory-stress and gpu-contention beside a serving vLLM: each hog read back at work on the node, the server slowed while it runs, back once it is deleted", async () => {
+    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    // A TTFT of 300 ms: the slow-down of a hog (8 CPU hogs on 8 vCPUs, one more GPU process: 2x) shows above
+    // the noise of a loaded machine (p99 TTFT at 100 ms was seen at 204 ms before any fault).
+    const remote = remoteWith({ STUB_VLLM_TTFT_MS: "300" });
+    const run = await runFaultScenarios(remote, neighbours, context(cleanups));
+    const [cpu, memory, burn] = run.faults.map((f) => FaultResult.parse(f));
+    const brief = (f: FaultResult | undefined) => JSON.stringify({ ...f, timeline: undefined });
+    for (const f of [cpu, memory, burn]) {
+      expect(f, brief(f)).toMatchObject({ injected: true, verified: true, recovered: true, status: "ok", errorRate: 0 });
+      // The hog ran for its duration and is deleted: recovery is looked for from then on.
+      expect(f!.faultSeconds!, brief(f)).toBeGreaterThanOrEqual(5);
+      expect(f!.recoverySeconds!, brief(f)).toBeGreaterThanOrEqual(f!.faultSeconds! - 0.1);
+    }
+    expect(cpu!.target).toBe("pod fault-cpu-hog (stress-ng --cpu 8)");
+    expect(memory!.target).toBe("pod fault-memory-hog (stress-ng --vm 2 --vm-bytes 50%)");
+    expect(burn!.target).toBe("pod fault-gpu-hog (GEMM 256² fp16 loop on GPU 0)");
+    // CPU hogs and a second process on the GPU slow every request; memory pressure does not.
+    expect(cpu!.during!.p99TtftMs!, brief(cpu)).toBeGreaterThan(cpu!.baseline!.p99TtftMs! * 1.5);
+    expect(burn!.during!.p99TtftMs!, brief(burn)).toBeGreaterThan(burn!.baseline!.p99TtftMs! * 1.5);
+    expect(memory!.during!.p99TtftMs!, brief(memory)).toBeLessThan(memory!.baseline!.p99TtftMs! * 1.4);
+
+    expect(cleanups.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["recover fault cpu-hog", "recover fault memory-hog", "recover fault gpu-hog"]),
+    );
+    for (const c of cleanups.reverse()) await c.fn();
+    // Nothing of the hogs is left on the node.
+    const left = await remote({ name: "left", body: "kubectl get pods -A -o name | grep fault- || true", timeoutSeconds: 60 });
+    expect(left.stdout.trim()).toBe("");
   }, 360_000);
 });
