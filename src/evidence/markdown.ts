@@ -113,12 +113,15 @@ function rateText(rate: Metric["requestRate"]): string {
   return rate === "max" ? "max load" : `${compactNumber(rate)} req/s`;
 }
 
-/** The request rate a comparison's metric was measured at, from its name ("ttft_p99_ms@4"). */
-function rateOfName(name: string): Metric["requestRate"] {
+/**
+ * The request rate a comparison's metric was measured at, from its name: "ttft_p99_ms@4rps" (as
+ * src/workloads/llm.ts names them), "ttft_p99_ms@4", "…@max" or "…@inf".
+ */
+export function rateOfName(name: string): Metric["requestRate"] {
   const at = /@([^@]+)$/.exec(name)?.[1];
   if (at === undefined) return undefined;
   if (at === "max" || at === "inf") return "max";
-  const n = Number(at);
+  const n = Number(/^(.*?)(?:rps)?$/.exec(at)![1]);
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 

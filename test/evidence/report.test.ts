@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { compareWithBaseline } from "../../src/evidence/comparison.js";
 import { estimateCost } from "../../src/evidence/cost.js";
 import { byteLength } from "../../src/evidence/format.js";
-import { renderEvidence, SUMMARY_LIMIT_BYTES, type EvidenceModel } from "../../src/evidence/markdown.js";
+import { rateOfName, renderEvidence, SUMMARY_LIMIT_BYTES, type EvidenceModel } from "../../src/evidence/markdown.js";
 import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
@@ -130,6 +130,14 @@ describe("the report's contents", () => {
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
     expect(md).toContain("| llm-serving · Output throughput at max load (↑ higher) | 2,955 tok/s |");
     expect(md).toContain("| Goodput (req/s; SLO: TTFT ≤ 200 ms, TPOT ≤ 50 ms) |");
+  });
+
+  it("reads the request rate from the names the serving workload gives its metrics (ttft_p99_ms@4rps)", () => {
+    expect(rateOfName("ttft_p99_ms@4rps")).toBe(4);
+    expect(rateOfName("ttft_p99_ms@0.5rps")).toBe(0.5);
+    expect(rateOfName("ttft_p99_ms@4")).toBe(4);
+    expect(rateOfName("output_throughput@max")).toBe("max");
+    expect(rateOfName("joules_per_output_token")).toBeUndefined();
   });
 
   it("says 'baseline recorded' once on a first run and shows the metrics instead of a table of it", () => {
