@@ -20,6 +20,9 @@ export const MAX_TTL_MINUTES = 2880;
 export type AmiSource = { kind: "id"; id: string } | { kind: "ssm-parameter"; name: string };
 export type InstanceProfile = { name: string } | { arn: string };
 export type Market = "on-demand" | "spot";
+/** market-type: a market, or spot over every candidate first and then on-demand over every candidate. */
+export type MarketType = Market | "spot-then-on-demand";
+export const MARKET_TYPES: readonly MarketType[] = ["on-demand", "spot", "spot-then-on-demand"];
 
 export interface AwsAccess {
   region: string;
@@ -46,8 +49,10 @@ export interface RunSettings extends AwsAccess, StackScope {
   securityGroupId: string;
   instanceProfile: InstanceProfile;
   ami: AmiSource;
-  market: Market;
+  market: MarketType;
   ttlMinutes: number;
+  /** max-cost-usd: the instance's budget in USD; absent: none. */
+  maxCostUsd?: number;
   /** Bound on each wait before the node is reachable: instance running, then SSM agent Online. */
   startupTimeoutSeconds: number;
   rootVolumeGb: number;
@@ -535,7 +540,13 @@ export function parseSettings(readRaw: InputReader): Settings {
   if (suitePath) checkWorkspacePath(p, Inputs.suite, suitePath);
 
   const marketRaw = read(Inputs.marketType) || "on-demand";
-  if (marketRaw !== "on-demand" && marketRaw !== "spot") p.add(Inputs.marketType, `must be on-demand or spot, got '${marketRaw}'`);
+  const market = MARKET_TYPES.find((m) => m === marketRaw);
+  if (!market) p.add(Inputs.marketType, `must be on-demand, spot or spot-then-on-demand, got '${marketRaw}'`);
+
+  const maxCostRaw = read(Inputs.maxCostUsd);
+  const maxCostUsd = maxCostRaw === "" ? undefined : Number(maxCostRaw);
+  if (maxCostUsd !== undefined && (!/^\d+(\.\d+)?$/.test(maxCostRaw) || !(maxCostUsd > 0)))
+    p.add(Inputs.maxCostUsd, `must be an amount of US dollars above 0, such as 5 or 2.50, got '${maxCostRaw}'`);
 
   const k3sVersion = read(Inputs.k3sVersion);
   if (k3sVersion && !K3S_VERSION.test(k3sVersion))
@@ -556,8 +567,9 @@ export function parseSettings(readRaw: InputReader): Settings {
     securityGroupId,
     instanceProfile: parseProfile(p, read(Inputs.instanceProfile), access.region),
     ami: parseAmi(p, read(Inputs.ami)),
-    market: marketRaw === "spot" ? "spot" : "on-demand",
+    market: market ?? "on-demand",
     ttlMinutes: parseInteger(p, Inputs.ttlMinutes, read(Inputs.ttlMinutes), 5, MAX_TTL_MINUTES, 60),
+    maxCostUsd,
     startupTimeoutSeconds: parseInteger(p, Inputs.startupTimeoutSeconds, read(Inputs.startupTimeoutSeconds), 10, 3600, 600),
     rootVolumeGb: parseInteger(p, Inputs.rootVolumeGb, read(Inputs.rootVolumeGb), 30, 16384, 150),
     evidenceBucket,

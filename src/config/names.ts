@@ -12,6 +12,7 @@ export const Inputs = {
   ami: "ami",
   marketType: "market-type",
   ttlMinutes: "ttl-minutes",
+  maxCostUsd: "max-cost-usd",
   startupTimeoutSeconds: "startup-timeout-seconds",
   rootVolumeGb: "root-volume-gb",
   evidenceBucket: "evidence-bucket",

@@ -1,4 +1,4 @@
-import type { Price, Results } from "./results.js";
+import type { Budget, Price, Results } from "./results.js";
 
 /**
  * The built-in, dated on-demand price table: used only when the AWS Price List API cannot be
@@ -62,6 +62,8 @@ export interface CostEstimate {
   /** The on-demand price of a spot instance, for what spot saved. */
   onDemandPerHourUsd?: number;
   usd?: number;
+  /** max-cost-usd and what it did, when set. */
+  budget?: Budget;
   notes: string[];
 }
 
@@ -80,7 +82,7 @@ export function describePrice(price: Price): string {
  */
 export function estimateCost(results: Results, nowMs: number): CostEstimate {
   const instance = results.instance;
-  if (!instance) return { running: false, notes: ["no instance was launched: nothing to pay"] };
+  if (!instance) return { running: false, budget: results.budget, notes: ["no instance was launched: nothing to pay"] };
   const start = Date.parse(instance.launchedAt);
   const end = instance.terminatedAt ? Date.parse(instance.terminatedAt) : nowMs;
   const seconds = Math.max(0, Math.round((end - start) / 1000));
@@ -118,6 +120,7 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
     priceSource,
     onDemandPerHourUsd: instance.market === "spot" ? instance.onDemandPrice?.perHourUsd : undefined,
     usd: price !== undefined ? (billedSeconds / 3600) * price : undefined,
+    budget: results.budget,
     notes,
   };
 }

@@ -724,10 +724,17 @@ function trendsSection(model: EvidenceModel): string | undefined {
   return out.join("\n");
 }
 
+function budgetText(budget: NonNullable<CostEstimate["budget"]>): string {
+  const worst = budget.worstCaseUsd !== undefined ? `; at most $${budget.worstCaseUsd.toFixed(2)} before ttl-minutes` : "";
+  const stopped = budget.stoppedRun ? `; **reached at ${cell(budget.reachedAt)}: the budget stopped the run and sent it to cleanup**` : "";
+  return `$${budget.maxCostUsd.toFixed(2)}${worst}${stopped}`;
+}
+
 function costSection(cost: CostEstimate): string {
   const out = ["## Cost", ""];
   if (cost.seconds === undefined) {
     out.push(...cost.notes.map((n) => `_${cell(n)}_`));
+    if (cost.budget) out.push("", `Budget (max-cost-usd): ${budgetText(cost.budget)}`);
     return out.join("\n");
   }
   out.push(
@@ -749,6 +756,7 @@ function costSection(cost: CostEstimate): string {
               ],
             ]
           : []),
+        ...(cost.budget ? [["Budget (max-cost-usd)", budgetText(cost.budget)]] : []),
       ],
     ),
   );

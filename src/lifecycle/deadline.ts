@@ -12,6 +12,8 @@ export class Deadline {
   constructor(
     private readonly clock: Clock,
     readonly at: number,
+    /** What the deadline is and its fix, for the error when no time is left. */
+    private readonly what = "the run's deadline (ttl-minutes): raise 'ttl-minutes' or run less",
   ) {}
 
   remainingSeconds(): number {
@@ -22,7 +24,7 @@ export class Deadline {
   timeout(step: string, wantedSeconds: number): number {
     const left = this.remainingSeconds();
     if (left < 10) {
-      throw new DeadlineError(`No time left for '${step}' before the run's deadline (ttl-minutes): raise 'ttl-minutes' or run less.`);
+      throw new DeadlineError(`No time left for '${step}' before ${this.what}.`);
     }
     return Math.min(wantedSeconds, left);
   }

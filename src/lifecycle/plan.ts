@@ -7,6 +7,7 @@ import { suiteHash, type Suite, type Workload } from "../config/suite.js";
 import {
   RESULTS_SCHEMA_VERSION,
   Results,
+  type Budget,
   type Price,
   type FaultResult,
   type Inventory,
@@ -34,6 +35,10 @@ export interface RunPlan {
   startedAt: Date;
   /** When the instance powers itself off (ttl-minutes after the start); tagged on the instance. */
   expiresAt: Date;
+  /** ttl-minutes: the instance's longest life, so its price × this is the most it can cost. */
+  ttlMinutes: number;
+  /** max-cost-usd, when set. */
+  maxCostUsd?: number;
   /** The run's own end, epoch ms: DEADLINE_MARGIN_SECONDS before expiresAt. */
   deadlineAt: number;
   /** The tags that identify this run's instances: the post step and the sweeper search by them. */
@@ -49,7 +54,8 @@ export interface RunPlan {
     securityGroupId: string;
     instanceProfile: InstanceProfile;
     rootVolumeGb: number;
-    market: Market;
+    /** The markets to try in order, each over every candidate: [spot, on-demand] for spot-then-on-demand. */
+    markets: Market[];
     /** Launch → running, and running → SSM agent online, each; seconds. */
     startupTimeoutSeconds: number;
   };
@@ -88,6 +94,8 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
     sessionName,
     startedAt: now,
     expiresAt,
+    ttlMinutes: settings.ttlMinutes,
+    maxCostUsd: settings.maxCostUsd,
     deadlineAt: expiresAt.getTime() - DEADLINE_MARGIN_SECONDS * 1000,
     runTags: identifying,
     tags: { ...settings.tags, ...identifying },
@@ -98,7 +106,7 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       securityGroupId: settings.securityGroupId,
       instanceProfile: settings.instanceProfile,
       rootVolumeGb: settings.rootVolumeGb,
-      market: settings.market,
+      markets: settings.market === "spot-then-on-demand" ? ["spot", "on-demand"] : [settings.market],
       startupTimeoutSeconds: settings.startupTimeoutSeconds,
     },
     evidence: {
@@ -136,6 +144,10 @@ export interface RunFacts {
   price?: Price;
   /** The on-demand price too, when the instance runs on spot. */
   onDemandPrice?: Price;
+  /** max-cost-usd and what it did. */
+  budget?: Budget;
+  /** True when AWS reclaimed the spot instance during the run. */
+  interrupted?: boolean;
   /** True once termination of every instance of the run was confirmed. */
   terminated: boolean;
   inventory?: Inventory;
@@ -198,6 +210,7 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
               : undefined,
         }
       : undefined,
+    budget: facts.budget,
     inventory: facts.inventory,
     phases: [...facts.phases].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
     workloads: facts.workloads,

@@ -1,8 +1,11 @@
 import type { AwsClients } from "../cloud/clients.js";
 import {
   CleanupError,
+  describeOne,
   findLiveByTags,
   launchWithFallback,
+  NoCapacityError,
+  QuotaError,
   resolveImage,
   terminateAndConfirm,
   type LaunchedInstance,
@@ -24,6 +27,7 @@ import { PhaseRecorder } from "../runtime/phases.js";
 import { runWorkload } from "../workloads/run.js";
 import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
+import { BudgetError, BudgetGuard, candidatesWithinBudget, type LaunchPass } from "./budget.js";
 import { CleanupStack } from "./cleanup.js";
 import { Deadline } from "./deadline.js";
 import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
@@ -57,7 +61,14 @@ export interface RunContext extends Omit<EngineDeps, "state" | "tool"> {
   deadline: Deadline;
   state: RunStateWriter;
   facts: RunFacts;
+  /** What the launch tries, market by market; max-cost-usd may leave candidates out. */
+  passes: LaunchPass[];
+  /** max-cost-usd during the run, once the instance's price is known. */
+  budget?: BudgetGuard;
 }
+
+/** The state reason EC2 gives a spot instance it reclaims. */
+const SPOT_INTERRUPTION = "Server.SpotInstanceTermination";
 
 /**
  * One benchmark run: resolve the image, launch, wait for the SSM agent, probe, bootstrap the node,
@@ -74,6 +85,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   /** A verb of the run: cancellable, logged as a group, named in the outcome if it fails. */
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     signal.throwIfAborted();
+    run.budget?.check(name);
     current = name;
     return log.group(name, fn);
   };
@@ -83,6 +95,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   let onNode: RunRemote | undefined;
   let runError: Error | undefined;
   try {
+    if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
     run.facts.image = await step("resolve image", () => resolveRunImage(run));
     run.phases.mark("launch requested");
     run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
@@ -105,16 +118,26 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
       }
       run.facts.workloads.push(result);
     }
+    // A last step cut short by the budget failed inside the workload: say the budget stopped it.
+    if (run.budget?.reached()) throw new BudgetError(run.budget.message(current));
     run.facts.outcome = outcomeOfWorkloads(run.facts.workloads);
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));
+    const budgetStopped = !signal.aborted && run.budget !== undefined && (runError instanceof BudgetError || run.budget.reached());
+    if (budgetStopped) {
+      runError = new BudgetError(run.budget!.message(current), { cause: runError });
+      run.facts.budget = { ...run.facts.budget!, reachedAt: new Date(run.budget!.endsAt).toISOString(), stoppedRun: true };
+    } else if (!signal.aborted) {
+      runError = (await spotInterruption(run, current)) ?? runError;
+    }
     run.facts.outcome = signal.aborted
       ? { status: "cancelled", failedPhase: current, message: "The run was cancelled; the instance was terminated." }
       : { status: "failed", failedPhase: current, message: errorLine(runError) };
     log.error(`${current}: ${runError.message}`);
   }
 
-  if (run.facts.outcome.status === "failed" && onNode && !signal.aborted) {
+  // Diagnostics cost instance time: not when the budget stopped the run, nor when the instance is gone.
+  if (run.facts.outcome.status === "failed" && onNode && !signal.aborted && !run.facts.budget?.stoppedRun && !run.facts.interrupted) {
     const node = onNode;
     run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, node)));
   }
@@ -146,6 +169,7 @@ function startRun(plan: RunPlan, deps: EngineDeps): RunContext {
     phases: new PhaseRecorder(clock),
     deadline: new Deadline(clock, plan.deadlineAt),
     state: new RunStateWriter(deps.state, plan.saved),
+    passes: plan.launch.markets.map((market) => ({ market, candidates: plan.launch.candidates })),
     facts: {
       terminated: false,
       phases: [],
@@ -163,11 +187,62 @@ async function resolveRunImage(run: RunContext): Promise<ResolvedImage> {
   return image;
 }
 
-/** Launches the first candidate with capacity; the instance is a fact (and saved) the moment EC2 names it. */
+/**
+ * max-cost-usd before anything is launched: every candidate whose price × ttl-minutes exceeds it is
+ * left out (with a warning); a BudgetError names the figures and the fixes when none is left.
+ */
+async function checkBudget(run: RunContext, maxCostUsd: number): Promise<LaunchPass[]> {
+  const deps = priceDeps(run);
+  run.facts.budget = { maxCostUsd, stoppedRun: false };
+  const checked = await candidatesWithinBudget(run.passes, { maxCostUsd, ttlMinutes: run.plan.ttlMinutes }, (type, market) =>
+    priceFor(deps, type, market),
+  );
+  for (const line of checked.leftOut) run.log.warning(`Over 'max-cost-usd' ($${maxCostUsd}), not tried: ${line}`);
+  run.facts.budget = { maxCostUsd, worstCaseUsd: checked.worstCaseUsd, stoppedRun: false };
+  run.log.info(
+    `Budget: $${maxCostUsd}; the dearest candidate left can cost $${checked.worstCaseUsd.toFixed(2)} in ${run.plan.ttlMinutes} min`,
+  );
+  return checked.passes;
+}
+
+/**
+ * Launches the first candidate with capacity, market by market (spot-then-on-demand: spot over
+ * every candidate, then on-demand over every candidate); the instance is a fact (and saved) the
+ * moment EC2 names it. When every market fails, the error says what each one answered.
+ */
 async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedInstance> {
+  const refused: string[] = [];
+  for (const [index, pass] of run.passes.entries()) {
+    try {
+      // Each market has its own client tokens: the same token with other parameters is refused.
+      return await launchInMarket(run, image, pass, index === 0 ? run.plan.clientTokenBase : `${run.plan.clientTokenBase}-${pass.market}`);
+    } catch (error) {
+      const last = index === run.passes.length - 1;
+      const capacity = error instanceof NoCapacityError || error instanceof QuotaError;
+      if (!capacity) throw error;
+      if (last) {
+        if (refused.length === 0) throw error;
+        throw new Error(`${refused.join("\n")}\n${pass.market}: ${(error as Error).message}`, { cause: error });
+      }
+      refused.push(`${pass.market}: ${(error as Error).message}`);
+      run.log.warning(`No ${pass.market} instance could be launched; trying ${run.passes[index + 1]!.market} over every candidate.`);
+    }
+  }
+  throw new Error("no launch candidate");
+}
+
+async function launchInMarket(run: RunContext, image: ResolvedImage, pass: LaunchPass, clientTokenBase: string): Promise<LaunchedInstance> {
   const { plan, clients, state } = run;
   const launched = await launchWithFallback(
-    { ...plan.launch, image, expiresAt: plan.expiresAt, tags: plan.tags, clientTokenBase: plan.clientTokenBase },
+    {
+      ...plan.launch,
+      candidates: pass.candidates,
+      market: pass.market,
+      image,
+      expiresAt: plan.expiresAt,
+      tags: plan.tags,
+      clientTokenBase,
+    },
     {
       ec2: clients.ec2,
       ec2Launch: clients.ec2Launch,
@@ -195,6 +270,17 @@ async function recordPrices(run: RunContext, instance: LaunchedInstance): Promis
   run.facts.price = await priceFor(deps, instance.type, instance.market, instance.availabilityZone);
   if (instance.market === "spot") run.facts.onDemandPrice = await onDemandPrice(deps, instance.type);
   const p = run.facts.price;
+  const maxCostUsd = run.plan.maxCostUsd;
+  if (maxCostUsd !== undefined) {
+    if (p && p.perHourUsd > 0) {
+      run.budget = new BudgetGuard(run.clock, maxCostUsd, p.perHourUsd, instance.launchedAt.getTime());
+      // Every later step's timeout is cut to the moment the spend reaches the budget.
+      if (run.budget.endsAt < run.deadline.at)
+        run.deadline = new Deadline(run.clock, run.budget.endsAt, `'max-cost-usd' ($${maxCostUsd}) is reached: raise 'max-cost-usd'`);
+    } else {
+      run.log.warning(`No price is known for ${instance.market} ${instance.type}: 'max-cost-usd' cannot be tracked during the run.`);
+    }
+  }
   run.log.info(
     p
       ? `Price: $${p.perHourUsd}/h for ${instance.market} ${instance.type} in ${instance.availabilityZone} (${p.source})`
@@ -337,6 +423,23 @@ async function armSwitch(run: RunContext, onNode: RunRemote): Promise<DeadManSwi
       (armed.armedByUserData ? "" : "; user data had not armed it"),
   );
   return armed;
+}
+
+/**
+ * When a spot instance was reclaimed by AWS (state reason Server.SpotInstanceTermination), the
+ * error that names it; undefined otherwise. The results keep the workloads that finished.
+ */
+async function spotInterruption(run: RunContext, step: string): Promise<Error | undefined> {
+  const instance = run.facts.instance;
+  if (instance?.market !== "spot") return undefined;
+  const described = await describeOne(run.clients.ec2, instance.id).catch(() => undefined);
+  if (described?.StateReason?.Code !== SPOT_INTERRUPTION) return undefined;
+  run.facts.interrupted = true;
+  const done = run.facts.workloads.length;
+  return new Error(
+    `Spot interruption (${SPOT_INTERRUPTION}): AWS reclaimed spot instance ${instance.id} (${instance.type}, ${instance.availabilityZone}) during '${step}'. ` +
+      `The results keep the ${done} workload(s) that finished. Re-run, or use market-type spot-then-on-demand or on-demand.`,
+  );
 }
 
 /** Terminates the run's instance and anything else it started (a lost RunInstances reply), found by its tags. */

@@ -81,6 +81,10 @@ describe("action inputs", () => {
     ["aws-region", "mars-1"],
     ["role-to-assume", "arn:aws:iam::123:role/x"],
     ["market-type", "reserved"],
+    ["max-cost-usd", "0"],
+    ["max-cost-usd", "$5"],
+    ["max-cost-usd", "-1"],
+    ["max-cost-usd", "five"],
     ["k3s-version", "latest"],
     ["fail-on-regression", "yes"],
     ["suite", "suite.yaml|cat"],
@@ -88,6 +92,16 @@ describe("action inputs", () => {
   ] as const)("rejects %s=%j before any AWS call", (name, value) => {
     const problems = problemsOf({ ...valid, [name]: value });
     expect(problems.some((p) => p.startsWith(`'${name}'`))).toBe(true);
+  });
+
+  it("reads market-type spot-then-on-demand and a max-cost-usd budget in dollars", () => {
+    const s = parseSettings(reader({ ...valid, "market-type": "spot-then-on-demand", "max-cost-usd": "2.50" })) as RunSettings;
+    expect(s.market).toBe("spot-then-on-demand");
+    expect(s.maxCostUsd).toBe(2.5);
+    expect((parseSettings(reader(valid)) as RunSettings).maxCostUsd).toBeUndefined();
+    expect(problemsOf({ ...valid, "market-type": "cheap" })).toEqual([
+      "'market-type' must be on-demand, spot or spot-then-on-demand, got 'cheap'",
+    ]);
   });
 
   it("accepts tags with the characters AWS allows", () => {

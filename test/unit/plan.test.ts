@@ -46,6 +46,14 @@ describe("planRun decides the whole run before anything is spent", () => {
     ]);
   });
 
+  it("spot-then-on-demand tries spot over every candidate, then on-demand over every candidate", () => {
+    expect(planRun(settings, DEFAULT_SUITE, identity, now).launch.markets).toEqual(["on-demand"]);
+    expect(planRun({ ...settings, market: "spot" }, DEFAULT_SUITE, identity, now).launch.markets).toEqual(["spot"]);
+    const both = planRun({ ...settings, market: "spot-then-on-demand", maxCostUsd: 3 }, DEFAULT_SUITE, identity, now);
+    expect(both.launch.markets).toEqual(["spot", "on-demand"]);
+    expect(both).toMatchObject({ maxCostUsd: 3, ttlMinutes: settings.ttlMinutes });
+  });
+
   it("tags the instance with the user's tags and the run's own, which the post step searches by", () => {
     const plan = planRun(settings, DEFAULT_SUITE, identity, now);
     expect(plan.runTags).toEqual({
