@@ -46,6 +46,7 @@ describe("market-type spot-then-on-demand", () => {
     expect(r.launched.map((i) => [i.market, i.type])).toEqual([["on-demand", "g5.2xlarge"]]);
     expect(r.results!.instance).toMatchObject({ market: "on-demand", pricePerHourUsd: 1.212, price: { source: "aws-price-list-api" } });
     expect(r.job.summary()).toMatch(/\*\*\$\d+\.\d\d\*\* \(on-demand g5\.2xlarge\)/);
+    expect(r.job.summary()).toMatch(/\$1\.212\/h \(AWS Price List API \(GetProducts, endpoint us-east-1\): g5\.2xlarge, us-west-2, Linux/);
     expect(r.alive).toEqual([]);
   }, 180_000);
 });
@@ -61,4 +62,18 @@ describe("max-cost-usd", () => {
     expect(r.results).toMatchObject({ outcome: { status: "failed", failedPhase: "budget check" }, budget: { maxCostUsd: 0.25 } });
     expect(r.results!.instance).toBeUndefined();
   }, 60_000);
+});
+
+describe("market-type spot", () => {
+  it("a spot instance AWS reclaims during the run fails it with Server.SpotInstanceTermination named, and nothing is left running", async () => {
+    standIn.faults.spotInterruptAfterMs = 400;
+    const r = await run({ "market-type": "spot" });
+    expect(r.mainExit.code).toBe(1);
+    expect(r.launched.map((i) => [i.market, i.stateReason])).toEqual([["spot", "Server.SpotInstanceTermination"]]);
+    expect(r.results!.outcome.message).toMatch(
+      /^Spot interruption \(Server\.SpotInstanceTermination\): AWS reclaimed spot instance i-\w+ \(g5\.2xlarge, us-west-2[a-d]\) during '[^']+'\. The results keep the 0 workload\(s\) that finished\./,
+    );
+    expect(r.results!.instance).toMatchObject({ market: "spot", price: { market: "spot", source: "ec2-spot-price-history" } });
+    expect(r.alive).toEqual([]);
+  }, 120_000);
 });
