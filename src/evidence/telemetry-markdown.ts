@@ -38,16 +38,19 @@ function label(text: string): string {
 }
 
 /**
- * Distinct x labels for sample times (seconds): whole seconds where those are distinct, else as
- * many decimals as make them so. Mermaid places x values by label, so two samples labelled "4"
- * (a sampler a little early, then on time) were drawn on one spot and the lines doubled back.
+ * Distinct x labels for sample times (seconds): whole seconds, with a "+" for each earlier sample
+ * that rounded to the same second ("4", "4+"). Mermaid places x values by label, so two samples
+ * labelled "4" (a sampler a little early, then on time) were drawn on one spot and the lines doubled
+ * back; decimals kept them apart but ran together at 50 labels.
  */
 export function secondLabels(seconds: readonly number[]): string[] {
-  for (const digits of [0, 1, 2, 3]) {
-    const labels = seconds.map((s) => s.toFixed(digits));
-    if (new Set(labels).size === labels.length) return labels;
-  }
-  return seconds.map((s, i) => `${s.toFixed(3)} #${i + 1}`);
+  const seen = new Set<string>();
+  return seconds.map((s) => {
+    let label = String(Math.round(s));
+    while (seen.has(label)) label += "+";
+    seen.add(label);
+    return label;
+  });
 }
 
 /**

@@ -131,7 +131,7 @@ describe("the GPU telemetry chart's time axis", () => {
   it("gives every sample its own x label, so a sampler a little early never puts two points on one spot", () => {
     expect(secondLabels([0, 1, 2, 3])).toEqual(["0", "1", "2", "3"]);
     // Seen on a loaded machine: samples at 3.6 s and 4.4 s both rounded to "4".
-    expect(secondLabels([0, 1.02, 2.01, 3.6, 4.4, 5.5])).toEqual(["0.0", "1.0", "2.0", "3.6", "4.4", "5.5"]);
-    expect(new Set(secondLabels([0, 0.0001, 0.0002])).size).toBe(3);
+    expect(secondLabels([0, 1.02, 2.01, 3.6, 4.4, 5.5])).toEqual(["0", "1", "2", "4", "4+", "6"]);
+    expect(secondLabels([0, 0.1, 0.2])).toEqual(["0", "0+", "0++"]);
   });
 });
