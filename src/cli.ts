@@ -23,6 +23,8 @@ import { sessionNameFor } from "./auth/credentials.js";
 import { newNonce, searchTags } from "./lifecycle/identity.js";
 import type { LoadedState } from "./lifecycle/state.js";
 import { onCancel } from "./entry/signals.js";
+import { gitHubFromEnv } from "./entry/github-api.js";
+import { executeComment, executeCompare } from "./entry/results-modes.js";
 
 async function cli(argv: string[]): Promise<number> {
   let parsed;
@@ -86,6 +88,7 @@ async function cli(argv: string[]): Promise<number> {
       setOutput: (name, value) => {
         outputs[name] = value;
       },
+      github: gitHubFromEnv(env),
     };
     const settings = parseSettings(read);
     if (settings.mode === "run") await refuseToHideLiveInstance(state, postRt);
@@ -93,6 +96,13 @@ async function cli(argv: string[]): Promise<number> {
       await executeSweep(settings, rt);
       return controller.signal.aborted ? EXIT.cancelled : EXIT.ok;
     }
+    if (settings.mode === "compare") {
+      const compared = await executeCompare(settings, rt);
+      process.stdout.write(compared.markdown);
+      log.info(`comparison: ${compared.path}`);
+      return EXIT.ok;
+    }
+    if (settings.mode === "comment") return (await executeComment(settings, rt)).failed ? EXIT.failed : EXIT.ok;
     const done = await executeRun(settings, rt);
     // The phase's error and the verdict line have said why; repeat it only when no evidence was written.
     if (done.failed && !outputs[Outputs.evidencePath]) log.error(done.failed);

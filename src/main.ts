@@ -7,6 +7,8 @@ import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, ma
 import { actionPublisher } from "./entry/github-publisher.js";
 import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
 import { onCancel } from "./entry/signals.js";
+import { gitHubFromEnv } from "./entry/github-api.js";
+import { executeComment, executeCompare } from "./entry/results-modes.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
 import { newNonce } from "./lifecycle/identity.js";
 
@@ -33,9 +35,21 @@ async function main(): Promise<void> {
         core.setOutput(name, value);
         if (name === Outputs.evidencePath) core.info(`evidence: ${value}`);
       },
+      github: gitHubFromEnv(env),
     };
     if (settings.mode === "sweep") {
       await executeSweep(settings, rt);
+      return;
+    }
+    if (settings.mode === "compare") {
+      const compared = await executeCompare(settings, rt);
+      core.info(compared.markdown);
+      core.setOutput(Outputs.comparisonPath, compared.path);
+      return;
+    }
+    if (settings.mode === "comment") {
+      const done = await executeComment(settings, rt);
+      if (done.failed) core.setFailed(done.failed);
       return;
     }
     const done = await executeRun(settings, rt);

@@ -42,7 +42,7 @@ export interface StackScope {
   stack: string;
 }
 
-export interface RunSettings extends AwsAccess, StackScope {
+export interface RunSettings extends AwsAccess, StackScope, GitHubReporting {
   mode: "run";
   instanceTypes: string[];
   subnetIds: string[];
@@ -116,7 +116,32 @@ export interface SweepSettings extends AwsAccess, StackScope {
   regions: string[];
 }
 
-export type Settings = RunSettings | SweepSettings;
+/** Where published results go on GitHub besides the summary (issue 13). */
+export interface GitHubReporting {
+  /** Absent: nothing is posted to the GitHub API. */
+  githubToken?: string;
+  /** auto: on pull-request events; always: wherever a pull request is known; never. */
+  comment: "auto" | "always" | "never";
+  checkRun: boolean;
+}
+
+/** `mode: comment`: post the sticky comment (and check run) from a results.json written earlier. */
+export interface CommentSettings extends AwsAccess, GitHubReporting {
+  mode: "comment";
+  /** A results.json: a path or an s3:// URI. */
+  results: string;
+  /** The pull request; absent: the one the triggering event names. */
+  pr?: number;
+}
+
+/** `mode: compare`: one comparison across the results of several runs (GPU types, matrix legs). */
+export interface CompareSettings extends AwsAccess {
+  mode: "compare";
+  /** results.json files, folders holding them (downloaded artifacts), or s3:// URIs of either. */
+  results: string[];
+}
+
+export type Settings = RunSettings | SweepSettings | CommentSettings | CompareSettings;
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
@@ -482,6 +507,44 @@ function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undef
   };
 }
 
+function parseGitHubReporting(p: Problems, read: InputReader): GitHubReporting {
+  const comment = read(Inputs.comment) || "auto";
+  if (comment !== "auto" && comment !== "always" && comment !== "never")
+    p.add(Inputs.comment, `must be auto (on pull-request events), always or never, got '${comment}'`);
+  return {
+    githubToken: read(Inputs.githubToken) || undefined,
+    comment: comment === "always" || comment === "never" ? comment : "auto",
+    checkRun: parseBoolean(p, Inputs.checkRun, read(Inputs.checkRun), false),
+  };
+}
+
+function parseResultsMode(
+  p: Problems,
+  read: InputReader,
+  mode: "comment" | "compare",
+  access: AwsAccess,
+): CommentSettings | CompareSettings {
+  const results = splitList(read(Inputs.results));
+  if (results.length === 0)
+    p.add(
+      Inputs.results,
+      mode === "comment"
+        ? "is required in mode comment: the results.json to post (a path or an s3:// URI)"
+        : "is required in mode compare: the results of the runs to compare (results.json files, folders of downloaded artifacts, or s3:// URIs)",
+    );
+  if (mode === "compare") {
+    if (p.list.length > 0) throw new InputError(p.list);
+    return { mode, ...access, results };
+  }
+  if (results.length > 1) p.add(Inputs.results, `takes one results.json in mode comment, got ${results.length}`);
+  const prRaw = read(Inputs.pr);
+  const pr = prRaw ? parseInteger(p, Inputs.pr, prRaw, 1, 1e9) : undefined;
+  const reporting = parseGitHubReporting(p, read);
+  if (!reporting.githubToken) p.add(Inputs.githubToken, "is required in mode comment: a token that may write pull-request comments");
+  if (p.list.length > 0) throw new InputError(p.list);
+  return { mode, ...access, ...reporting, comment: "always", results: results[0]!, pr };
+}
+
 /**
  * Every input, checked before any AWS call. Values are trimmed here, whatever the reader: a value
  * from a file or variable edited on Windows ends in "\r\n", and the CLI passes flags untrimmed.
@@ -500,8 +563,9 @@ export function parseSettings(readRaw: InputReader): Settings {
     if (p.list.length > 0) throw new InputError(p.list);
     return { mode: "sweep", ...access, stack, dryRun, regions: listed.length > 0 ? [...new Set(listed)] : [access.region] };
   }
+  if (mode === "comment" || mode === "compare") return parseResultsMode(p, read, mode, access);
   if (mode !== "run") {
-    p.add(Inputs.mode, `must be run or sweep, got '${mode}'`);
+    p.add(Inputs.mode, `must be run, sweep, comment or compare, got '${mode}'`);
   }
   // dry-run acts in sweep mode only, but a misspelt boolean is refused in either mode.
   parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
@@ -586,6 +650,7 @@ export function parseSettings(readRaw: InputReader): Settings {
     retentionDays: parseInteger(p, Inputs.retentionDays, read(Inputs.retentionDays), 1, 90, 90),
     hfToken: hfToken || undefined,
     platform: parsePlatform(p, read),
+    ...parseGitHubReporting(p, read),
   };
   if (p.list.length > 0) throw new InputError(p.list);
   return settings;

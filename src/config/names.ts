@@ -48,6 +48,11 @@ export const Inputs = {
   platformTimeoutSeconds: "platform-timeout-seconds",
   stack: "stack",
   sweepRegions: "sweep-regions",
+  githubToken: "github-token",
+  comment: "comment",
+  checkRun: "check-run",
+  results: "results",
+  pr: "pr",
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -57,6 +62,7 @@ export const SECRET_INPUTS: readonly InputName[] = [
   Inputs.cognitoPassword,
   Inputs.cognitoClientSecret,
   Inputs.platformToken,
+  Inputs.githubToken,
 ];
 
 /** Where the CLI reads the secret inputs when no flag gives them (a flag may, none is required on the command line). */
@@ -64,6 +70,7 @@ export const SECRET_ENV: Partial<Record<InputName, string>> = {
   [Inputs.cognitoPassword]: "GPU_BENCH_COGNITO_PASSWORD",
   [Inputs.cognitoClientSecret]: "GPU_BENCH_COGNITO_CLIENT_SECRET",
   [Inputs.platformToken]: "GPU_BENCH_PLATFORM_TOKEN",
+  [Inputs.githubToken]: "GITHUB_TOKEN",
 };
 
 export const Outputs = {
@@ -76,6 +83,7 @@ export const Outputs = {
   verdict: "verdict",
   headline: "headline",
   sweptInstances: "swept-instances",
+  comparisonPath: "comparison-path",
 } as const;
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 

@@ -13,6 +13,8 @@ export const COMMANDS = {
   run: "launch an instance, benchmark it, write the evidence report, terminate it",
   sweep: "terminate every instance this tool tagged whose expires-at has passed",
   cleanup: "terminate what earlier runs left behind (their state records, and their tags)",
+  comment: "post or update the sticky PR comment: --results FILE_OR_S3_URI --pr N",
+  compare: "compare runs across GPU types: FILE_OR_DIR_OR_S3_URI...",
 } as const;
 export type Command = keyof typeof COMMANDS;
 
@@ -38,9 +40,17 @@ interface ActionInputs {
   inputs: Record<string, { description: string; default?: string }>;
 }
 
-/** Inputs that only matter to sweep (besides the AWS access ones every AWS command takes). */
-const SWEEP_ONLY: readonly InputName[] = [Inputs.dryRun, Inputs.sweepRegions];
-/** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them. */
+/** Inputs of commands other than run (besides the AWS access ones every AWS command takes). */
+const OTHER_COMMANDS: Partial<Record<InputName, readonly Command[]>> = {
+  [Inputs.dryRun]: ["sweep"],
+  [Inputs.sweepRegions]: ["sweep"],
+  [Inputs.results]: ["comment", "compare"],
+  [Inputs.pr]: ["comment"],
+  [Inputs.githubToken]: ["run", "comment"],
+  [Inputs.comment]: ["run"],
+  [Inputs.checkRun]: ["run", "comment"],
+};
+/** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them, and comment and compare (results in S3). */
 const ACCESS: readonly InputName[] = [
   Inputs.awsRegion,
   Inputs.roleToAssume,
@@ -55,11 +65,9 @@ function inputFlags(): FlagDef[] {
     .filter(([name]) => name !== Inputs.mode)
     .map(([name, input]) => {
       const def = input.default ?? "";
-      const commands: Command[] = ACCESS.includes(name as InputName)
-        ? ["run", "sweep", "cleanup"]
-        : SWEEP_ONLY.includes(name as InputName)
-          ? ["sweep"]
-          : ["run"];
+      const commands: readonly Command[] = ACCESS.includes(name as InputName)
+        ? ["run", "sweep", "cleanup", "comment", "compare"]
+        : (OTHER_COMMANDS[name as InputName] ?? ["run"]);
       return {
         name,
         kind: def === "true" || def === "false" ? "boolean" : "string",
@@ -76,8 +84,9 @@ const CLI_FLAGS: FlagDef[] = [
     name: "out",
     kind: "string",
     default: "./gpu-bench-evidence",
-    description: "Folder for the evidence report, results.json and one state record per run (under <out>/state/).",
-    commands: ["run", "cleanup"],
+    description:
+      "Folder for the evidence report, results.json and one state record per run (under <out>/state/); compare writes comparison.md there.",
+    commands: ["run", "cleanup", "compare"],
   },
   {
     name: "state-file",
@@ -87,7 +96,13 @@ const CLI_FLAGS: FlagDef[] = [
       "Where 'run' records what it launched (it refuses a file that names a live instance), and the one record 'cleanup' reads (without it, cleanup reads every record under <out>/state/, or searches by this machine's tags).",
     commands: ["run", "cleanup"],
   },
-  { name: "verbose", kind: "boolean", default: "false", description: "Debug output.", commands: ["run", "sweep", "cleanup"] },
+  {
+    name: "verbose",
+    kind: "boolean",
+    default: "false",
+    description: "Debug output.",
+    commands: ["run", "sweep", "cleanup", "comment", "compare"],
+  },
 ];
 
 export const FLAGS: readonly FlagDef[] = [...inputFlags(), ...CLI_FLAGS];
@@ -196,6 +211,11 @@ export function parseCli(argv: readonly string[]): Parsed {
     }
     if (help && command === undefined && arg in COMMANDS) {
       command = arg as Command;
+      continue;
+    }
+    // compare's operands are the results to compare.
+    if (command === "compare") {
+      values.set(Inputs.results, values.has(Inputs.results) ? `${values.get(Inputs.results)}\n${arg}` : arg);
       continue;
     }
     if (command === undefined && !help) {

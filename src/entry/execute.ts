@@ -16,6 +16,10 @@ import { planRun } from "../lifecycle/plan.js";
 import { runBenchmark } from "../lifecycle/run.js";
 import type { StateStore } from "../lifecycle/state.js";
 import { clientsFor } from "./aws.js";
+import type { GitHubContext } from "./github-api.js";
+import { forkRefusal } from "../github/event.js";
+import { reportOnGitHub } from "../github/report.js";
+import { Results } from "../evidence/results.js";
 import { TOOL } from "./tool.js";
 
 export { TOOL };
@@ -38,6 +42,8 @@ export interface Runtime {
   /** Every value masked so far: nothing written may contain them. */
   secrets(): string[];
   setOutput(name: OutputName, value: string): void;
+  /** The workflow's event and GitHub API; absent outside a workflow (nothing is posted). */
+  github?: GitHubContext;
 }
 
 /**
@@ -79,6 +85,8 @@ export interface Executed {
 }
 
 export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Executed> {
+  const refusal = rt.github && forkRefusal(rt.github.event);
+  if (refusal) return { failed: refusal };
   const suite = suiteFor(settings, rt.workspace);
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
   if (settings.hfToken && suite.workloads.some((w) => w.kind === "llm-serving")) {
@@ -127,6 +135,18 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
     rt.setOutput(Outputs.evidencePath, evidence.evidencePath);
     rt.setOutput(Outputs.resultsPath, evidence.resultsPath);
     if (evidence.s3) rt.setOutput(Outputs.evidenceS3Uri, evidence.s3.evidence);
+    if (rt.github && (settings.comment !== "never" || settings.checkRun)) {
+      const published = Results.parse(JSON.parse(readFileSync(evidence.resultsPath, "utf8")));
+      await reportOnGitHub(published, {
+        api: settings.githubToken ? rt.github.api(settings.githubToken) : undefined,
+        event: rt.github.event,
+        comment: settings.comment,
+        checkRun: settings.checkRun,
+        sha: rt.github.sha,
+        links: { evidence: evidence.s3?.evidence, artifactName: evidence.artifactUploaded ? evidence.artifactName : undefined },
+        log: rt.log,
+      });
+    }
     rt.log.info(`Verdict: ${evidence.verdict.kind}: ${evidence.verdict.reason}`);
     return { failed: report.error?.message ?? evidence.failure };
   } finally {

@@ -160,3 +160,33 @@ export function lineChart(
 function fence(body: string): string {
   return `\`\`\`mermaid\n${body}\n\`\`\``;
 }
+
+/**
+ * A bar chart of one value per category (xychart-beta), in the palette's first colour; undefined
+ * when no category has a finite value. Categories without one are left out.
+ */
+export function barChart(
+  title: string,
+  xLabel: string,
+  x: readonly string[],
+  yLabel: string,
+  values: readonly (number | undefined)[],
+): string | undefined {
+  const keep = x.map((_, i) => values[i] !== undefined && Number.isFinite(values[i]));
+  if (!keep.some(Boolean)) return undefined;
+  const lines = [
+    xyInit([PALETTE[0].hex]),
+    "xychart-beta",
+    `  title "${label(title)}"`,
+    `  x-axis "${label(xLabel)}" [${x
+      .filter((_, i) => keep[i])
+      .map((v) => `"${label(v)}"`)
+      .join(", ")}]`,
+    `  y-axis "${label(yLabel)}"`,
+    `  bar [${values
+      .filter((_, i) => keep[i])
+      .map((v) => Number(v!.toPrecision(6)))
+      .join(", ")}]`,
+  ];
+  return fence(lines.join("\n"));
+}

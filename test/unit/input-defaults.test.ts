@@ -17,7 +17,11 @@ const required: Partial<Record<InputName, string>> = {
 function settingsWith(fallback: (name: InputName) => string, given: Partial<Record<InputName, string>>) {
   return parseSettings((name) => given[name] ?? fallback(name));
 }
-const asRunner = (name: InputName) => action.inputs[name]?.default ?? "";
+// A default that is an expression (github-token's `${{ github.token }}`) is the runner's to evaluate.
+const asRunner = (name: InputName) => {
+  const value = action.inputs[name]?.default ?? "";
+  return value.startsWith("${{") ? "" : value;
+};
 const asCli = () => "";
 
 describe("an input left out means what action.yml's default says", () => {
@@ -45,7 +49,7 @@ describe("an input left out means what action.yml's default says", () => {
 
   it("each non-empty default is one the engine accepts on its own", () => {
     for (const [name, input] of Object.entries(action.inputs)) {
-      if (!input.default) continue;
+      if (!input.default || input.default.startsWith("${{")) continue;
       expect(() => settingsWith(asCli, { ...required, [name]: input.default }), name).not.toThrow();
     }
   });
