@@ -90,7 +90,9 @@ describe("a matrix over GPU types on a pull request", () => {
     expect(rows[0]).toMatch(/^\| 1 \| g6\.xlarge \| NVIDIA L4 \| on-demand \| \$0\.\d{3} \|/);
     expect(rows[1]).toMatch(/^\| 2 \| g5\.xlarge \| NVIDIA A10G \| on-demand \| \$\d\.\d{3} \|/);
     expect(table).toMatch(/xychart-beta[\s\S]*bar \[/);
-    expect(table).toMatch(/- g5\.xlarge \(on-demand\): AWS Price List API \(GetProducts, endpoint us-east-1\): g5\.xlarge, us-west-2, Linux/);
+    expect(table).toMatch(
+      /- g5\.xlarge \(on-demand\): AWS Price List API \(GetProducts, endpoint us-east-1\): g5\.xlarge, us-west-2, Linux/,
+    );
 
     // The same from the CLI, to stdout.
     const cli = spawn(process.execPath, [join(ROOT, "dist/cli.js"), "compare", ...results, "--out", mkdtempSync(join(tmpdir(), "cmp-"))], {
