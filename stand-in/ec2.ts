@@ -537,7 +537,8 @@ export function ec2Handler(options: Ec2Options): Handler {
     const linux = descriptions.length === 0 || descriptions.includes("Linux/UNIX");
     for (const instanceType of wantedTypes) {
       for (const az of zones.length > 0 ? zones.filter((z) => allZones.includes(z)) : allZones) {
-        const current = spotPriceUsd(instanceType, az);
+        const unscaled = spotPriceUsd(instanceType, az);
+        const current = unscaled === undefined ? undefined : unscaled * faults.spotPriceScale;
         if (current === undefined || !linux) continue;
         // Most recent first: the changes inside [start, end], then the one in effect at start.
         const inWindow = changes.filter((t) => t <= end && (start === undefined || t >= start));

@@ -128,6 +128,8 @@ export class Faults implements FaultSettings {
   denyPriceList = false;
   /** DescribeSpotPriceHistory answers UnauthorizedOperation, as for a role without ec2:DescribeSpotPriceHistory. */
   denySpotPriceHistory = false;
+  /** Multiplies every spot price DescribeSpotPriceHistory answers: a price that jumps during a run. */
+  spotPriceScale = 1;
 
   constructor(private readonly initial: Partial<FaultSettings> = {}) {
     this.reset();
@@ -145,6 +147,7 @@ export class Faults implements FaultSettings {
     this.s3 = [];
     this.denyPriceList = false;
     this.denySpotPriceHistory = false;
+    this.spotPriceScale = 1;
   }
 
   /** The current settings, detached: what an instance keeps from its launch. */

@@ -29,7 +29,7 @@ import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.j
 import probeScript from "../../remote/probe.sh";
 import { BudgetError, BudgetGuard, candidatesWithinBudget, type LaunchPass } from "./budget.js";
 import { CleanupStack } from "./cleanup.js";
-import { Deadline } from "./deadline.js";
+import { Deadline, DeadlineError } from "./deadline.js";
 import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
 import { RunStateWriter, type StateStore } from "./state.js";
 
@@ -123,7 +123,13 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     run.facts.outcome = outcomeOfWorkloads(run.facts.workloads);
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));
-    const budgetStopped = !signal.aborted && run.budget !== undefined && (runError instanceof BudgetError || run.budget.reached());
+    // The budget stopped the run when a step found it spent, or found no time left before it.
+    const budgetStopped =
+      !signal.aborted &&
+      run.budget !== undefined &&
+      (runError instanceof BudgetError ||
+        run.budget.reached() ||
+        (runError instanceof DeadlineError && run.deadline.at === run.budget.endsAt));
     if (budgetStopped) {
       runError = new BudgetError(run.budget!.message(current), { cause: runError });
       run.facts.budget = { ...run.facts.budget!, reachedAt: new Date(run.budget!.endsAt).toISOString(), stoppedRun: true };

@@ -62,6 +62,22 @@ describe("max-cost-usd", () => {
     expect(r.results).toMatchObject({ outcome: { status: "failed", failedPhase: "budget check" }, budget: { maxCostUsd: 0.25 } });
     expect(r.results!.instance).toBeUndefined();
   }, 60_000);
+
+  it("stops the work and cleans up when the spend reaches it during the run, and the evidence says the budget stopped it", async () => {
+    // The budget fits the spot price before launch; the moment the instance exists, the price jumps a thousandfold.
+    standIn.beforeReply((call) => {
+      if (call.action === "RunInstances" && call.status === 200) standIn.faults.spotPriceScale = 1000;
+    });
+    const r = await run({ "market-type": "spot", "max-cost-usd": "0.50" }).finally(() => standIn.beforeReply(undefined));
+    expect(r.mainExit.code).toBe(1);
+    expect(r.launched.map((i) => i.market)).toEqual(["spot"]);
+    expect(r.results!.budget).toMatchObject({ maxCostUsd: 0.5, stoppedRun: true });
+    expect(r.results!.outcome.message).toMatch(
+      /^'max-cost-usd' \(\$0\.50\) was reached at .*: the budget stopped the run before '[^']+' finished and sent it to cleanup/,
+    );
+    expect(r.job.summary()).toMatch(/the budget stopped the run and sent it to cleanup/);
+    expect(r.alive).toEqual([]);
+  }, 120_000);
 });
 
 describe("market-type spot", () => {
