@@ -125,8 +125,20 @@ function faultDetail(f: FaultResult): string | undefined {
     [windowRow("baseline", f.baseline), windowRow("during", f.during), windowRow("after", f.after)],
   );
   // The chart takes the page's width (in half a table its per-second labels ran together); its
-  // numbers follow it.
-  if (chart) out.push(chart, "");
+  // numbers follow it, for viewers that do not render Mermaid.
+  if (chart) {
+    const { width, points } = bucketTimeline(f.timeline);
+    out.push(chart, "", `<details><summary>The chart's numbers (${points.length} points)</summary>`, "");
+    out.push(
+      table(
+        [width === 1 ? "Second" : `From second (${width} s each)`, "Ok", "Failed"],
+        points.map((p) => [String(p.t), compactNumber(p.ok), compactNumber(p.failed)]),
+      ),
+      "",
+      "</details>",
+      "",
+    );
+  }
   out.push(windows);
   return out.join("\n");
 }

@@ -192,6 +192,10 @@ describe("the report's charts", () => {
     expect(md).toContain(
       "Green bars: requests that succeeded; red line: requests that failed (per second). Injected at 0 s, recovered at 12 s.",
     );
+    // ...with its numbers beside it, for viewers that do not render Mermaid.
+    expect(md).toMatch(
+      /<summary>The chart's numbers \(40 points\)<\/summary>\n\n\| Second \| Ok \| Failed \|\n\|---\|---\|---\|\n\| -10 \| 4 \| 0 \|/,
+    );
     for (const c of xy(md)) {
       expect(c.split("\n")[0]).toMatch(/^%%\{init: \{"theme":"base".*"plotColorPalette":"#[0-9A-F]{6}/);
       expect(c).not.toMatch(/ECECFF/i);
