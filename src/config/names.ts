@@ -87,6 +87,9 @@ export const Outputs = {
 } as const;
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 
+/** The key main saves the run's state under (GITHUB_STATE) for the post step. */
+export const STATE_KEY = "gpu-bench-run";
+
 /** Tags on every instance and volume this tool launches; the post step, sweep and IAM conditions key on them. */
 export const MANAGED_BY = { key: "managed-by", value: "ephemeral-gpu-bench" } as const;
 export const TagKeys = {

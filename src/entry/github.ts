@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
-import { SECRET_INPUTS, type InputName } from "../config/names.js";
+import { SECRET_INPUTS, STATE_KEY, type InputName } from "../config/names.js";
 import { timed, type Log } from "../runtime/log.js";
 import type { JobContext } from "../lifecycle/identity.js";
-import { STATE_KEY, decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
+import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
 /** The GitHub runtime behind the engine's seams: inputs, log, state, OIDC, run identity. */
 

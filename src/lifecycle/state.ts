@@ -31,8 +31,6 @@ export interface StateStore {
   load(): LoadedState;
 }
 
-export const STATE_KEY = "gpu-bench-run";
-
 export function encodeState(run: SavedRun): string {
   return JSON.stringify(run);
 }
