@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { Invocation, type InvocationStatus } from "./invocation.js";
 import { OidcIssuer } from "./oidc.js";
 import { pricingHandler } from "./pricing.js";
 import { S3Store, s3Handler } from "./s3.js";
-import { ssmHandler } from "./ssm.js";
+import { ssmHandler, type StoredParameter } from "./ssm.js";
 import { stsHandler } from "./sts.js";
 
 export type { CallRecord } from "./http.js";
@@ -129,6 +129,8 @@ export interface StandIn {
   /** Instances not terminated. */
   liveInstances(): InstanceView[];
   commands(): CommandView[];
+  /** Parameters PutParameter stored and DeleteParameter has not deleted (SecureString values included). */
+  parameters(): StoredParameter[];
   /** Every call made, in order. */
   calls: CallRecord[];
   /**
@@ -163,6 +165,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const instances = new Map<string, Instance>();
   const invocations: Invocation[] = [];
   const calls: CallRecord[] = [];
+  const parameters = new Map<string, StoredParameter>();
+  /** Access keys of instance-role sessions (what IMDS hands an instance): only they decrypt under a customer key. */
+  const instanceKeys = new Set<string>();
   let beforeReply: ((call: CallRecord) => void | Promise<void>) | undefined;
 
   const launch = (reservationId: string, spec: Instance["spec"]): Instance => {
@@ -175,6 +180,26 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       extraEnv: options.extraCommandEnv ?? {},
     });
     instances.set(instance.id, instance);
+    // The instance role's credentials, as IMDS would serve them, and the endpoint the instance's own
+    // AWS CLI (the `aws` stub) calls: in a file of the sandbox, never in a process's environment.
+    const profile = spec.iamInstanceProfile?.arn;
+    if (profile) {
+      const roleArn = profile.replace(":instance-profile/", ":role/");
+      const session = credentials.issue(roleArn, instance.id, 21_600, 21_600_000);
+      instanceKeys.add(session.accessKeyId);
+      writeFileSync(
+        join(instance.sandbox.dir, "imds-credentials"),
+        [
+          `AccessKeyId=${session.accessKeyId}`,
+          `SecretAccessKey=${session.secretAccessKey}`,
+          `Token=${session.sessionToken}`,
+          `SsmEndpoint=${servers.ssm.url}`,
+          `Region=${REGION}`,
+          "",
+        ].join("\n"),
+        { mode: 0o600 },
+      );
+    }
     return instance;
   };
   const send = (commandId: string, instance: Instance, request: Invocation["request"]): Invocation => {
@@ -185,7 +210,17 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 
   const handlers: Record<ServiceName, Handler> = {
     ec2: ec2Handler({ instances, launch, catalog, credentials, faults, region: REGION, instanceProfiles: options.instanceProfiles }),
-    ssm: ssmHandler({ instances, invocations, send, catalog, credentials, faults, region: REGION }),
+    ssm: ssmHandler({
+      instances,
+      parameters,
+      mayDecrypt: (accessKeyId, keyId) => keyId === "alias/aws/ssm" || (accessKeyId !== undefined && instanceKeys.has(accessKeyId)),
+      invocations,
+      send,
+      catalog,
+      credentials,
+      faults,
+      region: REGION,
+    }),
     sts: stsHandler({
       credentials,
       oidc,
@@ -257,6 +292,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       ...credentials.sessions.flatMap((s) => [s.secretAccessKey, s.sessionToken]),
     ],
     instances: () => [...instances.values()].map(view),
+    parameters: () => [...parameters.values()].map((p) => ({ ...p, tags: { ...p.tags } })),
     liveInstances: () => [...instances.values()].filter((i) => i.state !== "terminated").map(view),
     commands: () =>
       invocations.map((i) => ({

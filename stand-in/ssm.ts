@@ -23,8 +23,27 @@ class SsmError extends Error {
   }
 }
 
+/** A parameter PutParameter stored (the catalog's public AMI parameters are apart). */
+export interface StoredParameter {
+  name: string;
+  type: "String" | "SecureString";
+  value: string;
+  /** The KMS key a SecureString is encrypted under ("alias/aws/ssm" when none was given). */
+  keyId?: string;
+  tags: Record<string, string>;
+  version: number;
+  lastModified: Date;
+}
+
 export interface SsmOptions {
   instances: Map<string, Instance>;
+  /** Parameters PutParameter stored, by name. */
+  parameters: Map<string, StoredParameter>;
+  /**
+   * Whether the caller (its access key) may decrypt a SecureString under `keyId`: a customer-managed
+   * key's policy names who may (the instance role); the default aws/ssm key lets anyone in the account.
+   */
+  mayDecrypt(accessKeyId: string | undefined, keyId: string): boolean;
   invocations: Invocation[];
   send(commandId: string, instance: Instance, request: InvocationRequest): Invocation;
   catalog: Catalog;
@@ -50,8 +69,114 @@ export function ssmHandler(options: SsmOptions): Handler {
 
   const visible = (i: Invocation) => i.visibleAt <= Date.now();
 
-  function getParameter(input: Json): Json {
+  const NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
+
+  function putParameter(input: Json): Json {
     const name = String(input.Name ?? "");
+    if (!NAME.test(name)) throw new SsmError("ValidationException", `Parameter name ${name} is not valid.`);
+    const type = String(input.Type ?? "String");
+    if (type !== "String" && type !== "SecureString")
+      throw new SsmError("ValidationException", `Type ${type} is not supported by the stand-in.`);
+    const value = String(input.Value ?? "");
+    if (value.length === 0 || value.length > 4096) throw new SsmError("ValidationException", "Value must be 1 to 4096 characters.");
+    const existing = options.parameters.get(name);
+    if (existing && input.Overwrite !== true)
+      throw new SsmError(
+        "ParameterAlreadyExists",
+        "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
+      );
+    if (existing && input.Tags) throw new SsmError("ValidationException", "Tags can't be specified when Overwrite is true.");
+    const tags = Object.fromEntries(((input.Tags as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => [t.Key, t.Value]));
+    const version = (existing?.version ?? 0) + 1;
+    options.parameters.set(name, {
+      name,
+      type,
+      value,
+      keyId: type === "SecureString" ? String(input.KeyId ?? "alias/aws/ssm") : undefined,
+      tags: existing?.tags ?? tags,
+      version,
+      lastModified: new Date(),
+    });
+    return { Version: version, Tier: "Standard" };
+  }
+
+  function deleteParameter(input: Json): Json {
+    const name = String(input.Name ?? "");
+    if (!options.parameters.delete(name)) throw new SsmError("ParameterNotFound", "");
+    return {};
+  }
+
+  function describeParameters(input: Json): Json {
+    const filters = (input.ParameterFilters as Array<{ Key: string; Option?: string; Values?: string[] }> | undefined) ?? [];
+    const matches = (p: StoredParameter) =>
+      filters.every((f) => {
+        const values = f.Values ?? [];
+        if (f.Key === "Path") {
+          const path = values[0] ?? "/";
+          const prefix = path.endsWith("/") ? path : `${path}/`;
+          return p.name.startsWith(prefix) && (f.Option === "Recursive" || !p.name.slice(prefix.length).includes("/"));
+        }
+        if (f.Key === "Name") return values.some((v) => (f.Option === "BeginsWith" ? p.name.startsWith(v) : p.name === v));
+        if (f.Key === "Type") return values.includes(p.type);
+        if (f.Key.startsWith("tag:")) {
+          const v = p.tags[f.Key.slice(4)];
+          return v !== undefined && (values.length === 0 || values.includes(v));
+        }
+        throw new SsmError("InvalidFilterKey", `The stand-in does not filter parameters by ${f.Key}`);
+      });
+    const all = [...options.parameters.values()].filter(matches).sort((a, b) => a.name.localeCompare(b.name));
+    const max = Number(input.MaxResults ?? 50);
+    const start = Number(input.NextToken ?? 0);
+    const page = all.slice(start, start + max);
+    return {
+      Parameters: page.map((p) => ({
+        Name: p.name,
+        ARN: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${p.name.startsWith("/") ? "" : "/"}${p.name}`,
+        Type: p.type,
+        KeyId: p.keyId,
+        LastModifiedDate: epoch(p.lastModified),
+        Version: p.version,
+        Tier: "Standard",
+        DataType: "text",
+      })),
+      ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+    };
+  }
+
+  function listTagsForResource(input: Json): Json {
+    if (input.ResourceType !== "Parameter") throw new SsmError("InvalidResourceType", "");
+    const p = options.parameters.get(String(input.ResourceId ?? ""));
+    if (!p) throw new SsmError("InvalidResourceId", "");
+    return { TagList: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  function getParameter(input: Json, accessKeyId?: string): Json {
+    const name = String(input.Name ?? "");
+    const stored = options.parameters.get(name);
+    if (stored) {
+      const decrypt = stored.type === "SecureString" && input.WithDecryption === true;
+      if (decrypt && !options.mayDecrypt(accessKeyId, stored.keyId!)) {
+        throw new SsmError(
+          "AccessDeniedException",
+          `User is not authorized to perform: kms:Decrypt on the key ${stored.keyId} because no resource-based policy allows the kms:Decrypt action`,
+        );
+      }
+      return {
+        Parameter: {
+          Name: name,
+          Type: stored.type,
+          // Without decryption a SecureString comes back as its ciphertext, never the value.
+          Value:
+            stored.type === "SecureString" && !decrypt
+              ? Buffer.from(`kms:${stored.keyId}:${stored.version}`).toString("base64")
+              : stored.value,
+          Version: stored.version,
+          LastModifiedDate: epoch(stored.lastModified),
+          ARN: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${name.startsWith("/") ? "" : "/"}${name}`,
+          DataType: "text",
+        },
+      };
+    }
     const value = catalog.parameter(name);
     if (!value) throw new SsmError("ParameterNotFound", `Parameter ${name} not found.`);
     return {
@@ -235,8 +360,12 @@ export function ssmHandler(options: SsmOptions): Handler {
     };
   }
 
-  const operations: Record<string, (input: Json) => Json> = {
+  const operations: Record<string, (input: Json, accessKeyId?: string) => Json> = {
     GetParameter: getParameter,
+    PutParameter: putParameter,
+    DeleteParameter: deleteParameter,
+    DescribeParameters: describeParameters,
+    ListTagsForResource: listTagsForResource,
     DescribeInstanceInformation: describeInstanceInformation,
     SendCommand: sendCommand,
     GetCommandInvocation: getCommandInvocation,
@@ -261,7 +390,7 @@ export function ssmHandler(options: SsmOptions): Handler {
       const operation = operations[action];
       if (!operation) throw new SsmError("UnknownOperationException", "");
       const input = JSON.parse(req.body.toString("utf8") || "{}") as Json;
-      return { status: 200, headers, body: JSON.stringify(operation(input)), action, accessKeyId };
+      return { status: 200, headers, body: JSON.stringify(operation(input, accessKeyId)), action, accessKeyId };
     } catch (error) {
       if (!(error instanceof SsmError)) throw error;
       const body = JSON.stringify({ __type: error.code, message: error.message });
