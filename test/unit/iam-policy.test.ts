@@ -330,3 +330,37 @@ describe("the IAM evaluator itself", () => {
     );
   });
 });
+
+describe("infra/gpu-bench.yaml: node secrets (hf-token) off the SSM command", () => {
+  const runs = arn("ssm", "parameter/gpu-bench/gpu-bench/runs/gpu-bench-0123456789abcdef01234567/hf-token");
+  const otherStack = arn("ssm", "parameter/gpu-bench/other-stack/runs/gpu-bench-0123456789abcdef01234567/hf-token");
+  const key = stack.keyPolicyStatements("NodeSecretsKey");
+  const keyActionsOf = (principal: string) =>
+    key
+      .filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ AWS: principal }))
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+  it("the workflow role puts, tags and deletes this stack's run parameters, and cannot read them back", () => {
+    for (const action of ["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:DeleteParameter", "ssm:ListTagsForResource"]) {
+      expect(evaluate(workflow, { action, resource: runs }).allowed, action).toBe(true);
+      expect(evaluate(workflow, { action, resource: otherStack }).allowed, action).toBe(false);
+    }
+    expect(evaluate(workflow, { action: "ssm:GetParameter", resource: runs }).allowed).toBe(false);
+    expect(evaluate(workflow, { action: "ssm:DescribeParameters", resource: "*" }).allowed).toBe(true);
+  });
+
+  it("the instance role reads them; only it may decrypt under the stack's customer-managed key, and only through SSM", () => {
+    expect(evaluate(instanceRole, { action: "ssm:GetParameter", resource: runs }).allowed).toBe(true);
+    expect(evaluate(instanceRole, { action: "ssm:PutParameter", resource: runs }).allowed).toBe(false);
+    const instanceArn = stack.getAtt("InstanceRole", "Arn");
+    const workflowArn = stack.getAtt("WorkflowRole", "Arn");
+    const root = `arn:${partition}:iam::${accountId}:root`;
+    expect(keyActionsOf(instanceArn)).toEqual(["kms:Decrypt"]);
+    expect(keyActionsOf(workflowArn)).toEqual(["kms:Encrypt", "kms:GenerateDataKey"]);
+    // The account administers the key but is not delegated its use: no IAM policy can grant Decrypt.
+    expect(keyActionsOf(root).some((a) => /^kms:(\*|Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/.test(a))).toBe(false);
+    for (const s of key.filter((s) => JSON.stringify(s.Action).includes("kms:Decrypt") || JSON.stringify(s.Action).includes("kms:Encrypt")))
+      expect(s.Condition).toEqual({ StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } });
+    expect(stack.output("NodeSecretsKeyAlias")).toBe(stack.ref("NodeSecretsKeyAlias"));
+  });
+});
