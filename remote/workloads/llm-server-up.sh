@@ -5,7 +5,9 @@
 #
 # Usage: llm-server-up.sh [manifest.yaml]
 # Environment: NAMESPACE, NAME, TOKEN_SECRET (validated by the caller), TIMEOUT_SECONDS,
-#   HF_TOKEN (optional; becomes a Secret, never an argument or a log line), POLL_SECONDS (default 3),
+#   HF_TOKEN_PARAMETER and HF_TOKEN_REGION (optional: the run's SecureString parameter holding the
+#   Hugging Face token, read here with the instance role; the token becomes a Secret, never an
+#   argument, a log line or part of the SSM command), POLL_SECONDS (default 3),
 #   PULL_GRACE_SECONDS (default 120), UNSCHEDULABLE_GRACE_SECONDS (default 180).
 # Stdout: last line GPU_BENCH_SERVER {"name":…,"outcome":"ready|crashed|timeout|image-pull|unschedulable|config","seconds":N}
 # Exit status: 0 when the server reached an outcome, non-zero when kubectl itself failed.
@@ -28,9 +30,18 @@ selector="gpu-bench/server=$NAME"
 
 kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE" >&2
 
-# The token goes from the environment into the Secret through a pipe: printf is a shell builtin,
-# so the value never appears in any process's arguments.
-if [[ -n "${HF_TOKEN:-}" ]]; then
+# The token comes from the run's SecureString parameter (the instance role may decrypt it; the SSM
+# command carries only its name), then goes into the Secret through a pipe: printf is a shell
+# builtin, so the value never appears in any process's arguments.
+HF_TOKEN=""
+if [[ -n "${HF_TOKEN_PARAMETER:-}" ]]; then
+  if ! HF_TOKEN="$(aws ssm get-parameter --region "${HF_TOKEN_REGION:?HF_TOKEN_REGION is required with HF_TOKEN_PARAMETER}" \
+    --name "$HF_TOKEN_PARAMETER" --with-decryption --query Parameter.Value --output text)"; then
+    log "could not read the Hugging Face token from SSM parameter $HF_TOKEN_PARAMETER with the instance role (ssm:GetParameter and kms:Decrypt on the stack's node-secrets key)"
+    exit 3
+  fi
+fi
+if [[ -n "$HF_TOKEN" ]]; then
   token_b64="$(printf '%s' "$HF_TOKEN" | base64 | tr -d '\n')"
   printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\ntype: Opaque\ndata:\n  token: %s\n' \
     "$TOKEN_SECRET" "$NAMESPACE" "$token_b64" | kubectl apply -f - >/dev/null

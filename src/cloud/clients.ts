@@ -56,7 +56,7 @@ export function createClients(settings: AwsSettings): AwsClients {
     region: settings.region,
     ec2: createEc2Client(settings),
     ec2Launch: new EC2Client({ ...common, maxAttempts: 1 }),
-    ssm: new SSMClient(common),
+    ssm: createSsmClient(settings),
     s3: new S3Client({ ...common, forcePathStyle: settings.s3PathStyle ?? false }),
     pricing: new PricingClient({
       ...common,
@@ -67,9 +67,15 @@ export function createClients(settings: AwsSettings): AwsClients {
   };
   // Network, credential and wrong-endpoint failures read as what to fix, wherever they surface.
   explainErrorsMiddleware(clients.ec2Launch, "EC2");
-  explainErrorsMiddleware(clients.ssm, "SSM");
   explainErrorsMiddleware(clients.s3, "S3");
   return clients;
+}
+
+/** SSM alone, configured as in createClients: the post step deletes a run's node secrets with it. */
+export function createSsmClient(settings: AwsSettings): SSMClient {
+  const ssm = new SSMClient(commonConfig(settings));
+  explainErrorsMiddleware(ssm, "SSM");
+  return ssm;
 }
 
 /** EC2 alone, configured as in createClients: all the post step needs, so it loads no other SDK client. */

@@ -1,6 +1,7 @@
 import { credentialsFor, type IdTokenSource } from "../auth/credentials.js";
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { createClients, createEc2Client, type AwsClients, type AwsSettings } from "../cloud/clients.js";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { createClients, createEc2Client, createSsmClient, type AwsClients, type AwsSettings } from "../cloud/clients.js";
 import type { AwsAccess } from "../config/inputs.js";
 import type { Log } from "../runtime/log.js";
 
@@ -19,6 +20,12 @@ export function clientsFor(
 /** The EC2 client alone (the post step), with the same credentials and settings as clientsFor. */
 export function ec2ClientFor(...args: Parameters<typeof clientsFor>): EC2Client {
   return createEc2Client(awsSettings(...args));
+}
+
+/** EC2 and SSM (the post step: terminate, and delete the run's node secrets), sharing one set of credentials. */
+export function postClientsFor(...args: Parameters<typeof clientsFor>): { ec2: EC2Client; ssm: SSMClient } {
+  const settings = awsSettings(...args);
+  return { ec2: createEc2Client(settings), ssm: createSsmClient(settings) };
 }
 
 function awsSettings(...[access, sessionName, idToken, log, env, version]: Parameters<typeof clientsFor>): AwsSettings {

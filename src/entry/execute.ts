@@ -89,12 +89,6 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   if (refusal) return { failed: refusal };
   const suite = suiteFor(settings, rt.workspace);
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
-  if (settings.hfToken && suite.workloads.some((w) => w.kind === "llm-serving")) {
-    rt.log.warning(
-      "'hf-token' reaches the instance inside the SSM command's parameters: it never appears in this log, the evidence or a process list, " +
-        "but principals allowed ssm:ListCommands in this AWS account can read it. Use a token scoped to read the models you benchmark.",
-    );
-  }
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()));
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   try {
@@ -176,7 +170,7 @@ export async function executeSweep(
     }
     try {
       const outcome = await rt.log.group(`sweep ${region}`, () =>
-        sweepExpired({ ec2: clients.ec2, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack),
+        sweepExpired({ ec2: clients.ec2, ssm: clients.ssm, clock: rt.clock, log: rt.log }, settings.dryRun, settings.stack),
       );
       ids.push(...(settings.dryRun ? outcome.expired.map((e) => e.id) : outcome.terminated));
       failures.push(...outcome.failed.map((f) => `${f.id} in ${region} (${f.reason})`));

@@ -1,4 +1,5 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { CredentialsError, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { awsErrorText } from "../cloud/aws-errors.js";
 import { checkCredentials } from "../cloud/clients.js";
@@ -9,10 +10,11 @@ import { InputError, parseSettings, type AwsAccess, type InputReader, type Setti
 import { TagKeys } from "../config/names.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
+import { errorLine } from "../runtime/error-text.js";
 import { searchTags, type JobContext } from "../lifecycle/identity.js";
-import { cleanupAfterRun, type PostOutcome } from "../lifecycle/post.js";
+import { cleanupAfterRun, deleteRunSecrets, type PostOutcome } from "../lifecycle/post.js";
 import type { LoadedState, SavedRun } from "../lifecycle/state.js";
-import { ec2ClientFor } from "./aws.js";
+import { ec2ClientFor, postClientsFor } from "./aws.js";
 import { TOOL } from "./tool.js";
 
 // The post step (and `gpu-bench cleanup`): EC2, credentials, the saved state and the log, nothing
@@ -69,10 +71,12 @@ export async function executePost(
     };
     rt.log.warning(`${why}. Searching ${access.region} for this job's instances by their tags: ${formatTags(tags)}.`);
   }
-  let ec2: EC2Client | undefined;
+  let clients: { ec2: EC2Client; ssm: SSMClient } | undefined;
+  let outcome: PostOutcome | undefined;
+  let secretsError: unknown;
   try {
     // Main's credentials may have expired: assume the role again with a fresh OIDC token.
-    ec2 = ec2ClientFor(
+    clients = postClientsFor(
       { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
       saved.sessionName,
       rt.idToken,
@@ -80,16 +84,38 @@ export async function executePost(
       rt.env,
       TOOL.version,
     );
+    const { ec2, ssm } = clients;
     await checkCredentials(ec2);
-    const outcome = await cleanupAfterRun(saved, { ec2, clock: rt.clock, log: rt.log, runName });
-    rt.log.info(outcome.message);
-    return outcome;
+    // The instance first (it bills); then the run's node secrets, which must not outlive it either.
+    let instanceError: unknown;
+    try {
+      outcome = await cleanupAfterRun(saved, { ec2, clock: rt.clock, log: rt.log, runName });
+      rt.log.info(outcome.message);
+    } catch (error) {
+      instanceError = error;
+    }
+    try {
+      await deleteRunSecrets(saved, { ssm, log: rt.log });
+    } catch (error) {
+      // Thrown after the instances are settled; said now when an instance failure will be what is thrown.
+      if (instanceError === undefined) secretsError = error;
+      else rt.log.error(errorLine(error));
+    }
+    if (instanceError !== undefined || !outcome) throw instanceError;
   } catch (error) {
-    const why = isCredentialFailure(error) ? `could not get usable AWS credentials: ${awsErrorText(error)}` : awsErrorText(error);
+    const why = isCredentialFailure(error)
+      ? `could not get usable AWS credentials: ${awsErrorText(error)}`
+      : error instanceof CleanupError
+        ? error.message
+        : awsErrorText(error);
     throw new CleanupError(unconfirmedMessage(saved, why), { cause: error });
   } finally {
-    ec2?.destroy();
+    clients?.ec2.destroy();
+    clients?.ssm.destroy();
   }
+  // The instances are gone; only a secret parameter is left: its own message, not "instances unconfirmed".
+  if (secretsError !== undefined) throw secretsError;
+  return outcome!;
 }
 
 /**
@@ -108,7 +134,8 @@ export function postFallbackFrom(read: InputReader, job: JobContext): PostFallba
   return {
     search: {
       access: settings,
-      tags: searchTags(job),
+      // The stack tag too: the instances and node secrets this stack's role made carry it.
+      tags: searchTags({ ...job, stack: settings.stack }),
       sessionName: settings.roleSessionName ?? sessionNameFor(job.runId, job.attempt),
     },
   };

@@ -7,6 +7,7 @@ import type { Clock } from "../runtime/clock.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { WORKLOAD_NAMESPACE } from "../workloads/images.js";
+import type { HfTokenParameter } from "../workloads/run.js";
 import { effectiveDtype, planServerDown, planServerUp, serverNames, vllmImage } from "../workloads/llm.js";
 import { MARK, ServerOutcome, lastMarked, metric } from "../workloads/output.js";
 import { planResNet50, resnet50Image } from "../workloads/resnet50.js";
@@ -33,7 +34,8 @@ export interface FaultContext {
   /** The run's cleanup stack: a fault's recover is pushed here before the fault is injected. */
   registerCleanup: (name: string, fn: () => Promise<void>) => void;
   gpu?: { name?: string; computeCapability?: string };
-  hfToken?: string;
+  /** Where the node reads hf-token (the run's SecureString parameter). */
+  hfTokenParameter?: HfTokenParameter;
   namespace?: string;
   signal?: AbortSignal;
 }
@@ -215,7 +217,7 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
   const held: Held[] = [];
   let stdout: string;
   try {
-    const up = await remote(planServerUp(w, effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name), namespace, ctx.hfToken));
+    const up = await remote(planServerUp(w, effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name), namespace, ctx.hfTokenParameter));
     const ready = lastMarked(up.stdout, MARK.server, ServerOutcome);
     if (ready?.outcome !== "ready")
       return notRun(w.id, faults, `the vLLM server did not become ready for the fault timeline (${ready?.outcome ?? "no outcome"})`);

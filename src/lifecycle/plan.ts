@@ -17,6 +17,7 @@ import {
 } from "../evidence/results.js";
 import { workloadImages } from "../workloads/run.js";
 import { clientTokenBase, runTags, type RunIdentity } from "./identity.js";
+import { nodeSecretName, nodeSecretsKeyId } from "../cloud/secrets.js";
 import type { DeadManSwitch } from "../node/dead-man.js";
 import type { SavedRun } from "./state.js";
 
@@ -70,8 +71,11 @@ export interface RunPlan {
   node: { k3sVersion?: string; images: string[] };
   /** telemetryIntervalSeconds: seconds between GPU telemetry samples (suite `telemetry.intervalSeconds`, default 1). */
   suite: { name: string; hash: string; workloads: Workload[]; telemetryIntervalSeconds: number };
-  /** Masked; reaches the instance only as an environment variable of the LLM workloads. */
-  hfToken?: string;
+  /**
+   * Masked. Put by main in its own SecureString parameter (`name`, under the stack's key `keyId`),
+   * read on the node with the instance role; never in an SSM command. Only when an LLM workload needs it.
+   */
+  hfToken?: { value: string; name: string; keyId: string };
   /** What main saves for the post step before anything is launched. */
   saved: SavedRun;
 }
@@ -122,7 +126,14 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       workloads: suite.workloads,
       telemetryIntervalSeconds: suite.telemetry?.intervalSeconds ?? DEFAULT_TELEMETRY_INTERVAL_SECONDS,
     },
-    hfToken: settings.hfToken,
+    hfToken:
+      settings.hfToken && suite.workloads.some((w) => w.kind === "llm-serving")
+        ? {
+            value: settings.hfToken,
+            name: nodeSecretName(settings.stack, tokenBase, "hf-token"),
+            keyId: nodeSecretsKeyId(settings.stack),
+          }
+        : undefined,
     saved: {
       region: settings.region,
       roleToAssume: settings.roleToAssume,

@@ -1,9 +1,22 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { findByClientToken, findExpired, findLiveByTags, terminateAndConfirm, terminateEach, type ExpiredInstance } from "../cloud/ec2.js";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { deleteNodeSecrets, findExpiredNodeSecrets, findNodeSecrets } from "../cloud/secrets.js";
+import { DEFAULT_STACK } from "../config/inputs.js";
+import { TagKeys } from "../config/names.js";
+import {
+  CleanupError,
+  findByClientToken,
+  findExpired,
+  findLiveByTags,
+  terminateAndConfirm,
+  terminateEach,
+  type ExpiredInstance,
+} from "../cloud/ec2.js";
 import { MAX_TTL_MINUTES } from "../config/inputs.js";
 import { Backoff } from "../cloud/retry.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
+import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 
 export interface PostOutcome {
@@ -64,11 +77,40 @@ export async function cleanupAfterRun(
   return { terminated: [...ids], message: `Terminated what ${who} left behind: ${[...ids].join(", ")}.` };
 }
 
+/**
+ * Deletes the run's node secrets (SecureString parameters): those its saved state names and any
+ * under the stack's path that carry the run's tags (a state lost, or main killed right after the
+ * put). Returns the names deleted; throws a CleanupError naming each one left and how to delete it.
+ */
+export async function deleteRunSecrets(saved: SavedRun, deps: { ssm: SSMClient; log: Log }): Promise<string[]> {
+  const stack = saved.runTags[TagKeys.stack] ?? DEFAULT_STACK;
+  const names = new Set(saved.secretParameters ?? []);
+  let searchError: string | undefined;
+  try {
+    for (const name of await findNodeSecrets(deps.ssm, stack, saved.runTags)) names.add(name);
+  } catch (error) {
+    searchError = `searching /gpu-bench/${stack}/runs by the run's tags failed (${errorLine(error)})`;
+  }
+  const failed = await deleteNodeSecrets(deps.ssm, [...names]);
+  const problems = [...failed.map((f) => `${f.name} (${f.reason})`), ...(searchError ? [searchError] : [])];
+  if (problems.length > 0) {
+    throw new CleanupError(
+      `Could not delete every secret parameter of that run: ${problems.join("; ")}. Delete them with ` +
+        `aws ssm delete-parameter --region ${saved.region} --name <name>; mode: sweep deletes them after the run's expiry.`,
+    );
+  }
+  const deleted = [...names];
+  if (deleted.length > 0) deps.log.info(`Deleted the run's secret parameter(s): ${deleted.join(", ")}.`);
+  return deleted;
+}
+
 export interface SweepOutcome {
   expired: ExpiredInstance[];
   terminated: string[];
-  /** Each instance whose termination EC2 did not confirm, with why. */
+  /** Each instance whose termination EC2 did not confirm (and each secret parameter not deleted), with why. */
   failed: Array<{ id: string; reason: string }>;
+  /** Node secret parameters of expired runs: deleted, or with dryRun, found. */
+  secrets: string[];
 }
 
 /**
@@ -78,7 +120,7 @@ export interface SweepOutcome {
  * dryRun, lists them. Failures are returned, each with its reason.
  */
 export async function sweepExpired(
-  deps: { ec2: EC2Client; clock: Clock; log: Log },
+  deps: { ec2: EC2Client; ssm?: SSMClient; clock: Clock; log: Log },
   dryRun: boolean,
   stack: string,
 ): Promise<SweepOutcome> {
@@ -89,12 +131,30 @@ export async function sweepExpired(
     );
   }
   if (expired.length === 0) deps.log.info("No expired instance found.");
-  if (dryRun || expired.length === 0) return { expired, terminated: [], failed: [] };
-  const outcome = await terminateEach(
-    deps.ec2,
-    expired.map((e) => e.id),
-    deps.clock,
-    deps.log,
-  );
-  return { expired, terminated: outcome.terminated.map((t) => t.id), failed: outcome.failed };
+  const outcome =
+    dryRun || expired.length === 0
+      ? { terminated: [], failed: [] }
+      : await terminateEach(
+          deps.ec2,
+          expired.map((e) => e.id),
+          deps.clock,
+          deps.log,
+        );
+  const failed = [...outcome.failed];
+  let secrets: string[] = [];
+  if (deps.ssm) {
+    // Node secrets of runs past their expiry (their own tag): whatever left them, they go too.
+    try {
+      secrets = await findExpiredNodeSecrets(deps.ssm, stack, new Date(deps.clock.now()));
+      for (const name of secrets) deps.log.info(`${dryRun ? "Would delete" : "Deleting"} secret parameter ${name} (its run has expired)`);
+      if (!dryRun) {
+        const notDeleted = await deleteNodeSecrets(deps.ssm, secrets);
+        failed.push(...notDeleted.map((f) => ({ id: f.name, reason: f.reason })));
+        secrets = secrets.filter((n) => !notDeleted.some((f) => f.name === n));
+      }
+    } catch (error) {
+      failed.push({ id: `secret parameters under /gpu-bench/${stack}/runs`, reason: errorLine(error) });
+    }
+  }
+  return { expired, terminated: outcome.terminated.map((t) => t.id), failed, secrets };
 }

@@ -15,6 +15,8 @@ import { onDemandPrice, priceFor, type PriceDeps } from "../cloud/pricing.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
+import { deleteNodeSecrets, putNodeSecret } from "../cloud/secrets.js";
+import { TagKeys } from "../config/names.js";
 import type { Workload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
@@ -97,6 +99,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   try {
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
     run.facts.image = await step("resolve image", () => resolveRunImage(run));
+    const secret = plan.hfToken;
+    if (secret) await stage("node secrets", () => putSecrets(run, secret, cleanup));
     run.phases.mark("launch requested");
     run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
     await stage("price", () => recordPrices(run, run.facts.instance!));
@@ -371,12 +375,40 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload):
     gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability, maxSmClockMHz: gpu.maxSmClockMHz },
     log: run.log,
     clock: run.clock,
-    hfToken: run.plan.hfToken,
+    hfTokenParameter: run.plan.hfToken && { name: run.plan.hfToken.name, region: run.plan.region },
     telemetry: {
       intervalSeconds: run.plan.suite.telemetryIntervalSeconds,
       store: (id, csv) => storeSamples(run, { bucket, key: joinKey(rawPrefix, "telemetry", `${id}.csv`) }, csv),
     },
   });
+}
+
+/**
+ * Puts hf-token in the run's own SecureString parameter, named in the saved state first and deleted
+ * by the cleanup stack (and by the post step and the sweep when main cannot), so it never has to
+ * travel inside an SSM command.
+ */
+async function putSecrets(run: RunContext, secret: NonNullable<RunPlan["hfToken"]>, cleanup: CleanupStack): Promise<void> {
+  run.state.update({ secretParameters: [secret.name] });
+  cleanup.push("delete node secrets", async () => {
+    const failed = await deleteNodeSecrets(run.clients.ssm, [secret.name]);
+    if (failed.length > 0) {
+      throw new Error(
+        `Could not delete the run's secret parameter ${failed.map((f) => `${f.name} (${f.reason})`).join(", ")}: ` +
+          `delete it with aws ssm delete-parameter --region ${run.plan.region} --name <name>; the post step and mode: sweep retry.`,
+      );
+    }
+    run.state.update({ secretParameters: [] });
+  });
+  await putNodeSecret(run.clients.ssm, {
+    name: secret.name,
+    value: secret.value,
+    keyId: secret.keyId,
+    tags: { ...run.plan.runTags, [TagKeys.expiresAt]: run.plan.expiresAt.toISOString() },
+  });
+  run.log.info(
+    `hf-token is in the SecureString parameter ${secret.name} (key ${secret.keyId}) for the node to read; deleted when the run ends.`,
+  );
 }
 
 /** The workload's fault timeline; each fault's recover goes on the run's cleanup stack before it acts. */
@@ -387,7 +419,7 @@ function runFaults(run: RunContext, onNode: RunRemote, workload: Workload, clean
     log: run.log,
     registerCleanup: (name, fn) => cleanup.push(name, fn),
     gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability },
-    hfToken: run.plan.hfToken,
+    hfTokenParameter: run.plan.hfToken && { name: run.plan.hfToken.name, region: run.plan.region },
     signal: run.signal,
   });
 }

@@ -16,6 +16,8 @@ export const SavedRun = z.object({
   /** The client token of a RunInstances call whose answer main has not seen: it may have started an instance. */
   launching: z.string().optional(),
   terminated: z.boolean().default(false),
+  /** The run's node secrets (SecureString parameters), saved before they are put: every cleanup deletes them. */
+  secretParameters: z.array(z.string()).optional(),
 });
 export type SavedRun = z.infer<typeof SavedRun>;
 

@@ -24,7 +24,7 @@ import {
   type MetricSpec,
 } from "./output.js";
 import { parseVllmResult, VllmResultError, type RequestRate, type ServingPoint } from "./vllm-result.js";
-import type { WorkloadContext } from "./run.js";
+import type { HfTokenParameter, WorkloadContext } from "./run.js";
 
 /** The load points of a workload, in the order they run: the sweep's rates ascending, then max throughput. */
 export function loadPoints(w: LlmServingWorkload): RequestRate[] {
@@ -136,7 +136,7 @@ export function benchArgs(w: LlmServingWorkload, rate: RequestRate, baseUrl: str
   ];
 }
 
-export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: string, hfToken?: string): RemoteScript {
+export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: string, hfToken?: HfTokenParameter): RemoteScript {
   const n = serverNames(w);
   const waitSeconds = w.serverStartTimeoutMinutes * 60;
   const manifest = renderManifest(serverTemplate, {
@@ -159,7 +159,8 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
       NAME: n.server,
       TOKEN_SECRET: n.tokenSecret,
       TIMEOUT_SECONDS: String(waitSeconds),
-      ...(hfToken ? { HF_TOKEN: hfToken } : {}),
+      // The parameter's name, never the token: the node reads the value with its instance role.
+      ...(hfToken ? { HF_TOKEN_PARAMETER: hfToken.name, HF_TOKEN_REGION: hfToken.region } : {}),
     },
     files: [{ path: "manifest.yaml", content: manifest }, POD_WATCH_FILE],
     timeoutSeconds: waitSeconds + 300,
@@ -258,12 +259,11 @@ export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ct
   const dtype = effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
   const dtypeNote = autoDtypeNote(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
   if (dtypeNote) ctx.log.warning(`${w.id}: ${dtypeNote}`);
-  if (ctx.hfToken) ctx.log.mask(ctx.hfToken);
   const points = loadPoints(w);
   const runs: PointRun[] = [];
   let failure: string | undefined;
   try {
-    const up = await remote(planServerUp(w, dtype, namespace, ctx.hfToken));
+    const up = await remote(planServerUp(w, dtype, namespace, ctx.hfTokenParameter));
     const server = lastMarked(up.stdout, MARK.server, ServerOutcome);
     if (!server) throw new WorkloadOutputError("the server setup step printed no outcome");
     if (server.outcome !== "ready") {

@@ -16,8 +16,11 @@ export interface WorkloadContext {
   clock: Clock;
   /** Kubernetes namespace for the workload's objects; default "gpu-bench". */
   namespace?: string;
-  /** Hugging Face token for gated models; masked, and carried to the node only as an environment variable. */
-  hfToken?: string;
+  /**
+   * Where the node reads the Hugging Face token for gated models: the run's SecureString parameter
+   * (read with the instance role), never a value inside the SSM command.
+   */
+  hfTokenParameter?: HfTokenParameter;
 }
 
 /**
@@ -26,6 +29,12 @@ export interface WorkloadContext {
  * comes back as a result with that status and a one-line reason, so the next workload still runs;
  * only errors of the run itself (cancellation, lost credentials) are thrown.
  */
+/** The run's SecureString parameter holding hf-token, and its region. */
+export interface HfTokenParameter {
+  name: string;
+  region: string;
+}
+
 export async function runWorkload(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
   if (!ctx.telemetry) return runBare(remote, workload, ctx);
   return runWithTelemetry(remote, workload, ctx, ctx.telemetry, runBare);

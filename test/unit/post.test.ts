@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { DeleteParameterCommand, DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryLog } from "../../src/runtime/log.js";
@@ -9,6 +10,7 @@ import { executePost, postFallbackFrom } from "../../src/entry/post-step.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
+const ssmMock = mockClient(SSMClient);
 const ec2 = new EC2Client({ region: "us-west-2" });
 const saved: SavedRun = {
   region: "us-west-2",
@@ -21,6 +23,9 @@ const saved: SavedRun = {
 
 beforeEach(() => {
   ec2Mock.reset();
+  ssmMock.reset();
+  // No node secret left by default (the run had no hf-token).
+  ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [] });
   // Default-chain credentials from the environment: the step resolves them before any EC2 call.
   vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret");
@@ -156,5 +161,37 @@ describe("a post step that cannot get credentials", () => {
       },
     );
     await expect(post).rejects.toThrow(/could not get usable AWS credentials: RequestExpired\n.*i-0def/s);
+  });
+});
+
+describe("the post step and the run's node secrets", () => {
+  it("deletes the parameter the state names and any carrying the run's tags, after terminating", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: "/gpu-bench/gpu-bench/runs/b/hf-token" }] });
+    ssmMock.on(DeleteParameterCommand).resolves({});
+    const run: SavedRun = { ...saved, terminated: true, instanceId: "i-0abc", secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"] };
+    const log = new MemoryLog();
+    await executePost({ kind: "saved", run }, { env: {}, log, clock: instantClock() }, () => {
+      throw new Error("unused");
+    });
+    expect(ssmMock.commandCalls(DeleteParameterCommand).map((c) => c.args[0].input.Name)).toEqual([
+      "/gpu-bench/gpu-bench/runs/a/hf-token",
+      "/gpu-bench/gpu-bench/runs/b/hf-token",
+    ]);
+    const search = ssmMock.commandCalls(DescribeParametersCommand)[0]!.args[0].input.ParameterFilters!;
+    expect(search).toContainEqual({ Key: "Path", Option: "Recursive", Values: ["/gpu-bench/gpu-bench/runs"] });
+    expect(search).toContainEqual({ Key: "tag:gpu-bench:run-id", Values: ["1"] });
+  });
+
+  it("a parameter it cannot delete fails the step with its name and how to delete it, the instance being gone", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    ssmMock.on(DeleteParameterCommand).rejects(awsError("AccessDeniedException", "not allowed"));
+    const run: SavedRun = { ...saved, terminated: true, instanceId: "i-0abc", secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"] };
+    const post = executePost({ kind: "saved", run }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () => {
+      throw new Error("unused");
+    });
+    await expect(post).rejects.toThrow(
+      /Could not delete every secret parameter of that run: \/gpu-bench\/gpu-bench\/runs\/a\/hf-token \(AccessDeniedException\)\. Delete them with aws ssm delete-parameter --region us-west-2/,
+    );
   });
 });

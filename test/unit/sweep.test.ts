@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseSettings, type SweepSettings } from "../../src/config/inputs.js";
@@ -7,8 +8,12 @@ import { MemoryLog } from "../../src/runtime/log.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
+const ssmMock = mockClient(SSMClient);
 beforeEach(() => {
   ec2Mock.reset();
+  ssmMock.reset();
+  // No node secrets of expired runs (the parameters' sweep is tested against the stand-in: test/e2e/secrets.test.ts).
+  ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [] });
   // Default-chain credentials from the environment: the step resolves them before any EC2 call.
   vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", "secret");

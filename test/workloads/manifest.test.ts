@@ -98,12 +98,13 @@ describe("ResNet50 Job", () => {
 });
 
 describe("LLM serving manifests", () => {
-  it("starts vLLM with the model, the dtype and the token only from a Secret", () => {
-    const script = planServerUp(qwen, "half", "gpu-bench", "hf_secret_value");
+  it("starts vLLM with the model, the dtype and the token only from a Secret, which the node fills from the run's SecureString", () => {
+    const parameter = { name: "/gpu-bench/gpu-bench/runs/gpu-bench-abc/hf-token", region: "eu-west-1" };
+    const script = planServerUp(qwen, "half", "gpu-bench", parameter);
     const manifest = script.files![0]!.content;
-    expect(manifest).not.toContain("hf_secret_value");
-    expect(script.args).not.toContain("hf_secret_value");
-    expect(script.env?.HF_TOKEN).toBe("hf_secret_value");
+    // The command carries the parameter's name and region, never a token.
+    expect(script.env).toMatchObject({ HF_TOKEN_PARAMETER: parameter.name, HF_TOKEN_REGION: "eu-west-1" });
+    expect(script.env).not.toHaveProperty("HF_TOKEN");
     const [, deployment, service] = docs(manifest);
     const container = deployment!.spec.template.spec.containers[0];
     expect(container.command).toEqual(["vllm", "serve"]);
@@ -116,7 +117,7 @@ describe("LLM serving manifests", () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: "/health", port: 8000 });
     expect(container.resources.limits["nvidia.com/gpu"]).toBe(1);
     expect(service).toMatchObject({ kind: "Service", metadata: { name: "vllm-qwen" } });
-    expect(planServerUp(qwen, "auto", "gpu-bench").env).not.toHaveProperty("HF_TOKEN");
+    expect(planServerUp(qwen, "auto", "gpu-bench").env).not.toHaveProperty("HF_TOKEN_PARAMETER");
   });
 
   it("runs vllm bench serve as a Job without a GPU, seeded, greedy, with the suite's SLOs", () => {

@@ -225,7 +225,7 @@ describe("LLM serving results", () => {
         log,
         clock: instantClock(),
         gpu: { name: "Tesla T4", computeCapability: "7.5" },
-        hfToken: "hf_abc",
+        hfTokenParameter: { name: "/gpu-bench/gpu-bench/runs/gpu-bench-abc/hf-token", region: "us-west-2" },
       }),
     );
     expect(node.calls.map((c) => c.name)).toEqual([
@@ -259,10 +259,10 @@ describe("LLM serving results", () => {
     for (const name of ["ttft", "tpot", "itl"])
       for (const s of ["mean", "median", "p99"]) expect(result.metrics.some((m) => m.name === `${name}_${s}_ms@4rps`)).toBe(true);
     expect(result.metrics.find((m) => m.name === "request_goodput@16rps")!.unit).toBe("req/s");
-    // The token reaches the node only as an environment variable of the server step, and is masked.
-    expect(node.calls[0]!.env!.HF_TOKEN).toBe("hf_abc");
-    expect(node.calls.slice(1).every((c) => !JSON.stringify(c).includes("hf_abc"))).toBe(true);
-    expect(log.masked.has("hf_abc")).toBe(true);
+    // Only the server step learns where the token is (the parameter's name); no step carries a token.
+    expect(node.calls[0]!.env).toMatchObject({ HF_TOKEN_PARAMETER: "/gpu-bench/gpu-bench/runs/gpu-bench-abc/hf-token" });
+    expect(node.calls.every((c) => !c.env || !("HF_TOKEN" in c.env))).toBe(true);
+    expect(node.calls.slice(1).every((c) => !JSON.stringify(c).includes("/hf-token"))).toBe(true);
   });
 
   it("a server that never became ready fails the workload with the reason, and is still stopped", async () => {
