@@ -142,6 +142,8 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       runTags: identifying,
       clientTokenBase: tokenBase,
       terminated: false,
+      // None put yet: putSecrets names each one here before putting it.
+      secretParameters: [],
     },
   };
 }

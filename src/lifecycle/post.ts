@@ -80,22 +80,26 @@ export async function cleanupAfterRun(
 /**
  * Deletes the run's node secrets (SecureString parameters): those its saved state names and any
  * under the stack's path that carry the run's tags (a state lost, or main killed right after the
- * put). Returns the names deleted; throws a CleanupError naming each one left and how to delete it.
+ * put); none when main's state says it put none. Returns the names deleted; throws a CleanupError
+ * naming each one it could not delete and how to delete it by hand.
  */
 export async function deleteRunSecrets(saved: SavedRun, deps: { ssm: SSMClient; log: Log }): Promise<string[]> {
+  // An empty list is main's word that it put none (it names each one before putting it): nothing to search.
+  if (saved.secretParameters?.length === 0) return [];
   const stack = saved.runTags[TagKeys.stack] ?? DEFAULT_STACK;
   const names = new Set(saved.secretParameters ?? []);
-  let searchError: string | undefined;
   try {
     for (const name of await findNodeSecrets(deps.ssm, stack, saved.runTags)) names.add(name);
   } catch (error) {
-    searchError = `searching /gpu-bench/${stack}/runs by the run's tags failed (${errorLine(error)})`;
+    // Without usable state nothing says a secret was ever put; the sweep deletes any after the run's expiry.
+    deps.log.warning(
+      `Could not search /gpu-bench/${stack}/runs for the run's secret parameters (${errorLine(error)}); mode: sweep deletes any after the run's expiry.`,
+    );
   }
   const failed = await deleteNodeSecrets(deps.ssm, [...names]);
-  const problems = [...failed.map((f) => `${f.name} (${f.reason})`), ...(searchError ? [searchError] : [])];
-  if (problems.length > 0) {
+  if (failed.length > 0) {
     throw new CleanupError(
-      `Could not delete every secret parameter of that run: ${problems.join("; ")}. Delete them with ` +
+      `Could not delete every secret parameter of that run: ${failed.map((f) => `${f.name} (${f.reason})`).join("; ")}. Delete them with ` +
         `aws ssm delete-parameter --region ${saved.region} --name <name>; mode: sweep deletes them after the run's expiry.`,
     );
   }

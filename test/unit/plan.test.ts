@@ -74,6 +74,8 @@ describe("planRun decides the whole run before anything is spent", () => {
       runTags: plan.runTags,
       clientTokenBase: plan.clientTokenBase,
       terminated: false,
+      // None put yet: the post step searches for node secrets only when a state names some (or is lost).
+      secretParameters: [],
     });
   });
 
