@@ -130,7 +130,7 @@ export function postFallbackFrom(read: InputReader, job: JobContext): PostFallba
     if (error instanceof InputError) return { nothingLaunched: "main refuses these same inputs before any AWS call" };
     throw error;
   }
-  if (settings.mode === "sweep") return { nothingLaunched: "mode sweep launches nothing" };
+  if (settings.mode !== "run") return { nothingLaunched: `mode ${settings.mode} launches nothing` };
   return {
     search: {
       access: settings,
