@@ -4,7 +4,7 @@
 # this script, rendered by the caller.
 #   inject   applies it and waits (bounded) until its log shows the hog at work (MARKER); the hog's
 #            start is the injection (the line's "t", else the container's startedAt):
-#            {"pod","injectedAt"}; a pod that fails or never gets there: {"pod":null,"why"}
+#            {"pod","injectedAt","seenAt"}; a pod that fails or never gets there: {"pod":null,"why"}
 #   verify   the pod still runs, and for a GPU hog nvidia-smi lists its process on the GPU:
 #            {"verified":bool,"detail"}
 #   recover  deletes the pod (and its ConfigMap) and reads back that it is gone: {"removed":bool,"removedAt"}
@@ -36,7 +36,7 @@ case "${1:?usage: hog.sh inject|verify|recover}" in
           at="$(date -d "$started" +%s.%N 2>/dev/null | cut -c1-14 || true)"
           [[ -n "$at" ]] || at="$(now)"
         fi
-        json "{\"pod\":\"$POD_NAME\",\"injectedAt\":$at}"
+        json "{\"pod\":\"$POD_NAME\",\"injectedAt\":$at,\"seenAt\":$(now)}"
         exit 0
       fi
       p="$(phase)"

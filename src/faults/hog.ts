@@ -86,7 +86,13 @@ export const hog: FaultKindModule<HogFault> = {
     const pod = str(out.pod);
     const at = num(out.injectedAt);
     if (!pod || at === undefined) throw new Error(str(out.why) ?? `${fault.kind}: the hog pod printed no time`);
-    return { injectedAt: at, target: `pod ${pod} (${describeHog(fault)})`, state: {} };
+    const seen = num(out.seenAt);
+    return {
+      injectedAt: at,
+      target: `pod ${pod} (${describeHog(fault)})`,
+      state: {},
+      lagSeconds: seen === undefined ? undefined : Math.max(0, seen - at),
+    };
   },
   async verify(remote, fault, target) {
     const out = await runFaultScript(remote, hogScript(fault, "verify", target));

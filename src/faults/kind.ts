@@ -26,6 +26,11 @@ export interface Injection {
   target: string;
   /** Values the later verbs need (pod name, PID, …), passed back to their scripts. */
   state: Readonly<Record<string, string>>;
+  /**
+   * Seconds from the injection until the inject step printed its result on the node (a hog found at
+   * work by a poll): a lasting fault's `duration` counts from the injection, not from that moment.
+   */
+  lagSeconds?: number;
 }
 
 export interface Verification {

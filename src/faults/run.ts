@@ -126,10 +126,13 @@ async function holdFault(remote: RunRemote, fault: Fault, target: FaultTarget, c
   });
   try {
     held.injection = await mod.inject(remote, fault, target);
+    // A lasting fault is held for `duration` from its injection: the time the inject step took to
+    // see it at work and the verification are part of it, not added to it.
+    const injectedLocal = ctx.clock.now() - (held.injection.lagSeconds ?? 0) * 1000;
     ctx.log.info(`fault ${fault.id}: injected ${fault.kind} on ${held.injection.target}`);
     held.verification = await mod.verify(remote, fault, target, held.injection);
     if (!held.verification.verified) ctx.log.warning(`fault ${fault.id}: not verified: ${held.verification.detail ?? ""}`);
-    if (fault.duration !== undefined) await ctx.clock.sleep(fault.duration * 1000, ctx.signal);
+    if (fault.duration !== undefined) await sleepUntil(ctx, injectedLocal + fault.duration * 1000);
     await recover().catch((e: unknown) => {
       ctx.log.error(`Fault ${fault.id}: ${describe(e)}. Measurements after it may be polluted.`);
     });

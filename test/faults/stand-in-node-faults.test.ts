@@ -187,8 +187,10 @@ describe("node-level fault scenarios on the stand-in node", () => {
     const brief = (f: FaultResult | undefined) => JSON.stringify({ ...f, timeline: undefined });
     for (const f of [cpu, memory, burn]) {
       expect(f, brief(f)).toMatchObject({ injected: true, verified: true, recovered: true, status: "ok", errorRate: 0 });
-      // The hog ran for its duration and is deleted: recovery is looked for from then on.
+      // The hog ran for its duration from its own start (not from when a poll saw it at work, nor after
+      // the verification) and is then deleted: recovery is looked for from then on.
       expect(f!.faultSeconds!, brief(f)).toBeGreaterThanOrEqual(5);
+      expect(f!.faultSeconds!, brief(f)).toBeLessThan(5 + 2);
       expect(f!.recoverySeconds!, brief(f)).toBeGreaterThanOrEqual(f!.faultSeconds! - 0.1);
     }
     expect(cpu!.target).toBe("pod fault-cpu-hog (stress-ng --cpu 8)");
