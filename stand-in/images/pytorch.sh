@@ -23,45 +23,52 @@ if (($# == 0)); then
   exit 127
 fi
 # Other pods' compute processes on the GPU (n in all: 1/n of the speed) and stress-ng CPU hogs on
-# the node's 8 vCPUs (1 + N/8, at most 2x) slow it too; prints "others cpu_workers".
+# the node's 8 vCPUs (1 + N/8, at most 2x) slow it too; sets OTHERS and CPU_HOGS (no subshell: this
+# runs beside the training, on the same cores).
 contention() {
-  local f pod others=0 cpu=0 kind n
+  local f pod kind n
+  OTHERS=0 CPU_HOGS=0
   for f in "${GPU_BENCH_ROOT:-}"/var/lib/stand-in/gpu-procs/*; do
     [[ -f $f && -d /proc/${f##*/} ]] || continue
     pod=""
     { IFS= read -r _ && IFS= read -r pod; } <"$f" || true
-    [[ $pod == "${STANDIN_POD:-}" ]] || others=$((others + 1))
+    [[ $pod == "${STANDIN_POD:-}" ]] || OTHERS=$((OTHERS + 1))
   done
   for f in "${GPU_BENCH_ROOT:-}"/var/lib/stand-in/stress/*; do
     [[ -f $f && -d /proc/${f##*/} ]] || continue
-    while read -r kind n _; do if [[ $kind == cpu && $n =~ ^[0-9]+$ ]]; then cpu=$((cpu + n)); fi; done <"$f"
+    while read -r kind n _; do if [[ $kind == cpu && $n =~ ^[0-9]+$ ]]; then CPU_HOGS=$((CPU_HOGS + n)); fi; done <"$f"
   done
-  echo "$others $cpu"
 }
 
 # Runs the command, pausing it (SIGSTOP/SIGCONT) for the share of time the GPU's power cap and the
-# contention above take away.
+# contention above take away, in 100 ms periods. The share is worked out again every 0.5 s, while
+# the command is stopped, so that the stand-in's own bookkeeping does not run in its time.
 run_throttled() {
-  local limit_file="${GPU_BENCH_ROOT:-}/var/lib/stand-in/gpu/0.power-limit" default child share code limit others cpu
+  local limit_file="${GPU_BENCH_ROOT:-}/var/lib/stand-in/gpu/0.power-limit" default child code limit stop=0 run=0.1 i=0
   default=$(nvidia-smi -i 0 --query-gpu=power.default_limit --format=csv,noheader,nounits 2>/dev/null || echo 0)
   "$@" &
   child=$!
   trap 'kill -CONT "$child" 2>/dev/null; kill -TERM "$child" 2>/dev/null' TERM INT
   while kill -0 "$child" 2>/dev/null; do
-    limit=0
-    if [[ -f $limit_file ]]; then limit=$(cat "$limit_file"); fi
-    read -r others cpu <<<"$(contention)"
-    share=$(awk -v l="$limit" -v d="$default" -v o="$others" -v c="$cpu" 'BEGIN {
-      rate = (d > 0 && l > 0 && l < d) ? l / d : 1
-      rate = rate / (1 + o) / (1 + (c < 8 ? c : 8) / 8)
-      printf "%.3f", 1 - rate }')
-    if [[ $share == 0.000 || $share == 0 ]]; then
+    if ((i % 5 == 0)); then
+      [[ $stop == 0 ]] || kill -STOP "$child" 2>/dev/null || true
+      limit=0
+      if [[ -f $limit_file ]]; then limit=$(<"$limit_file"); fi
+      contention
+      read -r stop run < <(awk -v l="$limit" -v d="$default" -v o="$OTHERS" -v c="$CPU_HOGS" 'BEGIN {
+        rate = (d > 0 && l > 0 && l < d) ? l / d : 1
+        rate = rate / (1 + o) / (1 + (c < 8 ? c : 8) / 8)
+        if (rate >= 0.9995) print 0, 0.1; else printf "%.3f %.3f\n", 0.1 * (1 - rate), 0.1 * rate }')
+      kill -CONT "$child" 2>/dev/null || true
+    fi
+    i=$((i + 1))
+    if [[ $stop == 0 ]]; then
       sleep 0.1
     else
       kill -STOP "$child" 2>/dev/null || true
-      sleep "$(awk -v s="$share" 'BEGIN { printf "%.3f", 0.1 * s }')"
+      sleep "$stop"
       kill -CONT "$child" 2>/dev/null || true
-      sleep "$(awk -v s="$share" 'BEGIN { printf "%.3f", 0.1 * (1 - s) }')"
+      sleep "$run"
     fi
   done
   code=0
