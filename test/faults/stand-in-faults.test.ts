@@ -177,18 +177,24 @@ describe("fault scenarios on the stand-in node", () => {
     expect(run.metric!.summary.median).toBeCloseTo((100 * (1 + 1 + impossibleShare)) / 3, 0);
   }, 360_000);
 
-  it("training under a power cap: images/s drop while it holds and come back, steps lost counted; the cap is restored", async () => {
-    const remote = remoteWith();
-    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
-    const run = await runFaultScenarios(remote, rn50, context(cleanups));
-    const [cap] = run.faults.map((f) => FaultResult.parse(f));
-    expect(cap, cap?.message).toMatchObject({ kind: "gpu-power-cap", injected: true, verified: true, recovered: true, status: "ok" });
-    expect(cap!.target).toMatch(/GPU 0: 120 W of 300 W/);
-    expect(cap!.during!.throughput!).toBeLessThan(cap!.baseline!.throughput! * 0.8);
-    expect(cap!.stepsLost).toBeGreaterThan(0);
-    const limit = await remote({ name: "limit", body: "nvidia-smi --query-gpu=power.limit --format=csv,noheader", timeoutSeconds: 30 });
-    expect(limit.stdout.trim()).toBe("300.00 W");
-  }, 180_000);
+  it(
+    "training under a power cap: images/s drop while it holds and come back, steps lost counted; the cap is restored",
+    { timeout: 180_000, retry: 1 },
+    async () => {
+      const remote = remoteWith();
+      const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+      const run = await runFaultScenarios(remote, rn50, context(cleanups));
+      const [cap] = run.faults.map((f) => FaultResult.parse(f));
+      expect(cap, cap?.message).toMatchObject({ kind: "gpu-power-cap", injected: true, verified: true, recovered: true, status: "ok" });
+      expect(cap!.target).toMatch(/GPU 0: 120 W of 300 W/);
+      expect(cap!.during!.throughput!).toBeLessThan(cap!.baseline!.throughput! * 0.8);
+      expect(cap!.stepsLost).toBeGreaterThan(0);
+      const limit = await remote({ name: "limit", body: "nvidia-smi --query-gpu=power.limit --format=csv,noheader", timeoutSeconds: 30 });
+      expect(limit.stdout.trim()).toBe("300.00 W");
+      // One retry: CPU training steps of seconds each leave few steps per window, and under the whole
+      // suite's load the stand-in's SIGSTOP/SIGCONT throttle was once seen slowing the capped window too little.
+    },
+  );
 
   it("a power cap the board refuses (nvidia-smi says 'not supported' and exits 0) is not-injected, never a pass", async () => {
     const remote = remoteWith({ STUB_GPU_POWER_CAP: "unsupported" });
