@@ -1,24 +1,15 @@
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { existsSync, readFileSync } from "node:fs";
 import { Results } from "../../src/evidence/results.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startStandIn, type StandIn } from "../../stand-in/index.js";
+import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
-import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 import { instancesOverTerminated } from "../../stand-in/settle.js";
 
 let standIn: StandIn;
-
-beforeAll(async () => {
-  standIn = await startLifecycleStandIn();
-});
-afterAll(async () => {
-  await standIn.stop();
-});
-beforeEach(() => {
-  standIn.faults.reset();
-  standIn.faults.executionSecondMs = 20;
-});
+useLifecycleStandIn((s) => (standIn = s));
 
 async function lifecycle(inputs: Record<string, string> = {}, during?: (job: ActionJob, main: ReturnType<ActionJob["main"]>) => void) {
   const job = new ActionJob({ ...standIn.env }, { ...CHAOS_INPUTS, ...inputs });

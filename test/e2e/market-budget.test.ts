@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
+import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob } from "./action-process.js";
-import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
 /**
  * market-type spot-then-on-demand and max-cost-usd, the bundles run as the runner runs them
@@ -11,16 +12,7 @@ import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos
  */
 
 let standIn: StandIn;
-beforeAll(async () => {
-  standIn = await startLifecycleStandIn();
-});
-afterAll(async () => {
-  await standIn.stop();
-});
-beforeEach(() => {
-  standIn.faults.reset();
-  standIn.faults.executionSecondMs = 20;
-});
+useLifecycleStandIn((s) => (standIn = s));
 
 async function run(inputs: Record<string, string>) {
   const job = new ActionJob({ ...standIn.env }, { ...CHAOS_INPUTS, ...inputs });

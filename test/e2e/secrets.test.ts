@@ -1,11 +1,12 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import type { StoredParameter } from "../../stand-in/ssm.js";
+import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
-import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
 // hf-token (and any future secret for the node) never travels in an SSM command's parameters,
 // which anyone allowed ssm:ListCommands can read: main puts it in the run's own SecureString under
@@ -16,16 +17,7 @@ const TOKEN = "hf_PlantedNodeSecretValue0123456789abcdefXYZ";
 const NAME = /^\/gpu-bench\/gpu-bench\/runs\/gpu-bench-[0-9a-f]{24}\/hf-token$/;
 
 let standIn: StandIn;
-beforeAll(async () => {
-  standIn = await startLifecycleStandIn();
-});
-afterAll(async () => {
-  await standIn.stop();
-});
-beforeEach(() => {
-  standIn.faults.reset();
-  standIn.faults.executionSecondMs = 20;
-});
+useLifecycleStandIn((s) => (standIn = s));
 
 /** The run's parameters as the stand-in held them right after PutParameter. */
 function recordPuts(): StoredParameter[] {
