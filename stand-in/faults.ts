@@ -64,8 +64,10 @@ export interface S3Fault {
 export interface FaultSettings {
   /** pending → running. */
   bootDelayMs: number;
-  /** running → SSM agent Online. */
+  /** running → SSM agent Online (at every boot). */
   agentDelayMs: number;
+  /** An OS reboot: its processes are killed → the next boot starts (systemd, cloud-init, then the agent after agentDelayMs). */
+  rebootDelayMs: number;
   /** Instances launched while set never register with SSM. */
   agentNeverOnline: boolean;
   /** Instances launched while set never run their user data (a custom AMI without cloud-init, or one that failed). */
@@ -91,6 +93,7 @@ export interface FaultSettings {
 export const DEFAULT_FAULT_SETTINGS: Readonly<FaultSettings> = {
   bootDelayMs: 150,
   agentDelayMs: 150,
+  rebootDelayMs: 500,
   agentNeverOnline: false,
   userDataNeverRuns: false,
   describeLagMs: 100,
@@ -106,6 +109,7 @@ export const DEFAULT_FAULT_SETTINGS: Readonly<FaultSettings> = {
 export class Faults implements FaultSettings {
   bootDelayMs!: number;
   agentDelayMs!: number;
+  rebootDelayMs!: number;
   agentNeverOnline!: boolean;
   userDataNeverRuns!: boolean;
   describeLagMs!: number;

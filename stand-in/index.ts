@@ -78,6 +78,9 @@ export interface InstanceView {
   securityGroupIds: string[];
   market: Market;
   agentOnline: boolean;
+  /** The running boot's /proc/sys/kernel/random/boot_id, and how many boots there were (reboots + 1). */
+  bootId: string;
+  boots: number;
   /** The sandbox folder; `${sandbox}/root` is the instance's `/`. */
   sandbox: string;
   /**
@@ -262,6 +265,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     securityGroupIds: i.spec.securityGroupIds,
     market: i.spec.market,
     agentOnline: i.agentOnline,
+    bootId: i.bootId,
+    boots: i.boots,
     sandbox: i.sandbox.dir,
     launchedBy: i.launchedBy,
     terminatedBy: i.terminatedBy,

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Scheduler } from "./clock.js";
 import type { FaultSettings, Market } from "./faults.js";
@@ -79,9 +80,22 @@ export interface InstanceDeps {
   extraEnv: Record<string, string>;
 }
 
+/** Runtime state a reboot wipes, relative to the instance's `/`: what lives in tmpfs or dies with its process. */
+const VOLATILE = [
+  "run", // tmpfs: systemd-logind's scheduled shutdown among others
+  "tmp",
+  "var/lib/stand-in/procs", // container process groups
+  "var/lib/stand-in/gpu-procs", // CUDA processes nvidia-smi lists
+  "var/lib/stand-in/stress", // stress-ng hogs at work
+  "var/lib/stand-in/gpu", // power limits set with nvidia-smi -pl are not persistent
+  "var/lib/kubelet/device-plugins", // plugin sockets: the kubelet removes them at start
+];
+
 /**
  * One stand-in EC2 instance: its state machine (pending → running → shutting-down → terminated),
- * its SSM agent registration, its sandbox, the user data it runs at boot and its own poweroff timers.
+ * its SSM agent registration, its sandbox, the user data it runs at first boot, what starts at
+ * every later boot (an OS reboot: `reboot`, `systemctl reboot`, `shutdown -r`), and its own
+ * poweroff timers.
  */
 export class Instance {
   readonly id = newInstanceId();
@@ -95,7 +109,14 @@ export class Instance {
   state: InstanceStateName = "pending";
   stateReason?: StateReason;
   stateTransitionReason = "";
+  /** When the SSM agent last came Online; set once it registered (it stays registered through a reboot). */
   agentOnlineAt?: Date;
+  /** When the agent lost its connection (the OS went down for a reboot). */
+  agentLostAt?: Date;
+  /** /proc/sys/kernel/random/boot_id of the running boot; a new one at every boot. */
+  bootId = "";
+  /** Boots so far (1 after the first). */
+  boots = 0;
   /** The app id (AWS_SDK_UA_APP_ID) of the program that launched it, and of the one whose TerminateInstances ended it. */
   launchedBy?: string;
   terminatedBy?: string;
@@ -104,6 +125,11 @@ export class Instance {
   private readonly watcher: FSWatcher;
   private powerLinesSeen = 0;
   private cancelShutdown?: () => void;
+  /** Pending systemd timers that power off; a reboot clears them (they are transient units). */
+  private readonly timers = new Set<() => void>();
+  private agentConnected = false;
+  private rebooting = false;
+  private readonly agentWaiters = new Set<() => void>();
 
   constructor(
     readonly reservationId: string,
@@ -125,7 +151,13 @@ export class Instance {
     this.watcher = watch(this.sandbox.dir, (_event, file) => {
       if (file === basename(this.sandbox.powerFile)) this.readPowerSchedule();
     });
-    deps.scheduler.after(deps.settings.bootDelayMs, () => this.boot());
+    deps.scheduler.after(deps.settings.bootDelayMs, () => {
+      if (this.state !== "pending") return;
+      this.state = "running";
+      this.boot();
+      if (spec.market === "spot" && deps.settings.spotInterruptAfterMs !== undefined)
+        this.interruptSpot(deps.settings.spotInterruptAfterMs);
+    });
   }
 
   get isAlive(): boolean {
@@ -133,20 +165,91 @@ export class Instance {
   }
 
   get agentOnline(): boolean {
-    return this.state === "running" && this.agentOnlineAt !== undefined;
+    return this.state === "running" && this.agentConnected;
   }
 
-  private boot(): void {
-    if (this.state !== "pending") return;
-    this.state = "running";
-    this.runUserData();
-    const { settings, scheduler } = this.deps;
-    if (!settings.agentNeverOnline) {
-      scheduler.after(settings.agentDelayMs, () => {
-        if (this.state === "running") this.agentOnlineAt = new Date();
-      });
+  /** The agent registered with SSM at some boot: commands to it wait while it is away (ConnectionLost). */
+  get agentRegistered(): boolean {
+    return this.agentOnlineAt !== undefined;
+  }
+
+  /** Calls `fn` once the agent is Online again (at once when it is); returns a function that forgets it. */
+  whenAgentOnline(fn: () => void): () => void {
+    if (this.agentOnline) {
+      fn();
+      return () => undefined;
     }
-    if (this.spec.market === "spot" && settings.spotInterruptAfterMs !== undefined) this.interruptSpot(settings.spotInterruptAfterMs);
+    this.agentWaiters.add(fn);
+    return () => this.agentWaiters.delete(fn);
+  }
+
+  /** A boot: a new boot id; user data at the first, the enabled units and per-boot scripts at every later one; the agent after agentDelayMs. */
+  private boot(): void {
+    this.boots += 1;
+    this.bootId = randomUUID();
+    const bootIdFile = join(this.sandbox.root, "proc/sys/kernel/random/boot_id");
+    mkdirSync(dirname(bootIdFile), { recursive: true });
+    writeFileSync(bootIdFile, `${this.bootId}\n`);
+    if (this.boots === 1) this.runUserData();
+    else this.runBootScript();
+    const { settings, scheduler } = this.deps;
+    if (settings.agentNeverOnline) return;
+    const boot = this.boots;
+    scheduler.after(settings.agentDelayMs, () => {
+      if (this.state !== "running" || this.boots !== boot || this.rebooting) return;
+      this.agentConnected = true;
+      this.agentOnlineAt = new Date();
+      const waiting = [...this.agentWaiters];
+      this.agentWaiters.clear();
+      for (const fn of waiting) fn();
+    });
+  }
+
+  /**
+   * The OS reboots (EC2 keeps the instance running): the agent loses its connection, every process
+   * is killed, transient units and timers and the runtime state in VOLATILE are gone, and after
+   * rebootDelayMs the next boot starts.
+   */
+  reboot(): void {
+    if (this.state !== "running" || this.rebooting) return;
+    this.rebooting = true;
+    this.agentConnected = false;
+    this.agentLostAt = new Date();
+    this.cancelShutdown?.();
+    this.cancelShutdown = undefined;
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+    void this.sandbox.killAll().then(() => {
+      this.clearVolatile();
+      this.deps.scheduler.after(this.deps.settings.rebootDelayMs, () => {
+        this.rebooting = false;
+        if (this.state === "running") this.boot();
+      });
+    });
+  }
+
+  private clearVolatile(): void {
+    for (const path of VOLATILE) rmSync(join(this.sandbox.root, path), { recursive: true, force: true });
+    rmSync(this.sandbox.tmp, { recursive: true, force: true });
+    mkdirSync(this.sandbox.tmp, { recursive: true });
+    // systemd's runtime state: no unit is active and no transient timer exists after a boot; enabled units stay enabled.
+    const systemd = join(this.sandbox.root, "var/lib/stand-in/systemd");
+    let names: string[] = [];
+    try {
+      names = readdirSync(systemd);
+    } catch {
+      // systemd was never asked for anything
+    }
+    for (const name of names) if (!name.endsWith(".enabled")) rmSync(join(systemd, name), { force: true });
+  }
+
+  /** systemd starts every enabled unit and cloud-init runs its per-boot scripts (stand-in/instance-bin/lib/boot.sh). */
+  private runBootScript(): void {
+    const log = join(this.sandbox.root, "var/log/boot.log");
+    mkdirSync(dirname(log), { recursive: true });
+    const out = openSync(log, "a");
+    this.sandbox.spawn([join(this.deps.instanceBin, "lib/boot.sh")], ["ignore", out, out]);
+    closeSync(out);
   }
 
   /** cloud-init runs a user-data script (one starting with #!) as root at first boot. */
@@ -165,8 +268,8 @@ export class Instance {
   }
 
   /**
-   * The stubs append `shutdown <seconds>`, `shutdown-cancel` or `timer <seconds>`. A new
-   * `shutdown` replaces the pending one (as shutdown(8) does); systemd timers add up.
+   * The stubs append `shutdown <seconds>`, `reboot <seconds>`, `shutdown-cancel` or `timer <seconds>`.
+   * A new `shutdown` or `reboot` replaces the pending one (as shutdown(8) does); systemd timers add up.
    */
   private readPowerSchedule(): void {
     const lines = readFileSync(this.sandbox.powerFile, "utf8").split("\n");
@@ -174,12 +277,19 @@ export class Instance {
     for (const line of lines.slice(this.powerLinesSeen)) {
       const [kind, seconds] = line.trim().split(/\s+/);
       const delayMs = (Number(seconds) / 60) * this.deps.ttlMinuteMs();
-      if (kind === "shutdown-cancel" || kind === "shutdown") {
+      if (kind === "shutdown-cancel" || kind === "shutdown" || kind === "reboot") {
         this.cancelShutdown?.();
         this.cancelShutdown = undefined;
       }
       if (kind === "shutdown") this.cancelShutdown = this.deps.scheduler.after(delayMs, () => this.powerOff());
-      if (kind === "timer") this.deps.scheduler.after(delayMs, () => this.powerOff());
+      if (kind === "reboot") this.cancelShutdown = this.deps.scheduler.after(delayMs, () => this.reboot());
+      if (kind === "timer") {
+        const cancel = this.deps.scheduler.after(delayMs, () => {
+          this.timers.delete(cancel);
+          this.powerOff();
+        });
+        this.timers.add(cancel);
+      }
     }
     this.powerLinesSeen = lines.length;
   }

@@ -30,7 +30,9 @@ export function agentOutputKey(prefix: string | undefined, commandId: string, in
 
 /**
  * One command on one instance, as the SSM agent runs it: delivered after the invocation lag,
- * `bash -c <script>` in the sandbox, killed (group and all) at its execution timeout.
+ * `bash -c <script>` in the sandbox, killed (group and all) at its execution timeout. To an agent
+ * that registered but lost its connection (a reboot), the command stays Pending until the agent
+ * is back, or ends DeliveryTimedOut after the command's TimeoutSeconds (default 3600).
  */
 export class Invocation {
   readonly requestedAt = new Date();
@@ -46,6 +48,7 @@ export class Invocation {
   private child?: ChildProcess;
   private readonly cancelDelivery: () => void;
   private cancelTimeout?: () => void;
+  private stopWaiting?: () => void;
 
   constructor(
     readonly commandId: string,
@@ -63,7 +66,22 @@ export class Invocation {
 
   private deliver(): void {
     if (!this.instance.agentOnline) {
-      this.finish("Failed", "Undeliverable", -1, false);
+      if (!this.instance.agentRegistered) {
+        this.finish("Failed", "Undeliverable", -1, false);
+        return;
+      }
+      const forget = this.instance.whenAgentOnline(() => {
+        giveUp();
+        this.deliver();
+      });
+      const giveUp = this.deps.scheduler.after((this.request.timeoutSeconds ?? 3600) * this.deps.faults.executionSecondMs, () => {
+        forget();
+        this.finish("TimedOut", "DeliveryTimedOut", -1, false);
+      });
+      this.stopWaiting = () => {
+        forget();
+        giveUp();
+      };
       return;
     }
     const undelivered = this.deps.faults.takeDeliveryFault(this.instance.id, this.request.script);
@@ -105,6 +123,7 @@ export class Invocation {
   cancel(): void {
     if (this.isDone) return;
     this.cancelDelivery();
+    this.stopWaiting?.();
     if (this.child) this.instance.sandbox.killGroup(this.child);
     this.finish("Cancelled", "Cancelled", -1, false);
   }

@@ -211,7 +211,7 @@ export function ssmHandler(options: SsmOptions): Handler {
       .map((i) => ({
         InstanceId: i.id,
         PingStatus: i.agentOnline ? "Online" : "ConnectionLost",
-        LastPingDateTime: epoch(i.agentOnline ? new Date() : i.agentOnlineAt),
+        LastPingDateTime: epoch(i.agentOnline ? new Date() : (i.agentLostAt ?? i.agentOnlineAt)),
         AgentVersion: "3.3.1142.0",
         IsLatestVersion: false,
         PlatformType: "Linux",
@@ -237,8 +237,12 @@ export function ssmHandler(options: SsmOptions): Handler {
     if (!Number.isInteger(executionTimeout) || executionTimeout < 1 || executionTimeout > 172800) {
       throw new SsmError("InvalidParameters", `Parameter "executionTimeout" "${executionTimeout}" is not between 1 and 172800.`);
     }
-    // The service refuses instances whose agent is not registered and Online.
-    const offline = ids.filter((id) => !instances.get(id)?.agentOnline);
+    // The service refuses instances whose agent never registered, or that are no longer running; to
+    // a registered agent that lost its connection (a reboot) the command waits, Pending.
+    const offline = ids.filter((id) => {
+      const i = instances.get(id);
+      return !i || i.state !== "running" || !i.agentRegistered;
+    });
     if (offline.length > 0)
       throw new SsmError("InvalidInstanceId", `Instances [[${offline.join(", ")}]] not in a valid state for account ${ACCOUNT_ID}`);
 

@@ -231,6 +231,15 @@ def image(ref: str) -> dict | None:
     return read_json(image_path(ref), None)
 
 
+def current_boot() -> str:
+    """The instance's boot id (the stand-in writes a new one at every boot; "" outside an instance)."""
+    try:
+        with open(os.path.join(ROOT, "proc/sys/kernel/random/boot_id")) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
 def invoked_at() -> float:
     """When the stub was invoked: its own start-up is part of the simulated step, as a real
     program's start-up is part of its run (the shell wrappers set STANDIN_T0)."""
@@ -802,7 +811,7 @@ def start_container(store: dict, pod: dict, container: dict, restart: int) -> di
     with open(os.path.join(STATE, "procs", str(p.pid)), "w") as f:
         f.write(f"{pod['metadata']['namespace']}/{pod['metadata']['name']}/{container['name']}\n")
     return {"pid": p.pid, "log": log, "exit": exit_file, "startedAt": time.time(), "restart": restart,
-            "id": container_id(pod, container["name"], restart)}
+            "id": container_id(pod, container["name"], restart), "boot": current_boot()}
 
 
 def main_pid(wrapper: int) -> int:
@@ -969,7 +978,14 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
             all_done = all_ready = False
             statuses.append(st)
             continue
-        if run is None and "startAt" in sim and now >= max(sim["startAt"], sim.get("nextStart", {}).get(name, 0)):
+        if run is not None and not os.path.exists(run["exit"]) and run.get("boot", "") != current_boot():
+            # The node rebooted under it: the process is gone without an exit code; the kubelet
+            # reports it terminated with reason Unknown, exit code 255 (no crash-loop back-off).
+            with open(run["exit"], "w") as f:
+                f.write("255\n")
+            run["lostToReboot"] = True
+        # The kubelet starts containers only while the node is Ready (after a reboot: once k3s is back).
+        if run is None and "startAt" in sim and node_ready(node) and now >= max(sim["startAt"], sim.get("nextStart", {}).get(name, 0)):
             run = start_container(store, pod, c, restarts)
             sim["runs"][name] = run
             add_event(store, pod, "Started", f"Started container {name}")
@@ -984,14 +1000,14 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
                 text = f.read().strip()
             code = int(text) if text.lstrip("-").isdigit() else 1
             ended = os.path.getmtime(run["exit"])
-            term = {"exitCode": code, "reason": "Completed" if code == 0 else "Error",
-                    "startedAt": iso(run["startedAt"]), "finishedAt": iso(ended)}
+            reason = "Unknown" if run.get("lostToReboot") else "Completed" if code == 0 else "Error"
+            term = {"exitCode": code, "reason": reason, "startedAt": iso(run["startedAt"]), "finishedAt": iso(ended)}
             event("container-run", run["startedAt"], ended, pod=pod["metadata"]["name"], container=name, exitCode=code)
             policy = spec.get("restartPolicy", "Always")
             if policy == "Always" or (policy == "OnFailure" and code != 0):
                 sim["restarts"][name] = restarts + 1
                 sim.setdefault("last", {})[name] = term
-                sim.setdefault("nextStart", {})[name] = now + min(10 * 2 ** restarts, 300) * SCALE
+                sim.setdefault("nextStart", {})[name] = now if run.get("lostToReboot") else now + min(10 * 2 ** restarts, 300) * SCALE
                 sim["runs"][name] = None
                 sim.setdefault("previousLogs", {})[name] = run["log"]
                 st["restartCount"] = restarts + 1
