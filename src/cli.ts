@@ -2,7 +2,7 @@
 import * as core from "@actions/core";
 import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
-import { InputError, parseSettings } from "./config/inputs.js";
+import { InputError, parsePlatformAuthInputs, parseSettings } from "./config/inputs.js";
 import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
@@ -51,13 +51,13 @@ async function cli(argv: string[]): Promise<number> {
   const env = process.env;
   const idToken = canRequestIdToken(env) ? (audience: string) => core.getIDToken(audience) : undefined;
   const job = { ...identityFromEnv(env), runner: env.RUNNER_NAME || localRunner(env) };
-  const postRt: PostRuntime = { env, log, clock: systemClock, idToken };
   // Secrets may come from GPU_BENCH_* variables instead of flags, to keep them off the command line.
   const read = (name: InputName): string => {
     if (name === Inputs.mode) return command;
     const fromEnv = SECRET_ENV[name];
     return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
   };
+  const postRt: PostRuntime = { env, log, clock: systemClock, idToken, platformAuth: () => parsePlatformAuthInputs(read) };
 
   const controller = new AbortController();
   onCancel(controller, log);
@@ -142,7 +142,10 @@ async function cli(argv: string[]): Promise<number> {
       if (path) log.info(`${path}:`);
       try {
         await executePost(loaded, postRt, fallback, "a previous run");
-        if (store && loaded.kind === "saved") store.save({ ...loaded.run, terminated: true, launching: undefined });
+        if (store && loaded.kind === "saved") {
+          const platform = loaded.run.platform && { ...loaded.run.platform, deleted: true };
+          store.save({ ...loaded.run, terminated: true, launching: undefined, platform });
+        }
       } catch (error) {
         failed++;
         log.error(error instanceof Error ? error.message : String(error));

@@ -3,6 +3,7 @@ import { systemClock } from "./runtime/clock.js";
 import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, readInput } from "./entry/github.js";
 import { executePost, postFallbackFrom } from "./entry/post-step.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
+import { parsePlatformAuthInputs } from "./config/inputs.js";
 
 quietSdkNodeWarning(process.env, process.version);
 
@@ -14,6 +15,7 @@ try {
       log: actionLog,
       clock: systemClock,
       idToken: canRequestIdToken(process.env) ? idToken : undefined,
+      platformAuth: () => parsePlatformAuthInputs(readInput),
     },
     // Without usable state: the same inputs main read, and the job's identity from this step's environment.
     () => postFallbackFrom(readInput, identityFromEnv(process.env)),

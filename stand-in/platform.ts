@@ -8,7 +8,7 @@ import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
  * a real JWT authorizer: every bearer token is verified against the Cognito emulator's JWKS
  * (signature), issuer, client id (aud for ID tokens, client_id for access tokens), token_use and
  * expiry. The agent side authenticates with the cluster's onboarding token:
- *   POST /v1/agent/register                     → the cluster turns active
+ *   POST /v1/agent/register {version?}          → the cluster turns active (and knows the agent's version)
  *   POST /v1/agent/jobs/{jobId}/result {status, metrics} → the job ends with what the agent measured
  *   GET  /v1/agent/jobs                          → the cluster's queued jobs (the agent picks them up)
  */
@@ -51,6 +51,8 @@ interface Cluster {
   owner: string;
   status: "pending" | "active";
   createdAt: string;
+  /** The version the agent reported when it registered. */
+  agentVersion?: string;
   onboardingToken?: string;
   jobs: Map<string, Job>;
 }
@@ -59,8 +61,8 @@ export interface PlatformStandIn {
   url: string;
   faults: PlatformFaults;
   clusters: Map<string, Cluster>;
-  /** Every request: method, path, status, and the Idempotency-Key it carried. */
-  calls: { method: string; path: string; status: number; idempotencyKey?: string }[];
+  /** Every request: method, path, status, the Idempotency-Key it carried, and when it was answered. */
+  calls: { method: string; path: string; status: number; idempotencyKey?: string; at: Date }[];
   deleted: string[];
   close(): Promise<void>;
 }
@@ -179,7 +181,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     }
     if ((m = /^\/v1\/clusters\/([\w-]+)$/.exec(path))) {
       const c = owned(owner, m[1]!);
-      if (method === "GET") return { status: 200, body: { id: c.id, name: c.name, status: c.status } };
+      if (method === "GET") return { status: 200, body: { id: c.id, name: c.name, status: c.status, agentVersion: c.agentVersion } };
       if (method === "DELETE") {
         if (faults.deleteFails) throw new HttpError(500, "delete failed");
         clusters.delete(c.id);
@@ -194,6 +196,8 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     const c = agentCluster(req);
     let m: RegExpExecArray | null;
     if (path === "/v1/agent/register" && req.method === "POST") {
+      const { version } = await readJson(req);
+      if (typeof version === "string") c.agentVersion = version;
       if (!faults.neverActive) c.status = "active";
       return { status: 200, body: { clusterId: c.id } };
     }
@@ -230,7 +234,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
       headers = error instanceof HttpError ? error.headers : {};
       body = { message: error instanceof Error ? error.message : String(error) };
     }
-    calls.push({ method: req.method ?? "GET", path, status, idempotencyKey: key });
+    calls.push({ method: req.method ?? "GET", path, status, idempotencyKey: key, at: new Date() });
     res.writeHead(status, { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };

@@ -459,6 +459,18 @@ function parsePlatformAuth(p: Problems, read: InputReader): PlatformAuth {
   };
 }
 
+/**
+ * The platform-auth inputs alone: the post step and `gpu-bench cleanup` log in with them to delete
+ * the cluster a run's state names. Throws InputError naming each bad input.
+ */
+export function parsePlatformAuthInputs(readRaw: InputReader): PlatformAuth {
+  const read: InputReader = (name) => readRaw(name).trim();
+  const p = new Problems();
+  const auth = parsePlatformAuth(p, read);
+  if (p.list.length > 0) throw new InputError(p.list);
+  return auth;
+}
+
 /** The platform inputs; undefined when platform-api-url is empty. */
 function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undefined {
   const raw = read(Inputs.platformApiUrl);

@@ -40,6 +40,19 @@ interface ActionInputs {
   inputs: Record<string, { description: string; default?: string }>;
 }
 
+const PLATFORM_AUTH_INPUTS: readonly InputName[] = [
+  Inputs.platformAuth,
+  Inputs.cognitoUserPoolId,
+  Inputs.cognitoClientId,
+  Inputs.cognitoClientSecret,
+  Inputs.cognitoUsername,
+  Inputs.cognitoPassword,
+  Inputs.cognitoAuthFlow,
+  Inputs.platformTokenUse,
+  Inputs.platformToken,
+  Inputs.platformAudience,
+];
+
 /** Inputs of commands other than run (besides the AWS access ones every AWS command takes). */
 const OTHER_COMMANDS: Partial<Record<InputName, readonly Command[]>> = {
   [Inputs.dryRun]: ["sweep"],
@@ -49,6 +62,8 @@ const OTHER_COMMANDS: Partial<Record<InputName, readonly Command[]>> = {
   [Inputs.githubToken]: ["run", "comment"],
   [Inputs.comment]: ["run"],
   [Inputs.checkRun]: ["run", "comment"],
+  // cleanup deletes a platform cluster a run left, logging in as the run did.
+  ...Object.fromEntries(PLATFORM_AUTH_INPUTS.map((name) => [name, ["run", "cleanup"] as const])),
 };
 /** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them, and comment and compare (results in S3). */
 const ACCESS: readonly InputName[] = [

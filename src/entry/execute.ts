@@ -15,7 +15,7 @@ import { sweepExpired } from "../lifecycle/post.js";
 import { planRun } from "../lifecycle/plan.js";
 import { runBenchmark } from "../lifecycle/run.js";
 import type { StateStore } from "../lifecycle/state.js";
-import { clientsFor } from "./aws.js";
+import { clientsFor, platformConnector } from "./aws.js";
 import type { GitHubContext } from "./github-api.js";
 import { forkRefusal } from "../github/event.js";
 import { reportOnGitHub } from "../github/report.js";
@@ -80,6 +80,18 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
   return loadSuite(text, { epochs: settings.epochs, batchSize: settings.batchSize }, { source: settings.suitePath });
 }
 
+/** The text of platform-agent-script (a file in the checkout), read before anything is spent. */
+function readAgentScript(path: string, workspace: string): string {
+  const full = insideWorkspace(workspace, path, Inputs.platformAgentScript);
+  try {
+    return readFileSync(full, "utf8");
+  } catch (error) {
+    throw new InputError([
+      `'${Inputs.platformAgentScript}' names '${path}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
+    ]);
+  }
+}
+
 export interface Executed {
   failed?: string;
 }
@@ -89,8 +101,18 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   if (refusal) return { failed: refusal };
   const suite = suiteFor(settings, rt.workspace);
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
-  const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()));
+  const agentScript = settings.platform?.agent.kind === "script" ? readAgentScript(settings.platform.agent.path, rt.workspace) : undefined;
+  const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()), agentScript);
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
+  const platform =
+    settings.platform &&
+    platformConnector(settings.platform, {
+      credentials: clients.ec2.config.credentials,
+      idToken: rt.idToken,
+      log: rt.log,
+      clock: rt.clock,
+      version: TOOL.version,
+    });
   try {
     await checkCredentials(clients.ec2);
     if (!settings.roleToAssume) {
@@ -100,7 +122,15 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
         rt.log,
       );
     }
-    const report = await runBenchmark(plan, { clients, clock: rt.clock, log: rt.log, state: rt.state, signal: rt.signal, tool: TOOL });
+    const report = await runBenchmark(plan, {
+      clients,
+      clock: rt.clock,
+      log: rt.log,
+      state: rt.state,
+      signal: rt.signal,
+      tool: TOOL,
+      platform,
+    });
     if (report.instance) {
       rt.setOutput(Outputs.instanceId, report.instance.id);
       rt.setOutput(Outputs.instanceType, report.instance.type);

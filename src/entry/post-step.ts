@@ -6,15 +6,16 @@ import { checkCredentials } from "../cloud/clients.js";
 import { CleanupError, describeOne, findLiveByTags } from "../cloud/ec2.js";
 import { shellQuote } from "../cloud/remote-script.js";
 import { awsErrorCode } from "../cloud/retry.js";
-import { InputError, parseSettings, type AwsAccess, type InputReader, type Settings } from "../config/inputs.js";
+import { InputError, parseSettings, type AwsAccess, type InputReader, type PlatformAuth, type Settings } from "../config/inputs.js";
 import { TagKeys } from "../config/names.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { errorLine } from "../runtime/error-text.js";
 import { searchTags, type JobContext } from "../lifecycle/identity.js";
-import { cleanupAfterRun, deleteRunSecrets, type PostOutcome } from "../lifecycle/post.js";
+import { cleanupAfterRun, deleteRunSecrets, deleteSavedCluster, type PostOutcome } from "../lifecycle/post.js";
+import type { ConnectPlatform } from "../platform/connect.js";
 import type { LoadedState, SavedRun } from "../lifecycle/state.js";
-import { ec2ClientFor, postClientsFor } from "./aws.js";
+import { ec2ClientFor, platformConnector, postClientsFor } from "./aws.js";
 import { TOOL } from "./tool.js";
 
 // The post step (and `gpu-bench cleanup`): EC2, credentials, the saved state and the log, nothing
@@ -26,6 +27,11 @@ export interface PostRuntime {
   log: Log;
   clock: Clock;
   idToken?: IdTokenSource;
+  /**
+   * The platform-auth inputs, read only when main's state names a cluster it did not delete.
+   * Throws InputError when they are missing or malformed here.
+   */
+  platformAuth?: () => PlatformAuth;
 }
 
 /**
@@ -73,7 +79,7 @@ export async function executePost(
   }
   let clients: { ec2: EC2Client; ssm: SSMClient } | undefined;
   let outcome: PostOutcome | undefined;
-  let secretsError: unknown;
+  let laterError: unknown;
   try {
     // Main's credentials may have expired: assume the role again with a fresh OIDC token.
     clients = postClientsFor(
@@ -98,7 +104,13 @@ export async function executePost(
       await deleteRunSecrets(saved, { ssm, log: rt.log });
     } catch (error) {
       // Thrown after the instances are settled; said now when an instance failure will be what is thrown.
-      if (instanceError === undefined) secretsError = error;
+      if (instanceError === undefined) laterError = error;
+      else rt.log.error(errorLine(error));
+    }
+    try {
+      await deleteSavedCluster(saved, platformConnectorFor(saved, rt, ec2), rt.log);
+    } catch (error) {
+      if (instanceError === undefined && laterError === undefined) laterError = error;
       else rt.log.error(errorLine(error));
     }
     if (instanceError !== undefined || !outcome) throw instanceError;
@@ -113,9 +125,26 @@ export async function executePost(
     clients?.ec2.destroy();
     clients?.ssm.destroy();
   }
-  // The instances are gone; only a secret parameter is left: its own message, not "instances unconfirmed".
-  if (secretsError !== undefined) throw secretsError;
+  // The instances are gone; only a secret parameter or the platform cluster is left: its own message, not "instances unconfirmed".
+  if (laterError !== undefined) throw laterError;
   return outcome!;
+}
+
+/** Connects with the platform inputs to the API main's state names; undefined when the inputs are not here. */
+function platformConnectorFor(saved: SavedRun, rt: PostRuntime, ec2: EC2Client): ConnectPlatform | undefined {
+  if (!saved.platform || saved.platform.deleted) return undefined;
+  let auth: PlatformAuth | undefined;
+  try {
+    auth = rt.platformAuth?.();
+  } catch (error) {
+    rt.log.warning(`The platform-auth inputs cannot be read here: ${errorLine(error)}`);
+    return undefined;
+  }
+  if (!auth) return undefined;
+  return platformConnector(
+    { apiUrl: saved.platform.apiUrl, auth },
+    { credentials: ec2.config.credentials, idToken: rt.idToken, log: rt.log, clock: rt.clock, version: TOOL.version },
+  );
 }
 
 /**

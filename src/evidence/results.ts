@@ -184,6 +184,48 @@ export const Budget = z.object({
 });
 export type Budget = z.infer<typeof Budget>;
 
+/** The platform a run went through (platform-api-url): its cluster, each step's timing, the agent, the deletion. Nothing secret. */
+export const PlatformRun = z.object({
+  /** The API's base URL and preset. */
+  api: z.string(),
+  preset: z.string(),
+  /** How the run authenticated: cognito (with its flow), bearer, github-oidc or none. */
+  auth: z.string(),
+  clusterName: z.string(),
+  clusterId: z.string().optional(),
+  /** The agent as started: the image reference or the script's path; and the version it reported, if any. */
+  agent: z.string(),
+  agentVersion: z.string().optional(),
+  /** Seconds from the agent's start until the cluster was active; absent when it never was. */
+  secondsToActive: z.number().nonnegative().optional(),
+  /** The platform's steps in order (login, create cluster, onboarding token, agent, active, jobs, delete), with their timing. */
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      startedAt: z.iso.datetime(),
+      endedAt: z.iso.datetime(),
+      status: z.enum(["ok", "failed"]),
+      detail: z.string().optional(),
+    }),
+  ),
+  /** The platform jobs of platform-job workloads: one per trial. */
+  jobs: z
+    .array(
+      z.object({
+        workload: z.string(),
+        trial: z.number().int().positive(),
+        id: z.string(),
+        status: z.string(),
+        metrics: z.record(z.string(), z.number()).default({}),
+      }),
+    )
+    .default([]),
+  /** True once the platform confirmed the deletion (or the cluster was already gone). */
+  deleted: z.boolean(),
+  deleteError: z.string().optional(),
+});
+export type PlatformRun = z.infer<typeof PlatformRun>;
+
 export const Results = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -244,6 +286,8 @@ export const Results = z.object({
     .optional(),
   /** Present when max-cost-usd was set. */
   budget: Budget.optional(),
+  /** Present when the run went through a platform (platform-api-url). */
+  platform: PlatformRun.optional(),
   inventory: Inventory.optional(),
   phases: z.array(Phase),
   workloads: z.array(WorkloadResult),

@@ -2,12 +2,14 @@ import { DEFAULT_TELEMETRY_INTERVAL_SECONDS } from "../node/telemetry.js";
 import { sessionNameFor } from "../auth/credentials.js";
 import type { LaunchCandidate, LaunchedInstance, ResolvedImage } from "../cloud/ec2.js";
 import { joinKey, s3Uri } from "../cloud/s3.js";
-import type { AmiSource, InstanceProfile, Market, RunSettings } from "../config/inputs.js";
+import type { AmiSource, InstanceProfile, Market, PlatformSettings, RunSettings } from "../config/inputs.js";
+import type { AgentSpec } from "../platform/agent.js";
 import { suiteHash, type Suite, type Workload } from "../config/suite.js";
 import {
   RESULTS_SCHEMA_VERSION,
   Results,
   type Budget,
+  type PlatformRun,
   type Price,
   type FaultResult,
   type Inventory,
@@ -76,6 +78,12 @@ export interface RunPlan {
    * read on the node with the instance role; never in an SSM command. Only when an LLM workload needs it.
    */
   hfToken?: { value: string; name: string; keyId: string };
+  /**
+   * The platform the run goes through (platform-api-url): its settings, the agent as it starts
+   * (a script's text read from the checkout), and the run's own SecureString parameter that carries
+   * the onboarding token to the node.
+   */
+  platform?: { settings: PlatformSettings; agent: AgentSpec; tokenParameter: { name: string; keyId: string } };
   /** What main saves for the post step before anything is launched. */
   saved: SavedRun;
 }
@@ -85,8 +93,11 @@ export function launchCandidates(settings: Pick<RunSettings, "instanceTypes" | "
   return settings.instanceTypes.flatMap((instanceType) => settings.subnetIds.map((subnetId) => ({ instanceType, subnetId })));
 }
 
-/** Derives the run's plan; pure (the same arguments give the same plan). */
-export function planRun(settings: RunSettings, suite: Suite, identity: RunIdentity, now: Date): RunPlan {
+/**
+ * Derives the run's plan; pure (the same arguments give the same plan). `agentScript` is the text
+ * of platform-agent-script, read from the checkout by the caller.
+ */
+export function planRun(settings: RunSettings, suite: Suite, identity: RunIdentity, now: Date, agentScript?: string): RunPlan {
   const sessionName = settings.roleSessionName ?? sessionNameFor(identity.runId, identity.attempt);
   const expiresAt = new Date(now.getTime() + settings.ttlMinutes * 60_000);
   const identifying = runTags(identity);
@@ -134,6 +145,17 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
             keyId: nodeSecretsKeyId(settings.stack),
           }
         : undefined,
+    platform: settings.platform && {
+      settings: settings.platform,
+      agent:
+        settings.platform.agent.kind === "image"
+          ? settings.platform.agent
+          : { kind: "script", path: settings.platform.agent.path, content: agentScript ?? "" },
+      tokenParameter: {
+        name: nodeSecretName(settings.stack, tokenBase, "platform-onboarding-token"),
+        keyId: nodeSecretsKeyId(settings.stack),
+      },
+    },
     saved: {
       region: settings.region,
       roleToAssume: settings.roleToAssume,
@@ -159,6 +181,8 @@ export interface RunFacts {
   onDemandPrice?: Price;
   /** max-cost-usd and what it did. */
   budget?: Budget;
+  /** The platform cluster and its steps, when the run goes through a platform. */
+  platform?: PlatformRun;
   /** True when AWS reclaimed the spot instance during the run. */
   interrupted?: boolean;
   /** True once termination of every instance of the run was confirmed. */
@@ -224,6 +248,7 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
         }
       : undefined,
     budget: facts.budget,
+    platform: facts.platform,
     inventory: facts.inventory,
     phases: [...facts.phases].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
     workloads: facts.workloads,

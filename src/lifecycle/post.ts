@@ -18,6 +18,7 @@ import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
+import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 
 export interface PostOutcome {
   terminated: string[];
@@ -161,4 +162,32 @@ export async function sweepExpired(
     }
   }
   return { expired, terminated: outcome.terminated.map((t) => t.id), failed, secrets };
+}
+
+/**
+ * The post step's half of the platform: deletes the cluster main's state names when main did not
+ * confirm its deletion (killed, or its delete failed). `connect` logs in with the platform inputs
+ * (absent: they cannot be read here). Returns the cluster id deleted, or undefined when there was
+ * nothing to delete; throws a CleanupError naming the cluster and how to delete it by hand.
+ */
+export async function deleteSavedCluster(saved: SavedRun, connect: ConnectPlatform | undefined, log: Log): Promise<string | undefined> {
+  const platform = saved.platform;
+  if (!platform || platform.deleted) return undefined;
+  const byHand = `delete it by hand: DELETE ${platform.apiUrl}/v1/clusters/${platform.clusterId} with the CI user's token`;
+  if (!connect) {
+    throw new CleanupError(
+      `Platform cluster ${platform.clusterId} at ${platform.apiUrl} may still exist and the platform inputs are not available here to delete it: ${byHand}.`,
+    );
+  }
+  let connection: PlatformConnection | undefined;
+  try {
+    connection = await connect();
+    const existed = await connection.api.deleteCluster(platform.clusterId);
+    log.info(existed ? `Deleted platform cluster ${platform.clusterId}.` : `Platform cluster ${platform.clusterId} was already gone.`);
+    return platform.clusterId;
+  } catch (error) {
+    throw new CleanupError(`Could not delete platform cluster ${platform.clusterId}: ${errorLine(error)}. ${byHand}.`, { cause: error });
+  } finally {
+    await connection?.close();
+  }
 }

@@ -15,8 +15,6 @@ import { onDemandPrice, priceFor, type PriceDeps } from "../cloud/pricing.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
-import { deleteNodeSecrets, putNodeSecret } from "../cloud/secrets.js";
-import { TagKeys } from "../config/names.js";
 import type { Workload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
@@ -34,6 +32,9 @@ import { CleanupStack } from "./cleanup.js";
 import { Deadline, DeadlineError } from "./deadline.js";
 import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
 import { RunStateWriter, type StateStore } from "./state.js";
+import { putRunSecret } from "./node-secrets.js";
+import { createPlatformCluster, onboardAgent } from "./platform.js";
+import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 
 export { launchCandidates } from "./plan.js";
 
@@ -45,6 +46,8 @@ export interface EngineDeps {
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and goes straight to cleanup. */
   signal: AbortSignal;
   tool: { name: string; version: string };
+  /** Logs in to the platform (platform-api-url); needed when the plan has a platform. */
+  platform?: ConnectPlatform;
 }
 
 export interface RunReport {
@@ -57,7 +60,7 @@ export interface RunReport {
 const PROBE_TIMEOUT_SECONDS = 120;
 
 /** What every verb of one run shares: the plan, the seams, the timeline, the deadline, the facts so far. */
-export interface RunContext extends Omit<EngineDeps, "state" | "tool"> {
+export interface RunContext extends Omit<EngineDeps, "state" | "tool" | "platform"> {
   plan: RunPlan;
   phases: PhaseRecorder;
   deadline: Deadline;
@@ -67,6 +70,8 @@ export interface RunContext extends Omit<EngineDeps, "state" | "tool"> {
   passes: LaunchPass[];
   /** max-cost-usd during the run, once the instance's price is known. */
   budget?: BudgetGuard;
+  /** The logged-in platform API, once the platform step connected. */
+  platform?: PlatformConnection;
 }
 
 /** The state reason EC2 gives a spot instance it reclaims. */
@@ -98,9 +103,11 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   let runError: Error | undefined;
   try {
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
+    // The platform first: a refused credential or API fails the run before anything is spent.
+    if (plan.platform) await step("platform cluster", () => createPlatformCluster(run, platformConnector(deps), cleanup));
     run.facts.image = await step("resolve image", () => resolveRunImage(run));
     const secret = plan.hfToken;
-    if (secret) await stage("node secrets", () => putSecrets(run, secret, cleanup));
+    if (secret) await stage("node secrets", () => putRunSecret(run, secret, "hf-token", cleanup));
     run.phases.mark("launch requested");
     run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
     await stage("price", () => recordPrices(run, run.facts.instance!));
@@ -110,6 +117,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     const kernel = await step("probe", () => probe(run, node));
     run.facts.deadMan = await step("dead-man switch", () => armSwitch(run, node));
     run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
+    if (plan.platform) await step("platform agent", () => onboardAgent(run, node));
     for (const workload of plan.suite.workloads) {
       const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload));
       if (workload.faults.length > 0) {
@@ -154,6 +162,16 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
 
   const cleanupErrors = await cleanup.run();
   const leak = cleanupErrors.find((e) => e instanceof CleanupError);
+  // A cluster left on the platform fails a run that otherwise succeeded: the post step retries it.
+  const platformLeft = run.facts.platform?.clusterId && !run.facts.platform.deleted ? run.facts.platform.deleteError : undefined;
+  if (platformLeft && run.facts.outcome.status === "succeeded") {
+    run.facts.outcome = {
+      status: "failed",
+      failedPhase: "delete platform cluster",
+      message: `The platform cluster was not deleted: ${platformLeft}`,
+    };
+    runError ??= new Error(run.facts.outcome.message);
+  }
   const fired = run.facts.deadManFired;
   if (fired && run.facts.outcome.status !== "succeeded") {
     run.facts.outcome = {
@@ -166,6 +184,11 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   const results = assembleResults(plan, run.facts, deps.tool);
   if (leak) throw leak;
   return { results, instance: run.facts.instance, error: runError };
+}
+
+function platformConnector(deps: EngineDeps): ConnectPlatform {
+  if (!deps.platform) throw new Error("The plan has a platform but the engine was given no way to connect to it.");
+  return deps.platform;
 }
 
 function startRun(plan: RunPlan, deps: EngineDeps): RunContext {
@@ -381,34 +404,6 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload):
       store: (id, csv) => storeSamples(run, { bucket, key: joinKey(rawPrefix, "telemetry", `${id}.csv`) }, csv),
     },
   });
-}
-
-/**
- * Puts hf-token in the run's own SecureString parameter, named in the saved state first and deleted
- * by the cleanup stack (and by the post step and the sweep when main cannot), so it never has to
- * travel inside an SSM command.
- */
-async function putSecrets(run: RunContext, secret: NonNullable<RunPlan["hfToken"]>, cleanup: CleanupStack): Promise<void> {
-  run.state.update({ secretParameters: [secret.name] });
-  cleanup.push("delete node secrets", async () => {
-    const failed = await deleteNodeSecrets(run.clients.ssm, [secret.name]);
-    if (failed.length > 0) {
-      throw new Error(
-        `Could not delete the run's secret parameter ${failed.map((f) => `${f.name} (${f.reason})`).join(", ")}: ` +
-          `delete it with aws ssm delete-parameter --region ${run.plan.region} --name <name>; the post step and mode: sweep retry.`,
-      );
-    }
-    run.state.update({ secretParameters: [] });
-  });
-  await putNodeSecret(run.clients.ssm, {
-    name: secret.name,
-    value: secret.value,
-    keyId: secret.keyId,
-    tags: { ...run.plan.runTags, [TagKeys.expiresAt]: run.plan.expiresAt.toISOString() },
-  });
-  run.log.info(
-    `hf-token is in the SecureString parameter ${secret.name} (key ${secret.keyId}) for the node to read; deleted when the run ends.`,
-  );
 }
 
 /** The workload's fault timeline; each fault's recover goes on the run's cleanup stack before it acts. */

@@ -18,6 +18,11 @@ export const SavedRun = z.object({
   terminated: z.boolean().default(false),
   /** The run's node secrets (SecureString parameters), saved before they are put: every cleanup deletes them. */
   secretParameters: z.array(z.string()).optional(),
+  /**
+   * The platform cluster (platform-api-url): its API and id, saved the moment the platform names it,
+   * so the post step deletes it when main cannot; deleted once main confirmed the deletion.
+   */
+  platform: z.object({ apiUrl: z.string(), clusterId: z.string(), deleted: z.boolean().default(false) }).optional(),
 });
 export type SavedRun = z.infer<typeof SavedRun>;
 
@@ -63,6 +68,10 @@ export class RunStateWriter {
   ) {
     this.current = initial;
     store.save(initial);
+  }
+  /** The record as last saved. */
+  get(): SavedRun {
+    return this.current;
   }
   update(change: Partial<SavedRun>): void {
     this.current = { ...this.current, ...change };

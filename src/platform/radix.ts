@@ -7,7 +7,7 @@ import type { PlatformClient } from "./client.js";
  * The radix preset: the predecessor harness's cluster API. Paths and shapes:
  *   POST   /v1/clusters {name}                    → {id}
  *   POST   /v1/clusters/{id}/onboarding-token     → {token}
- *   GET    /v1/clusters/{id}                      → {id, status}
+ *   GET    /v1/clusters/{id}                      → {id, status, name?, agentVersion?}
  *   POST   /v1/clusters/{id}/jobs {type, params}  → {id}
  *   GET    /v1/clusters/{id}/jobs/{jobId}         → {id, status, metrics?}
  *   DELETE /v1/clusters/{id}
@@ -16,7 +16,7 @@ import type { PlatformClient } from "./client.js";
 
 const Created = z.object({ id: z.string().min(1) });
 const Token = z.object({ token: z.string().min(1) });
-const Cluster = z.object({ id: z.string(), status: z.string(), name: z.string().optional() });
+const Cluster = z.object({ id: z.string(), status: z.string(), name: z.string().optional(), agentVersion: z.string().optional() });
 const Job = z.object({
   id: z.string(),
   status: z.string(),

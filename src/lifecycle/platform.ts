@@ -1,0 +1,126 @@
+import type { RunRemote } from "../cloud/remote-script.js";
+import type { PlatformRun } from "../evidence/results.js";
+import { errorLine } from "../runtime/error-text.js";
+import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent.js";
+import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
+import { PlatformTimeoutError } from "../platform/radix.js";
+import type { CleanupStack } from "./cleanup.js";
+import { putRunSecret } from "./node-secrets.js";
+import type { RunContext } from "./run.js";
+
+/**
+ * Runs one platform step, recording its start, end and status in the run's Platform evidence
+ * (facts.platform.steps); the step's error is rethrown as it was.
+ */
+async function platformStep<T>(run: RunContext, name: string, fn: () => Promise<T>): Promise<T> {
+  const facts = run.facts.platform!;
+  const startedAt = new Date(run.clock.now()).toISOString();
+  try {
+    const value = await fn();
+    facts.steps.push({ name, startedAt, endedAt: new Date(run.clock.now()).toISOString(), status: "ok" });
+    return value;
+  } catch (error) {
+    facts.steps.push({ name, startedAt, endedAt: new Date(run.clock.now()).toISOString(), status: "failed", detail: errorLine(error) });
+    throw error;
+  }
+}
+
+/** The live connection of a run that has one; an Error naming the bug otherwise. */
+function connectionOf(run: RunContext): { connection: PlatformConnection; clusterId: string } {
+  const clusterId = run.facts.platform?.clusterId;
+  if (!run.platform || !clusterId) throw new Error("The run has no platform cluster.");
+  return { connection: run.platform, clusterId };
+}
+
+/**
+ * Before any instance is launched: logs in (a refused credential costs nothing), creates the
+ * cluster (its id saved in the run state at once, its deletion on the cleanup stack), and puts the
+ * onboarding token in the run's SecureString parameter for the node to read. Throws the login's
+ * or the API's error, which names the fix.
+ */
+export async function createPlatformCluster(run: RunContext, connect: ConnectPlatform, cleanup: CleanupStack): Promise<void> {
+  const platform = run.plan.platform!;
+  const { settings } = platform;
+  run.facts.platform = {
+    api: settings.apiUrl,
+    preset: settings.preset,
+    auth: authLabel(settings),
+    clusterName: settings.clusterName,
+    agent: agentLabel(platform.agent),
+    steps: [],
+    jobs: [],
+    deleted: false,
+  } satisfies PlatformRun;
+  const connection = await platformStep(run, "login", connect);
+  run.platform = connection;
+  cleanup.push("close the platform connection", () => connection.close());
+  const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(settings.clusterName, run.signal));
+  run.facts.platform.clusterId = clusterId;
+  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterId, deleted: false } });
+  cleanup.push("delete platform cluster", () => deletePlatformCluster(run));
+  run.log.info(`Platform cluster ${clusterId} ('${settings.clusterName}') created at ${settings.apiUrl}`);
+  const token = await platformStep(run, "onboarding token", () => connection.api.onboardingToken(clusterId, run.signal));
+  await putRunSecret(run, { ...platform.tokenParameter, value: token }, "The platform's onboarding token", cleanup);
+}
+
+/**
+ * On the bootstrapped node: starts the agent (platform-agent-image as a k3s Deployment, or
+ * platform-agent-script over SSM), which reads the onboarding token from the run's SecureString
+ * parameter, then waits until the cluster is active (platform-timeout-seconds, cut to the run's
+ * deadline). When it never is, the error carries the agent pod's describe and log.
+ */
+export async function onboardAgent(run: RunContext, onNode: RunRemote): Promise<void> {
+  const platform = run.plan.platform!;
+  const facts = run.facts.platform!;
+  const { connection, clusterId } = connectionOf(run);
+  const start = {
+    agent: platform.agent,
+    apiUrl: platform.settings.apiUrl,
+    clusterId,
+    tokenParameter: { name: platform.tokenParameter.name, region: run.plan.region },
+  };
+  const startedAt = run.clock.now();
+  // platform-timeout-seconds bounds the agent's start and the wait for active together.
+  const waitSeconds = run.deadline.timeout("platform agent", platform.settings.timeoutSeconds);
+  await platformStep(run, "start agent", () => onNode(planAgentUp(start, waitSeconds)));
+  const timeoutSeconds = Math.max(10, waitSeconds - Math.round((run.clock.now() - startedAt) / 1000));
+  try {
+    await platformStep(run, "cluster active", () => connection.api.waitActive(clusterId, timeoutSeconds * 1000, run.signal));
+  } catch (error) {
+    if (!(error instanceof PlatformTimeoutError)) throw error;
+    const diagnostics = await onNode(planAgentDiagnostics(platform.agent)).then(
+      (r) => r.stdout.trim(),
+      (e: unknown) => `(could not collect the agent's diagnostics: ${errorLine(e)})`,
+    );
+    throw new PlatformTimeoutError(`${error.message}\n--- the agent on the node ---\n${diagnostics}`, { cause: error });
+  }
+  facts.secondsToActive = Math.round((run.clock.now() - startedAt) / 100) / 10;
+  const cluster = await connection.api.cluster(clusterId, run.signal);
+  facts.agentVersion = cluster.agentVersion;
+  run.log.info(
+    `Platform cluster ${clusterId} is active ${facts.secondsToActive} s after the agent started${cluster.agentVersion ? ` (agent ${cluster.agentVersion})` : ""}`,
+  );
+}
+
+/**
+ * Deletes the run's cluster (main's cleanup stack). Never uses the run's abort signal: a cancelled
+ * run still deletes it. Throws an Error naming the cluster and how to delete it by hand; the post
+ * step retries from the saved state.
+ */
+export async function deletePlatformCluster(run: RunContext): Promise<void> {
+  const facts = run.facts.platform!;
+  const { connection, clusterId } = connectionOf(run);
+  try {
+    const existed = await platformStep(run, "delete cluster", () => connection.api.deleteCluster(clusterId));
+    facts.deleted = true;
+    run.state.update({ platform: { ...run.state.get().platform!, deleted: true } });
+    run.log.info(existed ? `Deleted platform cluster ${clusterId}` : `Platform cluster ${clusterId} was already gone`);
+  } catch (error) {
+    facts.deleteError = errorLine(error);
+    throw new Error(
+      `Could not delete platform cluster ${clusterId}: ${errorLine(error)}. The post step retries from the saved state; ` +
+        `by hand: DELETE ${run.plan.platform!.settings.apiUrl}/v1/clusters/${clusterId} with the CI user's token.`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StandIn } from "../../stand-in/index.js";
+import { startPlatformWorld, type PlatformWorld } from "../support/platform-world.js";
+import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { ActionJob, leakedSecrets, type ActionRun } from "./action-process.js";
+import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
+
+// A run through a platform (platform-api-url, radix preset) with the real bundles: Cognito login
+// against moto_server, the cluster created before any launch, the agent (the stand-in's radix-agent
+// image) started on the node with the onboarding token read from the run's SecureString parameter,
+// the cluster active, then deleted by main — or by the post step when main was killed.
+
+let standIn: StandIn;
+useLifecycleStandIn((s) => (standIn = s));
+let world: PlatformWorld;
+beforeAll(async () => {
+  world = await startPlatformWorld();
+}, 120_000);
+afterAll(async () => {
+  await world?.stop();
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
+  for (const start = Date.now(); !condition();) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const runInstanceIds = (runId: string) =>
+  standIn
+    .instances()
+    .filter((i) => i.tags["gpu-bench:run-id"] === runId)
+    .map((i) => i.id);
+
+describe("a run through the radix platform", () => {
+  let job: ActionJob;
+  let main: ActionRun;
+  let post: ActionRun;
+  let exit: { code: number | null };
+  let onboardingTokens: string[];
+  const callsBefore = { platform: 0, aws: 0 };
+
+  beforeAll(async () => {
+    callsBefore.platform = world.platform.calls.length;
+    callsBefore.aws = standIn.calls.length;
+    job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
+    main = job.main();
+    // The onboarding tokens the platform issued, read while the cluster still exists.
+    const tokens = new Set<string>();
+    const watch = setInterval(() => {
+      for (const c of world.platform.clusters.values()) if (c.onboardingToken) tokens.add(c.onboardingToken);
+    }, 5);
+    exit = await main.exited;
+    clearInterval(watch);
+    onboardingTokens = [...tokens];
+    post = job.post();
+    await post.exited;
+  }, 300_000);
+
+  it("logs in and creates the cluster before any launch, onboards the agent, and deletes the cluster", async () => {
+    expect(exit.code, main.output()).toBe(0);
+    const calls = world.platform.calls.slice(callsBefore.platform);
+    const create = calls.find((c) => c.method === "POST" && c.path === "/v1/clusters" && c.status === 201)!;
+    expect(create).toBeDefined();
+    const launch = standIn.calls.slice(callsBefore.aws).find((c) => c.action === "RunInstances")!;
+    expect(create.at.getTime()).toBeLessThan(launch.at.getTime());
+    const register = calls.find((c) => c.path === "/v1/agent/register")!;
+    expect(register.status).toBe(200);
+    const deleted = calls.find((c) => c.method === "DELETE")!;
+    expect(deleted.status).toBe(204);
+    expect(world.platform.clusters.size).toBe(0);
+    expect(main.output()).toMatch(/Platform cluster c-\w+ is active [\d.]+ s after the agent started \(agent 1\.4\.2\)/);
+
+    const results = JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")) as { platform: Record<string, unknown> };
+    expect(results.platform).toMatchObject({
+      api: world.platform.url,
+      clusterName: "gpu-bench",
+      agent: "ghcr.io/radix-ai/radix-agent:1.4.2",
+      agentVersion: "1.4.2",
+      deleted: true,
+    });
+    const steps = (results.platform.steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`);
+    expect(steps).toEqual([
+      "login:ok",
+      "create cluster:ok",
+      "onboarding token:ok",
+      "start agent:ok",
+      "cluster active:ok",
+      "delete cluster:ok",
+    ]);
+    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    // Main deleted it; the post step has nothing left to delete.
+    expect(post.output()).not.toMatch(/platform cluster/i);
+  });
+
+  it("the onboarding token and the Cognito secrets are in no SSM command, log, summary, state or S3 object", async () => {
+    expect(onboardingTokens).toHaveLength(1);
+    const secrets = [...onboardingTokens, world.secrets.password, world.secrets.clientSecret];
+    const ids = runInstanceIds(job.runId);
+    const commands = standIn.commands().filter((c) => ids.includes(c.instanceId));
+    expect(commands.some((c) => c.script.includes("platform-onboarding-token"))).toBe(true);
+    for (const c of commands) for (const s of secrets) expect(c.script + c.stdout + c.stderr).not.toContain(s);
+    expect(leakedSecrets(main.output(), secrets)).toEqual([]);
+    expect(leakedSecrets(post.output(), secrets)).toEqual([]);
+    for (const s of secrets) {
+      expect(job.summary()).not.toContain(s);
+      expect(JSON.stringify(job.outputs())).not.toContain(s);
+    }
+    for (const file of filesUnder(job.dir).filter((f) => !f.endsWith("/event.json")))
+      for (const s of secrets) expect(readFileSync(file, "utf8").includes(s), file).toBe(false);
+    for (const key of standIn.listKeys(CHAOS_BUCKET))
+      for (const s of secrets) expect(standIn.getText(CHAOS_BUCKET, key)!.includes(s), key).toBe(false);
+    // The token's parameter is gone with the run.
+    expect(standIn.parameters().filter((p) => p.tags["gpu-bench:run-id"] === job.runId)).toEqual([]);
+  });
+});
+
+describe("main killed after the cluster was created", () => {
+  it("the post step deletes the cluster from the saved state", async () => {
+    standIn.faults.agentDelayMs = 60_000;
+    const before = new Set(world.platform.clusters.keys());
+    const job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
+    const main = job.main();
+    await until(() => [...world.platform.clusters.keys()].some((id) => !before.has(id)) && runInstanceIds(job.runId).length > 0);
+    const clusterId = [...world.platform.clusters.keys()].find((id) => !before.has(id))!;
+    main.child.kill("SIGKILL");
+    await main.exited;
+    expect(world.platform.clusters.has(clusterId)).toBe(true);
+    const post = job.post();
+    expect((await post.exited).code, post.output()).toBe(0);
+    expect(post.output()).toContain(`Deleted platform cluster ${clusterId}.`);
+    expect(world.platform.clusters.has(clusterId)).toBe(false);
+    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    expect(leakedSecrets(post.output(), [world.secrets.password, world.secrets.clientSecret])).toEqual([]);
+  }, 240_000);
+});
