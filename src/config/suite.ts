@@ -140,11 +140,49 @@ export const LlmServingWorkload = z
   });
 export type LlmServingWorkload = z.infer<typeof LlmServingWorkload>;
 
-export const WORKLOAD_KINDS = { resnet50: ResNet50Workload, "llm-serving": LlmServingWorkload } as const;
+/**
+ * A job run through the platform (platform-api-url): submitted to the run's cluster, whose agent
+ * runs it on the node; its metrics (throughput in images/s, duration in s) are read back from the
+ * platform API, one job per trial.
+ */
+export const PlatformJobWorkload = z
+  .strictObject({
+    id: workloadId,
+    kind: z.literal("platform-job"),
+    trials: trials(3),
+    /** The platform's job type (radix: resnet50). */
+    type: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "must be a job type such as resnet50")
+      .default("resnet50"),
+    /** Passed to the platform as the job's params. */
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /** Bound on each job, from submission to a terminal status. */
+    timeoutMinutes: z.int().min(1).max(720).default(30),
+    /** Platform jobs run where the platform puts them: no fault scenarios. */
+    faults,
+  })
+  .superRefine((w, ctx) => {
+    if (w.faults.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["faults"],
+        message: "platform jobs take no fault scenarios (the platform runs them, not the run)",
+      });
+  });
+export type PlatformJobWorkload = z.infer<typeof PlatformJobWorkload>;
+
+export const WORKLOAD_KINDS = {
+  resnet50: ResNet50Workload,
+  "llm-serving": LlmServingWorkload,
+  "platform-job": PlatformJobWorkload,
+} as const;
 export type WorkloadKind = keyof typeof WORKLOAD_KINDS;
 
-export const Workload = z.discriminatedUnion("kind", [ResNet50Workload, LlmServingWorkload]);
+export const Workload = z.discriminatedUnion("kind", [ResNet50Workload, LlmServingWorkload, PlatformJobWorkload]);
 export type Workload = z.infer<typeof Workload>;
+/** The workloads the run itself starts on the node (not through a platform). */
+export type NodeWorkload = Exclude<Workload, PlatformJobWorkload>;
 
 export const Suite = z
   .strictObject({

@@ -100,6 +100,12 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   const refusal = rt.github && forkRefusal(rt.github.event);
   if (refusal) return { failed: refusal };
   const suite = suiteFor(settings, rt.workspace);
+  const platformJob = suite.workloads.find((w) => w.kind === "platform-job");
+  if (platformJob && !settings.platform) {
+    throw new InputError([
+      `'${Inputs.suite}' has the platform-job workload '${platformJob.id}', which runs through a platform: set '${Inputs.platformApiUrl}' and its inputs`,
+    ]);
+  }
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
   const agentScript = settings.platform?.agent.kind === "script" ? readAgentScript(settings.platform.agent.path, rt.workspace) : undefined;
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()), agentScript);

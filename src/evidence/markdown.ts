@@ -21,6 +21,7 @@ import { DETECTION_POWER, MIN_RUNS_TO_DECIDE, type Decision } from "./regression
 import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
+import { platformSection } from "./platform-section.js";
 import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
@@ -822,6 +823,7 @@ export const REPORT_ORDER = [
   "Trends",
   "Workloads",
   "Fault scenarios",
+  "Platform",
   "Comparison with the baseline",
   "Timeline",
   "Environment",
@@ -838,6 +840,7 @@ const SECTION_BUILDERS: Record<Exclude<SectionName, "footer">, (model: EvidenceM
   Trends: trendsSection,
   Workloads: workloadsSection,
   "Fault scenarios": (m) => faultsSection(m.results.faults),
+  Platform: (m) => platformSection(m.results),
   "Comparison with the baseline": comparisonSection,
   Timeline: (m) => timelineSection(m.results),
   Environment: (m) => environmentSection(m.results),
@@ -858,6 +861,7 @@ const DROP_ORDER = [
   "Workloads",
   "Files",
   "Fault scenarios",
+  "Platform",
   "Run",
   "Cost",
   "Comparison with the baseline",

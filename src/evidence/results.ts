@@ -50,7 +50,7 @@ export const WorkloadStatus = z.enum(["ok", "failed", "oom", "skipped"]);
 export const WorkloadResult = z.object({
   /** The workload's id in the suite, e.g. "resnet50-train". */
   id: z.string().min(1),
-  kind: z.enum(["resnet50", "llm-serving"]),
+  kind: z.enum(["resnet50", "llm-serving", "platform-job"]),
   /** Parameters that make two runs comparable (batch, precision, model, …). */
   parameters: z.record(z.string(), ParameterValue),
   status: WorkloadStatus,

@@ -1,6 +1,6 @@
 import { RemoteScriptError, markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { faultTimelineSeconds, type Fault } from "../config/faults.js";
-import type { LlmServingWorkload, ResNet50Workload, Workload } from "../config/suite.js";
+import type { LlmServingWorkload, NodeWorkload, ResNet50Workload, Workload } from "../config/suite.js";
 import { resilienceScore, type FaultResult, type PodRecovery } from "../evidence/fault-results.js";
 import type { Metric } from "../evidence/results.js";
 import type { Clock } from "../runtime/clock.js";
@@ -94,7 +94,7 @@ export function resilienceMetric(faults: readonly FaultResult[]): Metric | undef
   ]);
 }
 
-export async function runFaultScenarios(remote: RunRemote, workload: Workload, ctx: FaultContext): Promise<FaultRun> {
+export async function runFaultScenarios(remote: RunRemote, workload: NodeWorkload, ctx: FaultContext): Promise<FaultRun> {
   if (workload.faults.length === 0) return { faults: [] };
   const faults = [...workload.faults].sort((a, b) => a.at - b.at);
   const results =

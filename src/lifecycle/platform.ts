@@ -1,5 +1,7 @@
 import type { RunRemote } from "../cloud/remote-script.js";
-import type { PlatformRun } from "../evidence/results.js";
+import type { PlatformJobWorkload } from "../config/suite.js";
+import type { PlatformRun, WorkloadResult } from "../evidence/results.js";
+import { metric } from "../workloads/output.js";
 import { errorLine } from "../runtime/error-text.js";
 import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent.js";
 import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
@@ -123,4 +125,63 @@ export async function deletePlatformCluster(run: RunContext): Promise<void> {
       { cause: error },
     );
   }
+}
+
+/**
+ * A platform-job workload: one job per trial, submitted to the run's cluster (POST .../jobs
+ * {type, params}) and polled until it ends (timeoutMinutes each, cut to the run's deadline); its
+ * metrics (throughput in images/s, duration_seconds) read back from the platform API become the
+ * workload's metrics. A failed or timed-out job makes the workload failed (later trials are not
+ * submitted); errors of the run itself (cancellation, a refused token) are thrown.
+ */
+export async function runPlatformJob(run: RunContext, w: PlatformJobWorkload): Promise<WorkloadResult> {
+  const facts = run.facts.platform;
+  if (!facts) throw new Error(`Workload '${w.id}' is a platform-job but the run has no platform: set 'platform-api-url'.`);
+  const { connection, clusterId } = connectionOf(run);
+  const startedAt = new Date(run.clock.now()).toISOString();
+  const throughput: number[] = [];
+  const duration: number[] = [];
+  const trials: Record<string, unknown>[] = [];
+  let failure: string | undefined;
+  for (let trial = 1; trial <= w.trials && !failure; trial++) {
+    const jobId = await platformStep(run, `job ${w.id} trial ${trial}`, async () => {
+      const id = await connection.api.submitJob(clusterId, w.type, w.params, run.signal);
+      const timeoutMs = run.deadline.timeout(`workload ${w.id}`, w.timeoutMinutes * 60) * 1000;
+      try {
+        const job = await connection.api.waitJob(clusterId, id, timeoutMs, run.signal);
+        const metrics = Object.fromEntries(
+          Object.entries(job.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === "number"),
+        );
+        facts.jobs.push({ workload: w.id, trial, id, status: job.status, metrics });
+        trials.push({ trial, jobId: id, status: job.status, ...metrics });
+        if (metrics.throughput !== undefined) throughput.push(metrics.throughput);
+        if (metrics.duration_seconds !== undefined) duration.push(metrics.duration_seconds);
+      } catch (error) {
+        if (run.signal.aborted) throw error;
+        facts.jobs.push({ workload: w.id, trial, id, status: error instanceof PlatformTimeoutError ? "timeout" : "failed", metrics: {} });
+        trials.push({ trial, jobId: id, status: "failed" });
+        failure = errorLine(error);
+      }
+      return id;
+    });
+    run.log.info(`Platform job ${jobId} (${w.type}, trial ${trial}/${w.trials}) ${failure ? `failed: ${failure}` : "succeeded"}`);
+  }
+  const metrics = [];
+  if (throughput.length > 0)
+    metrics.push(
+      metric({ name: "images_per_sec", label: "Throughput", unit: "images/s", direction: "higher", headline: true }, throughput),
+    );
+  if (duration.length > 0) metrics.push(metric({ name: "job_duration_s", label: "Job duration", unit: "s", direction: "lower" }, duration));
+  if (!failure && metrics.length === 0) failure = "the platform reported no metrics (throughput, duration_seconds) for the job";
+  return {
+    id: w.id,
+    kind: "platform-job",
+    parameters: { type: w.type, clusterId, ...w.params },
+    status: failure ? "failed" : "ok",
+    message: failure,
+    metrics,
+    trials,
+    startedAt,
+    endedAt: new Date(run.clock.now()).toISOString(),
+  };
 }

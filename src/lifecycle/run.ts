@@ -15,7 +15,7 @@ import { onDemandPrice, priceFor, type PriceDeps } from "../cloud/pricing.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
-import type { Workload } from "../config/suite.js";
+import type { NodeWorkload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
@@ -33,7 +33,7 @@ import { Deadline, DeadlineError } from "./deadline.js";
 import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
 import { RunStateWriter, type StateStore } from "./state.js";
 import { putRunSecret } from "./node-secrets.js";
-import { createPlatformCluster, onboardAgent } from "./platform.js";
+import { createPlatformCluster, onboardAgent, runPlatformJob } from "./platform.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 
 export { launchCandidates } from "./plan.js";
@@ -119,6 +119,10 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
     if (plan.platform) await step("platform agent", () => onboardAgent(run, node));
     for (const workload of plan.suite.workloads) {
+      if (workload.kind === "platform-job") {
+        run.facts.workloads.push(await step(`workload ${workload.id}`, () => runPlatformJob(run, workload)));
+        continue;
+      }
       const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload));
       if (workload.faults.length > 0) {
         const measured =
@@ -391,7 +395,7 @@ async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | un
   }
 }
 
-function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload): Promise<WorkloadResult> {
+function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorkload): Promise<WorkloadResult> {
   const gpu = run.facts.inventory?.gpus[0];
   const { bucket, rawPrefix } = run.plan.evidence;
   return runWorkload(onNode, workload, {
@@ -407,7 +411,7 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: Workload):
 }
 
 /** The workload's fault timeline; each fault's recover goes on the run's cleanup stack before it acts. */
-function runFaults(run: RunContext, onNode: RunRemote, workload: Workload, cleanup: CleanupStack): Promise<FaultRun> {
+function runFaults(run: RunContext, onNode: RunRemote, workload: NodeWorkload, cleanup: CleanupStack): Promise<FaultRun> {
   const gpu = run.facts.inventory?.gpus[0];
   return runFaultScenarios(onNode, workload, {
     clock: run.clock,

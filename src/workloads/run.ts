@@ -1,4 +1,4 @@
-import type { Suite, Workload } from "../config/suite.js";
+import type { NodeWorkload, Suite } from "../config/suite.js";
 import type { RunRemote } from "../cloud/remote-script.js";
 import type { WorkloadResult } from "../evidence/results.js";
 import type { Clock } from "../runtime/clock.js";
@@ -35,17 +35,19 @@ export interface HfTokenParameter {
   region: string;
 }
 
-export async function runWorkload(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
+export async function runWorkload(remote: RunRemote, workload: NodeWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
   if (!ctx.telemetry) return runBare(remote, workload, ctx);
   return runWithTelemetry(remote, workload, ctx, ctx.telemetry, runBare);
 }
 
-function runBare(remote: RunRemote, workload: Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
+function runBare(remote: RunRemote, workload: NodeWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
   return workload.kind === "llm-serving" ? runLlmServing(remote, workload, ctx) : runResNet50(remote, workload, ctx);
 }
 
-/** Every container image the suite's workloads run, for pre-pulling while the node starts. */
+/** Every container image the suite's workloads run on the node, for pre-pulling while the node starts. */
 export function workloadImages(suite: Suite): string[] {
-  const images = suite.workloads.map((w) => (w.kind === "resnet50" ? resnet50Image(w) : vllmImage(w)));
+  const images = suite.workloads.flatMap((w) =>
+    w.kind === "resnet50" ? [resnet50Image(w)] : w.kind === "llm-serving" ? [vllmImage(w)] : [],
+  );
   return [...new Set(images)];
 }

@@ -1,5 +1,5 @@
 import { RemoteScriptError, type RunRemote } from "../cloud/remote-script.js";
-import type { Workload } from "../config/suite.js";
+import type { NodeWorkload } from "../config/suite.js";
 import type { WorkloadResult } from "../evidence/results.js";
 import { resnet50EnergyMetrics, servingEnergyMetrics, summarizeTelemetry, type TimedWindow } from "../evidence/telemetry.js";
 import { startTelemetry, stopTelemetry } from "../node/telemetry.js";
@@ -15,12 +15,12 @@ import type { WorkloadContext } from "./run.js";
  */
 
 /** Pod name prefixes of a workload's own pods: GPU processes anywhere else are foreign. */
-export function ownPodPrefixes(w: Workload): string[] {
+export function ownPodPrefixes(w: NodeWorkload): string[] {
   return w.kind === "resnet50" ? [`${kubeName("rn50", w.id)}-`] : [`${kubeName("vllm", w.id)}-`];
 }
 
 /** The name of a workload's sampler on the node (its folder there). */
-export function telemetryName(w: Workload): string {
+export function telemetryName(w: NodeWorkload): string {
   return kubeName("telemetry", w.id);
 }
 
@@ -57,7 +57,7 @@ export interface AttachOptions {
  * The result with `telemetry`, `telemetryDetail` and the energy metrics added; unchanged when the
  * samples or the windows leave nothing to summarize.
  */
-export function attachTelemetry(result: WorkloadResult, w: Workload, samples: Samples, options: AttachOptions = {}): WorkloadResult {
+export function attachTelemetry(result: WorkloadResult, w: NodeWorkload, samples: Samples, options: AttachOptions = {}): WorkloadResult {
   const summary = summarizeTelemetry(samples, timedWindows(result), {
     ownPodPrefixes: ownPodPrefixes(w),
     ...(options.maxSmClockMHz !== undefined ? { maxSmClockMHz: options.maxSmClockMHz } : {}),
@@ -99,7 +99,7 @@ export interface WorkloadTelemetry {
 }
 
 /** Seconds after which a sampler stops by itself even if nobody stops it: the workload's own limits and a margin. */
-export function samplerBackstopSeconds(w: Workload): number {
+export function samplerBackstopSeconds(w: NodeWorkload): number {
   const minutes =
     w.kind === "resnet50"
       ? w.timeoutMinutes
@@ -115,10 +115,10 @@ export function samplerBackstopSeconds(w: Workload): number {
  */
 export async function runWithTelemetry(
   remote: RunRemote,
-  w: Workload,
+  w: NodeWorkload,
   ctx: WorkloadContext,
   t: WorkloadTelemetry,
-  run: (remote: RunRemote, w: Workload, ctx: WorkloadContext) => Promise<WorkloadResult>,
+  run: (remote: RunRemote, w: NodeWorkload, ctx: WorkloadContext) => Promise<WorkloadResult>,
 ): Promise<WorkloadResult> {
   const name = telemetryName(w);
   let started = false;

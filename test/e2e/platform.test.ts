@@ -53,7 +53,10 @@ describe("a run through the radix platform", () => {
   beforeAll(async () => {
     callsBefore.platform = world.platform.calls.length;
     callsBefore.aws = standIn.calls.length;
-    job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
+    job = new ActionJob(
+      { ...standIn.env, ...world.env },
+      { ...CHAOS_INPUTS, ...world.inputs, suite: "test/fixtures/suites/platform.yaml" },
+    );
     main = job.main();
     // The onboarding tokens the platform issued, read while the cluster still exists.
     const tokens = new Set<string>();
@@ -67,7 +70,7 @@ describe("a run through the radix platform", () => {
     await post.exited;
   }, 300_000);
 
-  it("logs in and creates the cluster before any launch, onboards the agent, and deletes the cluster", async () => {
+  it("logs in and creates the cluster before any launch, onboards the agent, runs the job, and deletes the cluster", async () => {
     expect(exit.code, main.output()).toBe(0);
     const calls = world.platform.calls.slice(callsBefore.platform);
     const create = calls.find((c) => c.method === "POST" && c.path === "/v1/clusters" && c.status === 201)!;
@@ -81,7 +84,25 @@ describe("a run through the radix platform", () => {
     expect(world.platform.clusters.size).toBe(0);
     expect(main.output()).toMatch(/Platform cluster c-\w+ is active [\d.]+ s after the agent started \(agent 1\.4\.2\)/);
 
-    const results = JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")) as { platform: Record<string, unknown> };
+    const results = JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")) as {
+      platform: Record<string, unknown>;
+      workloads: { id: string; kind: string; status: string; metrics: { name: string; trials: number[] }[] }[];
+    };
+    // The job's metrics, read back from the platform API, are the workload's, one value per trial.
+    const workload = results.workloads[0]!;
+    expect(workload).toMatchObject({ id: "radix-resnet50", kind: "platform-job", status: "ok" });
+    const throughput = workload.metrics.find((m) => m.name === "images_per_sec")!;
+    expect(throughput.trials).toHaveLength(2);
+    for (const v of throughput.trials) expect(v).toBeGreaterThan(0);
+    const jobs = results.platform.jobs as { status: string; metrics: { throughput: number } }[];
+    expect(jobs.map((j) => j.status)).toEqual(["succeeded", "succeeded"]);
+    expect(jobs.map((j) => j.metrics.throughput)).toEqual(throughput.trials);
+    // The report's Platform section: cluster, agent version, time to active, jobs, deletion.
+    const summary = job.summary();
+    expect(summary).toContain("## Platform");
+    expect(summary).toMatch(/\| Agent \| `ghcr\.io\/radix-ai\/radix-agent:1\.4\.2`, version 1\.4\.2 \|/);
+    expect(summary).toMatch(/\| Cluster deleted \| yes \|/);
+    expect(summary).toMatch(/\| Agent start to cluster active \| [\d.]+ (ms|s) \|/);
     expect(results.platform).toMatchObject({
       api: world.platform.url,
       clusterName: "gpu-bench",
@@ -96,6 +117,8 @@ describe("a run through the radix platform", () => {
       "onboarding token:ok",
       "start agent:ok",
       "cluster active:ok",
+      "job radix-resnet50 trial 1:ok",
+      "job radix-resnet50 trial 2:ok",
       "delete cluster:ok",
     ]);
     expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);

@@ -118,7 +118,36 @@ workloads:
       "workloads[1].requestRates[1] (line 14): must be a number, got 'fast'",
       "workloads[1].requestRates[2] (line 14): must be more than 0, got -2",
       expect.stringMatching(/^workloads\[1\]\.slo\.ttft \(line 15\): unknown key \(allowed here: ttftMs, tpotMs, e2elMs\)$/),
-      "workloads[2].kind (line 16): is 'gpt': the kind of workload, one of resnet50, llm-serving",
+      "workloads[2].kind (line 16): is 'gpt': the kind of workload, one of resnet50, llm-serving, platform-job",
+    ]);
+  });
+
+  it("reads a platform-job with its defaults, and refuses fault scenarios and bad job types on it", () => {
+    const suite = loadSuite("version: 1\nname: p\nworkloads:\n  - id: radix\n    kind: platform-job\n    params: { batchSize: 8 }\n");
+    expect(suite.workloads[0]).toEqual({
+      id: "radix",
+      kind: "platform-job",
+      type: "resnet50",
+      trials: 3,
+      params: { batchSize: 8 },
+      timeoutMinutes: 30,
+      faults: [],
+    });
+    const list = problems(
+      `version: 1
+name: p
+workloads:
+  - id: radix
+    kind: platform-job
+    type: "Res Net"
+    faults:
+      - { id: k, kind: pod-kill, at: 60, slo: { maxRecoverySeconds: 30 } }
+`,
+      {},
+    );
+    expect(list).toEqual([
+      expect.stringMatching(/^workloads\[0\]\.type \(line 6\): must be a job type such as resnet50/),
+      expect.stringMatching(/^workloads\[0\]\.faults \(line 8\): platform jobs take no fault scenarios/),
     ]);
   });
 

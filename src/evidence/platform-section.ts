@@ -1,0 +1,61 @@
+import { cell, code, formatDuration, formatNumber, formatTime, secondsBetween, table } from "./format.js";
+import type { Results } from "./results.js";
+
+/**
+ * The evidence's "Platform" section (runs with platform-api-url): the API and how the run logged
+ * in, the cluster, the agent and its version, the time from the agent's start to an active
+ * cluster, each platform step with its timing, the platform jobs with their metrics, and whether
+ * the cluster was deleted. Nothing secret is in the results, so nothing secret is here.
+ */
+export function platformSection(results: Results): string | undefined {
+  const p = results.platform;
+  if (!p) return undefined;
+  const deleted = p.deleted
+    ? "yes"
+    : p.clusterId
+      ? `**no**${p.deleteError ? `: ${cell(p.deleteError)}` : ""} (the post step retries from the saved state)`
+      : "no cluster was created";
+  const out = [
+    "## Platform",
+    "",
+    table(
+      ["", ""],
+      [
+        ["API", `${code(p.api)} (${cell(p.preset)} preset)`],
+        ["Login", cell(p.auth)],
+        ["Cluster", p.clusterId ? `${code(p.clusterId)} (${cell(p.clusterName)})` : `${cell(p.clusterName)}: not created`],
+        ["Agent", `${code(p.agent)}${p.agentVersion ? `, version ${cell(p.agentVersion)}` : ""}`],
+        ["Agent start to cluster active", p.secondsToActive === undefined ? "never active" : formatDuration(p.secondsToActive)],
+        ["Cluster deleted", deleted],
+      ],
+    ),
+    "",
+    table(
+      ["Step", "Start (UTC)", "Duration", "Status", "Detail"],
+      p.steps.map((s) => [
+        cell(s.name),
+        formatTime(s.startedAt),
+        formatDuration(secondsBetween(s.startedAt, s.endedAt)),
+        s.status,
+        cell(s.detail),
+      ]),
+    ),
+  ];
+  if (p.jobs.length > 0) {
+    out.push(
+      "",
+      table(
+        ["Workload", "Trial", "Job", "Status", "Throughput (images/s)", "Duration (s)"],
+        p.jobs.map((j) => [
+          cell(j.workload),
+          String(j.trial),
+          code(j.id),
+          cell(j.status),
+          j.metrics.throughput === undefined ? "—" : formatNumber(j.metrics.throughput),
+          j.metrics.duration_seconds === undefined ? "—" : formatNumber(j.metrics.duration_seconds),
+        ]),
+      ),
+    );
+  }
+  return out.join("\n");
+}
