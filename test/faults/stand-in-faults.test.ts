@@ -1,15 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { FaultResult } from "../../src/evidence/fault-results.js";
 import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
-import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { workloadImages } from "../../src/workloads/run.js";
-import { localRemote } from "../support/local-remote.js";
+import { useStandInNode } from "../support/stand-in-node.js";
 
 // Fault scenarios end to end on the stand-in node: the load generator in a pod reaching the vLLM
 // stand-in through its Service, the fault scripts through the stub kubectl, crictl, nsenter, tc and
@@ -79,49 +75,18 @@ workloads:
 );
 const [rn50, qwen] = suite.workloads as [ResNet50Workload, LlmServingWorkload];
 
-let sandbox: string;
-let gpu: FaultContext["gpu"];
-
-function remoteWith(env: Record<string, string> = {}) {
-  return localRemote({ sandbox, env: { ...FAST, ...env } });
-}
+const node = useStandInNode({ prefix: "faults-node-", images: workloadImages(suite), env: FAST });
+const remoteWith = node.remote;
 
 function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
-  return { clock: systemClock, log: new MemoryLog(), gpu, registerCleanup: (name, fn) => cleanups.push({ name, fn }) };
-}
-
-function stopContainers(): void {
-  const procs = join(sandbox, "root/var/lib/stand-in/procs");
-  let pids: string[];
-  try {
-    pids = readdirSync(procs);
-  } catch {
-    return;
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(-Number(pid), "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-beforeAll(async () => {
-  sandbox = mkdtempSync(join(tmpdir(), "faults-node-"));
-  const node = await bootstrapNode(remoteWith(), {
-    images: workloadImages(suite),
+  const { computeCapability } = node.gpu;
+  return {
     clock: systemClock,
     log: new MemoryLog(),
-  });
-  gpu = { computeCapability: node.inventory.gpus[0]?.computeCapability };
-}, 120_000);
-
-afterAll(() => {
-  if (!sandbox) return;
-  stopContainers();
-  rmSync(sandbox, { recursive: true, force: true });
-});
+    gpu: { computeCapability },
+    registerCleanup: (name, fn) => cleanups.push({ name, fn }),
+  };
+}
 
 describe("fault scenarios on the stand-in node", () => {
   it("an LLM server under constant load: pod-kill measured against the restart delay, a delay read back and removed, an unmeetable SLO never a pass", async () => {

@@ -1,15 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload } from "../../src/config/suite.js";
 import { FaultResult } from "../../src/evidence/fault-results.js";
 import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
-import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { workloadImages } from "../../src/workloads/run.js";
-import { localRemote } from "../support/local-remote.js";
+import { useStandInNode } from "../support/stand-in-node.js";
 
 // The node-level fault kinds end to end on the stand-in node: k3s restarted under a vLLM server
 // serving a constant load. Latencies at a scale of 0.01 (the stand-in's figures in seconds / 100).
@@ -86,41 +82,18 @@ workloads:
 );
 const [qwen, neighbours] = suite.workloads as [LlmServingWorkload, LlmServingWorkload];
 
-let sandbox: string;
-let gpu: FaultContext["gpu"];
-
-function remoteWith(env: Record<string, string> = {}) {
-  return localRemote({ sandbox, env: { ...FAST, ...env } });
-}
+const node = useStandInNode({ prefix: "node-faults-", images: workloadImages(suite), env: FAST });
+const remoteWith = node.remote;
 
 function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
-  return { clock: systemClock, log: new MemoryLog(), gpu, registerCleanup: (name, fn) => cleanups.push({ name, fn }) };
+  const { computeCapability } = node.gpu;
+  return {
+    clock: systemClock,
+    log: new MemoryLog(),
+    gpu: { computeCapability },
+    registerCleanup: (name, fn) => cleanups.push({ name, fn }),
+  };
 }
-
-beforeAll(async () => {
-  sandbox = mkdtempSync(join(tmpdir(), "node-faults-"));
-  const node = await bootstrapNode(remoteWith(), { images: workloadImages(suite), clock: systemClock, log: new MemoryLog() });
-  gpu = { computeCapability: node.inventory.gpus[0]?.computeCapability };
-}, 120_000);
-
-afterAll(() => {
-  if (!sandbox) return;
-  const procs = join(sandbox, "root/var/lib/stand-in/procs");
-  for (const pid of (() => {
-    try {
-      return readdirSync(procs);
-    } catch {
-      return [];
-    }
-  })()) {
-    try {
-      process.kill(-Number(pid), "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(sandbox, { recursive: true, force: true });
-});
 
 describe("node-level fault scenarios on the stand-in node", () => {
   it("k3s-restart and device-plugin-restart under a serving vLLM: the control plane and the GPU resource are away for a while, the running server keeps serving, the times they come back measured", async () => {

@@ -1,14 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { runWorkload, workloadImages, type WorkloadContext } from "../../src/workloads/run.js";
-import { localRemote } from "../support/local-remote.js";
+import { useStandInNode } from "../support/stand-in-node.js";
 
 // Both workloads end to end on the stand-in node: the node bootstrap, then the workload scripts
 // through the stand-in kubectl and kubelet. ResNet50 really executes (CPU torch); vLLM is the
@@ -26,50 +22,13 @@ workloads:
 );
 const [rn50, qwen] = suite.workloads as [ResNet50Workload, LlmServingWorkload];
 
-let sandbox: string;
-let gpu: WorkloadContext["gpu"];
-
-function remoteWith(env: Record<string, string> = {}) {
-  return localRemote({ sandbox, env: { ...FAST, ...env } });
-}
+const node = useStandInNode({ prefix: "workloads-node-", images: workloadImages(suite), env: FAST });
+const remoteWith = node.remote;
 
 function ctx(extra: Partial<Omit<WorkloadContext, "log">> = {}): WorkloadContext & { log: MemoryLog } {
-  return { log: new MemoryLog(), clock: systemClock, gpu, ...extra };
+  const { name, computeCapability } = node.gpu;
+  return { log: new MemoryLog(), clock: systemClock, gpu: { name, computeCapability }, ...extra };
 }
-
-/** Ends the container processes the stand-in kubelet started in this sandbox (by their ids). */
-function stopContainers(): void {
-  const procs = join(sandbox, "root/var/lib/stand-in/procs");
-  let pids: string[];
-  try {
-    pids = readdirSync(procs);
-  } catch {
-    return;
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(-Number(pid), "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-beforeAll(async () => {
-  sandbox = mkdtempSync(join(tmpdir(), "workloads-node-"));
-  const node = await bootstrapNode(remoteWith(), {
-    images: workloadImages(suite),
-    clock: systemClock,
-    log: new MemoryLog(),
-  });
-  gpu = { name: node.inventory.gpus[0]?.name, computeCapability: node.inventory.gpus[0]?.computeCapability };
-}, 120_000);
-
-afterAll(() => {
-  if (!sandbox) return;
-  stopContainers();
-  rmSync(sandbox, { recursive: true, force: true });
-});
 
 describe("workloads on the stand-in node", () => {
   it("ResNet50 runs as a Job from a ConfigMap and its trials come back as results", async () => {

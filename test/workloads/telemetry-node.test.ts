@@ -1,15 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
-import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { parseSamples } from "../../src/node/telemetry-samples.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { runWorkload, workloadImages, type WorkloadContext } from "../../src/workloads/run.js";
-import { localRemote } from "../support/local-remote.js";
+import { useStandInNode } from "../support/stand-in-node.js";
 
 // GPU telemetry around real workloads on the stand-in node: its nvidia-smi follows the pods that
 // hold a GPU (busy while ResNet50 runs on this CPU, idle otherwise), and its knobs throttle the
@@ -29,19 +25,15 @@ workloads:
 );
 const [rn50, qwen] = suite.workloads as [ResNet50Workload, LlmServingWorkload];
 
-let sandbox: string;
-let gpu: WorkloadContext["gpu"];
+const node = useStandInNode({ prefix: "telemetry-node-", images: workloadImages(suite), env: FAST });
+const remoteWith = node.remote;
 const stored = new Map<string, string>();
-
-function remoteWith(env: Record<string, string> = {}) {
-  return localRemote({ sandbox, env: { ...FAST, ...env } });
-}
 
 function ctx(): WorkloadContext & { log: MemoryLog } {
   return {
     log: new MemoryLog(),
     clock: systemClock,
-    gpu,
+    gpu: node.gpu,
     telemetry: {
       intervalSeconds: 0.2,
       store: async (id, csv) => {
@@ -51,35 +43,6 @@ function ctx(): WorkloadContext & { log: MemoryLog } {
     },
   };
 }
-
-beforeAll(async () => {
-  sandbox = mkdtempSync(join(tmpdir(), "telemetry-node-"));
-  const node = await bootstrapNode(remoteWith(), {
-    images: workloadImages(suite),
-    clock: systemClock,
-    log: new MemoryLog(),
-  });
-  const g = node.inventory.gpus[0];
-  gpu = { name: g?.name, computeCapability: g?.computeCapability, maxSmClockMHz: g?.maxSmClockMHz };
-}, 120_000);
-
-afterAll(() => {
-  if (!sandbox) return;
-  let pids: string[] = [];
-  try {
-    pids = readdirSync(join(sandbox, "root/var/lib/stand-in/procs"));
-  } catch {
-    /* none started */
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(-Number(pid), "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(sandbox, { recursive: true, force: true });
-});
 
 describe("GPU telemetry during every workload, on the stand-in node", () => {
   it("ResNet50 carries telemetry: busy power over its timed windows gives exactly power × time, and energy per image", async () => {
