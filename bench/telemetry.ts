@@ -1,20 +1,27 @@
 /**
  * What does the GPU telemetry sampler cost the workload it watches? Runs the stand-in's CPU
  * ResNet50 workload (remote/workloads/resnet50.py with Debian's torch at /usr/bin/python3, two
- * threads, as stand-in/images/pytorch.sh runs it) alternately without and with the sampler
+ * threads, as stand-in/images/pytorch.sh runs it) without and with the sampler
  * (remote/telemetry/start.sh → sampler.sh → the stand-in nvidia-smi at 1 Hz, the workload
- * registered as the GPU's process so every sample takes the busy path, compute apps included),
- * and compares the median throughput of the timed windows. Also prints the sampler's own CPU time
- * per second of wall time, the steadier figure on a shared machine.
+ * registered as the GPU's process so every sample takes the busy path, compute apps included).
  *
- *   npm run bench:telemetry [-- --runs 5 --interval-ms 1000 --steps 30]
+ * `--runs N` pairs, after one unmeasured warm-up run; each pair is one run without and one with the
+ * sampler, in alternating order (off-on, on-off, …) so a drift in the shared machine's load falls on
+ * both sides. A run's throughput is the median images/s of its timed trials; a pair's overhead is
+ * (off − on) / off. Prints the medians and quartiles of both sides, the median paired overhead with
+ * its distribution-free confidence interval (sign test: order statistics of the paired overheads),
+ * the sampler's own CPU time (the steadier figure on a shared machine), the load average before and
+ * after, and whether the issue's bound (overhead under 1% of throughput) is met, not met, or not
+ * resolved because the interval straddles 1%.
+ *
+ *   npm run bench:telemetry [-- --runs 10 --interval-ms 1000 --steps 20]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { quantile } from "../src/evidence/stats.js";
+import { quantile, summarize } from "../src/evidence/stats.js";
 import { parseResNet50Lines, type ResNet50Trial } from "../src/workloads/resnet50.js";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
@@ -28,7 +35,7 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const config = { runs: option("runs", 5), intervalMs: option("interval-ms", 1000), steps: option("steps", 20) };
+const config = { runs: option("runs", 10), intervalMs: option("interval-ms", 1000), steps: option("steps", 20) };
 const sandbox = mkdtempSync(join(tmpdir(), "bench-telemetry-"));
 const root = join(sandbox, "root");
 mkdirSync(join(root, "var/lib/stand-in/gpu-procs"), { recursive: true });
@@ -88,6 +95,29 @@ function samplerCpuSeconds(sid: number): number {
   return ticks / tick;
 }
 
+/**
+ * Distribution-free confidence interval of the median of `values` (sign test): the k-th smallest
+ * and k-th largest value, k the largest whole number with P(Binomial(n, ½) < k) ≤ (1 − level) / 2.
+ * Returns the bounds and the interval's exact coverage (a fraction), or null when n is too small
+ * for the level (fewer than 6 values at 95%).
+ */
+function medianInterval(values: readonly number[], level = 0.95): { low: number; high: number; coverage: number } | null {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  let choose = 1; // C(n, j)
+  let below = 0; // P(B ≤ j − 1) as j grows
+  let k = 0;
+  for (let j = 0; j < n / 2; j++) {
+    const next = below + choose / 2 ** n; // P(B ≤ j)
+    if (next > (1 - level) / 2) break;
+    below = next;
+    k = j + 1;
+    choose = (choose * (n - j)) / (j + 1);
+  }
+  if (k === 0) return null;
+  return { low: sorted[k - 1]!, high: sorted[n - k]!, coverage: 1 - 2 * below };
+}
+
 // An interrupted bench leaves no sampler behind: removing the sandbox stops it within a second.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -96,41 +126,83 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const off: number[] = [];
-const on: number[] = [];
+const median = (trials: number[]): number => quantile(trials, 0.5);
+const offTrials: number[] = [];
+const onTrials: number[] = [];
+const pairOverheads: number[] = [];
 let cpuSeconds = 0;
 let wallSeconds = 0;
 let samples = 0;
+const loadBefore = loadavg();
+
+/** One run with the sampler: the run's trials, the sampler's CPU time and samples counted in. */
+async function withSampler(): Promise<number[]> {
+  const started = telemetry("start.sh");
+  if (!started.includes('"started":true')) throw new Error(`the sampler did not start: ${started}`);
+  const sid = Number(readFileSync(join(root, "var/lib/gpu-bench/telemetry/bench/pid"), "utf8").trim());
+  const t0 = performance.now();
+  const trials = await workload();
+  cpuSeconds += samplerCpuSeconds(sid);
+  wallSeconds += (performance.now() - t0) / 1000;
+  samples += telemetry("stop.sh")
+    .split("\n")
+    .filter((l) => l.startsWith("GPU_BENCH_TELEMETRY gpu,")).length;
+  return trials;
+}
+
 try {
+  await workload(); // warm-up: page cache, torch's first import
   for (let run = 0; run < config.runs; run++) {
-    off.push(...(await workload()));
-    const started = telemetry("start.sh");
-    if (!started.includes('"started":true')) throw new Error(`the sampler did not start: ${started}`);
-    const sid = Number(readFileSync(join(root, "var/lib/gpu-bench/telemetry/bench/pid"), "utf8").trim());
-    const t0 = performance.now();
-    on.push(...(await workload()));
-    cpuSeconds += samplerCpuSeconds(sid);
-    wallSeconds += (performance.now() - t0) / 1000;
-    samples += telemetry("stop.sh")
-      .split("\n")
-      .filter((l) => l.startsWith("GPU_BENCH_TELEMETRY gpu,")).length;
-    process.stderr.write(`run ${run + 1}/${config.runs}\n`);
+    let off: number[];
+    let on: number[];
+    if (run % 2 === 0) {
+      off = await workload();
+      on = await withSampler();
+    } else {
+      on = await withSampler();
+      off = await workload();
+    }
+    offTrials.push(...off);
+    onTrials.push(...on);
+    pairOverheads.push(((median(off) - median(on)) / median(off)) * 100);
+    process.stderr.write(
+      `pair ${run + 1}/${config.runs}: overhead ${pairOverheads.at(-1)!.toFixed(2)}%, load ${loadavg()[0]!.toFixed(2)}\n`,
+    );
   }
 } finally {
   rmSync(sandbox, { recursive: true, force: true });
 }
+const loadAfter = loadavg();
 
-const medianOff = quantile(off, 0.5);
-const medianOn = quantile(on, 0.5);
-const overhead = ((medianOff - medianOn) / medianOff) * 100;
+const f2 = (v: number): string => v.toFixed(2);
+const side = (name: string, trials: number[]): string => {
+  const s = summarize(trials);
+  return `${name}: median ${f2(s.median)} images/s, quartiles ${f2(s.q1)}–${f2(s.q3)}, range ${f2(s.min)}–${f2(s.max)}, ${s.n} trials`;
+};
+const overhead = summarize(pairOverheads);
+const interval = medianInterval(pairOverheads);
+const BOUND = 1;
+const verdict =
+  interval === null
+    ? `not resolved: ${pairOverheads.length} pairs are too few for a 95% interval (6 at least)`
+    : interval.high < BOUND
+      ? `meets the < ${BOUND}% bound`
+      : interval.low >= BOUND
+        ? `does not meet the < ${BOUND}% bound`
+        : `not resolved: the interval straddles ${BOUND}% (more pairs, or a quieter machine)`;
+const cpuPercent = (100 * cpuSeconds) / wallSeconds;
+
 console.log(
-  `resnet50.py train on CPU (2 threads, image 32, batch 4, ${config.steps} timed steps × 3 trials), ${config.runs} runs each, alternating`,
+  `resnet50.py train on CPU (2 threads, image 32, batch 4, ${config.steps} timed steps × 3 trials); ${config.runs} pairs off/on in alternating order after one warm-up run`,
 );
-console.log(`sampler off: median ${medianOff.toFixed(2)} images/s over ${off.length} trials`);
+console.log(`load average (1, 5, 15 min): before ${loadBefore.map(f2).join(" ")}, after ${loadAfter.map(f2).join(" ")} (2 cores)`);
+console.log(side("sampler off", offTrials));
+console.log(`${side("sampler on ", onTrials)} (${samples} GPU samples, every ${config.intervalMs} ms)`);
 console.log(
-  `sampler on:  median ${medianOn.toFixed(2)} images/s over ${on.length} trials (${samples} GPU samples, every ${config.intervalMs} ms)`,
+  `paired overhead: median ${f2(overhead.median)}%, quartiles ${f2(overhead.q1)}–${f2(overhead.q3)}%, range ${f2(overhead.min)}–${f2(overhead.max)}% over ${overhead.n} pairs` +
+    (interval ? `; ${(interval.coverage * 100).toFixed(1)}% interval of the median ${f2(interval.low)}–${f2(interval.high)}%` : ""),
 );
 console.log(
-  `sampler CPU: ${((100 * cpuSeconds) / wallSeconds).toFixed(2)}% of one core (${cpuSeconds.toFixed(2)} s in ${wallSeconds.toFixed(1)} s)`,
+  `sampler CPU: ${f2(cpuPercent)}% of one core, ${f2(cpuPercent / 2)}% of the workload's two (${f2(cpuSeconds)} s in ${wallSeconds.toFixed(1)} s)`,
 );
-console.log(`sampler-overhead: ${overhead.toFixed(2)}% of throughput`);
+console.log(`sampler-overhead: ${f2(overhead.median)}% of throughput — ${verdict}`);

@@ -1,13 +1,15 @@
-import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseGpuRow, toInventory } from "../../src/node/inventory.js";
 import { parseScriptOutput } from "../../src/node/script-output.js";
+import { telemetryFromStop } from "../../src/node/telemetry.js";
 import { caseText, stubExit, stubOutput } from "./cases.js";
 
 const NODE = new URL("../../remote/node/", import.meta.url).pathname;
+const TELEMETRY = new URL("../../remote/telemetry/", import.meta.url).pathname;
 const STAND_IN_BIN = new URL("../../stand-in/instance-bin/", import.meta.url).pathname;
 const QUERY = "index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version";
 const dirs: string[] = [];
@@ -100,6 +102,80 @@ describe("real-world case: nvidia-smi-inforom-corrupted.txt", () => {
     expect(inventory.driverVersion).toBe("570.172.08");
     expect(inventory.driverNote).toMatch(/too old to report compute_cap/);
   });
+});
+
+describe("real-world case: nvidia-smi-inforom-corrupted.txt, appearing mid-run in the telemetry sampler's -lms loop", () => {
+  const WARNING = "WARNING: infoROM is corrupted at gpu 0000:00:1E.0";
+  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  /** A stand-in node root whose gpu-knobs file (re-read by nvidia-smi every sample) starts empty. */
+  function nodeRoot(): { root: string; knobs: (text: string) => void; env: Record<string, string> } {
+    const root = mkdtempSync(join(tmpdir(), "nvsmi-loop-"));
+    dirs.push(root);
+    mkdirSync(join(root, "var/lib/stand-in/gpu-procs"), { recursive: true });
+    const env = { PATH: `${STAND_IN_BIN}:/usr/bin:/bin`, GPU_BENCH_ROOT: root, STUB_LATENCY_SCALE: "0" };
+    return { root, env, knobs: (text) => writeFileSync(join(root, "var/lib/stand-in/gpu-knobs"), text) };
+  }
+
+  for (const stream of ["stdout", "stderr"] as const) {
+    it(`the stand-in's loop prints the warning after each sample's rows once the knob is set (on ${stream}), and keeps sampling`, async () => {
+      const node = nodeRoot();
+      const child = spawn("nvidia-smi", ["--query-gpu=index,power.draw", "--format=csv,noheader,nounits", "-lms", "200"], {
+        env: node.env,
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      await sleep(700);
+      node.knobs(`STUB_NVSMI_WARNING=${WARNING}\nSTUB_NVSMI_WARNING_STREAM=${stream}\n`);
+      await sleep(900);
+      child.kill("SIGTERM");
+      await new Promise((done) => child.on("close", done));
+      const lines = out.split("\n").filter(Boolean);
+      const first = lines.findIndex((l) => l === WARNING);
+      if (stream === "stdout") {
+        expect(first).toBeGreaterThan(0); // rows before the knob, none warned
+        expect(lines.slice(0, first).every((l) => /^0, \d+\.\d\d$/.test(l))).toBe(true);
+        // From then on, each sample is its row followed by the warning.
+        const after = lines.slice(first - 1);
+        expect(after.length).toBeGreaterThanOrEqual(4);
+        after.forEach((l, i) => expect(l).toMatch(i % 2 === 0 ? /^0, \d+\.\d\d$/ : /^WARNING: infoROM/));
+      } else {
+        expect(lines.every((l) => /^0, \d+\.\d\d$/.test(l))).toBe(true);
+        expect(err.split("\n").filter((l) => l === WARNING).length).toBeGreaterThanOrEqual(2);
+      }
+    });
+
+    it(`the sampler's samples survive the warning appearing mid-run on ${stream}: every row parsed, none skipped, the warning in its log`, async () => {
+      const node = nodeRoot();
+      const env = { ...node.env, TELEMETRY_NAME: "warned", INTERVAL_MS: "200", MAX_SECONDS: "60" };
+      const started = execFileSync("bash", [join(TELEMETRY, "start.sh")], { env, encoding: "utf8" });
+      expect(started).toContain('"started":true');
+      await sleep(600);
+      const warnedFrom = Date.now() / 1000;
+      node.knobs(`STUB_NVSMI_WARNING=${WARNING}\nSTUB_NVSMI_WARNING_STREAM=${stream}\n`);
+      await sleep(1200);
+      let log = "";
+      const stopped = await new Promise<string>((done, fail) =>
+        execFile("bash", [join(TELEMETRY, "stop.sh")], { env }, (error, stdout, stderr) => {
+          log = stderr;
+          if (error) fail(error);
+          else done(stdout);
+        }),
+      );
+      const { samples } = telemetryFromStop(stopped);
+      expect(samples?.source).toBe("nvidia-smi");
+      expect(samples!.skipped).toBe(0);
+      const late = samples!.gpu.filter((g) => g.t > warnedFrom + 0.3);
+      expect(late.length).toBeGreaterThanOrEqual(3); // sampling went on after the warning began
+      for (const g of samples!.gpu) {
+        expect(g.gpu).toBe(0);
+        expect(Number.isFinite(g.powerW) && Number.isFinite(g.smMHz) && g.maxSmMHz === 1710).toBe(true);
+      }
+      expect(log).toContain(WARNING);
+    });
+  }
 });
 
 describe("real-world case: nvidia-smi-t4-and-na-rows.txt", () => {
