@@ -335,7 +335,13 @@ gpu_lines_nvidia_smi() {
   local line
   nvidia-smi --query-gpu="$fields" --format=csv,noheader,nounits -lms "$interval_ms" 2>>"$dir/sampler.log" |
     while IFS= read -r line; do
-      printf 'gpu,%s,%s\\n' "\${EPOCHREALTIME/,/.}" "\${line//, /,}"
+      # A row starts with the GPU index; anything else (a warning such as "WARNING: infoROM is
+      # corrupted at gpu \u2026", which nvidia-smi prints among its rows) goes to the log, not the samples.
+      if [[ $line == [0-9]*,* ]]; then
+        printf 'gpu,%s,%s\\n' "\${EPOCHREALTIME/,/.}" "\${line//, /,}"
+      else
+        printf 'nvidia-smi: %s\\n' "$line" >>"$dir/sampler.log"
+      fi
     done >>"$out"
 }
 
@@ -373,7 +379,10 @@ proc_lines() {
   nvidia-smi --query-compute-apps=gpu_uuid,pid,used_memory,process_name --format=csv,noheader,nounits -lms "$interval_ms" 2>>"$dir/sampler.log" |
     while IFS= read -r line; do
       IFS=, read -r uuid pid used name <<<"\${line//, /,}"
-      [[ $pid =~ ^[0-9]+$ ]] || continue
+      if ! [[ $pid =~ ^[0-9]+$ ]]; then
+        printf 'nvidia-smi: %s\\n' "$line" >>"$dir/sampler.log"
+        continue
+      fi
       pod_of "$pid"
       printf 'proc,%s,%s,%s,%s,%s,%s\\n' "\${EPOCHREALTIME/,/.}" "$uuid" "$pid" "$used" "\${pods[$pid]}" "$name"
     done >>"$out"
@@ -382,10 +391,12 @@ proc_lines() {
 if [[ $source == dcgm ]]; then gpu_lines_dcgm & else gpu_lines_nvidia_smi & fi
 proc_lines &
 
+# Each second: is DIR still there, is the backstop reached? The wait is a timed read of a pipe
+# nothing writes to (SIGTERM still ends it at once), not a forked sleep per second.
+exec {idle}<> <(:)
 deadline=$((EPOCHSECONDS + max_seconds))
 while [[ -d $dir ]] && ((EPOCHSECONDS < deadline)); do
-  sleep 1 &
-  wait $!
+  read -r -t 1 -u "$idle" _
 done
 `;var stop_default=`#!/usr/bin/env bash
 # Stops one workload's GPU telemetry sampler (see start.sh) and prints its samples, each line of
