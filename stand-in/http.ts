@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Authentication } from "./credentials.js";
+import { newRequestId } from "./ids.js";
 
 export type ServiceName = "ec2" | "ssm" | "sts" | "s3" | "oidc" | "pricing";
 
@@ -51,6 +53,56 @@ export function sigV4Identity(req: Request): { accessKeyId: string; sessionToken
   if (!credential) return undefined;
   const sessionToken = header(req, "x-amz-security-token") ?? req.url.searchParams.get("X-Amz-Security-Token") ?? undefined;
   return { accessKeyId: credential, sessionToken };
+}
+
+/** An error of an AWS JSON 1.1 service (SSM, the Price List API): code (`__type`), message, HTTP status. */
+export class JsonServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface JsonServiceCall {
+  /** The operation's name for the call record (from X-Amz-Target). */
+  action: string;
+  /** The request's credentials as the stand-in's credential store judged them. */
+  auth: Authentication;
+  /** How the service spells the error message's key: SSM `message`, the Price List API `Message`. */
+  messageKey: "message" | "Message";
+  /** The operation, given the caller's access key: the reply object (200), or a JsonServiceError thrown. */
+  serve: (accessKeyId: string | undefined) => unknown;
+}
+
+/**
+ * One request to an AWS JSON 1.1 service (content type application/x-amz-json-1.1, a request id
+ * header): refused credentials fail as AWS fails them (MissingAuthenticationTokenException,
+ * UnrecognizedClientException, ExpiredTokenException, 400); otherwise `serve` answers. A
+ * JsonServiceError thrown by either becomes AWS's error reply, `{"__type": code, <messageKey>:
+ * message}` with its status and the code in the call record; any other error propagates (the
+ * server answers 500).
+ */
+export function jsonServiceReply(call: JsonServiceCall): Reply {
+  const { action, auth } = call;
+  const accessKeyId = auth.accessKeyId;
+  const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": newRequestId() };
+  try {
+    if (!auth.ok) {
+      throw {
+        missing: new JsonServiceError("MissingAuthenticationTokenException", "Missing Authentication Token"),
+        unknown: new JsonServiceError("UnrecognizedClientException", "The security token included in the request is invalid."),
+        expired: new JsonServiceError("ExpiredTokenException", "The security token included in the request is expired"),
+      }[auth.reason];
+    }
+    return { status: 200, headers, body: JSON.stringify(call.serve(accessKeyId)), action, accessKeyId };
+  } catch (error) {
+    if (!(error instanceof JsonServiceError)) throw error;
+    const body = JSON.stringify({ __type: error.code, [call.messageKey]: error.message });
+    return { status: error.status, headers, body, action, accessKeyId, errorCode: error.code };
+  }
 }
 
 export async function startServer(

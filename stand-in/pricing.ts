@@ -1,7 +1,7 @@
 import type { CredentialStore } from "./credentials.js";
 import type { Faults } from "./faults.js";
-import { header, type Handler, type Reply } from "./http.js";
-import { ACCOUNT_ID, newRequestId } from "./ids.js";
+import { header, JsonServiceError as PricingError, jsonServiceReply, type Handler } from "./http.js";
+import { ACCOUNT_ID } from "./ids.js";
 import { priceListProducts } from "./prices.js";
 
 /**
@@ -9,16 +9,6 @@ import { priceListProducts } from "./prices.js";
  * only: TERM_MATCH filters on product attributes, pages of MaxResults (1-100, default 100), each
  * PriceList item a JSON document sent as a string, as the real service sends it.
  */
-
-class PricingError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 type Json = Record<string, unknown>;
 
@@ -70,28 +60,18 @@ export function pricingHandler(credentials: CredentialStore, faults: Faults): Ha
     return { FormatVersion: "aws_v1", PriceList: page.map((p) => p.json), ...(next ? { NextToken: next } : {}) };
   }
 
-  return (req): Reply => {
+  return (req) => {
     const target = header(req, "x-amz-target") ?? "";
     const action = target.replace(/^AWSPriceListService\./, "") || "unknown";
-    const auth = credentials.authenticate(req);
-    const accessKeyId = auth.accessKeyId;
-    const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": newRequestId() };
-    try {
-      if (!auth.ok) {
-        throw {
-          missing: new PricingError("MissingAuthenticationTokenException", "Missing Authentication Token"),
-          unknown: new PricingError("UnrecognizedClientException", "The security token included in the request is invalid."),
-          expired: new PricingError("ExpiredTokenException", "The security token included in the request is expired"),
-        }[auth.reason];
-      }
-      if (!target.startsWith("AWSPriceListService.") || action !== "GetProducts")
-        throw new PricingError("UnknownOperationException", `The stand-in's Price List API has GetProducts only, not ${action}`);
-      const input = JSON.parse(req.body.toString("utf8") || "{}") as Json;
-      return { status: 200, headers, body: JSON.stringify(getProducts(input, accessKeyId)), action, accessKeyId };
-    } catch (error) {
-      if (!(error instanceof PricingError)) throw error;
-      const body = JSON.stringify({ __type: error.code, Message: error.message });
-      return { status: error.status, headers, body, action, accessKeyId, errorCode: error.code };
-    }
+    return jsonServiceReply({
+      action,
+      auth: credentials.authenticate(req),
+      messageKey: "Message",
+      serve: (accessKeyId) => {
+        if (!target.startsWith("AWSPriceListService.") || action !== "GetProducts")
+          throw new PricingError("UnknownOperationException", `The stand-in's Price List API has GetProducts only, not ${action}`);
+        return getProducts(JSON.parse(req.body.toString("utf8") || "{}") as Json, accessKeyId);
+      },
+    });
   };
 }

@@ -1,8 +1,8 @@
 import type { Catalog } from "./catalog.js";
 import type { CredentialStore } from "./credentials.js";
 import type { Faults } from "./faults.js";
-import { header, type Handler, type Reply } from "./http.js";
-import { ACCOUNT_ID, newCommandId, newRequestId } from "./ids.js";
+import { header, JsonServiceError as SsmError, jsonServiceReply, type Handler } from "./http.js";
+import { ACCOUNT_ID, newCommandId } from "./ids.js";
 import type { Instance } from "./instance.js";
 import type { Invocation, InvocationRequest } from "./invocation.js";
 
@@ -12,16 +12,6 @@ export const STDERR_LIMIT = 8_000;
 /** ListCommandInvocations' plugin Output is shorter still. */
 const LIST_OUTPUT_LIMIT = 2_500;
 const PLUGIN = "aws:runShellScript";
-
-class SsmError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 /** A parameter PutParameter stored (the catalog's public AMI parameters are apart). */
 export interface StoredParameter {
@@ -377,28 +367,18 @@ export function ssmHandler(options: SsmOptions): Handler {
     ListCommandInvocations: listCommandInvocations,
   };
 
-  return (req): Reply => {
+  return (req) => {
     const action = (header(req, "x-amz-target") ?? "").replace(/^AmazonSSM\./, "") || "unknown";
-    const auth = credentials.authenticate(req);
-    const accessKeyId = auth.accessKeyId;
-    const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": newRequestId() };
-    try {
-      if (!auth.ok) {
-        throw {
-          missing: new SsmError("MissingAuthenticationTokenException", "Missing Authentication Token"),
-          unknown: new SsmError("UnrecognizedClientException", "The security token included in the request is invalid."),
-          expired: new SsmError("ExpiredTokenException", "The security token included in the request is expired"),
-        }[auth.reason];
-      }
-      if (faults.takeThrottle("ssm", action)) throw new SsmError("ThrottlingException", "Rate exceeded");
-      const operation = operations[action];
-      if (!operation) throw new SsmError("UnknownOperationException", "");
-      const input = JSON.parse(req.body.toString("utf8") || "{}") as Json;
-      return { status: 200, headers, body: JSON.stringify(operation(input, accessKeyId)), action, accessKeyId };
-    } catch (error) {
-      if (!(error instanceof SsmError)) throw error;
-      const body = JSON.stringify({ __type: error.code, message: error.message });
-      return { status: error.status, headers, body, action, accessKeyId, errorCode: error.code };
-    }
+    return jsonServiceReply({
+      action,
+      auth: credentials.authenticate(req),
+      messageKey: "message",
+      serve: (accessKeyId) => {
+        if (faults.takeThrottle("ssm", action)) throw new SsmError("ThrottlingException", "Rate exceeded");
+        const operation = operations[action];
+        if (!operation) throw new SsmError("UnknownOperationException", "");
+        return operation(JSON.parse(req.body.toString("utf8") || "{}") as Json, accessKeyId);
+      },
+    });
   };
 }

@@ -80,6 +80,23 @@ describe("stand-in Price List API (GetProducts)", () => {
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
+  it("answers an unsigned call with the JSON 1.1 error reply, the message key spelled as each service spells it", async () => {
+    for (const [url, target, key] of [
+      [standIn.env.AWS_ENDPOINT_URL_PRICING, "AWSPriceListService.GetProducts", "Message"],
+      [standIn.env.AWS_ENDPOINT_URL_SSM, "AmazonSSM.GetParameter", "message"],
+    ] as const) {
+      const reply = await fetch(url!, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+        body: "{}",
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.headers.get("content-type")).toBe("application/x-amz-json-1.1");
+      expect(reply.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await reply.json()).toEqual({ __type: "MissingAuthenticationTokenException", [key]: "Missing Authentication Token" });
+    }
+  });
+
   it("gives the product its price with the call and filters named", async () => {
     const price = await onDemandPriceFromApi(pricing, "g5.2xlarge", "us-west-2", new Date("2026-11-30T06:00:00Z"));
     expect(price).toMatchObject({
