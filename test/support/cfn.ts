@@ -136,6 +136,7 @@ export class Resolver {
         const [a, b] = (arg as unknown[]).map((x) => this.resolve(x));
         return JSON.stringify(a) === JSON.stringify(b);
       }
+      if (name === "Not") return !(this.resolve((arg as unknown[])[0]) as boolean);
       if (name === "Join") {
         const [sep, items] = arg as [string, unknown];
         return (this.resolve(items) as string[]).join(sep);

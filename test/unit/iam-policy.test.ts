@@ -364,3 +364,23 @@ describe("infra/gpu-bench.yaml: node secrets (hf-token) off the SSM command", ()
     expect(stack.output("NodeSecretsKeyAlias")).toBe(stack.ref("NodeSecretsKeyAlias"));
   });
 });
+
+describe("the platform login's Cognito permission (CognitoUserPoolArn)", () => {
+  it("lets the workflow role call AdminInitiateAuth on the named user pool only, and on none without the parameter", () => {
+    const pool = arn("cognito-idp", "userpool/us-west-2_AbCdEf123");
+    const other = arn("cognito-idp", "userpool/us-west-2_Other999");
+    const withPool = new Resolver(template, { ...DEPLOYMENT, parameters: { ...DEPLOYMENT.parameters, CognitoUserPoolArn: pool } });
+    expect(withPool.condition("GrantCognitoLogin")).toBe(true);
+    expect(template.Resources.CognitoLoginPolicy!.Condition).toBe("GrantCognitoLogin");
+    expect(withPool.resolve((template.Resources.CognitoLoginPolicy!.Properties as { RoleName: unknown }).RoleName)).toBe(
+      withPool.ref("WorkflowRole"),
+    );
+    const statements = [...withPool.policyStatements("WorkflowRole"), ...withPool.policyStatements("CognitoLoginPolicy")];
+    expect(evaluate(statements, { action: "cognito-idp:AdminInitiateAuth", resource: pool }).allowed).toBe(true);
+    expect(evaluate(statements, { action: "cognito-idp:AdminInitiateAuth", resource: other }).allowed).toBe(false);
+    expect(evaluate(statements, { action: "cognito-idp:AdminSetUserPassword", resource: pool }).allowed).toBe(false);
+    // The default (empty): the policy is not created and the role has no Cognito permission.
+    expect(stack.condition("GrantCognitoLogin")).toBe(false);
+    expect(evaluate(workflow, { action: "cognito-idp:AdminInitiateAuth", resource: pool }).allowed).toBe(false);
+  });
+});
