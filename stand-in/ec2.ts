@@ -359,7 +359,10 @@ export function ec2Handler(options: Ec2Options): Handler {
     if (fault) throw capacityError(fault.code, spec.instanceType, spec.az, spec.subnetId, region);
     const reservationId = newReservationId();
     const launched = Array.from({ length: maxCount }, () => options.launch(reservationId, spec));
-    for (const i of launched) i.launchedBy = caller;
+    for (const i of launched) {
+      i.launchedBy = caller;
+      i.lostOnBoot = faults.takeBootLoss(spec.instanceType, spec.az);
+    }
     if (clientToken) reservations.set(clientToken, { id: reservationId, instanceIds: launched.map((i) => i.id), fingerprint });
     return reservationXml(reservationId, launched);
   }

@@ -24,6 +24,15 @@ export interface CapacityFault {
   times?: number;
 }
 
+/** Launched instances that die on their way to running (Server.InsufficientInstanceCapacity). */
+export interface BootLossFault {
+  remaining: number;
+  /** Any instance type when absent. */
+  instanceType?: string;
+  /** Any Availability Zone when absent. */
+  az?: string;
+}
+
 export interface ThrottleFault {
   remaining: number;
   service?: "ec2" | "ssm";
@@ -122,6 +131,7 @@ export class Faults implements FaultSettings {
   spotInterruptAfterMs!: number | undefined;
 
   capacity: CapacityFault[] = [];
+  bootLosses: BootLossFault[] = [];
   throttles: ThrottleFault[] = [];
   hangs: HangFault[] = [];
   failures: HangFault[] = [];
@@ -143,6 +153,7 @@ export class Faults implements FaultSettings {
   reset(): void {
     Object.assign(this, DEFAULT_FAULT_SETTINGS, this.initial);
     this.capacity = [];
+    this.bootLosses = [];
     this.throttles = [];
     this.hangs = [];
     this.failures = [];
@@ -162,6 +173,19 @@ export class Faults implements FaultSettings {
 
   failCapacity(fault: CapacityFault): void {
     this.capacity.push({ ...fault });
+  }
+
+  /**
+   * The next `count` instances launched (of a type, in a zone, if named) are accepted by RunInstances
+   * but end terminated on their way to running with Server.InsufficientInstanceCapacity, as EC2 does
+   * when the capacity behind an accepted launch is gone: part of a multi-instance launch can fall short.
+   */
+  loseOnBoot(count: number, where: { instanceType?: string; az?: string } = {}): void {
+    this.bootLosses.push({ remaining: count, ...where });
+  }
+
+  takeBootLoss(instanceType: string, az: string): boolean {
+    return take(this.bootLosses, (f) => (f.instanceType ?? instanceType) === instanceType && (f.az ?? az) === az) !== undefined;
   }
 
   /** The next `count` EC2/SSM calls (of one service or action, if named) are throttled. */

@@ -30,6 +30,10 @@ const INSTANCE_SHUTDOWN: StateReason = {
   code: "Client.InstanceInitiatedShutdown",
   message: "Client.InstanceInitiatedShutdown: Instance initiated shutdown",
 };
+const CAPACITY_LOST: StateReason = {
+  code: "Server.InsufficientInstanceCapacity",
+  message: "Server.InsufficientInstanceCapacity: Insufficient capacity to satisfy instance request",
+};
 const SPOT_TERMINATION: StateReason = {
   code: "Server.SpotInstanceTermination",
   message: "Server.SpotInstanceTermination: Spot instance termination",
@@ -122,6 +126,8 @@ export class Instance {
   terminatedBy?: string;
   /** Exit code of the user-data script; null while it runs or when it was killed. */
   userDataExitCode?: number | null;
+  /** Set by RunInstances (faults.loseOnBoot): the instance ends terminated instead of running. */
+  lostOnBoot = false;
   private readonly watcher: FSWatcher;
   private powerLinesSeen = 0;
   private cancelShutdown?: () => void;
@@ -153,6 +159,10 @@ export class Instance {
     });
     deps.scheduler.after(deps.settings.bootDelayMs, () => {
       if (this.state !== "pending") return;
+      if (this.lostOnBoot) {
+        this.terminate(CAPACITY_LOST, "Service initiated");
+        return;
+      }
       this.state = "running";
       this.boot();
       if (spec.market === "spot" && deps.settings.spotInterruptAfterMs !== undefined)

@@ -80,6 +80,8 @@ export interface LaunchRequest {
   tags: Record<string, string>;
   /** Each candidate gets `${clientTokenBase}-${index}`: a retried request can never start a second instance. */
   clientTokenBase: string;
+  /** Instances launched as one unit, in one request, so in one subnet (one zone); 1 when absent. */
+  count?: number;
 }
 
 export interface LaunchedInstance {
@@ -100,9 +102,12 @@ export class QuotaError extends Error {
 
 export class NoCapacityError extends Error {
   override name = "NoCapacityError";
-  constructor(readonly attempts: Array<LaunchCandidate & { code: string }>) {
+  constructor(
+    readonly attempts: Array<LaunchCandidate & { code: string }>,
+    readonly count = 1,
+  ) {
     super(
-      `No capacity for any of the ${attempts.length} instance type / subnet combinations tried:\n` +
+      `No capacity for ${count > 1 ? `${count} instances in one zone ` : ""}for any of the ${attempts.length} instance type / subnet combinations tried:\n` +
         attempts.map((a) => `  - ${a.instanceType} in ${a.subnetId}: ${a.code}`).join("\n") +
         `\nAdd more instance types ('instance-types') or subnets in other Availability Zones ('subnet-ids'), use market-type spot/on-demand, or retry later.`,
     );
@@ -205,8 +210,9 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
   return {
     ImageId: req.image.id,
     InstanceType: candidate.instanceType as _InstanceType,
-    MinCount: 1,
-    MaxCount: 1,
+    // All or nothing: EC2 launches every one of them in the candidate's subnet, or none.
+    MinCount: req.count ?? 1,
+    MaxCount: req.count ?? 1,
     ClientToken: clientToken,
     SubnetId: candidate.subnetId,
     SecurityGroupIds: [req.securityGroupId],
@@ -246,24 +252,47 @@ export interface LaunchDeps {
   onAttempt: (clientToken: string | undefined) => void;
   /** Called the moment an instance exists, before anything waits on it: save it for the post step. */
   onLaunched: (instance: LaunchedInstance) => void;
+  /**
+   * Called once the instances of a group that fell short (one of them never reached running) are
+   * confirmed terminated, before the next candidate is tried: they are no longer the run's.
+   */
+  onReleased?: (instanceIds: string[]) => void;
   /** Bounded wait for 'running'. */
   runningTimeoutSeconds?: number;
 }
 
 /**
- * Launches one instance, trying the candidates in order (instance types first, then subnets, so
- * the preferred GPU is tried in every zone before a fallback type). Capacity errors move on; a
- * vCPU quota error moves on to candidates of that quota bucket that need fewer vCPUs (and to other
- * buckets), and when nothing fits a QuotaError names what was tried and which quota to raise.
- * Configuration errors stop at once with the fix named; throttling is retried in place.
- * An instance that dies on its way to running for want of capacity also moves on.
+ * Launches one instance, trying the candidates in order: launchGroupWithFallback with a count of 1.
  */
 export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): Promise<LaunchedInstance & { instance: Instance }> {
+  const [first] = await launchGroupWithFallback({ ...req, count: 1 }, deps);
+  return first!;
+}
+
+/** A launched instance that reached running, with EC2's description of it. */
+export type RunningInstance = LaunchedInstance & { instance: Instance };
+
+/**
+ * Launches `req.count` instances (default 1) of one type in one subnet, so one Availability Zone,
+ * as one unit, trying the candidates in order (instance types first, then subnets, so the preferred
+ * GPU is tried in every zone before a fallback type). Each candidate is one all-or-nothing
+ * RunInstances request (MinCount = MaxCount = count); when a group falls short anyway (one of its
+ * instances dies on its way to running, or EC2 answers with fewer), every instance of it is
+ * terminated (confirmed, then `onReleased`) and the next candidate is tried. Capacity errors move
+ * on; a vCPU quota error moves on to candidates of that quota bucket that need fewer vCPUs (and
+ * to other buckets), and when nothing fits a QuotaError names what was tried and which quota to
+ * raise; NoCapacityError names each candidate and what it answered or gave ("gave 1 of 2 …").
+ * Configuration errors stop at once with the fix named; throttling is retried in place. Returns
+ * the instances in launch order (index 0 is node 0). Throws CleanupError when a released group's
+ * termination is not confirmed.
+ */
+export async function launchGroupWithFallback(req: LaunchRequest, deps: LaunchDeps): Promise<RunningInstance[]> {
   if (req.image.rootSnapshotGb && req.rootVolumeGb < req.image.rootSnapshotGb) {
     throw new Error(
       `'root-volume-gb' is ${req.rootVolumeGb} but the AMI ${req.image.id} needs at least ${req.image.rootSnapshotGb} GiB; raise 'root-volume-gb'.`,
     );
   }
+  const count = req.count ?? 1;
   const failed: Array<LaunchCandidate & { code: string }> = [];
   const refused: QuotaRefusal[] = [];
   const skipped: LaunchCandidate[] = [];
@@ -278,7 +307,7 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
       continue;
     }
     const clientToken = `${req.clientTokenBase}-${index}`;
-    let instance: Instance | undefined;
+    let reply: Instance[];
     deps.onAttempt(clientToken);
     try {
       const out = await withRetry(() => deps.ec2Launch.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))), {
@@ -289,7 +318,7 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
         retryable: isThrottlingOrInternal,
         onRetry: (e, n, ms) => deps.log.info(`RunInstances: ${awsErrorCode(e)}, retry ${n} in ${ms} ms`),
       });
-      instance = out.Instances?.[0];
+      reply = out.Instances ?? [];
     } catch (error) {
       const code = awsErrorCode(error) ?? "Unknown";
       // An error answer means EC2 started nothing, unless it was an internal error; no answer may hide one.
@@ -308,35 +337,50 @@ export async function launchWithFallback(req: LaunchRequest, deps: LaunchDeps): 
       if (BLOCKS_SUBNET.has(code)) blockedSubnets.add(candidate.subnetId);
       continue;
     }
-    if (!instance?.InstanceId) throw new Error("RunInstances returned no instance");
-    const launched: LaunchedInstance = {
-      id: instance.InstanceId,
+    const ids = reply.map((i) => i.InstanceId).filter((id): id is string => Boolean(id));
+    if (ids.length === 0) throw new Error("RunInstances returned no instance");
+    const launched: LaunchedInstance[] = reply.map((instance) => ({
+      id: instance.InstanceId!,
       type: candidate.instanceType,
       market: req.market,
       subnetId: candidate.subnetId,
       availabilityZone: instance.Placement?.AvailabilityZone ?? "",
       clientToken,
       launchedAt: instance.LaunchTime ?? new Date(deps.clock.now()),
-    };
-    deps.onLaunched(launched);
-    deps.log.info(`Launched ${launched.id} (${launched.type}) in ${launched.subnetId}`);
-    const running = await waitRunning(deps.ec2, launched.id, deps.runningTimeoutSeconds ?? 600);
-    if (running.ok) {
-      return {
-        ...launched,
-        availabilityZone: running.instance.Placement?.AvailabilityZone ?? launched.availabilityZone,
-        instance: running.instance,
-      };
+    }));
+    for (const l of launched) deps.onLaunched(l);
+    deps.log.info(`Launched ${ids.join(", ")} (${candidate.instanceType}) in ${candidate.subnetId}`);
+    const outcomes = await Promise.all(launched.map((l) => waitRunning(deps.ec2, l.id, deps.runningTimeoutSeconds ?? 600)));
+    if (launched.length === count && outcomes.every((o) => o.ok)) {
+      return launched.map((l, i) => {
+        const running = outcomes[i] as { ok: true; instance: Instance };
+        return { ...l, availabilityZone: running.instance.Placement?.AvailabilityZone ?? l.availabilityZone, instance: running.instance };
+      });
     }
-    const reason = running.instance?.StateReason?.Code ?? "";
-    if (!TRY_NEXT.has(reason)) {
-      throw new Error(`Instance ${launched.id} did not reach running: ${running.instance?.StateReason?.Message ?? running.reason}`);
-    }
-    deps.log.warning(`${launched.id} stopped on its way to running (${reason}); trying the next candidate`);
-    failed.push({ ...candidate, code: reason });
+    const lost = launched.flatMap((l, i) => {
+      const o = outcomes[i]!;
+      return o.ok ? [] : [{ id: l.id, reason: o.instance?.StateReason?.Code ?? "", message: o.instance?.StateReason?.Message ?? o.reason }];
+    });
+    // One instance lost for anything but capacity is not the zone's fault: say so, do not move on.
+    const other = lost.find((l) => !TRY_NEXT.has(l.reason));
+    if (other && count === 1) throw new Error(`Instance ${other.id} did not reach running: ${other.message}`);
+    const gave = `gave ${launched.length - lost.length} of ${count}`;
+    const code =
+      count === 1
+        ? lost[0]!.reason
+        : `${gave}${lost.length > 0 ? ` (${lost.map((l) => `${l.id}: ${l.reason || l.message}`).join(", ")})` : ""}`;
+    if (count > 1)
+      deps.log.warning(`${candidate.instanceType} in ${candidate.subnetId} ${gave} instances; releasing them (${ids.join(", ")})`);
+    // Those already gone (EC2 took them back) need no call; every other one is terminated and confirmed.
+    const live = launched.filter((l, i) => !GONE.has(outcomes[i]!.instance?.State?.Name ?? "")).map((l) => l.id);
+    await terminateAndConfirm(deps.ec2, live, deps.clock, deps.log);
+    deps.onReleased?.(ids);
+    if (other) throw new Error(`Instance ${other.id} did not reach running: ${other.message}`);
+    if (count === 1) deps.log.warning(`${ids[0]} stopped on its way to running (${code}); trying the next candidate`);
+    failed.push({ ...candidate, code });
   }
   if (refused.length > 0) throw new QuotaError(quotaErrorText(refused, failed, skipped));
-  throw new NoCapacityError(failed);
+  throw new NoCapacityError(failed, count);
 }
 
 function explainLaunchError(error: unknown, code: string, candidate: LaunchCandidate): Error {

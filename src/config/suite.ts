@@ -20,6 +20,9 @@ const REVISION = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 /** registry/repository:tag or @sha256:digest; no shell or YAML metacharacters can pass. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]{0,200}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
+/** The most instances one run launches (suite `nodes`). */
+export const MAX_NODES = 8;
+
 export const MAX_TIMED_STEPS = 1_000_000;
 export const DEFAULT_STEPS = 100;
 
@@ -189,6 +192,11 @@ export const Suite = z
     version: z.literal(SUITE_VERSION),
     name: z.string().regex(SUITE_NAME, "must be 1-64 letters, digits and . _ -"),
     description: z.string().max(2000).optional(),
+    /**
+     * Instances of one type in one Availability Zone that the run launches as one unit (issue 14);
+     * 1 when absent (absent, not defaulted, so a one-node suite keeps its hash and its history).
+     */
+    nodes: z.int().min(1).max(MAX_NODES).optional(),
     workloads: z.array(Workload).min(1).max(20),
     /** GPU telemetry around every workload (issue 12); sampled every second unless set. */
     telemetry: z.strictObject({ intervalSeconds: z.number().min(0.1).max(60) }).optional(),

@@ -185,14 +185,14 @@ export async function liveInstancesOf(saved: SavedRun, rt: PostRuntime): Promise
   );
   try {
     const ids = new Set((await findLiveByTags(ec2, saved.runTags)).map((i) => i.InstanceId!));
-    if (saved.instanceId && !saved.terminated) {
+    for (const id of saved.terminated ? [] : (saved.instanceIds ?? [])) {
       // Long gone instances drop out of DescribeInstances: NotFound here (hours after the run) means gone.
-      const described = await describeOne(ec2, saved.instanceId).catch((error: unknown) => {
+      const described = await describeOne(ec2, id).catch((error: unknown) => {
         if (awsErrorCode(error) === "InvalidInstanceID.NotFound") return undefined;
         throw error;
       });
       const state = described?.State?.Name;
-      if (described && state !== "terminated" && state !== "shutting-down") ids.add(saved.instanceId);
+      if (described && state !== "terminated" && state !== "shutting-down") ids.add(id);
     }
     return [...ids];
   } finally {
@@ -220,13 +220,15 @@ export function unconfirmedMessage(saved: SavedRun, why: string): string {
     `aws ec2 describe-instances ${region} --filters ${tagFilter} Name=instance-state-name,Values=pending,running,stopping,stopped ` +
     `--query 'Reservations[].Instances[].InstanceId' --output text`;
   const lines = [`Could not confirm that the instances of that run are terminated: ${why}`];
-  if (saved.instanceId && !saved.terminated) {
+  const savedIds = saved.instanceIds ?? [];
+  const named = savedIds.join(" ");
+  if (savedIds.length > 0 && !saved.terminated) {
     lines.push(
-      `Not confirmed terminated: ${saved.instanceId}. Terminate it by hand: aws ec2 terminate-instances ${region} --instance-ids ${saved.instanceId}`,
-      `(${saved.instanceId} may still be running and billing.)`,
+      `Not confirmed terminated: ${savedIds.join(", ")}. Terminate ${savedIds.length === 1 ? "it" : "them"} by hand: aws ec2 terminate-instances ${region} --instance-ids ${named}`,
+      `(${savedIds.join(", ")} may still be running and billing.)`,
     );
-  } else if (saved.instanceId) {
-    lines.push(`${saved.instanceId} was confirmed terminated by the run itself.`);
+  } else if (savedIds.length > 0) {
+    lines.push(`${savedIds.join(", ")} ${savedIds.length === 1 ? "was" : "were"} confirmed terminated by the run itself.`);
   } else if (saved.launching) {
     lines.push(`A launch (client token ${saved.launching}) went unanswered: its instance may be running and billing.`);
   }

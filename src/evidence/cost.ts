@@ -61,6 +61,9 @@ export interface CostEstimate {
   priceSource?: string;
   /** The on-demand price of a spot instance, for what spot saved. */
   onDemandPerHourUsd?: number;
+  /** Instances billed: the run's nodes (all one type, one market, one zone); 1 for a one-node run. */
+  instances?: number;
+  /** All instances together: instances × billed seconds × price. */
   usd?: number;
   /** max-cost-usd and what it did, when set. */
   budget?: Budget;
@@ -88,6 +91,9 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
   const seconds = Math.max(0, Math.round((end - start) / 1000));
   const billedSeconds = Math.max(MINIMUM_BILLED_SECONDS, seconds);
   const notes: string[] = [];
+  // A multi-node run's nodes share node 0's type, market, zone and lifetime (launched together, terminated together).
+  const instances = results.nodes?.length ?? 1;
+  if (instances > 1) notes.push(`${instances} instances of ${instance.type}, each for the time shown`);
   let price = instance.pricePerHourUsd;
   let priceSource: string | undefined;
   if (price !== undefined) {
@@ -119,7 +125,8 @@ export function estimateCost(results: Results, nowMs: number): CostEstimate {
     pricePerHourUsd: price,
     priceSource,
     onDemandPerHourUsd: instance.market === "spot" ? instance.onDemandPrice?.perHourUsd : undefined,
-    usd: price !== undefined ? (billedSeconds / 3600) * price : undefined,
+    instances,
+    usd: price !== undefined ? instances * (billedSeconds / 3600) * price : undefined,
     budget: results.budget,
     notes,
   };

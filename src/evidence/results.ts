@@ -288,6 +288,20 @@ export const Results = z.object({
   budget: Budget.optional(),
   /** Present when the run went through a platform (platform-api-url). */
   platform: PlatformRun.optional(),
+  /**
+   * A multi-node run (suite `nodes` > 1): one entry per node, node 0 first, all in one zone; `instance`
+   * above is node 0. Inventory only where the run took one (node 0, the node the workloads run on).
+   */
+  nodes: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        instance: z.string(),
+        availabilityZone: z.string(),
+        inventory: Inventory.optional(),
+      }),
+    )
+    .optional(),
   inventory: Inventory.optional(),
   phases: z.array(Phase),
   workloads: z.array(WorkloadResult),

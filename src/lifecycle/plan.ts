@@ -59,6 +59,8 @@ export interface RunPlan {
     rootVolumeGb: number;
     /** The markets to try in order, each over every candidate: [spot, on-demand] for spot-then-on-demand. */
     markets: Market[];
+    /** Instances launched as one unit in one zone (suite `nodes`, 1 when absent); node 0 runs the workloads. */
+    nodes: number;
     /** Launch → running, and running → SSM agent online, each; seconds. */
     startupTimeoutSeconds: number;
   };
@@ -122,6 +124,7 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       instanceProfile: settings.instanceProfile,
       rootVolumeGb: settings.rootVolumeGb,
       markets: settings.market === "spot-then-on-demand" ? ["spot", "on-demand"] : [settings.market],
+      nodes: suite.nodes ?? 1,
       startupTimeoutSeconds: settings.startupTimeoutSeconds,
     },
     evidence: {
@@ -173,8 +176,11 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
 /** What the run found out, each fact in one place; filled in as the verbs run. */
 export interface RunFacts {
   image?: ResolvedImage;
-  /** The instance as launched; its availabilityZone is the zone it runs in, its market the one it runs in. */
-  instance?: LaunchedInstance;
+  /**
+   * The run's instances as launched, node 0 first (one type, one zone, one market: plan.launch.nodes
+   * of them once the launch succeeded); empty before. Each availabilityZone is the zone it runs in.
+   */
+  instances: LaunchedInstance[];
   /** The hourly price of the instance's market (spot: of its zone), with its source. */
   price?: Price;
   /** The on-demand price too, when the instance runs on spot. */
@@ -187,6 +193,7 @@ export interface RunFacts {
   interrupted?: boolean;
   /** True once termination of every instance of the run was confirmed. */
   terminated: boolean;
+  /** Node 0's inventory (the node the workloads run on). */
   inventory?: Inventory;
   phases: Phase[];
   workloads: WorkloadResult[];
@@ -202,7 +209,7 @@ export interface RunFacts {
 /** Assembles the run's results from its plan and its facts; pure. Throws only on a schema bug. */
 export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: string; version: string }): Results {
   const { identity, evidence } = plan;
-  const instance = facts.instance;
+  const instance = facts.instances[0];
   return Results.parse({
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool,
@@ -249,6 +256,15 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
       : undefined,
     budget: facts.budget,
     platform: facts.platform,
+    nodes:
+      plan.launch.nodes > 1 && facts.instances.length > 0
+        ? facts.instances.map((i, index) => ({
+            index,
+            instance: i.id,
+            availabilityZone: i.availabilityZone,
+            inventory: index === 0 ? facts.inventory : undefined,
+          }))
+        : undefined,
     inventory: facts.inventory,
     phases: [...facts.phases].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
     workloads: facts.workloads,

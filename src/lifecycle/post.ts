@@ -54,7 +54,8 @@ export async function cleanupAfterRun(
     }
   };
   await search();
-  if (saved.launching && !saved.instanceId && ids.size === 0 && !lostLaunchSeen) {
+  const savedIds = saved.instanceIds ?? [];
+  if (saved.launching && savedIds.length === 0 && ids.size === 0 && !lostLaunchSeen) {
     deps.log.info(
       `${Who} stopped while a launch (client token ${saved.launching}) was unanswered; looking for the instance it may have started.`,
     );
@@ -65,12 +66,12 @@ export async function cleanupAfterRun(
       await search();
     }
   }
-  if (saved.instanceId && !saved.terminated) ids.add(saved.instanceId);
+  if (!saved.terminated) for (const id of savedIds) ids.add(id);
   if (ids.size === 0) {
     return {
       terminated: [],
       message: saved.terminated
-        ? `Nothing to clean up: ${who} terminated ${saved.instanceId ?? "its instance"} and no other instance of that run is alive.`
+        ? `Nothing to clean up: ${who} terminated ${savedIds.length > 0 ? savedIds.join(", ") : "its instance"} and no other instance of that run is alive.`
         : "Nothing to clean up: no instance of this run is alive.",
     };
   }

@@ -3,7 +3,7 @@ import {
   CleanupError,
   describeOne,
   findLiveByTags,
-  launchWithFallback,
+  launchGroupWithFallback,
   NoCapacityError,
   QuotaError,
   resolveImage,
@@ -52,6 +52,7 @@ export interface EngineDeps {
 
 export interface RunReport {
   results: Results;
+  /** Node 0, the instance the workloads ran on (the run's only one unless the suite sets `nodes`). */
   instance?: LaunchedInstance;
   /** Set when the run failed (or was cancelled); the results still describe what happened. */
   error?: Error;
@@ -109,13 +110,16 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     const secret = plan.hfToken;
     if (secret) await stage("node secrets", () => putRunSecret(run, secret, "hf-token", cleanup));
     run.phases.mark("launch requested");
-    run.facts.instance = await step("launch", () => launch(run, run.facts.image!));
-    await stage("price", () => recordPrices(run, run.facts.instance!));
-    await step("ssm agent online", () => agentOnline(run, run.facts.instance!));
-    onNode = nodeRemote(run, run.facts.instance);
+    run.facts.instances = await step("launch", () => launch(run, run.facts.image!));
+    const instances = run.facts.instances;
+    await stage("price", () => recordPrices(run, instances[0]!));
+    // Every node's agent, probe and dead-man switch, side by side; the workloads run on node 0.
+    await step("ssm agent online", () => Promise.all(instances.map((i) => agentOnline(run, i))));
+    const nodes = instances.map((i) => nodeRemote(run, i));
+    onNode = nodes[0]!;
     const node = onNode;
-    const kernel = await step("probe", () => probe(run, node));
-    run.facts.deadMan = await step("dead-man switch", () => armSwitch(run, node));
+    const kernel = (await step("probe", () => Promise.all(nodes.map((n) => probe(run, n)))))[0];
+    run.facts.deadMan = (await step("dead-man switch", () => Promise.all(nodes.map((n, i) => armSwitch(run, n, instances[i]!)))))[0];
     run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
     if (plan.platform) await step("platform agent", () => onboardAgent(run, node));
     for (const workload of plan.suite.workloads) {
@@ -187,7 +191,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   run.facts.endedAt = new Date(run.clock.now());
   const results = assembleResults(plan, run.facts, deps.tool);
   if (leak) throw leak;
-  return { results, instance: run.facts.instance, error: runError };
+  return { results, instance: run.facts.instances[0], error: runError };
 }
 
 function platformConnector(deps: EngineDeps): ConnectPlatform {
@@ -208,6 +212,7 @@ function startRun(plan: RunPlan, deps: EngineDeps): RunContext {
     state: new RunStateWriter(deps.state, plan.saved),
     passes: plan.launch.markets.map((market) => ({ market, candidates: plan.launch.candidates })),
     facts: {
+      instances: [],
       terminated: false,
       phases: [],
       workloads: [],
@@ -231,9 +236,12 @@ async function resolveRunImage(run: RunContext): Promise<ResolvedImage> {
 async function checkBudget(run: RunContext, maxCostUsd: number): Promise<LaunchPass[]> {
   const deps = priceDeps(run);
   run.facts.budget = { maxCostUsd, stoppedRun: false };
-  const checked = await candidatesWithinBudget(run.passes, { maxCostUsd, ttlMinutes: run.plan.ttlMinutes }, (type, market) =>
-    priceFor(deps, type, market),
-  );
+  const nodes = run.plan.launch.nodes;
+  // A multi-node run buys its nodes together: the budget weighs their price together.
+  const checked = await candidatesWithinBudget(run.passes, { maxCostUsd, ttlMinutes: run.plan.ttlMinutes }, async (type, market) => {
+    const price = await priceFor(deps, type, market);
+    return price && nodes > 1 ? { ...price, perHourUsd: price.perHourUsd * nodes, detail: `${nodes} instances × ${price.detail}` } : price;
+  });
   for (const line of checked.leftOut) run.log.warning(`Over 'max-cost-usd' ($${maxCostUsd}), not tried: ${line}`);
   run.facts.budget = { maxCostUsd, worstCaseUsd: checked.worstCaseUsd, stoppedRun: false };
   run.log.info(
@@ -243,11 +251,12 @@ async function checkBudget(run: RunContext, maxCostUsd: number): Promise<LaunchP
 }
 
 /**
- * Launches the first candidate with capacity, market by market (spot-then-on-demand: spot over
- * every candidate, then on-demand over every candidate); the instance is a fact (and saved) the
- * moment EC2 names it. When every market fails, the error says what each one answered.
+ * Launches the first candidate with capacity for every node of the plan (one unit, one zone),
+ * market by market (spot-then-on-demand: spot over every candidate, then on-demand over every
+ * candidate); each instance is a fact (and saved) the moment EC2 names it, and stops being one once
+ * a group that fell short was released. When every market fails, the error says what each answered.
  */
-async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedInstance> {
+async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedInstance[]> {
   const refused: string[] = [];
   for (const [index, pass] of run.passes.entries()) {
     try {
@@ -268,11 +277,18 @@ async function launch(run: RunContext, image: ResolvedImage): Promise<LaunchedIn
   throw new Error("no launch candidate");
 }
 
-async function launchInMarket(run: RunContext, image: ResolvedImage, pass: LaunchPass, clientTokenBase: string): Promise<LaunchedInstance> {
+async function launchInMarket(
+  run: RunContext,
+  image: ResolvedImage,
+  pass: LaunchPass,
+  clientTokenBase: string,
+): Promise<LaunchedInstance[]> {
   const { plan, clients, state } = run;
-  const launched = await launchWithFallback(
+  const saveIds = () => state.update({ instanceIds: run.facts.instances.map((i) => i.id), launching: undefined });
+  const launched = await launchGroupWithFallback(
     {
       ...plan.launch,
+      count: plan.launch.nodes,
       candidates: pass.candidates,
       market: pass.market,
       image,
@@ -288,13 +304,16 @@ async function launchInMarket(run: RunContext, image: ResolvedImage, pass: Launc
       runningTimeoutSeconds: run.deadline.timeout("launch", plan.launch.startupTimeoutSeconds),
       onAttempt: (clientToken) => state.update({ launching: clientToken }),
       onLaunched: (instance) => {
-        run.facts.instance = instance;
-        state.update({ instanceId: instance.id, launching: undefined });
+        run.facts.instances = [...run.facts.instances, instance];
+        saveIds();
+      },
+      onReleased: (ids) => {
+        run.facts.instances = run.facts.instances.filter((i) => !ids.includes(i.id));
+        saveIds();
       },
     },
   );
-  const { instance: _described, ...instance } = launched;
-  return instance;
+  return launched.map(({ instance: _described, ...instance }) => instance);
 }
 
 /**
@@ -310,7 +329,7 @@ async function recordPrices(run: RunContext, instance: LaunchedInstance): Promis
   const maxCostUsd = run.plan.maxCostUsd;
   if (maxCostUsd !== undefined) {
     if (p && p.perHourUsd > 0) {
-      run.budget = new BudgetGuard(run.clock, maxCostUsd, p.perHourUsd, instance.launchedAt.getTime());
+      run.budget = new BudgetGuard(run.clock, maxCostUsd, p.perHourUsd * run.plan.launch.nodes, instance.launchedAt.getTime());
       // Every later step's timeout is cut to the moment the spend reaches the budget.
       if (run.budget.endsAt < run.deadline.at)
         run.deadline = new Deadline(run.clock, run.budget.endsAt, `'max-cost-usd' ($${maxCostUsd}) is reached: raise 'max-cost-usd'`);
@@ -452,11 +471,11 @@ async function diagnostics(run: RunContext, onNode: RunRemote): Promise<{ uri?: 
   return { uri: uploaded ? s3Uri(loc) : undefined, tail: collected.tail };
 }
 
-/** Arms the instance's dead-man switch over SSM as well as by user data, and checks it is armed. */
-async function armSwitch(run: RunContext, onNode: RunRemote): Promise<DeadManSwitch> {
+/** Arms an instance's dead-man switch over SSM as well as by user data, and checks it is armed. */
+async function armSwitch(run: RunContext, onNode: RunRemote, instance: LaunchedInstance): Promise<DeadManSwitch> {
   const armed = await armDeadManSwitch(onNode, run.plan.expiresAt);
   run.log.info(
-    `Dead-man switch armed: poweroff at ${armed.firesAt} (${armed.via}${armed.persistent ? ", re-armed at every boot" : ""})` +
+    `Dead-man switch armed${run.facts.instances.length > 1 ? ` on ${instance.id}` : ""}: poweroff at ${armed.firesAt} (${armed.via}${armed.persistent ? ", re-armed at every boot" : ""})` +
       (armed.armedByUserData ? "" : "; user data had not armed it"),
   );
   return armed;
@@ -467,7 +486,7 @@ async function armSwitch(run: RunContext, onNode: RunRemote): Promise<DeadManSwi
  * error that names it; undefined otherwise. The results keep the workloads that finished.
  */
 async function spotInterruption(run: RunContext, step: string): Promise<Error | undefined> {
-  const instance = run.facts.instance;
+  const instance = run.facts.instances[0];
   if (instance?.market !== "spot") return undefined;
   const described = await describeOne(run.clients.ec2, instance.id).catch(() => undefined);
   if (described?.StateReason?.Code !== SPOT_INTERRUPTION) return undefined;
@@ -483,10 +502,10 @@ async function spotInterruption(run: RunContext, step: string): Promise<Error | 
 async function terminate(run: RunContext): Promise<void> {
   await run.log.group("terminate", () =>
     run.phases.time("terminate", async () => {
-      // Did the instance power itself off at its expiry? The evidence says so.
-      if (run.facts.instance) run.facts.deadManFired = await deadManFired(run.clients.ec2, run.facts.instance.id);
-      const ids = new Set<string>();
-      if (run.facts.instance) ids.add(run.facts.instance.id);
+      // Did node 0 power itself off at its expiry? The evidence says so.
+      const first = run.facts.instances[0];
+      if (first) run.facts.deadManFired = await deadManFired(run.clients.ec2, first.id);
+      const ids = new Set(run.facts.instances.map((i) => i.id));
       for (const i of await findLiveByTags(run.clients.ec2, run.plan.runTags).catch(() => [])) if (i.InstanceId) ids.add(i.InstanceId);
       await terminateAndConfirm(run.clients.ec2, [...ids], run.clock, run.log);
       run.facts.terminated = true;

@@ -12,7 +12,8 @@ export const SavedRun = z.object({
   sessionName: z.string(),
   runTags: z.record(z.string(), z.string()),
   clientTokenBase: z.string(),
-  instanceId: z.string().optional(),
+  /** Every instance of the run (suite `nodes`), each saved the moment RunInstances names it; node 0 first. */
+  instanceIds: z.array(z.string()).optional(),
   /** The client token of a RunInstances call whose answer main has not seen: it may have started an instance. */
   launching: z.string().optional(),
   terminated: z.boolean().default(false),
@@ -51,12 +52,20 @@ export function decodeState(raw: string): LoadedState {
   } catch (error) {
     return { kind: "unusable", reason: `not JSON (${(error as Error).message})` };
   }
-  const parsed = SavedRun.safeParse(json);
+  const parsed = SavedRun.safeParse(withLegacyInstanceId(json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { kind: "unusable", reason: `not a saved run (${issue ? `${issue.path.join(".") || "record"}: ${issue.message}` : "schema"})` };
   }
   return { kind: "saved", run: parsed.data };
+}
+
+/** A record saved before multi-node runs named its one instance `instanceId`: read it as `instanceIds`. */
+function withLegacyInstanceId(json: unknown): unknown {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return json;
+  const { instanceId, ...rest } = json as Record<string, unknown>;
+  if (typeof instanceId !== "string" || "instanceIds" in rest) return json;
+  return { ...rest, instanceIds: [instanceId] };
 }
 
 /** Keeps the latest value and writes every change through at once. */

@@ -188,7 +188,7 @@ describe("the gpu-bench CLI", () => {
         sessionName: "gpu-bench-1-1",
         runTags: { "managed-by": "ephemeral-gpu-bench", "gpu-bench:repository": "octo/bench", "gpu-bench:run-id": "77" },
         clientTokenBase: "t",
-        instanceId,
+        instanceIds: [instanceId],
         terminated: false,
       }),
     );

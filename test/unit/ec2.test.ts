@@ -6,6 +6,7 @@ import {
   NoCapacityError,
   QuotaError,
   findExpired,
+  launchGroupWithFallback,
   launchWithFallback,
   terminateAndConfirm,
   terminateEach,
@@ -301,5 +302,66 @@ describe("sweeper", () => {
     const ud = Buffer.from(userDataFor(new Date(1_800_000_000_000)), "base64").toString();
     expect(ud.split("\n")[0]).toBe("#!/bin/bash");
     expect(ud.split("\n")[1]).toBe("GPU_BENCH_EXPIRES_AT=1800000000");
+  });
+
+  it("launches a group as one all-or-nothing request (MinCount = MaxCount = count) in one subnet", async () => {
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: "i-0a" }, { InstanceId: "i-0b" }, { InstanceId: "i-0c" }] });
+    for (const id of ["i-0a", "i-0b", "i-0c"]) ec2Mock.on(DescribeInstancesCommand, { InstanceIds: [id] }).resolves(running(id));
+    const { launched, deps: d } = deps();
+    const out = await launchGroupWithFallback({ ...request, count: 3 }, d);
+    expect(out.map((i) => [i.id, i.type, i.subnetId, i.availabilityZone])).toEqual([
+      ["i-0a", "g5.2xlarge", "subnet-aaaaaaaa", "us-west-2b"],
+      ["i-0b", "g5.2xlarge", "subnet-aaaaaaaa", "us-west-2b"],
+      ["i-0c", "g5.2xlarge", "subnet-aaaaaaaa", "us-west-2b"],
+    ]);
+    expect(launched).toEqual(["i-0a", "i-0b", "i-0c"]);
+    const input = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
+    expect([input.MinCount, input.MaxCount]).toEqual([3, 3]);
+  });
+
+  it("a group that falls short is released (its survivors terminated and confirmed) before the next zone is tried", async () => {
+    ec2Mock
+      .on(RunInstancesCommand)
+      .resolvesOnce({ Instances: [{ InstanceId: "i-0dead" }, { InstanceId: "i-0live" }] })
+      .resolves({ Instances: [{ InstanceId: "i-0c" }, { InstanceId: "i-0d" }] });
+    ec2Mock.on(DescribeInstancesCommand, { InstanceIds: ["i-0dead"] }).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: "i-0dead", State: { Name: "terminated" }, StateReason: { Code: "Server.InsufficientInstanceCapacity" } },
+          ],
+        },
+      ],
+    });
+    let liveTerminated = false;
+    ec2Mock.on(TerminateInstancesCommand).callsFake(() => {
+      liveTerminated = true;
+      return {};
+    });
+    ec2Mock
+      .on(DescribeInstancesCommand, { InstanceIds: ["i-0live"] })
+      .callsFake(() =>
+        liveTerminated
+          ? { Reservations: [{ Instances: [{ InstanceId: "i-0live", State: { Name: "shutting-down" } }] }] }
+          : running("i-0live"),
+      );
+    for (const id of ["i-0c", "i-0d"]) ec2Mock.on(DescribeInstancesCommand, { InstanceIds: [id] }).resolves(running(id));
+    const released: string[][] = [];
+    const { launched, deps: d } = deps();
+    const out = await launchGroupWithFallback({ ...request, count: 2 }, { ...d, onReleased: (ids) => released.push(ids) });
+    expect(out.map((i) => i.id)).toEqual(["i-0c", "i-0d"]);
+    expect(launched).toEqual(["i-0dead", "i-0live", "i-0c", "i-0d"]);
+    expect(released).toEqual([["i-0dead", "i-0live"]]);
+    // Only the survivor needed a call: EC2 had taken the other back already.
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([["i-0live"]]);
+    expect(ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.SubnetId)).toEqual(["subnet-aaaaaaaa", "subnet-bbbbbbbb"]);
+  });
+
+  it("when no candidate gives the whole group, NoCapacityError names the count and what each candidate answered or gave", async () => {
+    ec2Mock.on(RunInstancesCommand).rejectsOnce(awsError("InsufficientInstanceCapacity")).rejects(awsError("Unsupported"));
+    const error = await launchGroupWithFallback({ ...request, count: 4 }, deps().deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoCapacityError);
+    expect((error as Error).message).toMatch(/^No capacity for 4 instances in one zone for any of the 3 /);
+    expect((error as Error).message).toContain("g5.2xlarge in subnet-aaaaaaaa: InsufficientInstanceCapacity");
   });
 });

@@ -113,6 +113,7 @@ describe("planRun decides the whole run before anything is spent", () => {
 
 function facts(extra: Partial<RunFacts> = {}): RunFacts {
   return {
+    instances: [],
     terminated: false,
     phases: [],
     workloads: [],
@@ -154,7 +155,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
 
   it("the instance's zone is the one it launched in; terminatedAt only once termination was confirmed", () => {
     const image = { id: "ami-0123456789abcdef0", name: "Deep Learning Base", rootDeviceName: "/dev/sda1" };
-    const running = assembleResults(plan, facts({ image, instance }), tool);
+    const running = assembleResults(plan, facts({ image, instances: [instance] }), tool);
     expect(running.instance).toEqual({
       id: instance.id,
       type: "g6.xlarge",
@@ -165,7 +166,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
       amiName: image.name,
       launchedAt: "2025-06-01T12:00:05.000Z",
     });
-    const terminated = assembleResults(plan, facts({ image, instance, terminated: true }), tool);
+    const terminated = assembleResults(plan, facts({ image, instances: [instance], terminated: true }), tool);
     expect(terminated.instance?.terminatedAt).toBe("2025-06-01T12:10:00.000Z");
   });
 
@@ -185,7 +186,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
       source: "dated-table" as const,
       fetchedAt: undefined,
     };
-    const results = assembleResults(plan, facts({ instance: { ...instance, market: "spot" }, price, onDemandPrice }), tool);
+    const results = assembleResults(plan, facts({ instances: [{ ...instance, market: "spot" }], price, onDemandPrice }), tool);
     expect(results.instance).toMatchObject({ market: "spot", pricePerHourUsd: 0.3921, price, onDemandPrice });
   });
 
@@ -194,7 +195,7 @@ describe("assembleResults describes the run from its plan and its facts", () => 
     const results = assembleResults(
       plan,
       facts({
-        instance,
+        instances: [instance],
         phases: [phase("probe", "2025-06-01T12:02:00.000Z"), phase("launch", "2025-06-01T12:00:01.000Z")],
         outcome: { status: "failed", failedPhase: "node bootstrap", message: "device plugin" },
         diagnostics: { uri: "s3://my-evidence-bucket/bench/gpu/runs/4242-2-0a1b2c3d4e5f/diagnostics.txt", tail: "Xid 79" },

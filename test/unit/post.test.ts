@@ -55,14 +55,36 @@ describe("the post step", () => {
           : { Reservations: [{ Instances: [{ InstanceId: "i-tagged", State: { Name: "running" } }] }] },
       );
     ec2Mock.on(TerminateInstancesCommand).resolves({});
-    const out = await cleanupAfterRun({ ...saved, instanceId: "i-saved" }, { ec2, clock: instantClock(), log: new MemoryLog() });
+    const out = await cleanupAfterRun({ ...saved, instanceIds: ["i-saved"] }, { ec2, clock: instantClock(), log: new MemoryLog() });
     expect(out.terminated.sort()).toEqual(["i-saved", "i-tagged"]);
+  });
+
+  it("terminates every node a multi-node run saved, each with its own call", async () => {
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake((input: { InstanceIds?: string[] }) =>
+        input.InstanceIds
+          ? { Reservations: [{ Instances: input.InstanceIds.map((id) => ({ InstanceId: id, State: { Name: "shutting-down" } })) }] }
+          : { Reservations: [] },
+      );
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+    const out = await cleanupAfterRun(
+      { ...saved, instanceIds: ["i-node0", "i-node1", "i-node2"] },
+      { ec2, clock: instantClock(), log: new MemoryLog() },
+    );
+    expect(out.terminated.sort()).toEqual(["i-node0", "i-node1", "i-node2"]);
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toHaveLength(3);
+  });
+
+  it("reads a state record saved before multi-node runs (one instanceId) as the list of one", () => {
+    const old = JSON.stringify({ ...saved, instanceId: "i-0old" });
+    expect(decodeState(old)).toEqual({ kind: "saved", run: { ...saved, instanceIds: ["i-0old"] } });
   });
 
   it("says there is nothing to do when main confirmed termination", async () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     const out = await cleanupAfterRun(
-      { ...saved, instanceId: "i-1", terminated: true },
+      { ...saved, instanceIds: ["i-1"], terminated: true },
       { ec2, clock: instantClock(), log: new MemoryLog() },
     );
     expect(out).toMatchObject({ terminated: [], message: expect.stringMatching(/main terminated i-1/) });
@@ -135,7 +157,7 @@ describe("the post step without usable state", () => {
 
 describe("a post step that cannot get credentials", () => {
   it("names the instance that may be billing and how to terminate it by hand", async () => {
-    const run: SavedRun = { ...saved, roleToAssume: "arn:aws:iam::123456789012:role/gpu-bench", instanceId: "i-0abc" };
+    const run: SavedRun = { ...saved, roleToAssume: "arn:aws:iam::123456789012:role/gpu-bench", instanceIds: ["i-0abc"] };
     // No OIDC token can be requested (id-token permission missing): no credentials at all.
     const post = executePost({ kind: "saved", run }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () => {
       throw new Error("unused");
@@ -154,7 +176,7 @@ describe("a post step that cannot get credentials", () => {
   it("says the same when expired credentials are refused by EC2", async () => {
     ec2Mock.on(DescribeInstancesCommand).rejects(awsError("RequestExpired", "Request has expired."));
     const post = executePost(
-      { kind: "saved", run: { ...saved, instanceId: "i-0def" } },
+      { kind: "saved", run: { ...saved, instanceIds: ["i-0def"] } },
       { env: {}, log: new MemoryLog(), clock: instantClock() },
       () => {
         throw new Error("unused");
@@ -169,7 +191,12 @@ describe("the post step and the run's node secrets", () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: "/gpu-bench/gpu-bench/runs/b/hf-token" }] });
     ssmMock.on(DeleteParameterCommand).resolves({});
-    const run: SavedRun = { ...saved, terminated: true, instanceId: "i-0abc", secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"] };
+    const run: SavedRun = {
+      ...saved,
+      terminated: true,
+      instanceIds: ["i-0abc"],
+      secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"],
+    };
     const log = new MemoryLog();
     await executePost({ kind: "saved", run }, { env: {}, log, clock: instantClock() }, () => {
       throw new Error("unused");
@@ -186,7 +213,12 @@ describe("the post step and the run's node secrets", () => {
   it("a parameter it cannot delete fails the step with its name and how to delete it, the instance being gone", async () => {
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     ssmMock.on(DeleteParameterCommand).rejects(awsError("AccessDeniedException", "not allowed"));
-    const run: SavedRun = { ...saved, terminated: true, instanceId: "i-0abc", secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"] };
+    const run: SavedRun = {
+      ...saved,
+      terminated: true,
+      instanceIds: ["i-0abc"],
+      secretParameters: ["/gpu-bench/gpu-bench/runs/a/hf-token"],
+    };
     const post = executePost({ kind: "saved", run }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () => {
       throw new Error("unused");
     });

@@ -108,7 +108,7 @@ workloads:
     expect(list).toEqual([
       "version (line 1): must be 1 (this tool reads suite version 1), got 2",
       expect.stringMatching(/^name \(line 2\): must be 1-64 letters, digits and \. _ -, got 'my suite'$/),
-      expect.stringMatching(/^colour \(line 3\): unknown key \(allowed here: version, name, description, workloads, telemetry\)$/),
+      expect.stringMatching(/^colour \(line 3\): unknown key \(allowed here: version, name, description, nodes, workloads, telemetry\)$/),
       expect.stringMatching(/^workloads\[0\]\.id \(line 5\): must be 1-32 lowercase letters/),
       expect.stringMatching(/^workloads\[0\]\.batch_size \(line 7\): unknown key; did you mean 'batchSize'\?/),
       "workloads[0].batchSize (line 8): must be at most 4096, got 5000",
@@ -163,6 +163,19 @@ workloads:
       }
     })();
     expect(error?.message).toMatch(/^The suite file has 3 problems:\n {2}- name \(line 1\): is required/);
+  });
+
+  it("nodes: 1 to 8 instances, absent for one (the one-node suite keeps its hash), anything else named with its line", () => {
+    const text = (nodes: string) => `version: 1\nname: x\nnodes: ${nodes}\nworkloads:\n  - {id: a, kind: resnet50}\n`;
+    expect(loadSuite(text("3")).nodes).toBe(3);
+    expect(loadSuite("version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50}\n").nodes).toBeUndefined();
+    expect(suiteHash(loadSuite("version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50}\n"))).not.toBe(
+      suiteHash(loadSuite(text("2"))),
+    );
+    expect(problems(text("9"))).toEqual(["nodes (line 3): must be at most 8, got 9"]);
+    expect(problems(text("0"))).toEqual(["nodes (line 3): must be at least 1, got 0"]);
+    expect(problems(text("1.5"))).toEqual(["nodes (line 3): must be a whole number, got 1.5"]);
+    expect(problems(text("two"))).toEqual(["nodes (line 3): must be a number, got 'two'"]);
   });
 
   it("checks values against each other: impossible combinations are named", () => {

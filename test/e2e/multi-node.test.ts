@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Results } from "../../src/evidence/results.js";
+import type { StandIn } from "../../stand-in/index.js";
+import { ActionJob } from "./action-process.js";
+import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated } from "./chaos-runner.js";
+import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+
+let standIn: StandIn;
+useLifecycleStandIn((s) => (standIn = s));
+
+const MULTI_NODE = { ...CHAOS_INPUTS, suite: "test/fixtures/suites/multi-node.yaml" };
+
+async function lifecycle(inputs: Record<string, string> = {}, during?: (job: ActionJob, main: ReturnType<ActionJob["main"]>) => void) {
+  const job = new ActionJob({ ...standIn.env }, { ...MULTI_NODE, ...inputs });
+  const main = job.main();
+  during?.(job, main);
+  const mainExit = await main.exited;
+  const post = job.post();
+  const postExit = await post.exited;
+  return {
+    job,
+    mainExit,
+    postExit,
+    mainLog: main.output(),
+    postLog: post.output(),
+    alive: await instancesLeftAlive(standIn, job.runId),
+    overTerminated: instancesOverTerminated(standIn, job.runId),
+  };
+}
+
+const ofRun = (runId: string) => standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === runId);
+
+describe("a suite with nodes: 2, the bundles run as the runner runs them", () => {
+  it("launches both instances of one type in one zone in one request, tags each, runs, and terminates both", async () => {
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    const launched = ofRun(r.job.runId);
+    expect(launched).toHaveLength(2);
+    expect(new Set(launched.map((i) => i.az)).size).toBe(1);
+    expect(new Set(launched.map((i) => i.type))).toEqual(new Set(["g5.2xlarge"]));
+    expect(new Set(launched.map((i) => i.reservationId)).size).toBe(1);
+    for (const i of launched) expect(i.tags).toMatchObject({ "managed-by": "ephemeral-gpu-bench", "gpu-bench:stack": "gpu-bench" });
+    expect(r.alive).toEqual([]);
+    expect(r.overTerminated).toEqual([]);
+    expect(r.postLog).toMatch(/Nothing to clean up: main terminated i-\w+, i-\w+/);
+    // Each node's dead-man switch was armed over SSM.
+    for (const i of launched) expect(r.mainLog).toContain(`Dead-man switch armed on ${i.id}`);
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.nodes?.map((n) => n.instance)).toEqual(launched.map((i) => i.id));
+    expect(results.nodes?.map((n) => n.availabilityZone)).toEqual(launched.map((i) => i.az));
+    expect(results.instance?.id).toBe(launched[0]!.id);
+  });
+
+  it("a zone that gives 1 of 2 is released (the survivor terminated) and the next zone gives both", async () => {
+    standIn.faults.loseOnBoot(1);
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(0);
+    const launched = ofRun(r.job.runId);
+    const reservations = [...new Set(launched.map((i) => i.reservationId))];
+    expect(reservations).toHaveLength(2);
+    const [first, second] = reservations.map((id) => launched.filter((i) => i.reservationId === id));
+    expect(first!.map((i) => i.stateReason).sort()).toEqual(["Client.UserInitiatedShutdown", "Server.InsufficientInstanceCapacity"]);
+    expect(second).toHaveLength(2);
+    expect(new Set(second!.map((i) => i.az)).size).toBe(1);
+    expect(r.mainLog).toMatch(/gave 1 of 2 instances; releasing them/);
+    expect(r.alive).toEqual([]);
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.nodes?.map((n) => n.instance)).toEqual(second!.map((i) => i.id));
+  });
+
+  it("when no candidate gives both, the run fails naming what each gave, and nothing is left", async () => {
+    standIn.faults.loseOnBoot(100);
+    const r = await lifecycle({ "instance-types": "g5.2xlarge", "subnet-ids": "subnet-0123456789abcdef0" });
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(/No capacity for 2 instances in one zone/);
+    expect(r.mainLog).toMatch(/g5\.2xlarge in subnet-0123456789abcdef0: gave 0 of 2 \(i-\w+: Server\.InsufficientInstanceCapacity, i-\w+/);
+    expect(r.alive).toEqual([]);
+  });
+
+  it("after SIGKILL of main with both nodes running, the post step alone terminates both", async () => {
+    standIn.faults.agentDelayMs = 5000;
+    const r = await lifecycle({}, (job, main) => {
+      const poll = setInterval(() => {
+        if (ofRun(job.runId).filter((i) => i.state === "running").length === 2) {
+          clearInterval(poll);
+          main.child.kill("SIGKILL");
+        }
+      }, 20);
+    });
+    expect(r.mainExit.signal).toBe("SIGKILL");
+    const launched = ofRun(r.job.runId);
+    expect(launched).toHaveLength(2);
+    for (const i of launched) expect(r.postLog).toContain(i.id);
+    expect(r.postLog).toMatch(/Terminated what main left behind: i-\w+, i-\w+/);
+    expect(r.alive).toEqual([]);
+    expect(r.overTerminated).toEqual([]);
+  });
+});
