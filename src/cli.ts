@@ -1,30 +1,19 @@
 #!/usr/bin/env node
-import * as core from "@actions/core";
 import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { InputError, parsePlatformAuthInputs, parseSettings } from "./config/inputs.js";
 import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
-import { canRequestIdToken, identityFromEnv } from "./entry/github.js";
+import { canRequestIdToken, idToken, identityFromEnv } from "./entry/github.js";
 import { EXIT, UsageError, helpText, parseCli } from "./entry/cli-args.js";
 import { cliPublisher, fileState, localRunner, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
-import {
-  TOOL,
-  executePost,
-  executeRun,
-  executeSweep,
-  liveInstancesOf,
-  type PostFallback,
-  type PostRuntime,
-  type Runtime,
-} from "./entry/execute.js";
+import { TOOL, executePost, liveInstancesOf, type PostFallback, type PostRuntime } from "./entry/execute.js";
+import { buildRuntime, executeMode } from "./entry/dispatch.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
 import { sessionNameFor } from "./auth/credentials.js";
 import { newNonce, searchTags } from "./lifecycle/identity.js";
 import type { LoadedState } from "./lifecycle/state.js";
 import { onCancel } from "./entry/signals.js";
-import { gitHubFromEnv } from "./entry/github-api.js";
-import { executeComment, executeCompare } from "./entry/results-modes.js";
 
 async function cli(argv: string[]): Promise<number> {
   let parsed;
@@ -49,7 +38,6 @@ async function cli(argv: string[]): Promise<number> {
   const outDir = resolve(values.get("out") ?? "gpu-bench-evidence");
   const stateFile = values.get("state-file");
   const env = process.env;
-  const idToken = canRequestIdToken(env) ? (audience: string) => core.getIDToken(audience) : undefined;
   const job = { ...identityFromEnv(env), runner: env.RUNNER_NAME || localRunner(env) };
   // Secrets may come from GPU_BENCH_* variables instead of flags, to keep them off the command line.
   const read = (name: InputName): string => {
@@ -57,7 +45,13 @@ async function cli(argv: string[]): Promise<number> {
     const fromEnv = SECRET_ENV[name];
     return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
   };
-  const postRt: PostRuntime = { env, log, clock: systemClock, idToken, platformAuth: () => parsePlatformAuthInputs(read) };
+  const postRt: PostRuntime = {
+    env,
+    log,
+    clock: systemClock,
+    idToken: canRequestIdToken(env) ? idToken : undefined,
+    platformAuth: () => parsePlatformAuthInputs(read),
+  };
 
   const controller = new AbortController();
   onCancel(controller, log);
@@ -73,13 +67,10 @@ async function cli(argv: string[]): Promise<number> {
       stateFile ? resolve(stateFile) : join(stateDir(outDir), `${identity.runId}-${identity.nonce}.json`.replace(/[^\w.-]/g, "-")),
     );
     const outputs: Record<string, string> = {};
-    const rt: Runtime = {
-      env,
+    const rt = buildRuntime(env, {
       log,
-      clock: systemClock,
       state,
       identity,
-      idToken,
       signal: controller.signal,
       outDir,
       workspace: process.cwd(),
@@ -88,25 +79,19 @@ async function cli(argv: string[]): Promise<number> {
       setOutput: (name, value) => {
         outputs[name] = value;
       },
-      github: gitHubFromEnv(env),
-    };
+    });
     const settings = parseSettings(read);
     if (settings.mode === "run") await refuseToHideLiveInstance(state, postRt);
-    if (settings.mode === "sweep") {
-      await executeSweep(settings, rt);
-      return controller.signal.aborted ? EXIT.cancelled : EXIT.ok;
+    const done = await executeMode(settings, rt);
+    if (done.comparison !== undefined) {
+      process.stdout.write(done.comparison);
+      log.info(`comparison: ${outputs[Outputs.comparisonPath]}`);
     }
-    if (settings.mode === "compare") {
-      const compared = await executeCompare(settings, rt);
-      process.stdout.write(compared.markdown);
-      log.info(`comparison: ${compared.path}`);
-      return EXIT.ok;
+    if (settings.mode === "run") {
+      // The phase's error and the verdict line have said why; repeat it only when no evidence was written.
+      if (done.failed && !outputs[Outputs.evidencePath]) log.error(done.failed);
+      process.stdout.write(`evidence: ${outputs[Outputs.evidencePath] ?? "(none written)"}\n`);
     }
-    if (settings.mode === "comment") return (await executeComment(settings, rt)).failed ? EXIT.failed : EXIT.ok;
-    const done = await executeRun(settings, rt);
-    // The phase's error and the verdict line have said why; repeat it only when no evidence was written.
-    if (done.failed && !outputs[Outputs.evidencePath]) log.error(done.failed);
-    process.stdout.write(`evidence: ${outputs[Outputs.evidencePath] ?? "(none written)"}\n`);
     if (controller.signal.aborted) return EXIT.cancelled;
     return done.failed ? EXIT.failed : EXIT.ok;
   } catch (error) {

@@ -2,13 +2,10 @@ import * as core from "@actions/core";
 import { join } from "node:path";
 import { parseSettings } from "./config/inputs.js";
 import { Outputs } from "./config/names.js";
-import { systemClock } from "./runtime/clock.js";
-import { actionLog, actionState, canRequestIdToken, idToken, identityFromEnv, maskedValues, readInput } from "./entry/github.js";
+import { actionLog, actionState, identityFromEnv, maskedValues, readInput } from "./entry/github.js";
 import { actionPublisher } from "./entry/github-publisher.js";
-import { executeRun, executeSweep, type Runtime } from "./entry/execute.js";
+import { buildRuntime, executeMode } from "./entry/dispatch.js";
 import { onCancel } from "./entry/signals.js";
-import { gitHubFromEnv } from "./entry/github-api.js";
-import { executeComment, executeCompare } from "./entry/results-modes.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
 import { newNonce } from "./lifecycle/identity.js";
 
@@ -19,13 +16,10 @@ async function main(): Promise<void> {
   try {
     const settings = parseSettings(readInput);
     const env = process.env;
-    const rt: Runtime = {
-      env,
+    const rt = buildRuntime(env, {
       log: actionLog,
-      clock: systemClock,
       state: actionState,
       identity: { ...identityFromEnv(env), nonce: newNonce() },
-      idToken: canRequestIdToken(env) ? idToken : undefined,
       signal: controller.signal,
       outDir: join(env.RUNNER_TEMP ?? process.cwd(), "gpu-bench-evidence"),
       workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
@@ -35,24 +29,9 @@ async function main(): Promise<void> {
         core.setOutput(name, value);
         if (name === Outputs.evidencePath) core.info(`evidence: ${value}`);
       },
-      github: gitHubFromEnv(env),
-    };
-    if (settings.mode === "sweep") {
-      await executeSweep(settings, rt);
-      return;
-    }
-    if (settings.mode === "compare") {
-      const compared = await executeCompare(settings, rt);
-      core.info(compared.markdown);
-      core.setOutput(Outputs.comparisonPath, compared.path);
-      return;
-    }
-    if (settings.mode === "comment") {
-      const done = await executeComment(settings, rt);
-      if (done.failed) core.setFailed(done.failed);
-      return;
-    }
-    const done = await executeRun(settings, rt);
+    });
+    const done = await executeMode(settings, rt);
+    if (done.comparison) core.info(done.comparison);
     if (done.failed) core.setFailed(done.failed);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
