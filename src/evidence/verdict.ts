@@ -41,13 +41,12 @@ export function decideVerdict(results: Results, comparison: Comparison): Verdict
   const verdict = decideOnJudged(results, comparison);
   const invalid = results.workloads.filter((w) => w.telemetry && !w.telemetry.valid);
   if (invalid.length === 0 || verdict.kind === "failed") return verdict;
-  const list = invalid.map((w) => `${w.id} (${w.telemetry!.validity.join("; ")})`).join("; ");
-  return {
-    kind: verdict.kind,
-    reason: oneLine(
-      `${invalid.length} result${invalid.length === 1 ? "" : "s"} invalid, not judged and not kept as baseline: ${list}; ${verdict.reason}`,
-    ),
-  };
+  const head = `${invalid.length} result${invalid.length === 1 ? "" : "s"} invalid, not judged and not kept as baseline: `;
+  const tail = `; ${verdict.reason}`;
+  // The verdict's own reason is kept whole; the list of why each result is invalid gives way (the report has it all).
+  const list = oneLine(invalid.map((w) => `${w.id} (${w.telemetry!.validity.join("; ")})`).join("; "));
+  const room = Math.max(MAX_REASON - head.length - tail.length, 20);
+  return { kind: verdict.kind, reason: oneLine(`${head}${list.length > room ? `${list.slice(0, room - 1)}…` : list}${tail}`) };
 }
 
 function decideOnJudged(results: Results, comparison: Comparison): Verdict {
@@ -93,7 +92,14 @@ function decideOnJudged(results: Results, comparison: Comparison): Verdict {
     return { kind: "pass", reason: oneLine(`all workloads ran; not compared with a baseline: ${comparison.source.reason}`) };
   }
   if (headline.length === 0) {
-    return { kind: "pass", reason: "all workloads ran; no headline metric to compare" };
+    // Not a first run either: invalid results are not kept as baseline, so nothing was recorded.
+    const setAside = comparison.metrics.some((m) => m.headline);
+    return {
+      kind: "pass",
+      reason: setAside
+        ? "all workloads ran; every headline metric comes from an invalid result: none judged, no baseline recorded"
+        : "all workloads ran; no headline metric to compare",
+    };
   }
   if (headline.every((m) => m.decision.decision === "no-baseline")) {
     return {

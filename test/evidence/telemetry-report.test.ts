@@ -56,6 +56,16 @@ describe("GPU telemetry in the comparison and the verdict", () => {
     );
   });
 
+  it("a first run whose only results are invalid is a pass that says nothing was judged or recorded, not a first run", () => {
+    const run = withTelemetry(passingRun(), throttled);
+    const alone = Results.parse({ ...run, workloads: [run.workloads[0]] });
+    const verdict = decideVerdict(alone, compareWithBaseline(alone, [], source));
+    expect(verdict.kind).toBe("pass");
+    expect(verdict.reason).toMatch(
+      /^1 result invalid, not judged and not kept as baseline: resnet50-train .*; all workloads ran; every headline metric comes from an invalid result: none judged, no baseline recorded$/,
+    );
+  });
+
   it("the same slowdown-free run regresses as before: the rule only sets invalid results aside", () => {
     const run = withTelemetry(slowResnet());
     expect(decideVerdict(run, compareWithBaseline(run, historyEntries(), source)).kind).toBe("regression");
