@@ -167,3 +167,72 @@ describe("main killed after the cluster was created", () => {
     expect(leakedSecrets(post.output(), [world.secrets.password, world.secrets.clientSecret])).toEqual([]);
   }, 240_000);
 });
+
+describe("platform faults", () => {
+  it("a cluster that never turns active fails the run with the agent's describe and log, and is still deleted", async () => {
+    world.platform.faults.neverActive = true;
+    try {
+      const job = new ActionJob(
+        { ...standIn.env, ...world.env },
+        { ...CHAOS_INPUTS, ...world.inputs, suite: "test/fixtures/suites/platform.yaml", "platform-timeout-seconds": "30" },
+      );
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      const out = main.output();
+      expect(out).toMatch(/Platform cluster (c-\w+) was not active after \d+ s \(last status 'pending'\)/);
+      expect(out).toContain("kubectl describe pods -l gpu-bench/platform-agent=platform-agent");
+      expect(out).toContain("[radix-agent 1.4.2] registered");
+      const clusterId = /Platform cluster (c-\w+) was not active/.exec(out)![1]!;
+      expect(out).toContain(`Deleted platform cluster ${clusterId}`);
+      expect(world.platform.clusters.has(clusterId)).toBe(false);
+      const post = job.post();
+      expect((await post.exited).code, post.output()).toBe(0);
+      expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    } finally {
+      world.platform.faults.neverActive = false;
+    }
+  }, 240_000);
+
+  it("a delete the platform refuses fails the run, and the post step deletes the cluster from the saved state", async () => {
+    world.platform.faults.deleteFails = true;
+    let post: ActionRun | undefined;
+    try {
+      const job = new ActionJob(
+        { ...standIn.env, ...world.env },
+        { ...CHAOS_INPUTS, ...world.inputs, suite: "test/fixtures/suites/platform.yaml" },
+      );
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      const out = main.output();
+      const clusterId = /Platform cluster (c-\w+) \('gpu-bench'\) created/.exec(out)![1]!;
+      expect(out).toMatch(
+        new RegExp(`Could not delete platform cluster ${clusterId}: Platform API DELETE /v1/clusters/${clusterId} answered HTTP 500`),
+      );
+      expect(job.summary()).toMatch(/\| Cluster deleted \| \*\*no\*\*/);
+      expect(world.platform.clusters.has(clusterId)).toBe(true);
+      world.platform.faults.deleteFails = false;
+      post = job.post();
+      expect((await post.exited).code, post.output()).toBe(0);
+      expect(post.output()).toContain(`Deleted platform cluster ${clusterId}.`);
+      expect(world.platform.clusters.has(clusterId)).toBe(false);
+      expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    } finally {
+      world.platform.faults.deleteFails = false;
+    }
+  }, 240_000);
+
+  it("a refused Cognito password fails the run before anything is launched or created", async () => {
+    const before = standIn.calls.length;
+    const clusters = world.platform.clusters.size;
+    const job = new ActionJob(
+      { ...standIn.env, ...world.env },
+      { ...CHAOS_INPUTS, ...world.inputs, "cognito-password": "Wrong-Passw0rd!x" },
+    );
+    const main = job.main();
+    expect((await main.exited).code).toBe(1);
+    expect(main.output()).toMatch(/Cognito login failed \(NotAuthorizedException\)/);
+    expect(standIn.calls.slice(before).some((c) => c.action === "RunInstances")).toBe(false);
+    expect(world.platform.clusters.size).toBe(clusters);
+    expect(leakedSecrets(main.output(), ["Wrong-Passw0rd!x", world.secrets.clientSecret])).toEqual([]);
+  }, 120_000);
+});
