@@ -29,6 +29,8 @@ export const FAULTS = [
   "sighup",
   // A custom AMI without cloud-init: user data never runs, the switch is armed over SSM.
   "cloud-init-broken",
+  // A suite with nodes: 3, every other time with one instance of the first group lost on its way to running.
+  "multi-node",
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 export const KILLS = ["none", "sigint", "sigkill", "sigkill-after-run-instances"] as const;
@@ -66,6 +68,8 @@ export function scenarios(runs: number, seed: number): Scenario[] {
 }
 
 export const CHAOS_BUCKET = "gpu-bench-evidence";
+/** Three nodes launched as one unit: every one must be terminated on every path. */
+export const MULTI_NODE_SUITE = "test/fixtures/suites/multi-node-3.yaml";
 
 /** The stand-in as lifecycle tests use it: the evidence bucket, and node stubs at 1/100 of real latencies. */
 export function startLifecycleStandIn(): Promise<StandIn> {
@@ -115,6 +119,8 @@ function applyFault(standIn: StandIn, fault: Fault): void {
       break;
     case "cloud-init-broken":
       f.userDataNeverRuns = true;
+      break;
+    case "multi-node":
       break;
     case "none":
       break;
@@ -166,6 +172,11 @@ export async function runLifecycle(
 
   const extra: Record<string, string> = scenario.fault === "spot-interruption" ? { "market-type": "spot" } : {};
   if (scenario.fault === "agent-never-online") extra["startup-timeout-seconds"] = "10";
+  if (scenario.fault === "multi-node") {
+    extra.suite = MULTI_NODE_SUITE;
+    // Half of them: the first zone gives 2 of 3, is released, and the next one gives all three.
+    if (scenario.index % 2 === 1) standIn.faults.loseOnBoot(1);
+  }
   let env: Record<string, string> = { ...standIn.env };
   if (scenario.fault === "credentials-expire") {
     if (scenario.index % 2 === 0) {

@@ -25,4 +25,12 @@ describe("chaos (the short version of npm run chaos)", () => {
     expect(bad(summary.outcomes)).toEqual([]);
     expect(summary.outcomes.map((o) => o.scenario.fault)).toEqual([...kinds]);
   }, 400_000);
+
+  it("three nodes, under every kill (and a first zone that falls short), leave none of the three alive", async () => {
+    const kills = ["none", "sigint", "sigkill", "sigkill-after-run-instances"] as const;
+    const list: Scenario[] = kills.map((kill, index) => ({ index, fault: "multi-node", kill, killAfterMs: 1200 }));
+    const summary = await runChaos(list, 2);
+    expect(bad(summary.outcomes)).toEqual([]);
+    expect(summary.lifecycles).toBe(4);
+  }, 400_000);
 });

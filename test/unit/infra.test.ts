@@ -54,8 +54,19 @@ describe("infra/gpu-bench.yaml", () => {
     expect(actions).not.toContain("s3:GetObject");
   });
 
-  it("opens no inbound port", () => {
+  it("opens no inbound port except between the group's own members (the nodes of a multi-node run)", () => {
     const sg = template.Resources.InstanceSecurityGroup!.Properties as unknown as Record<string, unknown>;
     expect(sg.SecurityGroupIngress).toBeUndefined();
+    const self = { GetAtt: "InstanceSecurityGroup.GroupId" };
+    const rules = (type: string) =>
+      Object.values(template.Resources)
+        .filter((r) => r.Type === type)
+        .map((r) => r.Properties as unknown as Record<string, unknown>);
+    const ingress = rules("AWS::EC2::SecurityGroupIngress");
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({ GroupId: self, SourceSecurityGroupId: self, IpProtocol: "-1" });
+    for (const rule of ingress) for (const open of ["CidrIp", "CidrIpv6", "SourcePrefixListId"]) expect(rule[open]).toBeUndefined();
+    const egress = rules("AWS::EC2::SecurityGroupEgress");
+    expect(egress).toEqual([expect.objectContaining({ GroupId: self, DestinationSecurityGroupId: self, IpProtocol: "-1" })]);
   });
 });
