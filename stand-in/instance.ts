@@ -92,8 +92,9 @@ const VOLATILE = [
   "var/lib/stand-in/gpu-procs", // CUDA processes nvidia-smi lists
   "var/lib/stand-in/stress", // stress-ng hogs at work
   "var/lib/stand-in/gpu", // power limits set with nvidia-smi -pl are not persistent
-  "var/lib/kubelet/device-plugins", // plugin sockets: the kubelet removes them at start
 ];
+/** Folders a reboot leaves empty: the kubelet removes the device plugins' sockets when it starts. */
+const EMPTIED = ["var/lib/kubelet/device-plugins"];
 
 /**
  * One stand-in EC2 instance: its state machine (pending → running → shutting-down → terminated),
@@ -240,17 +241,14 @@ export class Instance {
 
   private clearVolatile(): void {
     for (const path of VOLATILE) rmSync(join(this.sandbox.root, path), { recursive: true, force: true });
+    for (const dir of EMPTIED)
+      for (const name of entries(join(this.sandbox.root, dir)))
+        rmSync(join(this.sandbox.root, dir, name), { recursive: true, force: true });
     rmSync(this.sandbox.tmp, { recursive: true, force: true });
     mkdirSync(this.sandbox.tmp, { recursive: true });
     // systemd's runtime state: no unit is active and no transient timer exists after a boot; enabled units stay enabled.
     const systemd = join(this.sandbox.root, "var/lib/stand-in/systemd");
-    let names: string[] = [];
-    try {
-      names = readdirSync(systemd);
-    } catch {
-      // systemd was never asked for anything
-    }
-    for (const name of names) if (!name.endsWith(".enabled")) rmSync(join(systemd, name), { force: true });
+    for (const name of entries(systemd)) if (!name.endsWith(".enabled")) rmSync(join(systemd, name), { force: true });
   }
 
   /** systemd starts every enabled unit and cloud-init runs its per-boot scripts (stand-in/instance-bin/lib/boot.sh). */
@@ -345,5 +343,14 @@ export class Instance {
   async dispose(): Promise<void> {
     this.watcher.close();
     await this.sandbox.killAll();
+  }
+}
+
+/** The names in a folder; none when it does not exist. */
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -4,8 +4,9 @@
 #                                the workload's steady state; prints GPU_BENCH_JSON {"steadyAt":…}
 #   load.sh read                 relays every request line so far (GPU_BENCH_REQ …, or a training job's
 #                                progress records) and whether the Job ended
-#   load.sh stop                 relays them one last time and deletes the Job and its ConfigMap
-# Environment: NAMESPACE, JOB_NAME (validated by the caller), TIMEOUT_SECONDS (start's wait, default 300).
+#   load.sh stop                 relays them one last time (PREVIOUS=1 always) and deletes the Job and its ConfigMap
+# Environment: NAMESPACE, JOB_NAME (validated by the caller), TIMEOUT_SECONDS (start's wait, default 300),
+#   PREVIOUS (1: include the run before the container's last restart).
 set -euo pipefail
 
 action="${1:?usage: load.sh start|read|stop [manifest.yaml]}"
@@ -14,8 +15,14 @@ timeout="${TIMEOUT_SECONDS:-300}"
 [[ "$timeout" =~ ^[0-9]+$ ]] || { echo "load.sh: '$timeout' is not a number of seconds" >&2; exit 2; }
 
 k() { kubectl -n "$NAMESPACE" "$@"; }
-# The load generator's request lines, or a training job's progress records.
-lines() { k logs "job/$JOB_NAME" 2>/dev/null | grep -E '^(GPU_BENCH_(REQ|LOAD)|\{"record":"progress")' || true; }
+# The load generator's request lines, or a training job's progress records; with PREVIOUS=1 those of
+# the run before the last restart of its container (a node reboot) first, if there was one.
+lines() {
+  {
+    if [[ "${PREVIOUS:-}" == 1 ]]; then k logs --previous "job/$JOB_NAME" 2>/dev/null || true; fi
+    k logs "job/$JOB_NAME" 2>/dev/null
+  } | grep -E '^(GPU_BENCH_(REQ|LOAD)|\{"record":"progress")' || true
+}
 ended() {
   local conditions
   conditions="$(k get job "$JOB_NAME" -o jsonpath='{.status.conditions[?(@.status=="True")].type}' 2>/dev/null || true)"

@@ -110,7 +110,10 @@ function faultDetail(f: FaultResult): string | undefined {
     f.faultSeconds !== undefined ? `fault held ${formatNumber(f.faultSeconds)} s` : undefined,
     f.stepsLost !== undefined ? `steps lost ${formatNumber(f.stepsLost)}` : undefined,
     f.pods?.totalRecoverySeconds !== undefined
-      ? `pod ${cell(f.pods.oldPod ?? "?")} → ${cell(f.pods.newPod ?? "?")}: rescheduled ${seconds(f.pods.podReschedulingSeconds)}, ready ${seconds(f.pods.podReadinessSeconds)}, total ${seconds(f.pods.totalRecoverySeconds)}`
+      ? f.pods.oldPod === undefined
+        ? // The same pod came back (a node reboot restarts its containers in place).
+          `pod ${cell(f.pods.newPod ?? "?")} Ready again ${seconds(f.pods.totalRecoverySeconds)}`
+        : `pod ${cell(f.pods.oldPod)} → ${cell(f.pods.newPod ?? "?")}: rescheduled ${seconds(f.pods.podReschedulingSeconds)}, ready ${seconds(f.pods.podReadinessSeconds)}, total ${seconds(f.pods.totalRecoverySeconds)}`
       : undefined,
     f.pods?.restartCount !== undefined ? `restart count ${f.pods.restartCount}` : undefined,
     f.pods?.agentOnlineSeconds !== undefined ? `SSM agent back ${seconds(f.pods.agentOnlineSeconds)}` : undefined,

@@ -1,6 +1,7 @@
 import { markedJsonLines, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
 import type { Fault } from "../config/faults.js";
 import type { PodRecovery } from "../evidence/fault-results.js";
+import type { Clock } from "../runtime/clock.js";
 import libSh from "../../remote/faults/lib.sh";
 
 /**
@@ -17,6 +18,10 @@ export interface FaultTarget {
   timeoutSeconds: number;
   /** The workload's container image (already on the node): gpu-contention runs its CUDA process in it. */
   image?: string;
+  /** The run's clock, for kinds that wait on the runner's side (node-reboot: no command runs across a reboot). */
+  clock?: Clock;
+  /** The run's cancellation. */
+  signal?: AbortSignal;
 }
 
 export interface Injection {

@@ -51,13 +51,23 @@ export function planLoadStart(
   };
 }
 
-/** Reads what the load generator (or a training job) recorded so far; `stop` also deletes it. */
-export function planLoadRead(workloadId: string, namespace: string, jobName: string, action: "read" | "stop"): RemoteScript {
+/**
+ * Reads what the load generator (or a training job) recorded so far; `stop` also deletes it. `stop`,
+ * and `read` after a restart of its container (`restarted`: a node reboot), include the lines of
+ * the run before the restart.
+ */
+export function planLoadRead(
+  workloadId: string,
+  namespace: string,
+  jobName: string,
+  action: "read" | "stop",
+  restarted = false,
+): RemoteScript {
   return {
     name: `faults-${workloadId}-load-${action}`,
     body: loadSh,
     args: [action],
-    env: { NAMESPACE: namespace, JOB_NAME: jobName },
+    env: { NAMESPACE: namespace, JOB_NAME: jobName, ...(restarted || action === "stop" ? { PREVIOUS: "1" } : {}) },
     timeoutSeconds: 120,
   };
 }

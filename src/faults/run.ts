@@ -18,6 +18,7 @@ import { loadJobName, parseProgress, parseRequests, planLoadRead, planLoadStart 
 import { devicePluginRestart } from "./device-plugin-restart.js";
 import { hog } from "./hog.js";
 import { k3sRestart } from "./k3s-restart.js";
+import { nodeReboot } from "./node-reboot.js";
 import { network } from "./network.js";
 import { podKill } from "./pod-kill.js";
 import { gpuPowerCap } from "./power-cap.js";
@@ -57,6 +58,7 @@ const MODULES: Partial<Record<Fault["kind"], FaultKindModule>> = {
   "cpu-stress": hog as FaultKindModule,
   "memory-stress": hog as FaultKindModule,
   "gpu-contention": hog as FaultKindModule,
+  "node-reboot": nodeReboot as FaultKindModule,
 };
 
 /** Seconds the load runs past the last fault window at most (the last requests' own timeout). */
@@ -219,6 +221,7 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
   const load = faults[0]!.load;
   const held: Held[] = [];
   let stdout: string;
+  let rebooted = false;
   try {
     const up = await remote(planServerUp(w, effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name), namespace, ctx.hfTokenParameter));
     const ready = lastMarked(up.stdout, MARK.server, ServerOutcome);
@@ -240,14 +243,18 @@ async function llmTimeline(remote: RunRemote, w: LlmServingWorkload, faults: Fau
         selector: `gpu-bench/server=${server}`,
         timeoutSeconds: fault.timeoutSeconds,
         image: vllmImage(w),
+        clock: ctx.clock,
+        signal: ctx.signal,
       };
       const h = await holdFault(remote, fault, target, ctx);
       held.push(h);
+      // The load generator stopped with the node and started again with it.
+      if (fault.kind === "node-reboot" && h.injection) rebooted = true;
       if (!h.injection) continue;
       // Observe until recovered (as the measurement defines it) or the fault's window ends.
       const end = t0 + (fault.at + (fault.duration ?? 0) + fault.timeoutSeconds) * 1000;
       while (ctx.clock.now() < end) {
-        const read = await remote(planLoadRead(w.id, namespace, loadJob, "read"));
+        const read = await remote(planLoadRead(w.id, namespace, loadJob, "read", rebooted));
         const records = parseRequests(read.stdout);
         // Only seconds the load has already recorded count: a window reaching past the last request
         // would look half as busy, which a wide band takes for recovered.
@@ -325,6 +332,8 @@ async function trainingTimeline(remote: RunRemote, w: ResNet50Workload, faults: 
       selector: `job-name=${plan.jobName}`,
       timeoutSeconds: fault.timeoutSeconds,
       image: resnet50Image(w),
+      clock: ctx.clock,
+      signal: ctx.signal,
     };
     held.push(await holdFault(remote, fault, target, ctx));
   }

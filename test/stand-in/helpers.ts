@@ -7,13 +7,16 @@ import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { afterAll, beforeAll, beforeEach, vi } from "vitest";
 import { startStandIn, type StandIn, type StandInOptions } from "../../stand-in/index.js";
 
-/** Real SDK clients aimed at the stand-in, one attempt each so faults surface as they are. */
-export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity) {
+/**
+ * Real SDK clients aimed at the stand-in, one attempt each so faults surface as they are (a test
+ * that drives a run as the product does may ask for the SDK's default 3).
+ */
+export function clients(standIn: StandIn, credentials?: AwsCredentialIdentity, maxAttempts = 1) {
   const env = standIn.staticCredentialsEnv();
   const common = {
     region: standIn.env.AWS_REGION,
     credentials: credentials ?? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    maxAttempts: 1,
+    maxAttempts,
   };
   return {
     ec2: new EC2Client({ ...common, endpoint: standIn.env.AWS_ENDPOINT_URL_EC2 }),

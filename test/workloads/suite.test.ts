@@ -279,7 +279,7 @@ workloads:
       "workloads[0].faults[3].params.lostPercent (line 25): unknown key (allowed here: lossPercent)",
       "workloads[0].faults[4].duration (line 30): this kind is instantaneous: remove duration",
       "workloads[1].faults[0].kind (line 36): 'network-delay' is not supported on a resnet50 workload (supported there: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
-      "workloads[1].faults[1].kind (line 42): 'node-reboot' is not built in this version (supported on resnet50: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
+      "workloads[1].faults[1].kind (line 42): 'node-reboot' is not supported on a resnet50 workload (supported there: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
       "workloads[1].faults[1].at (line 43): overlaps faults[0] ('delay', whose window lasts until 370s: at + duration + timeoutSeconds): this fault's baseline starts at 340s (at - baselineSeconds); move it to at least 430",
     ]);
     const fixed = text
@@ -294,7 +294,7 @@ workloads:
       "workloads[0].faults[2].at (line 20): overlaps faults[1] ('slow', whose window lasts until 730s: at + duration + timeoutSeconds): this fault's baseline starts at 360s (at - baselineSeconds); move it to at least 790",
       "workloads[0].faults[3].at (line 26): must be at least baselineSeconds (60): the load needs that long before the fault for its baseline",
       "workloads[1].faults[0].kind (line 32): 'network-delay' is not supported on a resnet50 workload (supported there: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
-      "workloads[1].faults[1].kind (line 38): 'node-reboot' is not built in this version (supported on resnet50: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
+      "workloads[1].faults[1].kind (line 38): 'node-reboot' is not supported on a resnet50 workload (supported there: gpu-power-cap, k3s-restart, device-plugin-restart, cpu-stress, memory-stress, gpu-contention)",
       "workloads[1].faults[1].at (line 39): overlaps faults[0] ('delay', whose window lasts until 370s: at + duration + timeoutSeconds): this fault's baseline starts at 340s (at - baselineSeconds); move it to at least 430",
     ]);
     const suite = loadSuite(text.split("  - id: rn50")[0]!.replace(/ {6}- id: slow\n[\s\S]*$/, "\n"), {});
