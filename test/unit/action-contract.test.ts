@@ -30,6 +30,14 @@ describe("action.yml, the code and the README agree", () => {
   it("keeps the README's tables in step with action.yml (npx tsx scripts/readme-tables.ts rewrites them)", () => {
     expect(readme).toContain(inputsTable(action));
     expect(readme).toContain(outputsTable(action));
+    // One row per input and output: no stale copy of a table left beside the rewritten one.
+    const rows = (section: string) =>
+      readme
+        .split(`## ${section}\n`)[1]!
+        .split("\n## ")[0]!
+        .match(/^\| `[^`]+` \|/gm) ?? [];
+    expect(rows("Inputs")).toHaveLength(Object.keys(action.inputs).length);
+    expect(rows("Outputs")).toHaveLength(Object.keys(action.outputs).length);
   });
 
   it("names the two commands and the figure scripts the README promises", () => {
