@@ -31,22 +31,45 @@ export function nodeSecretsKeyId(stack: string): string {
   return `alias/${stack}-node-secrets`;
 }
 
-/** Puts one SecureString (never overwriting: a run's parameter names are its own), tagged like the run's instances. */
+/**
+ * SSM's refusals of a node secret that mean the stack was deployed from an infra/gpu-bench.yaml
+ * older than node secrets, or that the `stack` input names another stack: no such key alias
+ * (InvalidKeyId), or no ssm:PutParameter on the path / kms:GenerateDataKey on the key (AccessDeniedException).
+ */
+const STACK_TOO_OLD = new Set(["InvalidKeyId", "AccessDeniedException", "KMSNotFoundException", "NotFoundException"]);
+
+/**
+ * Puts one SecureString (never overwriting: a run's parameter names are its own), tagged like the
+ * run's instances. Throws the SDK's error; one that says the stack lacks the node-secrets key or
+ * permission comes back as an Error naming the redeploy that fixes it (the value is never in it).
+ */
 export async function putNodeSecret(
   ssm: SSMClient,
   p: { name: string; value: string; keyId: string; tags: Record<string, string> },
 ): Promise<void> {
-  await ssm.send(
-    new PutParameterCommand({
-      Name: p.name,
-      Value: p.value,
-      Type: "SecureString",
-      KeyId: p.keyId,
-      Overwrite: false,
-      Description: "gpu-bench: one run's secret for its node; deleted when the run ends",
-      Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
+  try {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: p.name,
+        Value: p.value,
+        Type: "SecureString",
+        KeyId: p.keyId,
+        Overwrite: false,
+        Description: "gpu-bench: one run's secret for its node; deleted when the run ends",
+        Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (!code || !STACK_TOO_OLD.has(code)) throw error;
+    throw new Error(
+      `Could not store the run's secret parameter ${p.name} under ${p.keyId} (SSM: ${code}). The stack must be deployed ` +
+        `from this version's infra/gpu-bench.yaml, which adds the key ${p.keyId} and ssm:PutParameter under ` +
+        `${p.name.split("/").slice(0, 4).join("/")}/: redeploy it (aws cloudformation deploy --template-file infra/gpu-bench.yaml ...), ` +
+        `and check that the 'stack' input names it.`,
+      { cause: error },
+    );
+  }
 }
 
 /**
