@@ -71,6 +71,8 @@ export const SECRET_ENV: Partial<Record<InputName, string>> = {
   [Inputs.cognitoClientSecret]: "GPU_BENCH_COGNITO_CLIENT_SECRET",
   [Inputs.platformToken]: "GPU_BENCH_PLATFORM_TOKEN",
   [Inputs.githubToken]: "GITHUB_TOKEN",
+  // Hugging Face's own variable for its token.
+  [Inputs.hfToken]: "HF_TOKEN",
 };
 
 export const Outputs = {

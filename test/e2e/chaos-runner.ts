@@ -47,7 +47,7 @@ export interface Scenario {
 export interface LifecycleOutcome {
   scenario: Scenario;
   mainExit: string;
-  /** Instances of this run still alive after main and the post step. */
+  /** Instances of this run still alive after main and the post step, and the run's SecureString parameters not deleted. */
   leaked: string[];
   /** Instances of this run terminated by a job (or CLI process) other than the one that launched them. */
   overTerminated: string[];
@@ -127,6 +127,22 @@ function applyFault(standIn: StandIn, fault: Fault): void {
   }
 }
 
+/**
+ * Every other lifecycle carries an hf-token, planted like the stand-in's own secrets: it must reach
+ * the node only through the run's SecureString parameter, and every cleanup path must delete that.
+ */
+function plantedHfToken(scenario: Scenario): string | undefined {
+  return scenario.index % 2 === 0 ? `hf_Chaos${scenario.index}x${Math.random().toString(36).slice(2, 14)}` : undefined;
+}
+
+/** The run's parameters (tagged with its run id) the stand-in still holds: each one is a leaked secret. */
+function parametersLeft(standIn: StandIn, runId: string): string[] {
+  return standIn
+    .parameters()
+    .filter((p) => p.tags["gpu-bench:run-id"] === runId)
+    .map((p) => p.name);
+}
+
 /** A kill at the scenario's moment, the way a runner cancels (SIGINT, SIGTERM, SIGKILL) or a runner dies (SIGKILL). */
 function scheduleKill(standIn: StandIn, scenario: Scenario, main: ActionRun & { appId: string }, timers: NodeJS.Timeout[]): void {
   if (scenario.kill === "sigint") {
@@ -168,9 +184,11 @@ export async function runLifecycle(
   // A hanging command meets its executionTimeout in a fiftieth of the time.
   standIn.faults.executionSecondMs = 20;
   applyFault(standIn, scenario.fault);
-  if (scenario.fault === "sighup") return runCliLifecycle(standIn, scenario, inputs, started);
+  const hfToken = plantedHfToken(scenario);
+  if (scenario.fault === "sighup") return runCliLifecycle(standIn, scenario, inputs, started, hfToken);
 
   const extra: Record<string, string> = scenario.fault === "spot-interruption" ? { "market-type": "spot" } : {};
+  if (hfToken) extra["hf-token"] = hfToken;
   if (scenario.fault === "agent-never-online") extra["startup-timeout-seconds"] = "10";
   if (scenario.fault === "multi-node") {
     extra.suite = MULTI_NODE_SUITE;
@@ -202,9 +220,10 @@ export async function runLifecycle(
 
   if (scenario.fault === "state-lost") jobs[0]!.loseState((["missing", "schema-invalid", "corrupt"] as const)[scenario.index % 3]!);
   await Promise.all(jobs.map((job) => job.post().exited));
-  const leaked = await instancesLeftAlive(standIn, runId);
+  const leaked = [...(await instancesLeftAlive(standIn, runId)), ...parametersLeft(standIn, runId)];
   const overTerminated = instancesOverTerminated(standIn, runId);
-  const secretsSeen = jobs.flatMap((job) => leakedSecrets(job.everythingWritten(), standIn.plantedSecrets()));
+  const planted = [...standIn.plantedSecrets(), ...(hfToken ? [hfToken] : [])];
+  const secretsSeen = jobs.flatMap((job) => leakedSecrets(job.everythingWritten(), planted));
   const exit = exits[0]!;
   return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, overTerminated, secretsSeen, ms: Date.now() - started };
 }
@@ -217,6 +236,7 @@ async function runCliLifecycle(
   scenario: Scenario,
   inputs: Record<string, string>,
   started: number,
+  hfToken: string | undefined,
 ): Promise<LifecycleOutcome> {
   const out = mkdtempSync(join(tmpdir(), "chaos-cli-"));
   const runId = `cli-${scenario.index}-${Date.now()}`;
@@ -228,6 +248,8 @@ async function runCliLifecycle(
     ...standIn.staticCredentialsEnv(),
     GITHUB_RUN_ID: runId,
     AWS_SDK_UA_APP_ID: appId,
+    // The CLI takes secrets from GPU_BENCH_* variables, never from the command line.
+    ...(hfToken ? { HF_TOKEN: hfToken } : {}),
   };
   const cli = (args: string[]) => {
     const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -246,9 +268,10 @@ async function runCliLifecycle(
   clearTimeout(hup);
   const cleanup = cli(["cleanup", "--out", out]);
   await cleanup.exited;
-  const leaked = await instancesLeftAlive(standIn, runId);
+  const leaked = [...(await instancesLeftAlive(standIn, runId)), ...parametersLeft(standIn, runId)];
   const overTerminated = instancesOverTerminated(standIn, runId);
-  const secretsSeen = leakedSecrets(`${run.output()}\n${cleanup.output()}`, standIn.plantedSecrets());
+  const planted = [...standIn.plantedSecrets(), ...(hfToken ? [hfToken] : [])];
+  const secretsSeen = leakedSecrets(`${run.output()}\n${cleanup.output()}`, planted);
   return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, overTerminated, secretsSeen, ms: Date.now() - started };
 }
 
