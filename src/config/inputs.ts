@@ -114,6 +114,11 @@ export interface SweepSettings extends AwsAccess, StackScope {
   dryRun: boolean;
   /** Every region swept: 'sweep-regions', or just 'aws-region'. */
   regions: string[];
+  /**
+   * With platform-api-url: the platform whose clusters named cluster-name and older than the longest
+   * run are deleted too (a run killed before it could delete its own, its post step lost).
+   */
+  platform?: { apiUrl: string; auth: PlatformAuth; clusterName: string };
 }
 
 /** Where published results go on GitHub besides the summary (issue 13). */
@@ -471,6 +476,17 @@ export function parsePlatformAuthInputs(readRaw: InputReader): PlatformAuth {
   return auth;
 }
 
+function parseClusterName(p: Problems, read: InputReader): string {
+  const clusterName = read(Inputs.clusterName) || "gpu-bench";
+  if (!CLUSTER_NAME.test(clusterName)) {
+    p.add(
+      Inputs.clusterName,
+      `must be 1 to 63 lowercase letters, digits and -, starting and ending with a letter or digit, got '${clusterName}'`,
+    );
+  }
+  return clusterName;
+}
+
 /** The platform inputs; undefined when platform-api-url is empty. */
 function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undefined {
   const raw = read(Inputs.platformApiUrl);
@@ -483,13 +499,7 @@ function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undef
     p.add(Inputs.platformPreset, `must be radix, got '${preset}'`);
   }
   if (read(Inputs.platformConfig) && preset !== "custom") p.add(Inputs.platformConfig, "is read only with platform-preset custom");
-  const clusterName = read(Inputs.clusterName) || "gpu-bench";
-  if (!CLUSTER_NAME.test(clusterName)) {
-    p.add(
-      Inputs.clusterName,
-      `must be 1 to 63 lowercase letters, digits and -, starting and ending with a letter or digit, got '${clusterName}'`,
-    );
-  }
+  const clusterName = parseClusterName(p, read);
   const image = read(Inputs.platformAgentImage);
   const script = read(Inputs.platformAgentScript);
   let agent: PlatformAgent = { kind: "image", image };
@@ -572,8 +582,12 @@ export function parseSettings(readRaw: InputReader): Settings {
     const dryRun = parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
     const listed = splitList(read(Inputs.sweepRegions));
     for (const r of listed) if (!REGION.test(r)) p.add(Inputs.sweepRegions, `has '${r}', which is not an AWS region such as us-west-2`);
+    const platformUrl = read(Inputs.platformApiUrl);
+    const platform = platformUrl
+      ? { apiUrl: parseApiUrl(p, platformUrl), auth: parsePlatformAuth(p, read), clusterName: parseClusterName(p, read) }
+      : undefined;
     if (p.list.length > 0) throw new InputError(p.list);
-    return { mode: "sweep", ...access, stack, dryRun, regions: listed.length > 0 ? [...new Set(listed)] : [access.region] };
+    return { mode: "sweep", ...access, stack, dryRun, regions: listed.length > 0 ? [...new Set(listed)] : [access.region], platform };
   }
   if (mode === "comment" || mode === "compare") return parseResultsMode(p, read, mode, access);
   if (mode !== "run") {

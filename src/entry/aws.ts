@@ -47,7 +47,7 @@ function awsSettings(...[access, sessionName, idToken, log, env, version]: Param
  */
 export function platformConnector(
   settings: { apiUrl: string; auth: PlatformAuth },
-  deps: { credentials: AwsCredentialIdentityProvider; idToken?: IdTokenSource; log: Log; clock: Clock; version: string },
+  deps: { credentials?: AwsCredentialIdentityProvider; idToken?: IdTokenSource; log: Log; clock: Clock; version: string },
 ): ConnectPlatform {
   return () =>
     connectPlatform(settings, {

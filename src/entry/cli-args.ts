@@ -62,8 +62,10 @@ const OTHER_COMMANDS: Partial<Record<InputName, readonly Command[]>> = {
   [Inputs.githubToken]: ["run", "comment"],
   [Inputs.comment]: ["run"],
   [Inputs.checkRun]: ["run", "comment"],
-  // cleanup deletes a platform cluster a run left, logging in as the run did.
-  ...Object.fromEntries(PLATFORM_AUTH_INPUTS.map((name) => [name, ["run", "cleanup"] as const])),
+  // cleanup deletes a platform cluster a run left, logging in as the run did; sweep deletes old ones.
+  ...Object.fromEntries(PLATFORM_AUTH_INPUTS.map((name) => [name, ["run", "cleanup", "sweep"] as const])),
+  [Inputs.platformApiUrl]: ["run", "sweep"],
+  [Inputs.clusterName]: ["run", "sweep"],
 };
 /** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them, and comment and compare (results in S3). */
 const ACCESS: readonly InputName[] = [

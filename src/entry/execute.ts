@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { checkCredentialsOutlastRun, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
+import { checkCredentialsOutlastRun, credentialsFor, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { checkCredentials, destroyClients } from "../cloud/clients.js";
 import { CleanupError } from "../cloud/ec2.js";
 import { errorLine } from "../runtime/error-text.js";
@@ -11,7 +11,7 @@ import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../runtime/clock.js";
 import type { RunIdentity } from "../lifecycle/identity.js";
 import type { Log } from "../runtime/log.js";
-import { sweepExpired } from "../lifecycle/post.js";
+import { sweepExpired, sweepPlatformClusters } from "../lifecycle/post.js";
 import { planRun } from "../lifecycle/plan.js";
 import { runBenchmark } from "../lifecycle/run.js";
 import type { StateStore } from "../lifecycle/state.js";
@@ -215,6 +215,35 @@ export async function executeSweep(
       failures.push(`region ${region} (${errorLine(error)})`);
     } finally {
       destroyClients(clients);
+    }
+  }
+  if (settings.platform) {
+    const platform = settings.platform;
+    try {
+      const connect = platformConnector(platform, {
+        credentials: credentialsFor(settings, sessionName, rt.idToken, rt.log),
+        idToken: rt.idToken,
+        log: rt.log,
+        clock: rt.clock,
+        version: TOOL.version,
+      });
+      const swept = await rt.log.group(`sweep platform ${platform.apiUrl}`, async () => {
+        const connection = await connect();
+        try {
+          return await sweepPlatformClusters(connection.api, {
+            clusterName: platform.clusterName,
+            now: new Date(rt.clock.now()),
+            dryRun: settings.dryRun,
+            log: rt.log,
+          });
+        } finally {
+          await connection.close();
+        }
+      });
+      failures.push(...swept.failed.map((f) => `${f.id} (${f.reason})`));
+    } catch (error) {
+      rt.log.error(`Could not sweep the platform ${platform.apiUrl}: ${errorLine(error)}`);
+      failures.push(`platform ${platform.apiUrl} (${errorLine(error)})`);
     }
   }
   rt.setOutput(Outputs.sweptInstances, ids.join(","));

@@ -19,6 +19,7 @@ import type { Log } from "../runtime/log.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
+import type { RadixApi } from "../platform/radix.js";
 
 export interface PostOutcome {
   terminated: string[];
@@ -191,4 +192,42 @@ export async function deleteSavedCluster(saved: SavedRun, connect: ConnectPlatfo
   } finally {
     await connection?.close();
   }
+}
+
+export interface ClusterSweep {
+  /** Clusters named cluster-name created longer ago than the longest run: deleted, or with dryRun, found. */
+  clusters: string[];
+  failed: Array<{ id: string; reason: string }>;
+}
+
+/**
+ * The sweep's half of the platform: every cluster named `clusterName` that the platform says was
+ * created more than MAX_TTL_MINUTES ago (no run lives that long, so none is in use by a run)
+ * is deleted, each on its own; with dryRun, listed. Clusters without a createdAt are left alone.
+ */
+export async function sweepPlatformClusters(
+  api: RadixApi,
+  o: { clusterName: string; now: Date; dryRun: boolean; log: Log },
+): Promise<ClusterSweep> {
+  const oldest = o.now.getTime() - MAX_TTL_MINUTES * 60_000;
+  const old = (await api.listClusters()).filter(
+    (c) => c.name === o.clusterName && c.createdAt !== undefined && Date.parse(c.createdAt) < oldest,
+  );
+  const clusters: string[] = [];
+  const failed: ClusterSweep["failed"] = [];
+  for (const c of old) {
+    o.log.info(`${o.dryRun ? "Would delete" : "Deleting"} platform cluster ${c.id} ('${c.name}', created ${c.createdAt})`);
+    if (o.dryRun) {
+      clusters.push(c.id);
+      continue;
+    }
+    try {
+      await api.deleteCluster(c.id);
+      clusters.push(c.id);
+    } catch (error) {
+      failed.push({ id: `platform cluster ${c.id}`, reason: errorLine(error) });
+    }
+  }
+  if (old.length === 0) o.log.info(`No platform cluster named '${o.clusterName}' older than ${MAX_TTL_MINUTES / 60} h.`);
+  return { clusters, failed };
 }

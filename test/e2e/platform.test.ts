@@ -236,3 +236,28 @@ describe("platform faults", () => {
     expect(leakedSecrets(main.output(), ["Wrong-Passw0rd!x", world.secrets.clientSecret])).toEqual([]);
   }, 120_000);
 });
+
+describe("mode: sweep with platform-api-url", () => {
+  it("deletes the clusters named cluster-name older than the longest run, and leaves young ones and other names", async () => {
+    const put = (id: string, name: string, createdAt: string) =>
+      world.platform.clusters.set(id, { id, name, owner: "ci-user", status: "active", createdAt, jobs: new Map() });
+    put("c-old", "gpu-bench", "2020-01-01T00:00:00.000Z");
+    put("c-young", "gpu-bench", new Date().toISOString());
+    put("c-other", "someone-else", "2020-01-01T00:00:00.000Z");
+    try {
+      const { "platform-agent-image": _image, "platform-timeout-seconds": _timeout, ...platformInputs } = world.inputs;
+      const sweep = new ActionJob(
+        { ...standIn.env, ...world.env },
+        { "role-to-assume": CHAOS_INPUTS["role-to-assume"]!, mode: "sweep", ...platformInputs },
+      );
+      const run = sweep.main();
+      expect((await run.exited).code, run.output()).toBe(0);
+      expect(run.output()).toContain("Deleting platform cluster c-old ('gpu-bench', created 2020-01-01T00:00:00.000Z)");
+      expect([...world.platform.clusters.keys()].sort()).toEqual(["c-other", "c-young"]);
+      expect(leakedSecrets(run.output(), [world.secrets.password, world.secrets.clientSecret])).toEqual([]);
+    } finally {
+      world.platform.clusters.delete("c-young");
+      world.platform.clusters.delete("c-other");
+    }
+  }, 120_000);
+});
