@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
@@ -92,6 +94,39 @@ describe("GPU telemetry during every workload, on the stand-in node", () => {
     expect(result.telemetry!.validity.join("\n")).toMatch(
       /hardware or thermal slowdown \(hw_thermal_slowdown\) active in 100% of the samples/,
     );
+  }, 300_000);
+
+  it("an nvidia-smi warning that starts mid-run among the sampler's rows (infoROM corrupted, on stdout) leaves the telemetry whole", async () => {
+    const knobs = join(node.sandbox, "root/var/lib/stand-in/gpu-knobs");
+    const samplesFile = join(node.sandbox, "root/var/lib/gpu-bench/telemetry/telemetry-rn50-warned/samples.csv");
+    let warnedFrom = Number.NaN;
+    // Once the sampler has a few rows, the GPU starts warning: the stand-in re-reads its knobs every sample.
+    const warnMidRun = (async () => {
+      for (let i = 0; i < 600 && !existsSync(knobs); i++) {
+        const rows = existsSync(samplesFile)
+          ? readFileSync(samplesFile, "utf8")
+              .split("\n")
+              .filter((l) => l.startsWith("gpu,"))
+          : [];
+        if (rows.length >= 3) {
+          warnedFrom = Date.now() / 1000;
+          writeFileSync(knobs, "STUB_NVSMI_WARNING=WARNING: infoROM is corrupted at gpu 0000:00:1E.0\nSTUB_NVSMI_WARNING_STREAM=stdout\n");
+        }
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    })();
+    try {
+      const result = WorkloadResult.parse(await runWorkload(remoteWith(), { ...rn50, id: "rn50-warned" }, ctx()));
+      await warnMidRun;
+      expect(result.status, result.message).toBe("ok");
+      expect(result.telemetry).toMatchObject({ valid: true, powerWatts: { mean: BUSY_WATTS, max: BUSY_WATTS } });
+      const samples = parseSamples(stored.get("rn50-warned")!)!;
+      expect(samples.skipped).toBe(0);
+      expect(samples.gpu.filter((g) => g.t > warnedFrom).length).toBeGreaterThanOrEqual(3);
+      expect(result.telemetry!.samples).toBeGreaterThan(0);
+    } finally {
+      rmSync(knobs, { force: true });
+    }
   }, 300_000);
 
   it("another process on the GPU makes the result invalid", async () => {
