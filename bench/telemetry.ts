@@ -14,7 +14,12 @@
  * after, and whether the issue's bound (overhead under 1% of throughput) is met, not met, or not
  * resolved because the interval straddles 1%.
  *
- *   npm run bench:telemetry [-- --runs 10 --interval-ms 1000 --steps 20]
+ * On a shared machine the run-to-run noise can be larger than one sampler's cost. `--samplers K`
+ * runs K samplers at once on the "on" side (each a whole sampler: its own nvidia-smi streams and
+ * readers) to lift the cost above the noise; the figures per sampler are then the measured ones ÷ K,
+ * which assumes each sampler adds the same cost (they share nothing but the CPU).
+ *
+ *   npm run bench:telemetry [-- --runs 10 --interval-ms 1000 --steps 20 --samplers 1]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -35,7 +40,12 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const config = { runs: option("runs", 10), intervalMs: option("interval-ms", 1000), steps: option("steps", 20) };
+const config = {
+  runs: option("runs", 10),
+  intervalMs: option("interval-ms", 1000),
+  steps: option("steps", 20),
+  samplers: option("samplers", 1),
+};
 const sandbox = mkdtempSync(join(tmpdir(), "bench-telemetry-"));
 const root = join(sandbox, "root");
 mkdirSync(join(root, "var/lib/stand-in/gpu-procs"), { recursive: true });
@@ -65,13 +75,13 @@ async function workload(): Promise<number[]> {
     .map((t) => t.images_per_sec);
 }
 
-function telemetry(script: "start.sh" | "stop.sh"): string {
+function telemetry(script: "start.sh" | "stop.sh", name: string): string {
   const dir = join(sandbox, "cmd");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
   for (const f of ["start.sh", "stop.sh", "sampler.sh"]) cpSync(join(REPO, "remote/telemetry", f), join(dir, f));
   const r = spawnSync("bash", [join(dir, script)], {
-    env: { ...env, TELEMETRY_NAME: "bench", INTERVAL_MS: String(config.intervalMs), MAX_SECONDS: "3600" },
+    env: { ...env, TELEMETRY_NAME: name, INTERVAL_MS: String(config.intervalMs), MAX_SECONDS: "3600" },
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
@@ -135,18 +145,23 @@ let wallSeconds = 0;
 let samples = 0;
 const loadBefore = loadavg();
 
-/** One run with the sampler: the run's trials, the sampler's CPU time and samples counted in. */
+/** One run with the sampler(s): the run's trials; the samplers' CPU time and samples counted in. */
 async function withSampler(): Promise<number[]> {
-  const started = telemetry("start.sh");
-  if (!started.includes('"started":true')) throw new Error(`the sampler did not start: ${started}`);
-  const sid = Number(readFileSync(join(root, "var/lib/gpu-bench/telemetry/bench/pid"), "utf8").trim());
+  const names = Array.from({ length: config.samplers }, (_, i) => `bench-${i + 1}`);
+  const sids = names.map((name) => {
+    const started = telemetry("start.sh", name);
+    if (!started.includes('"started":true')) throw new Error(`sampler ${name} did not start: ${started}`);
+    return Number(readFileSync(join(root, `var/lib/gpu-bench/telemetry/${name}/pid`), "utf8").trim());
+  });
   const t0 = performance.now();
   const trials = await workload();
-  cpuSeconds += samplerCpuSeconds(sid);
+  for (const sid of sids) cpuSeconds += samplerCpuSeconds(sid);
   wallSeconds += (performance.now() - t0) / 1000;
-  samples += telemetry("stop.sh")
-    .split("\n")
-    .filter((l) => l.startsWith("GPU_BENCH_TELEMETRY gpu,")).length;
+  for (const name of names) {
+    samples += telemetry("stop.sh", name)
+      .split("\n")
+      .filter((l) => l.startsWith("GPU_BENCH_TELEMETRY gpu,")).length;
+  }
   return trials;
 }
 
@@ -179,30 +194,37 @@ const side = (name: string, trials: number[]): string => {
   const s = summarize(trials);
   return `${name}: median ${f2(s.median)} images/s, quartiles ${f2(s.q1)}–${f2(s.q3)}, range ${f2(s.min)}–${f2(s.max)}, ${s.n} trials`;
 };
+const k = config.samplers;
 const overhead = summarize(pairOverheads);
 const interval = medianInterval(pairOverheads);
 const BOUND = 1;
+// Per sampler: the measured figures ÷ K (K = 1: as measured).
+const perSampler = overhead.median / k;
 const verdict =
   interval === null
     ? `not resolved: ${pairOverheads.length} pairs are too few for a 95% interval (6 at least)`
-    : interval.high < BOUND
+    : interval.high / k < BOUND
       ? `meets the < ${BOUND}% bound`
-      : interval.low >= BOUND
+      : interval.low / k >= BOUND
         ? `does not meet the < ${BOUND}% bound`
-        : `not resolved: the interval straddles ${BOUND}% (more pairs, or a quieter machine)`;
-const cpuPercent = (100 * cpuSeconds) / wallSeconds;
+        : `not resolved: the interval straddles ${BOUND}% (more pairs, a quieter machine, or --samplers K)`;
+const cpuPercent = (100 * cpuSeconds) / wallSeconds / k;
 
 console.log(
   `resnet50.py train on CPU (2 threads, image 32, batch 4, ${config.steps} timed steps × 3 trials); ${config.runs} pairs off/on in alternating order after one warm-up run`,
 );
 console.log(`load average (1, 5, 15 min): before ${loadBefore.map(f2).join(" ")}, after ${loadAfter.map(f2).join(" ")} (2 cores)`);
 console.log(side("sampler off", offTrials));
-console.log(`${side("sampler on ", onTrials)} (${samples} GPU samples, every ${config.intervalMs} ms)`);
 console.log(
-  `paired overhead: median ${f2(overhead.median)}%, quartiles ${f2(overhead.q1)}–${f2(overhead.q3)}%, range ${f2(overhead.min)}–${f2(overhead.max)}% over ${overhead.n} pairs` +
+  `${side(k === 1 ? "sampler on " : `${k} samplers on`, onTrials)} (${samples} GPU samples in all, every ${config.intervalMs} ms)`,
+);
+console.log(
+  `paired overhead${k === 1 ? "" : ` of ${k} samplers`}: median ${f2(overhead.median)}%, quartiles ${f2(overhead.q1)}–${f2(overhead.q3)}%, range ${f2(overhead.min)}–${f2(overhead.max)}% over ${overhead.n} pairs` +
     (interval ? `; ${(interval.coverage * 100).toFixed(1)}% interval of the median ${f2(interval.low)}–${f2(interval.high)}%` : ""),
 );
+if (k > 1 && interval)
+  console.log(`per sampler (÷ ${k}): median ${f2(perSampler)}%, interval ${f2(interval.low / k)}–${f2(interval.high / k)}%`);
 console.log(
-  `sampler CPU: ${f2(cpuPercent)}% of one core, ${f2(cpuPercent / 2)}% of the workload's two (${f2(cpuSeconds)} s in ${wallSeconds.toFixed(1)} s)`,
+  `sampler CPU (per sampler): ${f2(cpuPercent)}% of one core, ${f2(cpuPercent / 2)}% of the workload's two (${f2(cpuSeconds / k)} s in ${wallSeconds.toFixed(1)} s)`,
 );
-console.log(`sampler-overhead: ${f2(overhead.median)}% of throughput — ${verdict}`);
+console.log(`sampler-overhead: ${f2(perSampler)}% of throughput — ${verdict}`);

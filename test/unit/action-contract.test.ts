@@ -44,7 +44,7 @@ describe("action.yml, the code and the README agree", () => {
     const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(readme).toContain("npm ci && npm start");
     expect(readme).toContain("npm ci && npm test");
-    for (const s of ["start", "test", "chaos", "bench:bootstrap", "bench:workloads", "bench:regression"])
+    for (const s of ["start", "test", "chaos", "bench:bootstrap", "bench:workloads", "bench:regression", "bench:telemetry"])
       expect(scripts[s], s).toBeTruthy();
   });
 });
