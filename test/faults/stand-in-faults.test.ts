@@ -144,20 +144,19 @@ describe("fault scenarios on the stand-in node", () => {
 
   it(
     "training under a power cap: images/s drop while it holds and come back, steps lost counted; the cap is restored",
-    { timeout: 180_000, retry: 1 },
+    { timeout: 180_000 },
     async () => {
       const remote = remoteWith();
       const cleanups: { name: string; fn: () => Promise<void> }[] = [];
       const run = await runFaultScenarios(remote, rn50, context(cleanups));
       const [cap] = run.faults.map((f) => FaultResult.parse(f));
-      expect(cap, cap?.message).toMatchObject({ kind: "gpu-power-cap", injected: true, verified: true, recovered: true, status: "ok" });
+      const brief = JSON.stringify({ ...cap, timeline: cap?.timeline.map((p) => p.ok) });
+      expect(cap, brief).toMatchObject({ kind: "gpu-power-cap", injected: true, verified: true, recovered: true, status: "ok" });
       expect(cap!.target).toMatch(/GPU 0: 120 W of 300 W/);
-      expect(cap!.during!.throughput!).toBeLessThan(cap!.baseline!.throughput! * 0.8);
+      expect(cap!.during!.throughput!, brief).toBeLessThan(cap!.baseline!.throughput! * 0.8);
       expect(cap!.stepsLost).toBeGreaterThan(0);
       const limit = await remote({ name: "limit", body: "nvidia-smi --query-gpu=power.limit --format=csv,noheader", timeoutSeconds: 30 });
       expect(limit.stdout.trim()).toBe("300.00 W");
-      // One retry: CPU training steps of seconds each leave few steps per window, and under the whole
-      // suite's load the stand-in's SIGSTOP/SIGCONT throttle was once seen slowing the capped window too little.
     },
   );
 

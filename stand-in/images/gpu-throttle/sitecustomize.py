@@ -1,0 +1,120 @@
+"""The stand-in GPU's speed for PyTorch in a container (put on PYTHONPATH by pytorch.sh).
+
+Training and inference really run on this machine's CPU; what would make a GPU slower is charged
+per step instead: when the model's outermost forward call ends (one step: the last step's backward
+and optimizer update, then this forward), the process sleeps so that the step took 1/rate of its
+own time, where rate is the GPU's speed now:
+
+- a power limit below the default (nvidia-smi -pl, kept by the nvidia-smi stub in
+  var/lib/stand-in/gpu/0.power-limit; the default in STANDIN_GPU_DEFAULT_WATTS): limit/default;
+- other pods' compute processes on the GPU (var/lib/stand-in/gpu-procs): 1/n with n in all;
+- stress-ng CPU hogs on the node's 8 vCPUs (var/lib/stand-in/stress): 1/(1 + N/8), at most 2x.
+
+Charged by the step's own duration, the slow-down holds whatever else this shared machine runs: a
+busy machine stretches the step and its charge alike (a wall-clock duty cycle did not: a process
+woken from a stop gets the CPU first, and ran faster than its cap). Torch is not imported here:
+the hooks go in when the program imports it.
+"""
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import time
+
+_ROOT = os.environ.get("GPU_BENCH_ROOT", "")
+_STATE = os.path.join(_ROOT, "var/lib/stand-in")
+_POD = os.environ.get("STANDIN_POD", "")
+
+
+def _alive(pid_file: str) -> bool:
+    return os.path.isdir(f"/proc/{os.path.basename(pid_file)}")
+
+
+def _rate() -> float:
+    """The GPU's speed now, 0-1 (see the module's doc)."""
+    rate = 1.0
+    try:
+        default = float(os.environ.get("STANDIN_GPU_DEFAULT_WATTS", "0") or 0)
+        with open(os.path.join(_STATE, "gpu/0.power-limit")) as f:
+            limit = float(f.read().strip() or 0)
+        if 0 < limit < default:
+            rate = limit / default
+    except (OSError, ValueError):
+        pass
+    others = 0
+    procs = os.path.join(_STATE, "gpu-procs")
+    for name in os.listdir(procs) if os.path.isdir(procs) else []:
+        path = os.path.join(procs, name)
+        try:
+            with open(path) as f:
+                lines = f.read().split("\n")
+        except OSError:
+            continue
+        if _alive(path) and (lines[1] if len(lines) > 1 else "") != _POD:
+            others += 1
+    hogs = 0
+    stress = os.path.join(_STATE, "stress")
+    for name in os.listdir(stress) if os.path.isdir(stress) else []:
+        path = os.path.join(stress, name)
+        try:
+            with open(path) as f:
+                for line in f:
+                    kind, _, rest = line.partition(" ")
+                    count = rest.split(" ")[0].strip()
+                    if kind == "cpu" and count.isdigit() and _alive(path):
+                        hogs += int(count)
+        except OSError:
+            continue
+    return rate / (1 + others) / (1 + min(hogs, 8) / 8)
+
+
+_depth = 0
+_mark = None
+
+
+def _pre(_module, _inputs):
+    global _depth
+    _depth += 1
+
+
+def _post(_module, _inputs, _output):
+    global _depth, _mark
+    _depth -= 1
+    if _depth > 0:
+        return
+    now = time.monotonic()
+    if _mark is not None:
+        rate = _rate()
+        if rate < 0.9995:
+            time.sleep((now - _mark) * (1 / rate - 1))
+    _mark = time.monotonic()
+
+
+def _install(torch) -> None:
+    hooks = torch.nn.modules.module
+    hooks.register_module_forward_pre_hook(_pre)
+    hooks.register_module_forward_hook(_post)
+
+
+class _AfterTorch(importlib.abc.MetaPathFinder):
+    """Lets torch import as usual, then installs the hooks."""
+
+    def find_spec(self, name, path, target=None):
+        if name != "torch":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            _install(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, _AfterTorch())
