@@ -41,6 +41,25 @@ export default tseslint.config(
     },
   },
   {
+    // The ground floor: clock, log, phases, error text, redaction. It imports no other part of src/
+    // (a type from the results schema aside), so everyone may import it.
+    files: ["src/runtime/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../*", "!../runtime"],
+              allowTypeImports: true,
+              message: "src/runtime is the ground floor: it imports nothing else from src/ (types aside).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

@@ -3,7 +3,7 @@ import { hostname, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
 import { timed, type Log } from "../runtime/log.js";
-import { redactor } from "../evidence/redact.js";
+import { redactor } from "../runtime/redact.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
 /** The CLI's log: stderr, with every masked value redacted before it is written. */

@@ -29,7 +29,7 @@ import {
   type HistoryStore,
 } from "./history.js";
 import { SUMMARY_LIMIT_BYTES, renderEvidence, type EvidenceFiles, type EvidenceModel } from "./markdown.js";
-import { redactDeep, redactor, type Redact } from "./redact.js";
+import { redactDeep, redactor, type Redact } from "../runtime/redact.js";
 import type { Assessment, HeadlineMetric, Results } from "./results.js";
 
 export type { HeadlineMetric } from "./results.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { backoffDelay } from "../cloud/retry.js";
-import { redactor } from "../evidence/redact.js";
+import { redactor } from "../runtime/redact.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 

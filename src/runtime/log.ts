@@ -12,7 +12,7 @@ export interface Log {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
-import { redactor } from "../evidence/redact.js";
+import { redactor } from "./redact.js";
 
 /**
  * Runs one log group's work and reports its duration as the group's last line, so every ▶ phase

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { artifactUploader } from "../../src/evidence/artifact-uploader.js";
 import { artifactName, publishEvidence } from "../../src/evidence/publish.js";
-import { redactor } from "../../src/evidence/redact.js";
+import { redactor } from "../../src/runtime/redact.js";
 import { Results } from "../../src/evidence/results.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { fakeS3, type FakeS3 } from "./support/fake-s3.js";

@@ -1,5 +1,5 @@
 /**
- * The last pass over everything the evidence writes: summary, files, S3 objects, annotations.
+ * The last pass over everything written: the logs, and the evidence (summary, files, S3 objects, annotations).
  * Known secrets are replaced wherever they appear, also in the escaped forms JSON gives them, and
  * a few credential shapes are replaced even when nobody registered them.
  */
