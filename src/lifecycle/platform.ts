@@ -12,17 +12,22 @@ import type { RunContext } from "./run.js";
 
 /**
  * Runs one platform step, recording its start, end and status in the run's Platform evidence
- * (facts.platform.steps); the step's error is rethrown as it was.
+ * (facts.platform.steps) and in the timeline (as `platform: <step>`); the step's error is rethrown as it was.
  */
 async function platformStep<T>(run: RunContext, name: string, fn: () => Promise<T>): Promise<T> {
   const facts = run.facts.platform!;
   const startedAt = new Date(run.clock.now()).toISOString();
+  const done = (step: Omit<PlatformRun["steps"][number], "name" | "startedAt" | "endedAt">) => {
+    const endedAt = new Date(run.clock.now()).toISOString();
+    facts.steps.push({ name, startedAt, endedAt, ...step });
+    run.phases.record({ name: `platform: ${name}`, startedAt, endedAt, ...step });
+  };
   try {
     const value = await fn();
-    facts.steps.push({ name, startedAt, endedAt: new Date(run.clock.now()).toISOString(), status: "ok" });
+    done({ status: "ok" });
     return value;
   } catch (error) {
-    facts.steps.push({ name, startedAt, endedAt: new Date(run.clock.now()).toISOString(), status: "failed", detail: errorLine(error) });
+    done({ status: "failed", detail: errorLine(error) });
     throw error;
   }
 }

@@ -121,6 +121,10 @@ describe("a run through the radix platform", () => {
       "job radix-resnet50 trial 2:ok",
       "delete cluster:ok",
     ]);
+    // Each platform step is in the timeline too, the deletion included.
+    const phases = (results as unknown as { phases: { name: string }[] }).phases.map((p) => p.name);
+    for (const step of ["platform: login", "platform: create cluster", "platform: cluster active", "platform: delete cluster"])
+      expect(phases).toContain(step);
     expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
     // Main deleted it; the post step has nothing left to delete.
     expect(post.output()).not.toMatch(/platform cluster/i);
