@@ -24,8 +24,19 @@ export class Ec2Error extends Error {
   }
 }
 
+/** A placement group as EC2 keeps it (CreatePlacementGroup). */
+export interface PlacementGroup {
+  name: string;
+  groupId: string;
+  strategy: "cluster" | "spread" | "partition";
+  state: "available" | "deleted";
+  tags: Record<string, string>;
+}
+
 export interface Ec2Options {
   instances: Map<string, Instance>;
+  /** By name; a deleted group stays with state "deleted". */
+  placementGroups: Map<string, PlacementGroup>;
   launch(reservationId: string, spec: LaunchSpec): Instance;
   catalog: Catalog;
   credentials: CredentialStore;
@@ -150,7 +161,7 @@ function tagSet(tags: Iterable<[string, string]>): string {
 }
 
 export function ec2Handler(options: Ec2Options): Handler {
-  const { instances, catalog, credentials, faults, region } = options;
+  const { instances, placementGroups, catalog, credentials, faults, region } = options;
   const reservations = new Map<string, Reservation>();
   /** The calling program's app id (AWS_SDK_UA_APP_ID, `app/<id>` in the User-Agent), as CloudTrail keeps the user agent. */
   let caller: string | undefined;
@@ -180,7 +191,7 @@ export function ec2Handler(options: Ec2Options): Handler {
       leaf("amiLaunchIndex", index) +
       leaf("instanceType", spec.instanceType) +
       leaf("launchTime", i.launchedAt) +
-      el("placement", leaf("availabilityZone", spec.az), leaf("groupName", ""), leaf("tenancy", "default")) +
+      el("placement", leaf("availabilityZone", spec.az), leaf("groupName", spec.placementGroup ?? ""), leaf("tenancy", "default")) +
       el("monitoring", leaf("state", "disabled")) +
       leaf("subnetId", spec.subnetId) +
       leaf("vpcId", vpcId) +
@@ -306,6 +317,19 @@ export function ec2Handler(options: Ec2Options): Handler {
       );
     }
     const market: Market = params.get("InstanceMarketOptions.MarketType") === "spot" ? "spot" : "on-demand";
+    const placementGroup = params.get("Placement.GroupName");
+    if (placementGroup !== undefined) {
+      const group = placementGroups.get(placementGroup);
+      if (!group || group.state !== "available")
+        throw new Ec2Error("InvalidPlacementGroup.Unknown", `The Placement Group '${placementGroup}' is unknown.`);
+      // A cluster group lives in one zone: its instances, while any is alive, pin it there.
+      const pinned = [...instances.values()].find((i) => i.spec.placementGroup === placementGroup && i.state !== "terminated");
+      if (group.strategy === "cluster" && pinned && pinned.spec.az !== az)
+        throw new Ec2Error(
+          "InvalidParameterValue",
+          `Placement group ${placementGroup} is in Availability Zone ${pinned.spec.az}; the instance cannot be launched in ${az}.`,
+        );
+    }
     const iamArn =
       params.get("IamInstanceProfile.Arn") ?? (profileName ? `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${profileName}` : undefined);
 
@@ -330,7 +354,90 @@ export function ec2Handler(options: Ec2Options): Handler {
       rootDeviceName: image.rootDeviceName,
       shutdownBehavior,
       market,
+      placementGroup,
     };
+  }
+
+  function placementGroupXml(g: PlacementGroup): string {
+    return el(
+      "item",
+      leaf("groupName", g.name),
+      leaf("groupId", g.groupId),
+      leaf("state", g.state),
+      leaf("strategy", g.strategy),
+      leaf("groupArn", `arn:aws:ec2:${region}:${ACCOUNT_ID}:placement-group/${g.name}`),
+      tagSet(Object.entries(g.tags)),
+    );
+  }
+
+  function createPlacementGroup(params: QueryParams): string {
+    const name = params.get("GroupName") ?? "";
+    if (!/^[\x20-\x7e]{1,255}$/.test(name)) throw new Ec2Error("InvalidParameterValue", `Invalid placement group name '${name}'`);
+    const strategy = params.get("Strategy") ?? "";
+    if (strategy !== "cluster" && strategy !== "spread" && strategy !== "partition")
+      throw new Ec2Error("InvalidParameterValue", `Value (${strategy}) for parameter strategy is invalid.`);
+    if (placementGroups.get(name)?.state === "available")
+      throw new Ec2Error("InvalidPlacementGroup.Duplicate", `The Placement Group '${name}' already exists.`);
+    let tags: Record<string, string> = {};
+    for (const spec of params.structs("TagSpecification")) {
+      if (spec.get("ResourceType") !== "placement-group")
+        throw new Ec2Error(
+          "InvalidParameterValue",
+          `'${spec.get("ResourceType")}' is not a valid taggable resource type for this operation.`,
+        );
+      tags = { ...tags, ...tagsOf(spec, "Tag") };
+    }
+    const group: PlacementGroup = { name, groupId: `pg-${stableHex(`${name}-${Date.now()}`, 17)}`, strategy, state: "available", tags };
+    placementGroups.set(name, group);
+    return el(
+      "placementGroup",
+      leaf("groupName", name),
+      leaf("groupId", group.groupId),
+      leaf("state", "available"),
+      leaf("strategy", strategy),
+      tagSet(Object.entries(tags)),
+    );
+  }
+
+  function deletePlacementGroup(params: QueryParams): string {
+    const name = params.get("GroupName") ?? "";
+    const group = placementGroups.get(name);
+    if (!group || group.state !== "available")
+      throw new Ec2Error("InvalidPlacementGroup.Unknown", `The Placement Group '${name}' is unknown.`);
+    // EC2 refuses while any instance in it is not terminated (shutting-down included).
+    if ([...instances.values()].some((i) => i.spec.placementGroup === name && i.state !== "terminated"))
+      throw new Ec2Error("InvalidPlacementGroup.InUse", `The placement group '${name}' is in use and may not be deleted.`);
+    group.state = "deleted";
+    return leaf("return", true);
+  }
+
+  function describePlacementGroups(params: QueryParams): string {
+    const names = params.values("GroupName");
+    const filters = params.structs("Filter").map((f) => {
+      const filterName = f.get("Name") ?? "";
+      const values = f.values("Value").map(wildcard);
+      const read = (g: PlacementGroup): string[] =>
+        filterName.startsWith("tag:")
+          ? g.tags[filterName.slice(4)] !== undefined
+            ? [g.tags[filterName.slice(4)]!]
+            : []
+          : filterName === "group-name"
+            ? [g.name]
+            : filterName === "state"
+              ? [g.state]
+              : filterName === "strategy"
+                ? [g.strategy]
+                : (() => {
+                    throw new Ec2Error("InvalidParameterValue", `The filter '${filterName}' is invalid`);
+                  })();
+      return (g: PlacementGroup) => read(g).some((v) => values.some((p) => p.test(v)));
+    });
+    const missing = names.filter((n) => placementGroups.get(n)?.state !== "available");
+    if (missing.length > 0) throw new Ec2Error("InvalidPlacementGroup.Unknown", `The Placement Group '${missing[0]}' is unknown.`);
+    const matching = [...placementGroups.values()].filter(
+      (g) => g.state === "available" && (names.length === 0 || names.includes(g.name)) && filters.every((f) => f(g)),
+    );
+    return list("placementGroupSet", matching.map(placementGroupXml));
   }
 
   function runInstances(params: QueryParams): string {
@@ -570,6 +677,9 @@ export function ec2Handler(options: Ec2Options): Handler {
     CreateTags: createTags,
     DescribeSubnets: describeSubnets,
     DescribeImages: describeImages,
+    CreatePlacementGroup: createPlacementGroup,
+    DeletePlacementGroup: deletePlacementGroup,
+    DescribePlacementGroups: describePlacementGroups,
   };
 
   return (req): Reply => {

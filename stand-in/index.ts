@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Catalog, type CatalogOptions } from "./catalog.js";
 import { Scheduler } from "./clock.js";
 import { CredentialStore, type StaticKey } from "./credentials.js";
-import { ec2Handler } from "./ec2.js";
+import { ec2Handler, type PlacementGroup } from "./ec2.js";
 import { Faults, type FaultSettings, type Market } from "./faults.js";
 import { startServer, type CallRecord, type Handler, type RunningServer, type ServiceName } from "./http.js";
 import { Instance, type BlockDeviceMapping, type InstanceStateName, type MetadataOptions } from "./instance.js";
@@ -77,6 +77,7 @@ export interface InstanceView {
   iamInstanceProfile?: { name?: string; arn: string };
   securityGroupIds: string[];
   market: Market;
+  placementGroup?: string;
   agentOnline: boolean;
   /** The running boot's /proc/sys/kernel/random/boot_id, and how many boots there were (reboots + 1). */
   bootId: string;
@@ -129,6 +130,8 @@ export interface StandIn {
   /** Every secret value the stand-in handed out: none may ever appear in logs or reports. */
   plantedSecrets(): string[];
   instances(): InstanceView[];
+  /** Every placement group created, deleted ones included (state "deleted"). */
+  placementGroups(): PlacementGroup[];
   /** Instances not terminated. */
   liveInstances(): InstanceView[];
   commands(): CommandView[];
@@ -166,6 +169,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const store = new S3Store();
   for (const bucket of options.buckets ?? []) store.createBucket(bucket);
   const instances = new Map<string, Instance>();
+  const placementGroups = new Map<string, PlacementGroup>();
   const invocations: Invocation[] = [];
   const calls: CallRecord[] = [];
   const parameters = new Map<string, StoredParameter>();
@@ -212,7 +216,16 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   };
 
   const handlers: Record<ServiceName, Handler> = {
-    ec2: ec2Handler({ instances, launch, catalog, credentials, faults, region: REGION, instanceProfiles: options.instanceProfiles }),
+    ec2: ec2Handler({
+      instances,
+      placementGroups,
+      launch,
+      catalog,
+      credentials,
+      faults,
+      region: REGION,
+      instanceProfiles: options.instanceProfiles,
+    }),
     ssm: ssmHandler({
       instances,
       parameters,
@@ -264,6 +277,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     iamInstanceProfile: i.spec.iamInstanceProfile,
     securityGroupIds: i.spec.securityGroupIds,
     market: i.spec.market,
+    placementGroup: i.spec.placementGroup,
     agentOnline: i.agentOnline,
     bootId: i.bootId,
     boots: i.boots,
@@ -297,6 +311,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       ...credentials.sessions.flatMap((s) => [s.secretAccessKey, s.sessionToken]),
     ],
     instances: () => [...instances.values()].map(view),
+    placementGroups: () => [...placementGroups.values()].map((g) => ({ ...g, tags: { ...g.tags } })),
     parameters: () => [...parameters.values()].map((p) => ({ ...p, tags: { ...p.tags } })),
     liveInstances: () => [...instances.values()].filter((i) => i.state !== "terminated").map(view),
     commands: () =>

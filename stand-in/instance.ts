@@ -71,6 +71,8 @@ export interface LaunchSpec {
   rootDeviceName: string;
   shutdownBehavior: "stop" | "terminate";
   market: Market;
+  /** The placement group it was launched into (Placement.GroupName), if any. */
+  placementGroup?: string;
 }
 
 export interface InstanceDeps {

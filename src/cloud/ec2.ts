@@ -4,6 +4,7 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
   waitUntilInstanceRunning,
+  waitUntilInstanceTerminated,
   type EC2Client,
   type Filter,
   type Instance,
@@ -17,6 +18,7 @@ import type { Log } from "../runtime/log.js";
 import { MANAGED_BY, TagKeys } from "../config/names.js";
 import userDataScript from "../../remote/user-data.sh";
 import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { supportsClusterPlacement } from "./placement.js";
 import { awsErrorText, explainAwsError } from "./aws-errors.js";
 
 export interface ResolvedImage {
@@ -82,6 +84,8 @@ export interface LaunchRequest {
   clientTokenBase: string;
   /** Instances launched as one unit, in one request, so in one subnet (one zone); 1 when absent. */
   count?: number;
+  /** A cluster placement group for the candidates whose type supports one (supportsClusterPlacement). */
+  placementGroup?: string;
 }
 
 export interface LaunchedInstance {
@@ -228,6 +232,7 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
         Ebs: { VolumeSize: req.rootVolumeGb, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true },
       },
     ],
+    Placement: req.placementGroup && supportsClusterPlacement(candidate.instanceType) ? { GroupName: req.placementGroup } : undefined,
     InstanceMarketOptions:
       req.market === "spot"
         ? { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } }
@@ -374,6 +379,9 @@ export async function launchGroupWithFallback(req: LaunchRequest, deps: LaunchDe
     // Those already gone (EC2 took them back) need no call; every other one is terminated and confirmed.
     const live = launched.filter((l, i) => !GONE.has(outcomes[i]!.instance?.State?.Name ?? "")).map((l) => l.id);
     await terminateAndConfirm(deps.ec2, live, deps.clock, deps.log);
+    // A cluster placement group stays in the zone of any member not yet terminated: wait them out
+    // before the next candidate, which may be in another zone, launches into the same group.
+    if (runInstancesInput(req, candidate, clientToken).Placement) await waitTerminated(deps.ec2, live, deps.runningTimeoutSeconds ?? 600);
     deps.onReleased?.(ids);
     if (other) throw new Error(`Instance ${other.id} did not reach running: ${other.message}`);
     if (count === 1) deps.log.warning(`${ids[0]} stopped on its way to running (${code}); trying the next candidate`);
@@ -401,6 +409,15 @@ function explainLaunchError(error: unknown, code: string, candidate: LaunchCandi
   };
   return new Error(
     `RunInstances failed for ${candidate.instanceType} in ${candidate.subnetId}: ${code}: ${message}${hints[code] ? `\n${hints[code]}` : ""}`,
+  );
+}
+
+/** Waits (bounded) until every instance is `terminated`, past shutting-down. Throws when one is not by then. */
+async function waitTerminated(ec2: EC2Client, instanceIds: string[], timeoutSeconds: number): Promise<void> {
+  if (instanceIds.length === 0) return;
+  await waitUntilInstanceTerminated(
+    { client: ec2, maxWaitTime: timeoutSeconds, minDelay: 0.25, maxDelay: 5 },
+    { InstanceIds: instanceIds },
   );
 }
 

@@ -2,6 +2,7 @@ import { DEFAULT_TELEMETRY_INTERVAL_SECONDS } from "../node/telemetry.js";
 import { sessionNameFor } from "../auth/credentials.js";
 import type { LaunchCandidate, LaunchedInstance, ResolvedImage } from "../cloud/ec2.js";
 import { joinKey, s3Uri } from "../cloud/s3.js";
+import { supportsClusterPlacement } from "../cloud/placement.js";
 import type { AmiSource, InstanceProfile, Market, PlatformSettings, RunSettings } from "../config/inputs.js";
 import type { AgentSpec } from "../platform/agent.js";
 import { suiteHash, type Suite, type Workload } from "../config/suite.js";
@@ -61,6 +62,11 @@ export interface RunPlan {
     markets: Market[];
     /** Instances launched as one unit in one zone (suite `nodes`, 1 when absent); node 0 runs the workloads. */
     nodes: number;
+    /**
+     * The run's own cluster placement group (named after the client token base, tagged like the
+     * instances, deleted at cleanup): only with nodes > 1 and a candidate type that supports one.
+     */
+    placementGroup?: string;
     /** Launch → running, and running → SSM agent online, each; seconds. */
     startupTimeoutSeconds: number;
   };
@@ -125,6 +131,7 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       rootVolumeGb: settings.rootVolumeGb,
       markets: settings.market === "spot-then-on-demand" ? ["spot", "on-demand"] : [settings.market],
       nodes: suite.nodes ?? 1,
+      placementGroup: (suite.nodes ?? 1) > 1 && settings.instanceTypes.some(supportsClusterPlacement) ? tokenBase : undefined,
       startupTimeoutSeconds: settings.startupTimeoutSeconds,
     },
     evidence: {

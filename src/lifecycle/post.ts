@@ -13,6 +13,8 @@ import {
   type ExpiredInstance,
 } from "../cloud/ec2.js";
 import { MAX_TTL_MINUTES } from "../config/inputs.js";
+import { deletePlacementGroup, findExpiredPlacementGroups, findPlacementGroupsByTags } from "../cloud/placement.js";
+import { MANAGED_BY } from "../config/names.js";
 import { Backoff } from "../cloud/retry.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
@@ -69,6 +71,7 @@ export async function cleanupAfterRun(
   }
   if (!saved.terminated) for (const id of savedIds) ids.add(id);
   if (ids.size === 0) {
+    await deleteRunPlacementGroups(saved, deps);
     return {
       terminated: [],
       message: saved.terminated
@@ -77,7 +80,33 @@ export async function cleanupAfterRun(
     };
   }
   await terminateAndConfirm(deps.ec2, [...ids], deps.clock, deps.log);
+  await deleteRunPlacementGroups(saved, deps);
   return { terminated: [...ids], message: `Terminated what ${who} left behind: ${[...ids].join(", ")}.` };
+}
+
+/**
+ * Deletes the run's cluster placement group (a multi-node run's): the one its saved state names and
+ * any carrying the run's tags (state lost). Once the instances are terminated; never throws: a
+ * group costs nothing, so a failure is a warning and mode: sweep deletes it after the run's expiry.
+ */
+export async function deleteRunPlacementGroups(saved: SavedRun, deps: { ec2: EC2Client; clock: Clock; log: Log }): Promise<string[]> {
+  const names = new Set(saved.placementGroup ? [saved.placementGroup] : []);
+  try {
+    for (const name of await findPlacementGroupsByTags(deps.ec2, saved.runTags)) names.add(name);
+  } catch (error) {
+    if (names.size > 0) deps.log.warning(`Could not search for the run's placement groups by tag (${errorLine(error)}).`);
+  }
+  const deleted: string[] = [];
+  for (const name of names) {
+    try {
+      await deletePlacementGroup(deps.ec2, name, deps.clock);
+      deleted.push(name);
+    } catch (error) {
+      deps.log.warning(`Could not delete placement group ${name} (${errorLine(error)}); mode: sweep deletes it after the run's expiry.`);
+    }
+  }
+  if (deleted.length > 0) deps.log.info(`Deleted the run's placement group(s): ${deleted.join(", ")}.`);
+  return deleted;
 }
 
 /**
@@ -118,6 +147,8 @@ export interface SweepOutcome {
   failed: Array<{ id: string; reason: string }>;
   /** Node secret parameters of expired runs: deleted, or with dryRun, found. */
   secrets: string[];
+  /** Placement groups of expired runs (multi-node): deleted, or with dryRun, found. */
+  placementGroups: string[];
 }
 
 /**
@@ -163,7 +194,41 @@ export async function sweepExpired(
       failed.push({ id: `secret parameters under /gpu-bench/${stack}/runs`, reason: errorLine(error) });
     }
   }
-  return { expired, terminated: outcome.terminated.map((t) => t.id), failed, secrets };
+  const placementGroups = await sweepPlacementGroups(deps, dryRun, stack);
+  return { expired, terminated: outcome.terminated.map((t) => t.id), failed, secrets, placementGroups };
+}
+
+/**
+ * Placement groups of this stack's runs past their expiry: listed, and unless dryRun deleted (once
+ * their instances are terminated; a short wait, as the sweep runs again). A group costs nothing, so
+ * a failure, or a role without ec2:DescribePlacementGroups (an older stack), is a warning.
+ */
+async function sweepPlacementGroups(deps: { ec2: EC2Client; clock: Clock; log: Log }, dryRun: boolean, stack: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await findExpiredPlacementGroups(
+      deps.ec2,
+      { [MANAGED_BY.key]: MANAGED_BY.value, [TagKeys.stack]: stack },
+      TagKeys.expiresAt,
+      new Date(deps.clock.now()),
+    );
+  } catch (error) {
+    deps.log.warning(`Could not look for expired placement groups (${errorLine(error)}).`);
+    return [];
+  }
+  const done: string[] = [];
+  for (const name of names) {
+    deps.log.info(`${dryRun ? "Would delete" : "Deleting"} placement group ${name} (its run has expired)`);
+    if (dryRun) {
+      done.push(name);
+      continue;
+    }
+    await deletePlacementGroup(deps.ec2, name, deps.clock, 60).then(
+      () => done.push(name),
+      (error: unknown) => deps.log.warning(`Could not delete placement group ${name} (${errorLine(error)}); the next sweep retries.`),
+    );
+  }
+  return done;
 }
 
 /**

@@ -15,6 +15,8 @@ import { onDemandPrice, priceFor, type PriceDeps } from "../cloud/pricing.js";
 import { markedJsonLines, type RunRemote } from "../cloud/remote-script.js";
 import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
+import { createPlacementGroup, deletePlacementGroup } from "../cloud/placement.js";
+import { TagKeys } from "../config/names.js";
 import type { NodeWorkload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
@@ -109,6 +111,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     run.facts.image = await step("resolve image", () => resolveRunImage(run));
     const secret = plan.hfToken;
     if (secret) await stage("node secrets", () => putRunSecret(run, secret, "hf-token", cleanup));
+    const group = plan.launch.placementGroup;
+    if (group) await stage("placement group", () => createGroup(run, group));
     run.phases.mark("launch requested");
     run.facts.instances = await step("launch", () => launch(run, run.facts.image!));
     const instances = run.facts.instances;
@@ -498,6 +502,16 @@ async function spotInterruption(run: RunContext, step: string): Promise<Error | 
   );
 }
 
+/**
+ * The run's cluster placement group, named in the saved state before it is created so every
+ * cleanup path deletes it; tagged like the instances, with the run's expiry, for the sweep.
+ */
+async function createGroup(run: RunContext, name: string): Promise<void> {
+  run.state.update({ placementGroup: name });
+  await createPlacementGroup(run.clients.ec2, name, { ...run.plan.tags, [TagKeys.expiresAt]: run.plan.expiresAt.toISOString() }, run.clock);
+  run.log.info(`Placement group ${name} (cluster) for ${run.plan.launch.nodes} nodes`);
+}
+
 /** Terminates the run's instance and anything else it started (a lost RunInstances reply), found by its tags. */
 async function terminate(run: RunContext): Promise<void> {
   await run.log.group("terminate", () =>
@@ -510,6 +524,18 @@ async function terminate(run: RunContext): Promise<void> {
       await terminateAndConfirm(run.clients.ec2, [...ids], run.clock, run.log);
       run.facts.terminated = true;
       run.state.update({ terminated: true });
+      const group = run.plan.launch.placementGroup;
+      if (group) {
+        // Not billed, but the run's own: gone once its instances are (the post step and the sweep retry).
+        await deletePlacementGroup(run.clients.ec2, group, run.clock).then(
+          () => {
+            run.state.update({ placementGroup: undefined });
+            run.log.info(`Deleted placement group ${group}`);
+          },
+          (error: unknown) =>
+            run.log.warning(`Could not delete placement group ${group} (${errorLine(error)}); the post step and mode: sweep retry.`),
+        );
+      }
     }),
   );
 }

@@ -14,6 +14,8 @@ export const SavedRun = z.object({
   clientTokenBase: z.string(),
   /** Every instance of the run (suite `nodes`), each saved the moment RunInstances names it; node 0 first. */
   instanceIds: z.array(z.string()).optional(),
+  /** The run's cluster placement group (multi-node runs), saved before it is created; cleared once deleted. */
+  placementGroup: z.string().optional(),
   /** The client token of a RunInstances call whose answer main has not seen: it may have started an instance. */
   launching: z.string().optional(),
   terminated: z.boolean().default(false),

@@ -50,6 +50,17 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     expect(results.nodes?.map((n) => n.instance)).toEqual(launched.map((i) => i.id));
     expect(results.nodes?.map((n) => n.availabilityZone)).toEqual(launched.map((i) => i.az));
     expect(results.instance?.id).toBe(launched[0]!.id);
+    // Its own cluster placement group: created tagged, holding both, deleted once they were terminated.
+    const groups = standIn.placementGroups().filter((g) => g.tags["gpu-bench:run-id"] === r.job.runId);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({
+      strategy: "cluster",
+      state: "deleted",
+      tags: { "managed-by": "ephemeral-gpu-bench", "gpu-bench:stack": "gpu-bench" },
+    });
+    expect(groups[0]!.tags["gpu-bench:expires-at"]).toMatch(/^\d{4}-/);
+    expect(launched.map((i) => i.placementGroup)).toEqual([groups[0]!.name, groups[0]!.name]);
+    expect(r.mainLog).toContain(`Deleted placement group ${groups[0]!.name}`);
   });
 
   it("a zone that gives 1 of 2 is released (the survivor terminated) and the next zone gives both", async () => {
@@ -94,6 +105,10 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     for (const i of launched) expect(r.postLog).toContain(i.id);
     expect(r.postLog).toMatch(/Terminated what main left behind: i-\w+, i-\w+/);
     expect(r.alive).toEqual([]);
+    // The post step deleted the group main never got to delete.
+    const groups = standIn.placementGroups().filter((g) => g.tags["gpu-bench:run-id"] === r.job.runId);
+    expect(groups.map((g) => g.state)).toEqual(["deleted"]);
+    expect(r.postLog).toContain(`Deleted the run's placement group(s): ${groups[0]!.name}`);
     expect(r.overTerminated).toEqual([]);
   });
 });

@@ -155,6 +155,8 @@ export interface Ec2World {
   vpcOfSubnet: (subnetId: string) => string;
   vpcOfSecurityGroup: (groupId: string) => string;
   imageOwner: (imageId: string) => string;
+  /** The tags EC2 keeps on a placement group (by name), for RunInstances into it. */
+  placementGroupTags?: (name: string) => Record<string, string>;
   /** Instance profile name or ARN → [profile ARN, the ARN of its role]. */
   profile: (nameOrArn: string) => { arn: string; roleArn: string };
 }
@@ -168,6 +170,7 @@ interface RunInstancesShape {
   MetadataOptions?: { HttpTokens?: string; HttpPutResponseHopLimit?: number; HttpEndpoint?: string };
   BlockDeviceMappings?: Array<{ Ebs?: { Encrypted?: boolean; VolumeSize?: number; VolumeType?: string } }>;
   InstanceMarketOptions?: { MarketType?: string };
+  Placement?: { GroupName?: string };
   TagSpecifications?: Array<{ ResourceType?: string; Tags?: Array<{ Key?: string; Value?: string }> }>;
 }
 
@@ -237,6 +240,15 @@ export function runInstancesRequests(input: RunInstancesShape, w: Ec2World): Req
     })),
   ];
   if (market === "spot") requests.push({ action: "ec2:RunInstances", resource: `${ec2}:spot-instances-request/*`, context: base });
+  const group = input.Placement?.GroupName;
+  if (group) {
+    const tags = Object.entries(w.placementGroupTags?.(group) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]);
+    requests.push({
+      action: "ec2:RunInstances",
+      resource: `${ec2}:placement-group/${group}`,
+      context: { ...base, ...Object.fromEntries(tags) },
+    });
+  }
   for (const type of ["instance", "volume"]) {
     const tags = requestTags(input, type);
     if (Object.keys(tags).length > 0) {

@@ -1,4 +1,6 @@
 import {
+  CreatePlacementGroupCommand,
+  type CreatePlacementGroupCommandInput,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
@@ -8,7 +10,7 @@ import {
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -66,10 +68,22 @@ const inputs: Partial<Record<InputName, string>> = {
 
 /** The RunInstances input executeRun sends for these inputs (EC2 refuses it, so the run stops there). */
 async function capturedRunInstances(overrides: Partial<Record<InputName, string>> = {}): Promise<RunInstancesCommandInput> {
+  return (await capturedLaunch(overrides)).runInstances;
+}
+
+/** What executeRun sends to launch, for these inputs and suite text: RunInstances, and CreatePlacementGroup for a multi-node suite. */
+async function capturedLaunch(
+  overrides: Partial<Record<InputName, string>> = {},
+  suiteText?: string,
+): Promise<{ runInstances: RunInstancesCommandInput; createPlacementGroup?: CreatePlacementGroupCommandInput }> {
   const ec2 = mockClient(EC2Client);
   const ssm = mockClient(SSMClient);
   const s3 = mockClient(S3Client);
   const out = mkdtempSync(join(tmpdir(), "iam-"));
+  if (suiteText !== undefined) {
+    writeFileSync(join(out, "suite.yaml"), suiteText);
+    overrides = { ...overrides, suite: "suite.yaml" };
+  }
   try {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "ami-0123456789abcdef0" } });
     ec2.on(DescribeImagesCommand).resolves({
@@ -105,7 +119,7 @@ async function capturedRunInstances(overrides: Partial<Record<InputName, string>
     expect(done.failed).toMatch(/UnauthorizedOperation/);
     const calls = ec2.commandCalls(RunInstancesCommand);
     expect(calls).toHaveLength(1);
-    return calls[0]!.args[0].input;
+    return { runInstances: calls[0]!.args[0].input, createPlacementGroup: ec2.commandCalls(CreatePlacementGroupCommand)[0]?.args[0].input };
   } finally {
     ec2.restore();
     ssm.restore();
@@ -191,6 +205,58 @@ describe("infra/gpu-bench.yaml: the workflow role's launch", () => {
           );
       }
     }
+  });
+});
+
+describe("infra/gpu-bench.yaml: a multi-node run's placement group", () => {
+  const suite = "version: 1\nname: pair\nnodes: 2\nworkloads:\n  - {id: rn50, kind: resnet50}\n";
+  const group = (name: string) => arn("ec2", `placement-group/${name}`);
+  const tagsOf = (input: CreatePlacementGroupCommandInput) =>
+    Object.fromEntries((input.TagSpecifications ?? []).flatMap((s) => s.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+  const requestContext = (tags: Record<string, string>) => ({
+    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    "aws:TagKeys": Object.keys(tags),
+  });
+
+  it("creates its group with the stack's tags and an expiry, and launches into it; untagged or another stack's, denied", async () => {
+    const sent = await capturedLaunch({}, suite);
+    const create = sent.createPlacementGroup!;
+    expect(create).toMatchObject({ Strategy: "cluster" });
+    expect(sent.runInstances.Placement?.GroupName).toBe(create.GroupName);
+    expect([sent.runInstances.MinCount, sent.runInstances.MaxCount]).toEqual([2, 2]);
+    const tags = tagsOf(create);
+    const creating = (t: Record<string, string>): Request[] => [
+      { action: "ec2:CreatePlacementGroup", resource: group(create.GroupName!), context: requestContext(t) },
+      {
+        action: "ec2:CreateTags",
+        resource: group(create.GroupName!),
+        context: { ...requestContext(t), "ec2:CreateAction": "CreatePlacementGroup" },
+      },
+    ];
+    expect(deniedOf(creating(tags))).toEqual([]);
+    const { "gpu-bench:expires-at": _expiry, ...noExpiry } = tags;
+    expect(deniedOf(creating(noExpiry))).toHaveLength(1);
+    expect(deniedOf(creating({ ...tags, "gpu-bench:stack": "other-stack" }))).toHaveLength(2);
+    expect(deniedOf(creating({}))).toHaveLength(2);
+
+    const launchInto = (groupTags: Record<string, string>) =>
+      deniedOf(runInstancesRequests(sent.runInstances, { ...world, placementGroupTags: () => groupTags }));
+    expect(launchInto(tags)).toEqual([]);
+    expect(launchInto({ ...tags, "gpu-bench:stack": "other-stack" })).toEqual([`ec2:RunInstances ${group(create.GroupName!)}`]);
+    expect(launchInto({})).toEqual([`ec2:RunInstances ${group(create.GroupName!)}`]);
+  });
+
+  it("deletes only this stack's groups", () => {
+    const tagged = (stackName?: string) => ({
+      "aws:ResourceTag/managed-by": "ephemeral-gpu-bench",
+      ...(stackName ? { "aws:ResourceTag/gpu-bench:stack": stackName } : {}),
+    });
+    const del = (context: Request["context"]) =>
+      evaluate(workflow, { action: "ec2:DeletePlacementGroup", resource: group("g"), context }).allowed;
+    expect(del(tagged("gpu-bench"))).toBe(true);
+    expect(del(tagged("other-stack"))).toBe(false);
+    expect(del(tagged())).toBe(false);
+    expect(evaluate(workflow, { action: "ec2:DescribePlacementGroups", resource: "*" }).allowed).toBe(true);
   });
 });
 
