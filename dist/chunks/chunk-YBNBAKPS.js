@@ -3147,7 +3147,7 @@ set -euo pipefail
 poll="\${POLL_SECONDS:-2}"
 pull_grace="\${PULL_GRACE_SECONDS:-120}"
 unschedulable_grace="$pull_grace"
-for n in "$TIMEOUT_SECONDS" "$pull_grace"; do
+for n in "$TIMEOUT_SECONDS" "$pull_grace" "$unschedulable_grace"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "agent-up.sh: '$n' is not a number of seconds" >&2; exit 2; }
 done
 [[ "$poll" =~ ^[0-9]+(\\.[0-9]+)?$ ]] || { echo "agent-up.sh: POLL_SECONDS '$poll' is not a number" >&2; exit 2; }
@@ -3209,6 +3209,7 @@ case "$AGENT_KIND" in
     log "running the agent script for cluster $PLATFORM_CLUSTER_ID"
     PLATFORM_ONBOARDING_TOKEN="$token" PLATFORM_API_URL="$PLATFORM_API_URL" PLATFORM_CLUSTER_ID="$PLATFORM_CLUSTER_ID" bash ./agent.sh >&2
     unset token
+    printf 'GPU_BENCH_AGENT {"kind":"script","outcome":"running","seconds":%d}\\n' "$SECONDS"
     ;;
   *)
     log "AGENT_KIND must be image or script, got '$AGENT_KIND'"
