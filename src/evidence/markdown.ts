@@ -177,6 +177,13 @@ function runLink(results: Results): string {
 
 type DeadMan = NonNullable<NonNullable<Results["instance"]>["deadManSwitch"]>;
 
+/** A multi-node run's nodes in one line: how many, of which type, in which zone(s), each id (node 0 runs the workloads). */
+function nodesText(nodes: NonNullable<Results["nodes"]>, type: string): string {
+  const zones = [...new Set(nodes.map((n) => n.availabilityZone))].map(cell).join(", ");
+  const ids = nodes.map((n) => `${code(n.instance)}${n.index === 0 ? " (node 0: the workloads)" : ""}`).join(", ");
+  return `${nodes.length} × ${cell(type)} in ${zones}: ${ids}`;
+}
+
 function deadManText(d: DeadMan): string {
   if (d.fired) return `**fired**${d.firedAt ? ` at ${d.firedAt}` : ""}: the instance powered itself off at its expiry (\`ttl-minutes\`)`;
   if (!d.armed) return "not armed";
@@ -212,6 +219,7 @@ function topSection(model: EvidenceModel): string {
       ["", ""],
       [
         ["Instance", instanceText],
+        ...(inst && results.nodes && results.nodes.length > 1 ? [["Nodes", nodesText(results.nodes, inst.type)]] : []),
         ["GPU", gpuLine(results)],
         ["Suite", `${cell(results.suite.name)} · hash ${code(results.suite.hash.slice(0, 12))}`],
         ["Run", `${runLink(results)}${commit}${results.run.event ? ` · ${cell(results.run.event)}` : ""}`],
