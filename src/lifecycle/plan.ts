@@ -140,7 +140,13 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       ssmPrefix: joinKey(rawPrefix, "ssm"),
       diagnosticsKey: joinKey(rawPrefix, "diagnostics.txt"),
     },
-    node: { k3sVersion: settings.k3sVersion, images: workloadImages(suite) },
+    // The platform agent's image too: pulled while the node starts, so the agent starts at once.
+    node: {
+      k3sVersion: settings.k3sVersion,
+      images: [
+        ...new Set([...workloadImages(suite), ...(settings.platform?.agent.kind === "image" ? [settings.platform.agent.image] : [])]),
+      ],
+    },
     suite: {
       name: suite.name,
       hash: suiteHash(suite),

@@ -121,6 +121,9 @@ describe("a run through the radix platform", () => {
       "job radix-resnet50 trial 2:ok",
       "delete cluster:ok",
     ]);
+    // The agent's image was pulled with the node's other images, before the agent started.
+    const inventory = (results as unknown as { inventory: { images: { ref: string }[] } }).inventory;
+    expect(inventory.images.map((i) => i.ref)).toContain("ghcr.io/radix-ai/radix-agent:1.4.2");
     // Each platform step is in the timeline too, the deletion included.
     const phases = (results as unknown as { phases: { name: string }[] }).phases.map((p) => p.name);
     for (const step of ["platform: login", "platform: create cluster", "platform: cluster active", "platform: delete cluster"])
