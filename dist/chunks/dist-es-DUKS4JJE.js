@@ -1,2 +1,0 @@
-import { createRequire as __gpuBenchCreateRequire } from 'node:module'; const require = __gpuBenchCreateRequire(import.meta.url);
-import{ENV_ACCOUNT_ID,ENV_CREDENTIAL_SCOPE,ENV_EXPIRATION,ENV_KEY,ENV_SECRET,ENV_SESSION,fromEnv}from"./chunk-DWSSWRU2.js";import"./chunk-XCJAI6R2.js";import"./chunk-H4S3JJGC.js";import"./chunk-DXO4ZYVA.js";import"./chunk-JFFTNQXN.js";import"./chunk-7YPYXLIN.js";import"./chunk-YDIRGHSN.js";export{ENV_ACCOUNT_ID,ENV_CREDENTIAL_SCOPE,ENV_EXPIRATION,ENV_KEY,ENV_SECRET,ENV_SESSION,fromEnv};

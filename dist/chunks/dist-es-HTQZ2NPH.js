@@ -1,0 +1,2 @@
+import { createRequire as __gpuBenchCreateRequire } from 'node:module'; const require = __gpuBenchCreateRequire(import.meta.url);
+import{ENV_ACCOUNT_ID,ENV_CREDENTIAL_SCOPE,ENV_EXPIRATION,ENV_KEY,ENV_SECRET,ENV_SESSION,fromEnv}from"./chunk-BVEXBR5N.js";import"./chunk-ETFRXMWC.js";import"./chunk-5B3ICO6N.js";import"./chunk-QNG5GMQZ.js";import"./chunk-OBT7E34F.js";import"./chunk-25U5PTBI.js";import"./chunk-YDIRGHSN.js";export{ENV_ACCOUNT_ID,ENV_CREDENTIAL_SCOPE,ENV_EXPIRATION,ENV_KEY,ENV_SECRET,ENV_SESSION,fromEnv};

@@ -1,0 +1,2 @@
+import { createRequire as __gpuBenchCreateRequire } from 'node:module'; const require = __gpuBenchCreateRequire(import.meta.url);
+import{AssumeRoleCommand,STSClient}from"./chunk-XUY4GYF7.js";import"./chunk-GWG2PFQW.js";import"./chunk-WOUCQHIO.js";import"./chunk-LRSQCW2I.js";import"./chunk-X7SSTRWR.js";import"./chunk-TPYMOLSC.js";import"./chunk-ETFRXMWC.js";import"./chunk-5B3ICO6N.js";import"./chunk-QNG5GMQZ.js";import"./chunk-OBT7E34F.js";import"./chunk-25U5PTBI.js";import"./chunk-YDIRGHSN.js";export{AssumeRoleCommand,STSClient};

@@ -1,2 +1,0 @@
-import { createRequire as __gpuBenchCreateRequire } from 'node:module'; const require = __gpuBenchCreateRequire(import.meta.url);
-import{AssumeRoleCommand,STSClient}from"./chunk-X7PWKZSM.js";import"./chunk-L7WAYEGP.js";import"./chunk-QEHJMGMW.js";import"./chunk-BXG45VVF.js";import"./chunk-IZGL2TDJ.js";import"./chunk-HWKLU6G6.js";import"./chunk-XCJAI6R2.js";import"./chunk-H4S3JJGC.js";import"./chunk-DXO4ZYVA.js";import"./chunk-JFFTNQXN.js";import"./chunk-7YPYXLIN.js";import"./chunk-YDIRGHSN.js";export{AssumeRoleCommand,STSClient};
