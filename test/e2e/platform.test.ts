@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import { startPlatformWorld, type PlatformWorld } from "../support/platform-world.js";
+import { filesUnder, until } from "../support/wait.js";
 import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets, type ActionRun } from "./action-process.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
@@ -21,20 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  for (const start = Date.now(); !condition();) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const runInstanceIds = (runId: string) =>
   standIn

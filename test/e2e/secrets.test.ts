@@ -1,6 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { filesUnder, until } from "../support/wait.js";
 import { describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import type { StoredParameter } from "../../stand-in/ssm.js";
@@ -30,20 +30,6 @@ function recordPuts(): StoredParameter[] {
 }
 
 const ofRun = (runId: string) => standIn.parameters().filter((p) => p.tags["gpu-bench:run-id"] === runId);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  for (const start = Date.now(); !condition();) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("hf-token reaches the node only through the run's SecureString parameter", () => {
   it("is in no SSM command, log, report, artifact or S3 object; the node read it with its role; the parameter is deleted", async () => {
