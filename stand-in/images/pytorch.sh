@@ -16,6 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../instance-bin/lib/stub.sh"
 stub_sleep "${STUB_PYTORCH_START_SECONDS:-0}"
 # PASSIVE: OpenMP threads sleep instead of spinning when other processes share the cores.
 export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE CUDA_VISIBLE_DEVICES=""
+# The pod network of the stand-in is this machine's loopback: torch.distributed's gloo binds there.
+export GLOO_SOCKET_IFNAME=lo
 if [[ -n ${STUB_PYTORCH_OOM_ABOVE:-} ]]; then export GPU_BENCH_SIMULATE_OOM_ABOVE="$STUB_PYTORCH_OOM_ABOVE"; fi
 
 if (($# == 0)); then
@@ -28,7 +30,8 @@ run_throttled() {
   local here default
   here=$(dirname "${BASH_SOURCE[0]}")
   default=$(nvidia-smi -i 0 --query-gpu=power.default_limit --format=csv,noheader,nounits 2>/dev/null || echo 0)
-  STANDIN_GPU_DEFAULT_WATTS="$default" PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/gpu-throttle${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@"
+  STANDIN_GPU_DEFAULT_WATTS="$default" PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" \
+    PYTHONPATH="$here/gpu-throttle:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@"
 }
 
 case ${1##*/} in

@@ -112,4 +112,67 @@ kubectl logs no-runtime`,
     expect(out).toMatch(/no-runtime +0\/1 +Error/);
     expect(out).toContain("nvidia-smi: command not found");
   });
+
+  it("runs an Indexed Job's pods side by side, each with its index and hostname, reachable by name under a headless Service", async () => {
+    // Pod 0 listens; pod 1 resolves pod 0's DNS name (retrying until the record exists, as with
+    // CoreDNS) and connects: what torchrun's rendezvous does with an Indexed Job.
+    const peer = `
+import os, socket, sys, time
+index = int(os.environ["JOB_COMPLETION_INDEX"])
+print("index", index, "hostname", os.environ["HOSTNAME"], flush=True)
+if index == 0:
+    server = socket.socket()
+    server.bind(("127.0.0.1", socket.getaddrinfo("pair-0.pair.default.svc.cluster.local", 31000)[0][4][1]))
+    server.listen(1)
+    conn, _ = server.accept()
+    print("pod 0 got", conn.recv(64).decode(), flush=True)
+else:
+    deadline = time.time() + 20
+    while True:
+        try:
+            address = socket.getaddrinfo("pair-0.pair.default.svc.cluster.local", 31000, type=socket.SOCK_STREAM)[0][4]
+            with socket.create_connection(address, timeout=2) as s:
+                s.sendall(b"hello from 1")
+            break
+        except OSError:
+            if time.time() > deadline:
+                sys.exit("pod 1 never reached pod 0")
+            time.sleep(0.2)
+`;
+    const job = `apiVersion: v1
+kind: Service
+metadata: { name: pair }
+spec: { clusterIP: None, selector: { job-name: pair } }
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: pair }
+spec:
+  completionMode: Indexed
+  completions: 2
+  parallelism: 2
+  backoffLimit: 0
+  template:
+    spec:
+      subdomain: pair
+      restartPolicy: Never
+      containers:
+        - name: main
+          image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+          command: ["python", "-c", ${JSON.stringify(peer)}]
+`;
+    const out = await sh(
+      `kubectl apply -f pair.yaml >/dev/null
+kubectl wait --for=condition=complete job/pair --timeout=60s >/dev/null
+for i in 0 1; do kubectl logs -l job-name=pair,batch.kubernetes.io/job-completion-index=$i --tail=-1; done
+kubectl get job pair -o jsonpath='{.status.succeeded} {.status.completedIndexes}{"\\n"}'
+kubectl delete job pair >/dev/null
+ls "$GPU_BENCH_ROOT/var/lib/stand-in/cluster-dns" | wc -l`,
+      [{ path: "pair.yaml", content: job }],
+    );
+    expect(out).toContain("index 0 hostname pair-0\npod 0 got hello from 1\nindex 1 hostname pair-1\n");
+    expect(out).toContain("2 0,1\n");
+    // Deleting the Job removes its pods and with them their DNS records.
+    expect(out.trimEnd().split("\n").at(-1)).toBe("0");
+  });
 });

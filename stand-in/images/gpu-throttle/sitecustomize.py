@@ -7,7 +7,7 @@ own time, where rate is the GPU's speed now:
 
 - a power limit below the default (nvidia-smi -pl, kept by the nvidia-smi stub in
   var/lib/stand-in/gpu/0.power-limit; the default in STANDIN_GPU_DEFAULT_WATTS): limit/default;
-- other pods' compute processes on the GPU (var/lib/stand-in/gpu-procs): 1/n with n in all;
+- other pods' compute processes on its GPUs (var/lib/stand-in/gpu-procs): 1/n with n in all;
 - stress-ng CPU hogs on the node's 8 vCPUs (var/lib/stand-in/stress): 1/(1 + N/8), at most 2x.
 
 Charged by the step's own duration, the slow-down holds whatever else this shared machine runs: a
@@ -25,6 +25,8 @@ import time
 _ROOT = os.environ.get("GPU_BENCH_ROOT", "")
 _STATE = os.path.join(_ROOT, "var/lib/stand-in")
 _POD = os.environ.get("STANDIN_POD", "")
+# The GPUs this container was given: only processes on one of them share its speed.
+_MINE = {g for g in os.environ.get("NVIDIA_VISIBLE_DEVICES", "").split(",") if g and g != "all"}
 
 
 def _alive(pid_file: str) -> bool:
@@ -51,7 +53,8 @@ def _rate() -> float:
                 lines = f.read().split("\n")
         except OSError:
             continue
-        if _alive(path) and (lines[1] if len(lines) > 1 else "") != _POD:
+        theirs = set(lines[0].split(",")) if lines[0] not in ("", "all") else _MINE
+        if _alive(path) and (lines[1] if len(lines) > 1 else "") != _POD and (theirs & _MINE or not _MINE):
             others += 1
     hogs = 0
     stress = os.path.join(_STATE, "stress")
@@ -118,3 +121,10 @@ class _AfterTorch(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _AfterTorch())
+
+# One sitecustomize runs per process: this one also installs the cluster network when the handler
+# put images/cluster-net on the path too (pytorch.sh does: distributed jobs resolve their peers).
+try:
+    import standin_cluster_net  # noqa: F401
+except ImportError:
+    pass

@@ -667,6 +667,9 @@ def reconcile_workloads(store: dict, node: dict | None) -> None:
         status = job.setdefault("status", {})
         if any(c["type"] in ("Complete", "Failed") for c in status.get("conditions", [])):
             continue
+        if job["spec"].get("completionMode") == "Indexed":
+            reconcile_indexed_job(store, job)
+            continue
         pods = owned_pods(store, job)
         succeeded = sum(1 for p in pods if p["status"].get("phase") == "Succeeded")
         failed = sum(1 for p in pods if p["status"].get("phase") == "Failed")
@@ -693,6 +696,90 @@ def reconcile_workloads(store: dict, node: dict | None) -> None:
                 pod = create_pod(store, job, job["spec"]["template"], f"{job['metadata']['name']}-{rand5()}")
                 pod["metadata"]["labels"].update({"job-name": job["metadata"]["name"], "batch.kubernetes.io/job-name": job["metadata"]["name"]})
                 pod["spec"]["restartPolicy"] = job["spec"]["template"].get("spec", {}).get("restartPolicy", "Never")
+
+
+INDEX_KEY = "batch.kubernetes.io/job-completion-index"
+
+
+def completion_index(pod: dict) -> int:
+    return int((pod["metadata"].get("annotations") or {}).get(INDEX_KEY, "-1"))
+
+
+def reconcile_indexed_job(store: dict, job: dict) -> None:
+    """An Indexed Job, as the Job controller runs one: `completions` indexes, at most `parallelism`
+    pods at once, each pod carrying its index (annotation and label batch.kubernetes.io/job-completion-index,
+    env JOB_COMPLETION_INDEX) and the hostname <job>-<index>, so with spec.subdomain naming a
+    headless Service it is reachable as <job>-<index>.<subdomain>.<namespace>.svc.cluster.local.
+    Complete when every index has a pod that succeeded; Failed past backoffLimit failed pods."""
+    status, spec = job["status"], job["spec"]
+    name = job["metadata"]["name"]
+    completions = int(spec.get("completions", 1))
+    parallelism = int(spec.get("parallelism", 1))
+    pods = owned_pods(store, job)
+    done = sorted({completion_index(p) for p in pods if p["status"].get("phase") == "Succeeded"})
+    failed = sum(1 for p in pods if p["status"].get("phase") == "Failed")
+    active = [p for p in pods if p["status"].get("phase") not in ("Succeeded", "Failed")]
+    status.update({"active": len(active), "succeeded": len(done), "failed": failed,
+                   "completedIndexes": ",".join(str(i) for i in done)})
+    status.setdefault("startTime", iso(time.time()))
+    if len(done) >= completions:
+        status.update({"conditions": [{"type": "Complete", "status": "True"}], "completionTime": iso(time.time()), "active": 0})
+        return
+    if failed > int(spec.get("backoffLimit", 6)):
+        status.update({"conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+                                       "message": "Job has reached the specified backoff limit"}], "active": 0})
+        for p in active:
+            delete_pod(store, p)
+        return
+    problem = runtime_class_missing(store, spec["template"].get("spec") or {})
+    if problem:
+        add_event(store, job, "FailedCreate", f"Error creating: {problem}", "Warning")
+        return
+    running = {completion_index(p) for p in active}
+    missing = [i for i in range(completions) if i not in done and i not in running]
+    for i in missing[: max(0, parallelism - len(active))]:
+        pod = create_pod(store, job, spec["template"], f"{name}-{i}-{rand5()}")
+        pod["metadata"]["labels"].update({"job-name": name, "batch.kubernetes.io/job-name": name, INDEX_KEY: str(i)})
+        pod["metadata"]["annotations"][INDEX_KEY] = str(i)
+        pod["spec"]["restartPolicy"] = spec["template"].get("spec", {}).get("restartPolicy", "Never")
+        pod["spec"].setdefault("hostname", f"{name}-{i}")
+        for c in pod["spec"].get("containers") or []:
+            c.setdefault("env", []).append({"name": "JOB_COMPLETION_INDEX", "value": str(i)})
+
+
+def cluster_dns_dir() -> str:
+    """Where the stand-in's cluster DNS keeps its pod records (also read by images/cluster-net)."""
+    return os.environ.get("STANDIN_CLUSTER_DNS") or os.path.join(STATE, "cluster-dns")
+
+
+def pod_dns_name(store: dict, pod: dict) -> str | None:
+    """<hostname>.<subdomain>.<namespace> for a pod whose subdomain names a headless Service of its
+    namespace (the name the cluster DNS gives it, under .svc.cluster.local), else None."""
+    spec, ns = pod["spec"], pod["metadata"]["namespace"]
+    sub = spec.get("subdomain")
+    service = get_obj(store, "Service", ns, sub) if sub else None
+    if not service or (service.get("spec") or {}).get("clusterIP") != "None":
+        return None
+    return f"{spec.get('hostname') or pod['metadata']['name']}.{sub}.{ns}"
+
+
+def publish_pod_dns(store: dict, pod: dict) -> None:
+    """The pod's DNS record once its container runs: the name maps to this instance's loopback at
+    its port offset (images/cluster-net resolves it), as CoreDNS answers with the pod's IP."""
+    name = pod_dns_name(store, pod)
+    if name:
+        os.makedirs(cluster_dns_dir(), exist_ok=True)
+        write_json(os.path.join(cluster_dns_dir(), name), {"address": "127.0.0.1", "portOffset": port_offset(), "pod": pod["metadata"]["uid"]})
+
+
+def unpublish_pod_dns(pod: dict) -> None:
+    spec = pod["spec"]
+    if not spec.get("subdomain"):
+        return
+    path = os.path.join(cluster_dns_dir(), f"{spec.get('hostname') or pod['metadata']['name']}.{spec['subdomain']}.{pod['metadata']['namespace']}")
+    if read_json(path, {}).get("pod") == pod["metadata"]["uid"]:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 def pod_ready(pod: dict) -> bool:
@@ -792,7 +879,9 @@ def start_container(store: dict, pod: dict, container: dict, restart: int) -> di
         "ports": container.get("ports") or [], "resources": container.get("resources") or {},
         "pod": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"], "container": container["name"],
         "nvidiaRuntime": gpu, "gpus": sim.get("gpus") or [], "scratch": os.path.join(cdir, "scratch"),
+        "hostname": pod["spec"].get("hostname") or pod["metadata"]["name"],
     }
+    publish_pod_dns(store, pod)
     spec_path = os.path.join(cdir, "spec.json")
     write_json(spec_path, spec)
     log = os.path.join(cdir, f"{restart}.log")
@@ -846,6 +935,7 @@ def kill_group(pid: int) -> None:
 
 
 def delete_pod(store: dict, pod: dict) -> None:
+    unpublish_pod_dns(pod)
     for run in (pod.get("_sim") or {}).get("runs", {}).values():
         if run and not os.path.exists(run["exit"]):
             kill_group(run["pid"])
