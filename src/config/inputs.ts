@@ -1,4 +1,5 @@
 import { Inputs, MANAGED_BY, TagKeys, type InputName } from "./names.js";
+import { CLUSTER_SUFFIX_CHARS } from "../platform/cluster-name.js";
 
 /**
  * Action inputs (and the CLI's flags, which map onto the same names) turned into one typed
@@ -103,6 +104,7 @@ export interface PlatformSettings {
   apiUrl: string;
   preset: "radix";
   auth: PlatformAuth;
+  /** cluster-name: the base of the run's cluster name (runClusterName adds the run's suffix). */
   clusterName: string;
   agent: PlatformAgent;
   /** Bound, in seconds, on waiting for the cluster to become active and on each platform job. */
@@ -115,8 +117,8 @@ export interface SweepSettings extends AwsAccess, StackScope {
   /** Every region swept: 'sweep-regions', or just 'aws-region'. */
   regions: string[];
   /**
-   * With platform-api-url: the platform whose clusters named cluster-name and older than the longest
-   * run are deleted too (a run killed before it could delete its own, its post step lost).
+   * With platform-api-url: the platform whose clusters this tool named from cluster-name (isRunClusterName)
+   * and older than the longest run are deleted too (a run killed before it could delete its own, its post step lost).
    */
   platform?: { apiUrl: string; auth: PlatformAuth; clusterName: string };
 }
@@ -176,7 +178,8 @@ const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PREFIX = /^(?:[A-Za-z0-9_.-]+\/)*[A-Za-z0-9_.-]+$/;
 const COGNITO_POOL_ID = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)_[0-9a-zA-Z]+$/;
 const COGNITO_CLIENT_ID = /^[\w+]{1,128}$/;
-const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// 44 at most: the run adds its own suffix (src/platform/cluster-name.ts) and the whole stays within 63.
+const CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,42}[a-z0-9])?$/;
 const IMAGE_REF = /^[\w.-]+(?::\d+)?(?:\/[\w.-]+)*(?::[\w.-]{1,128})?(?:@sha256:[0-9a-f]{64})?$/;
 const SECRET_TEXT = /^[^\r\n]+$/;
 // CloudFormation stack names: a letter, then letters, digits and hyphens, up to 128.
@@ -481,7 +484,7 @@ function parseClusterName(p: Problems, read: InputReader): string {
   if (!CLUSTER_NAME.test(clusterName)) {
     p.add(
       Inputs.clusterName,
-      `must be 1 to 63 lowercase letters, digits and -, starting and ending with a letter or digit, got '${clusterName}'`,
+      `must be 1 to 44 lowercase letters, digits and -, starting and ending with a letter or digit (each run adds its own ${CLUSTER_SUFFIX_CHARS}-character suffix), got '${clusterName}'`,
     );
   }
   return clusterName;

@@ -5,6 +5,7 @@ import { joinKey, s3Uri } from "../cloud/s3.js";
 import { supportsClusterPlacement } from "../cloud/placement.js";
 import type { AmiSource, InstanceProfile, Market, PlatformSettings, RunSettings } from "../config/inputs.js";
 import type { AgentSpec } from "../platform/agent.js";
+import { runClusterName } from "../platform/cluster-name.js";
 import { suiteHash, type Suite, type Workload } from "../config/suite.js";
 import {
   RESULTS_SCHEMA_VERSION,
@@ -91,7 +92,13 @@ export interface RunPlan {
    * (a script's text read from the checkout), and the run's own SecureString parameter that carries
    * the onboarding token to the node.
    */
-  platform?: { settings: PlatformSettings; agent: AgentSpec; tokenParameter: { name: string; keyId: string } };
+  platform?: {
+    settings: PlatformSettings;
+    /** The cluster's name on the platform: cluster-name with this run's suffix (runClusterName), which the sweep recognises. */
+    clusterName: string;
+    agent: AgentSpec;
+    tokenParameter: { name: string; keyId: string };
+  };
   /** What main saves for the post step before anything is launched. */
   saved: SavedRun;
 }
@@ -163,6 +170,7 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
         : undefined,
     platform: settings.platform && {
       settings: settings.platform,
+      clusterName: runClusterName(settings.platform.clusterName, identity.nonce),
       agent:
         settings.platform.agent.kind === "image"
           ? settings.platform.agent

@@ -52,7 +52,7 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
     api: settings.apiUrl,
     preset: settings.preset,
     auth: authLabel(settings),
-    clusterName: settings.clusterName,
+    clusterName: platform.clusterName,
     agent: agentLabel(platform.agent),
     steps: [],
     jobs: [],
@@ -61,11 +61,11 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
   const connection = await platformStep(run, "login", connect);
   run.platform = connection;
   cleanup.push("close the platform connection", () => connection.close());
-  const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(settings.clusterName, run.signal));
+  const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(platform.clusterName, run.signal));
   run.facts.platform.clusterId = clusterId;
   run.state.update({ platform: { apiUrl: settings.apiUrl, clusterId, deleted: false } });
   cleanup.push("delete platform cluster", () => deletePlatformCluster(run));
-  run.log.info(`Platform cluster ${clusterId} ('${settings.clusterName}') created at ${settings.apiUrl}`);
+  run.log.info(`Platform cluster ${clusterId} ('${platform.clusterName}') created at ${settings.apiUrl}`);
   const token = await platformStep(run, "onboarding token", () => connection.api.onboardingToken(clusterId, run.signal));
   await putRunSecret(run, { ...platform.tokenParameter, value: token }, "The platform's onboarding token", cleanup);
 }

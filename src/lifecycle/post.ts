@@ -22,6 +22,7 @@ import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 import type { RadixApi } from "../platform/radix.js";
+import { isRunClusterName } from "../platform/cluster-name.js";
 
 export interface PostOutcome {
   terminated: string[];
@@ -260,23 +261,25 @@ export async function deleteSavedCluster(saved: SavedRun, connect: ConnectPlatfo
 }
 
 export interface ClusterSweep {
-  /** Clusters named cluster-name created longer ago than the longest run: deleted, or with dryRun, found. */
+  /** Clusters this tool named from cluster-name, created longer ago than the longest run: deleted, or with dryRun, found. */
   clusters: string[];
   failed: Array<{ id: string; reason: string }>;
 }
 
 /**
- * The sweep's half of the platform: every cluster named `clusterName` that the platform says was
- * created more than MAX_TTL_MINUTES ago (no run lives that long, so none is in use by a run)
- * is deleted, each on its own; with dryRun, listed. Clusters without a createdAt are left alone.
+ * The sweep's half of the platform: every cluster a run of this tool named from `clusterName`
+ * (isRunClusterName: `<clusterName>-gb<nonce><check>`) that the platform says was created more
+ * than MAX_TTL_MINUTES ago (no run lives that long, so none is in use by a run) is deleted, each
+ * on its own; with dryRun, listed. Clusters named otherwise (a user's own `gpu-bench`, say) and
+ * clusters without a createdAt are left alone.
  */
 export async function sweepPlatformClusters(
-  api: RadixApi,
+  api: Pick<RadixApi, "listClusters" | "deleteCluster">,
   o: { clusterName: string; now: Date; dryRun: boolean; log: Log },
 ): Promise<ClusterSweep> {
   const oldest = o.now.getTime() - MAX_TTL_MINUTES * 60_000;
   const old = (await api.listClusters()).filter(
-    (c) => c.name === o.clusterName && c.createdAt !== undefined && Date.parse(c.createdAt) < oldest,
+    (c) => isRunClusterName(o.clusterName, c.name) && c.createdAt !== undefined && Date.parse(c.createdAt) < oldest,
   );
   const clusters: string[] = [];
   const failed: ClusterSweep["failed"] = [];
@@ -293,6 +296,6 @@ export async function sweepPlatformClusters(
       failed.push({ id: `platform cluster ${c.id}`, reason: errorLine(error) });
     }
   }
-  if (old.length === 0) o.log.info(`No platform cluster named '${o.clusterName}' older than ${MAX_TTL_MINUTES / 60} h.`);
+  if (old.length === 0) o.log.info(`No platform cluster of this tool named from '${o.clusterName}' older than ${MAX_TTL_MINUTES / 60} h.`);
   return { clusters, failed };
 }

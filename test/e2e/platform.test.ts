@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
+import { isRunClusterName, runClusterName } from "../../src/platform/cluster-name.js";
 import { startPlatformWorld, type PlatformWorld } from "../support/platform-world.js";
 import { filesUnder, until } from "../support/wait.js";
 import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
@@ -36,6 +37,12 @@ describe("a run through the radix platform", () => {
   let onboardingTokens: string[];
   const callsBefore = { platform: 0, aws: 0 };
 
+  const results0 = () =>
+    JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")) as {
+      platform: Record<string, unknown>;
+      workloads: { id: string; kind: string; status: string; metrics: { name: string; trials: number[] }[] }[];
+    };
+
   beforeAll(async () => {
     callsBefore.platform = world.platform.calls.length;
     callsBefore.aws = standIn.calls.length;
@@ -61,6 +68,9 @@ describe("a run through the radix platform", () => {
     const calls = world.platform.calls.slice(callsBefore.platform);
     const create = calls.find((c) => c.method === "POST" && c.path === "/v1/clusters" && c.status === 201)!;
     expect(create).toBeDefined();
+    // The cluster's name marks it as this run's (the sweep tells it from a user's own 'gpu-bench').
+    const name = (results0().platform as { clusterName: string }).clusterName;
+    expect(isRunClusterName("gpu-bench", name)).toBe(true);
     const launch = standIn.calls.slice(callsBefore.aws).find((c) => c.action === "RunInstances")!;
     expect(create.at.getTime()).toBeLessThan(launch.at.getTime());
     const register = calls.find((c) => c.path === "/v1/agent/register")!;
@@ -70,10 +80,7 @@ describe("a run through the radix platform", () => {
     expect(world.platform.clusters.size).toBe(0);
     expect(main.output()).toMatch(/Platform cluster c-\w+ is active [\d.]+ s after the agent started \(agent 1\.4\.2\)/);
 
-    const results = JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")) as {
-      platform: Record<string, unknown>;
-      workloads: { id: string; kind: string; status: string; metrics: { name: string; trials: number[] }[] }[];
-    };
+    const results = results0();
     // The job's metrics, read back from the platform API, are the workload's, one value per trial.
     const workload = results.workloads[0]!;
     expect(workload).toMatchObject({ id: "radix-resnet50", kind: "platform-job", status: "ok" });
@@ -91,7 +98,7 @@ describe("a run through the radix platform", () => {
     expect(summary).toMatch(/\| Agent start to cluster active \| [\d.]+ (ms|s) \|/);
     expect(results.platform).toMatchObject({
       api: world.platform.url,
-      clusterName: "gpu-bench",
+      clusterName: expect.stringMatching(/^gpu-bench-gb[0-9a-f]{16}$/),
       agent: "ghcr.io/radix-ai/radix-agent:1.4.2",
       agentVersion: "1.4.2",
       deleted: true,
@@ -197,7 +204,7 @@ describe("platform faults", () => {
       const main = job.main();
       expect((await main.exited).code).toBe(1);
       const out = main.output();
-      const clusterId = /Platform cluster (c-\w+) \('gpu-bench'\) created/.exec(out)![1]!;
+      const clusterId = /Platform cluster (c-\w+) \('gpu-bench-gb[0-9a-f]{16}'\) created/.exec(out)![1]!;
       expect(out).toMatch(
         new RegExp(`Could not delete platform cluster ${clusterId}: Platform API DELETE /v1/clusters/${clusterId} answered HTTP 500`),
       );
@@ -231,11 +238,13 @@ describe("platform faults", () => {
 });
 
 describe("mode: sweep with platform-api-url", () => {
-  it("deletes the clusters named cluster-name older than the longest run, and leaves young ones and other names", async () => {
+  it("deletes the tool's clusters from cluster-name older than the longest run; a user's own 'gpu-bench', young ones and other names survive", async () => {
     const put = (id: string, name: string, createdAt: string) =>
       world.platform.clusters.set(id, { id, name, owner: "ci-user", status: "active", createdAt, jobs: new Map() });
-    put("c-old", "gpu-bench", "2020-01-01T00:00:00.000Z");
-    put("c-young", "gpu-bench", new Date().toISOString());
+    const ours = runClusterName("gpu-bench", "0123456789ab");
+    put("c-old", ours, "2020-01-01T00:00:00.000Z");
+    put("c-young", runClusterName("gpu-bench", "ba9876543210"), new Date().toISOString());
+    put("c-users-own", "gpu-bench", "2020-01-01T00:00:00.000Z");
     put("c-other", "someone-else", "2020-01-01T00:00:00.000Z");
     try {
       const { "platform-agent-image": _image, "platform-timeout-seconds": _timeout, ...platformInputs } = world.inputs;
@@ -245,12 +254,11 @@ describe("mode: sweep with platform-api-url", () => {
       );
       const run = sweep.main();
       expect((await run.exited).code, run.output()).toBe(0);
-      expect(run.output()).toContain("Deleting platform cluster c-old ('gpu-bench', created 2020-01-01T00:00:00.000Z)");
-      expect([...world.platform.clusters.keys()].sort()).toEqual(["c-other", "c-young"]);
+      expect(run.output()).toContain(`Deleting platform cluster c-old ('${ours}', created 2020-01-01T00:00:00.000Z)`);
+      expect([...world.platform.clusters.keys()].sort()).toEqual(["c-other", "c-users-own", "c-young"]);
       expect(leakedSecrets(run.output(), [world.secrets.password, world.secrets.clientSecret])).toEqual([]);
     } finally {
-      world.platform.clusters.delete("c-young");
-      world.platform.clusters.delete("c-other");
+      for (const id of ["c-young", "c-users-own", "c-other"]) world.platform.clusters.delete(id);
     }
   }, 120_000);
 });

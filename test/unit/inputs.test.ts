@@ -220,7 +220,9 @@ describe("platform inputs", () => {
     expect(problems).toEqual([
       expect.stringMatching(/^'platform-api-url' must use https:\/\//),
       expect.stringMatching(/^'platform-preset' must be radix/),
-      expect.stringMatching(/^'cluster-name' must be 1 to 63 lowercase/),
+      expect.stringMatching(
+        /^'cluster-name' must be 1 to 44 lowercase letters, digits and -, .* \(each run adds its own 19-character suffix\)/,
+      ),
       expect.stringMatching(/^'cognito-user-pool-id' must be a user pool id/),
       expect.stringMatching(/^'cognito-auth-flow' must be admin or user, got 'srp'/),
       expect.stringMatching(/^'platform-token-use' must be id or access, got 'refresh'/),
