@@ -54,7 +54,7 @@ export const FaultSlo = z.strictObject({
   maxRecoverySeconds: z.number().positive().max(3600),
   /** Largest fraction (0-1) of requests that may fail in the fault window. */
   maxErrorRate: z.number().min(0).max(1).default(1),
-  /** Percent: throughput and p99 TTFT within ±band of the baseline count as recovered. */
+  /** Percent: throughput and median TTFT within ±band of the baseline count as recovered. */
   band: z.number().positive().max(100).default(10),
 });
 export type FaultSlo = z.infer<typeof FaultSlo>;

@@ -15,6 +15,8 @@ export const WindowMetrics = z.object({
   /** Successful requests/s (LLM serving) or images/s (training). */
   throughput: z.number().nonnegative().optional(),
   throughputUnit: z.enum(["req/s", "images/s"]).optional(),
+  /** Median time to first token of the successful requests, ms (LLM serving); it decides recovery. */
+  p50TtftMs: z.number().nonnegative().optional(),
   /** p99 time to first token of the successful requests, ms (LLM serving). */
   p99TtftMs: z.number().nonnegative().optional(),
   /** Requests sent and failed in the window (LLM serving). */

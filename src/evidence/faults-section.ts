@@ -52,11 +52,12 @@ export function faultRows(faults: readonly FaultResult[]): string {
 }
 
 function windowRow(name: string, w: WindowMetrics | undefined): string[] {
-  if (!w) return [name, "—", "—", "—", "—"];
+  if (!w) return [name, "—", "—", "—", "—", "—"];
   return [
     name,
     seconds(w.seconds),
     w.throughput === undefined ? "—" : `${formatNumber(w.throughput)} ${w.throughputUnit ?? ""}`.trim(),
+    w.p50TtftMs === undefined ? "—" : `${formatNumber(w.p50TtftMs)} ms`,
     w.p99TtftMs === undefined ? "—" : `${formatNumber(w.p99TtftMs)} ms`,
     w.errorRate === undefined ? "—" : `${percent(w.errorRate * 100)} (${w.failed ?? 0}/${w.requests ?? 0})`,
   ];
@@ -124,7 +125,7 @@ function faultDetail(f: FaultResult): string | undefined {
   if (facts.length > 0) out.push(`${facts.join(" · ")}`, "");
   if (f.message) out.push(code(f.message), "");
   const windows = table(
-    ["Window", "Length", "Throughput", "p99 TTFT", "Errors"],
+    ["Window", "Length", "Throughput", "p50 TTFT", "p99 TTFT", "Errors"],
     [windowRow("baseline", f.baseline), windowRow("during", f.during), windowRow("after", f.after)],
   );
   // The chart takes the page's width (in half a table its per-second labels ran together); its

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { judgeFault, measureLlmFault, measureTrainingFault, type ProgressSample, type RequestRecord } from "../../src/faults/analysis.js";
+import {
+  judgeFault,
+  measureLlmFault,
+  measureTrainingFault,
+  requestWindow,
+  type ProgressSample,
+  type RequestRecord,
+} from "../../src/faults/analysis.js";
 import { resilienceScore, type FaultResult } from "../../src/evidence/fault-results.js";
 
 const T = 1_000_000; // the injection, seconds on the node's clock
@@ -51,8 +58,9 @@ describe("measuring an LLM-serving fault from the load generator's requests", ()
     const m = measureLlmFault(records, { ...times, removedAt: T + 30 });
     expect(m.timeToDetectSeconds).toBeUndefined();
     expect(m.timeToFirstSuccessSeconds).toBeCloseTo(0.4, 2);
-    // The request sent at T+29.75 still met the delay and ended at T+30.15: the clean window starts at T+31.
-    expect(m.recoverySeconds).toBe(31);
+    // The request sent at T+29.75 still met the delay and ended at T+30.15; one slow request of the
+    // 40 in the window from T+30 leaves its median at the baseline's, so recovery is at the removal.
+    expect(m.recoverySeconds).toBe(30);
     expect(m.errorRate).toBe(0);
     expect(m.during.p99TtftMs).toBe(250);
   });
@@ -64,6 +72,19 @@ describe("measuring an LLM-serving fault from the load generator's requests", ()
     const m = measureLlmFault(worse, times);
     expect(m.recovered).toBe(false);
     expect(m.recoverySeconds).toBeUndefined();
+  });
+
+  it("one slow request in an otherwise recovered window does not hold recovery back: the median decides, the p99 is reported", () => {
+    // Down for 5 s, then back; one request at T+8 takes 400 ms to its first token (a scheduling hiccup).
+    const records = load(4, (s) =>
+      s >= T + 0.5 && s < T + 5 ? { ok: false, latency: 0.01 } : Math.abs(s - (T + 8)) < 0.01 ? { ok: true, ttftMs: 400 } : { ok: true },
+    );
+    const m = measureLlmFault(records, times);
+    // By its p99 the window from T+5 would not count (its slowest request is most of its p99); by the median it does.
+    expect(requestWindow(records, T + 5, T + 15).p99TtftMs!).toBeGreaterThan(55);
+    expect(m.recoverySeconds).toBe(5);
+    expect(m.after).toMatchObject({ p50TtftMs: 50 });
+    expect(m.baseline).toMatchObject({ p50TtftMs: 50, p99TtftMs: 50 });
   });
 
   it("throughput at half the baseline (lost requests) is not recovered", () => {

@@ -172,10 +172,11 @@ describe("node-level fault scenarios on the stand-in node", () => {
     expect(cpu!.target).toBe("pod fault-cpu-hog (stress-ng --cpu 8)");
     expect(memory!.target).toBe("pod fault-memory-hog (stress-ng --vm 2 --vm-bytes 50%)");
     expect(burn!.target).toBe("pod fault-gpu-hog (GEMM 256² fp16 loop on GPU 0)");
-    // CPU hogs and a second process on the GPU slow every request; memory pressure does not.
-    expect(cpu!.during!.p99TtftMs!, brief(cpu)).toBeGreaterThan(cpu!.baseline!.p99TtftMs! * 1.5);
-    expect(burn!.during!.p99TtftMs!, brief(burn)).toBeGreaterThan(burn!.baseline!.p99TtftMs! * 1.5);
-    expect(memory!.during!.p99TtftMs!, brief(memory)).toBeLessThan(memory!.baseline!.p99TtftMs! * 1.4);
+    // CPU hogs and a second process on the GPU slow every request; memory pressure does not. The
+    // median says so; a p99 of a few dozen requests is the slowest one, a loaded machine's hiccup.
+    expect(cpu!.during!.p50TtftMs!, brief(cpu)).toBeGreaterThan(cpu!.baseline!.p50TtftMs! * 1.5);
+    expect(burn!.during!.p50TtftMs!, brief(burn)).toBeGreaterThan(burn!.baseline!.p50TtftMs! * 1.5);
+    expect(memory!.during!.p50TtftMs!, brief(memory)).toBeLessThan(memory!.baseline!.p50TtftMs! * 1.4);
 
     expect(cleanups.map((c) => c.name)).toEqual(
       expect.arrayContaining(["recover fault cpu-hog", "recover fault memory-hog", "recover fault gpu-hog"]),

@@ -213,9 +213,9 @@ export function podKillFault(injectedAt: string): FaultResult {
     timeToFirstSuccessSeconds: 12.2,
     recoverySeconds: 12,
     errorRate: 0.958,
-    baseline: { seconds: 10, throughput: 4, throughputUnit: "req/s", p99TtftMs: 50, requests: 40, failed: 0, errorRate: 0 },
+    baseline: { seconds: 10, throughput: 4, throughputUnit: "req/s", p50TtftMs: 46, p99TtftMs: 50, requests: 40, failed: 0, errorRate: 0 },
     during: { seconds: 12, throughput: 0, throughputUnit: "req/s", requests: 48, failed: 48, errorRate: 1 },
-    after: { seconds: 18, throughput: 4, throughputUnit: "req/s", p99TtftMs: 51, requests: 72, failed: 0, errorRate: 0 },
+    after: { seconds: 18, throughput: 4, throughputUnit: "req/s", p50TtftMs: 47, p99TtftMs: 51, requests: 72, failed: 0, errorRate: 0 },
     pods: {
       podReschedulingSeconds: 0,
       podReadinessSeconds: 11,
