@@ -5,6 +5,7 @@
 #
 # Usage: job.sh [manifest.yaml]
 # Environment: NAMESPACE, JOB_NAME (validated by the caller), TIMEOUT_SECONDS,
+#   LOG_SELECTOR (a Job of several pods: the label selector of the pod whose log has the results),
 #   POLL_SECONDS (default 2), PULL_GRACE_SECONDS (default 120), UNSCHEDULABLE_GRACE_SECONDS (default 180).
 # Stdout, for the caller to parse:
 #   GPU_BENCH_JSON {...}          each line of the container log that is a {"record": ...} object
@@ -30,6 +31,8 @@ k() { kubectl -n "$NAMESPACE" "$@"; }
 delete_job() {
   k delete job "$JOB_NAME" --ignore-not-found --cascade=foreground --wait=true --timeout=120s >/dev/null 2>&1 || true
   k delete configmap "$JOB_NAME" --ignore-not-found >/dev/null 2>&1 || true
+  # A distributed Job's headless Service (remote/workloads/distributed-job.yaml).
+  k delete service "$JOB_NAME" --ignore-not-found >/dev/null 2>&1 || true
 }
 
 # A Job of the same name (an earlier attempt on this node) would make apply a no-op.
@@ -72,7 +75,15 @@ if [[ "$outcome" != succeeded ]]; then
   if [[ "$code" =~ ^[0-9]+$ ]]; then exit_code="$code"; fi
 fi
 
-container_log="$(k logs "job/$JOB_NAME" --all-containers=true 2>/dev/null || true)"
+if [[ -n "${LOG_SELECTOR:-}" ]]; then
+  if [[ "$outcome" != succeeded ]]; then
+    # The other pods' ends first: a rank that failed elsewhere says why there.
+    k logs -l "job-name=$JOB_NAME" --all-containers=true --tail=15 2>/dev/null >&2 || true
+  fi
+  container_log="$(k logs -l "$LOG_SELECTOR" --all-containers=true --tail=-1 2>/dev/null || true)"
+else
+  container_log="$(k logs "job/$JOB_NAME" --all-containers=true 2>/dev/null || true)"
+fi
 while IFS= read -r line; do
   case "$line" in
     '{"record":'*) printf 'GPU_BENCH_JSON %s\n' "$line" ;;

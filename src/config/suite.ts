@@ -54,12 +54,25 @@ export const ResNet50Workload = z
     imagesPerEpoch: z.int().min(1).max(100_000_000).default(12_800),
     /** On out-of-memory, search the largest batch that fits and run at it. */
     findMaxBatch: z.boolean().default(false),
+    /**
+     * DDP over every GPU of every node with torchrun (one pod per node, an Indexed Job), after the
+     * same training on node 0 alone, for `scaling_efficiency` (issue 14). Training only.
+     */
+    distributed: z.boolean().default(false),
     image: image.optional(),
     timeoutMinutes: z.int().min(1).max(720).default(30),
     faults,
   })
   .superRefine((w, ctx) => {
     checkWorkloadFaults("resnet50", w.faults, ctx);
+    if (w.distributed && w.mode !== "train")
+      ctx.addIssue({ code: "custom", path: ["distributed"], message: "distributed: true needs mode: train (DDP trains)" });
+    if (w.distributed && (w.faults.length > 0 || w.findMaxBatch || w.compile))
+      ctx.addIssue({
+        code: "custom",
+        path: ["distributed"],
+        message: "distributed: true runs without faults, findMaxBatch or compile (one Job per node count, measured as is)",
+      });
     if (w.faults.length > 0 && w.mode !== "train") {
       ctx.addIssue({
         code: "custom",
@@ -143,6 +156,61 @@ export const LlmServingWorkload = z
   });
 export type LlmServingWorkload = z.infer<typeof LlmServingWorkload>;
 
+/** The largest all-reduce message: 8 GiB, the most nccl-tests' examples go to. */
+export const MAX_ALLREDUCE_BYTES = 8 * 1024 ** 3;
+
+/**
+ * All-reduce bus bandwidth across every GPU of every node (issue 14), as nccl-tests' all_reduce_perf
+ * measures it (`-b minBytes -e maxBytes -f stepFactor -w warmupIters -n iters`): float32 sums, in
+ * place, with torch.distributed (NCCL on GPUs) in the pinned PyTorch image.
+ */
+export const NcclAllReduceWorkload = z
+  .strictObject({
+    id: workloadId,
+    kind: z.literal("nccl-allreduce"),
+    trials: trials(3),
+    /** Smallest message, bytes (a multiple of 4: float32 elements). */
+    minBytes: z
+      .int()
+      .min(4)
+      .max(MAX_ALLREDUCE_BYTES)
+      .default(1024 ** 2),
+    /** Largest message, bytes. */
+    maxBytes: z
+      .int()
+      .min(4)
+      .max(MAX_ALLREDUCE_BYTES)
+      .default(1024 ** 3),
+    /** Each size is the previous one times this, up to maxBytes. */
+    stepFactor: z.int().min(2).max(1024).default(4),
+    warmupIters: z.int().min(0).max(1000).default(5),
+    iters: z.int().min(1).max(10_000).default(20),
+    /**
+     * Attach EFA interfaces (types that have them) and let NCCL use them through the AWS OFI NCCL
+     * plugin; the result says which network NCCL used either way.
+     */
+    efa: z.boolean().default(false),
+    image: image.optional(),
+    timeoutMinutes: z.int().min(1).max(720).default(20),
+    faults,
+  })
+  .superRefine((w, ctx) => {
+    for (const key of ["minBytes", "maxBytes"] as const)
+      if (w[key] % 4 !== 0) ctx.addIssue({ code: "custom", path: [key], message: "must be a multiple of 4 bytes (float32 elements)" });
+    if (w.minBytes > w.maxBytes) ctx.addIssue({ code: "custom", path: ["minBytes"], message: "is larger than maxBytes" });
+    else if (allReduceSizes(w).length > 32)
+      ctx.addIssue({ code: "custom", path: ["stepFactor"], message: "gives more than 32 message sizes: raise it or narrow the range" });
+    if (w.faults.length > 0) ctx.addIssue({ code: "custom", path: ["faults"], message: "nccl-allreduce takes no fault scenarios" });
+  });
+export type NcclAllReduceWorkload = z.infer<typeof NcclAllReduceWorkload>;
+
+/** The message sizes (bytes) of an all-reduce sweep: minBytes × stepFactorⁱ up to maxBytes, as nccl-tests' -b/-e/-f. */
+export function allReduceSizes(w: Pick<NcclAllReduceWorkload, "minBytes" | "maxBytes" | "stepFactor">): number[] {
+  const sizes: number[] = [];
+  for (let size = w.minBytes; size <= w.maxBytes && sizes.length <= 32; size *= w.stepFactor) sizes.push(size);
+  return sizes;
+}
+
 /**
  * A job run through the platform (platform-api-url): submitted to the run's cluster, whose agent
  * runs it on the node; its metrics (throughput in images/s, duration in s) are read back from the
@@ -179,10 +247,11 @@ export const WORKLOAD_KINDS = {
   resnet50: ResNet50Workload,
   "llm-serving": LlmServingWorkload,
   "platform-job": PlatformJobWorkload,
+  "nccl-allreduce": NcclAllReduceWorkload,
 } as const;
 export type WorkloadKind = keyof typeof WORKLOAD_KINDS;
 
-export const Workload = z.discriminatedUnion("kind", [ResNet50Workload, LlmServingWorkload, PlatformJobWorkload]);
+export const Workload = z.discriminatedUnion("kind", [ResNet50Workload, LlmServingWorkload, PlatformJobWorkload, NcclAllReduceWorkload]);
 export type Workload = z.infer<typeof Workload>;
 /** The workloads the run itself starts on the node (not through a platform). */
 export type NodeWorkload = Exclude<Workload, PlatformJobWorkload>;

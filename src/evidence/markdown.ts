@@ -22,6 +22,7 @@ import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
 import { platformSection } from "./platform-section.js";
+import { bandwidthBlock } from "./distributed-section.js";
 import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
@@ -625,10 +626,12 @@ function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
   blocks.push(parametersLine(w));
   blocks.push(`Ran ${formatTime(w.startedAt)} to ${formatTime(w.endedAt)} (${formatDuration(secondsBetween(w.startedAt, w.endedAt))}).`);
   const headline = new Set(headlineMetrics(w).map((m) => m.name));
-  const plain = w.metrics.filter((m) => m.requestRate === undefined);
+  const plain = w.metrics.filter((m) => m.requestRate === undefined && m.messageBytes === undefined);
   const points = w.metrics.filter((m) => m.requestRate !== undefined);
+  const sized = w.metrics.filter((m) => m.messageBytes !== undefined);
   if (plain.length > 0) blocks.push(table(["Metric", "Median", "Min – max", "IQR", "Trials"], metricRows(plain, headline)));
-  else if (points.length === 0) blocks.push("_No metric was recorded._");
+  else if (points.length === 0 && sized.length === 0) blocks.push("_No metric was recorded._");
+  if (sized.length > 0) blocks.push(bandwidthBlock(w, sized));
   if (w.kind === "resnet50") {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
     blocks.push(

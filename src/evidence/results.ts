@@ -38,6 +38,8 @@ export const Metric = z.object({
    * "max" for every request sent at once. The report charts metrics of equal label over it.
    */
   requestRate: z.union([z.number().positive(), z.literal("max")]).optional(),
+  /** For one point of an all-reduce sweep (nccl-allreduce): its message size in bytes. */
+  messageBytes: z.number().int().positive().optional(),
   trials: z.array(z.number()),
   summary: Summary,
 });
@@ -50,7 +52,7 @@ export const WorkloadStatus = z.enum(["ok", "failed", "oom", "skipped"]);
 export const WorkloadResult = z.object({
   /** The workload's id in the suite, e.g. "resnet50-train". */
   id: z.string().min(1),
-  kind: z.enum(["resnet50", "llm-serving", "platform-job"]),
+  kind: z.enum(["resnet50", "llm-serving", "platform-job", "nccl-allreduce"]),
   /** Parameters that make two runs comparable (batch, precision, model, …). */
   parameters: z.record(z.string(), ParameterValue),
   status: WorkloadStatus,

@@ -97,7 +97,7 @@ export function resilienceMetric(faults: readonly FaultResult[]): Metric | undef
 }
 
 export async function runFaultScenarios(remote: RunRemote, workload: NodeWorkload, ctx: FaultContext): Promise<FaultRun> {
-  if (workload.faults.length === 0) return { faults: [] };
+  if (workload.faults.length === 0 || workload.kind === "nccl-allreduce") return { faults: [] };
   const faults = [...workload.faults].sort((a, b) => a.at - b.at);
   const results =
     workload.kind === "llm-serving"

@@ -3,6 +3,8 @@ import type { RunRemote } from "../cloud/remote-script.js";
 import type { WorkloadResult } from "../evidence/results.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
+import { allReduceImage, runAllReduce } from "./allreduce.js";
+import type { ClusterShape } from "./distributed.js";
 import { runLlmServing, vllmImage } from "./llm.js";
 import { resnet50Image, runResNet50 } from "./resnet50.js";
 import { runWithTelemetry, type WorkloadTelemetry } from "./telemetry.js";
@@ -14,6 +16,8 @@ export interface WorkloadContext {
   telemetry?: WorkloadTelemetry;
   log: Log;
   clock: Clock;
+  /** The nodes and GPUs a distributed workload spans (nccl-allreduce, resnet50 distributed); one node of one GPU when absent. */
+  cluster?: ClusterShape;
   /** Kubernetes namespace for the workload's objects; default "gpu-bench". */
   namespace?: string;
   /**
@@ -41,13 +45,20 @@ export async function runWorkload(remote: RunRemote, workload: NodeWorkload, ctx
 }
 
 function runBare(remote: RunRemote, workload: NodeWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
+  if (workload.kind === "nccl-allreduce") return runAllReduce(remote, workload, ctx);
   return workload.kind === "llm-serving" ? runLlmServing(remote, workload, ctx) : runResNet50(remote, workload, ctx);
 }
 
 /** Every container image the suite's workloads run on the node, for pre-pulling while the node starts. */
 export function workloadImages(suite: Suite): string[] {
   const images = suite.workloads.flatMap((w) =>
-    w.kind === "resnet50" ? [resnet50Image(w)] : w.kind === "llm-serving" ? [vllmImage(w)] : [],
+    w.kind === "resnet50"
+      ? [resnet50Image(w)]
+      : w.kind === "llm-serving"
+        ? [vllmImage(w)]
+        : w.kind === "nccl-allreduce"
+          ? [allReduceImage(w)]
+          : [],
   );
   return [...new Set(images)];
 }

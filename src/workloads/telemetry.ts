@@ -16,6 +16,7 @@ import type { WorkloadContext } from "./run.js";
 
 /** Pod name prefixes of a workload's own pods: GPU processes anywhere else are foreign. */
 export function ownPodPrefixes(w: NodeWorkload): string[] {
+  if (w.kind === "nccl-allreduce") return [`${kubeName("nccl", w.id)}-`];
   return w.kind === "resnet50" ? [`${kubeName("rn50", w.id)}-`] : [`${kubeName("vllm", w.id)}-`];
 }
 
@@ -102,8 +103,10 @@ export interface WorkloadTelemetry {
 export function samplerBackstopSeconds(w: NodeWorkload): number {
   const minutes =
     w.kind === "resnet50"
-      ? w.timeoutMinutes
-      : w.serverStartTimeoutMinutes + w.trials * (w.requestRates.length + (w.maxThroughput ? 1 : 0)) * w.benchTimeoutMinutes;
+      ? w.timeoutMinutes * (w.distributed ? 2 : 1)
+      : w.kind === "nccl-allreduce"
+        ? w.timeoutMinutes
+        : w.serverStartTimeoutMinutes + w.trials * (w.requestRates.length + (w.maxThroughput ? 1 : 0)) * w.benchTimeoutMinutes;
   return minutes * 60 + 1800;
 }
 

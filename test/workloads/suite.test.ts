@@ -118,7 +118,7 @@ workloads:
       "workloads[1].requestRates[1] (line 14): must be a number, got 'fast'",
       "workloads[1].requestRates[2] (line 14): must be more than 0, got -2",
       expect.stringMatching(/^workloads\[1\]\.slo\.ttft \(line 15\): unknown key \(allowed here: ttftMs, tpotMs, e2elMs\)$/),
-      "workloads[2].kind (line 16): is 'gpt': the kind of workload, one of resnet50, llm-serving, platform-job",
+      "workloads[2].kind (line 16): is 'gpt': the kind of workload, one of resnet50, llm-serving, platform-job, nccl-allreduce",
     ]);
   });
 

@@ -100,13 +100,30 @@ def _install(torch) -> None:
     hooks.register_module_forward_hook(_post)
 
 
-class _AfterTorch(importlib.abc.MetaPathFinder):
-    """Lets torch import as usual, then installs the hooks."""
+def _fix_torchrun_std(api) -> None:
+    """Debian's torch 1.13 on Python 3.11: torchrun's default --redirects/--tee "0" parse to None
+    (iterating an IntFlag skips its zero member, Std.NONE), and torchrun fails before starting a
+    worker. The pinned image's torch 2.7 has no such bug; this makes the stand-in's torch agree."""
+    parse = api.Std.from_str.__func__
+
+    def from_str(cls, vm):
+        return cls.NONE if str(vm).strip() == "0" else parse(cls, vm)
+
+    api.Std.from_str = classmethod(from_str)
+
+
+_AFTER = {"torch": _install, "torch.distributed.elastic.multiprocessing.api": _fix_torchrun_std}
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Lets the modules of _AFTER import as usual, then runs each one's installer on it."""
 
     def find_spec(self, name, path, target=None):
-        if name != "torch":
+        install = _AFTER.pop(name, None)
+        if install is None:
             return None
-        sys.meta_path.remove(self)
+        if not _AFTER:
+            sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
             return spec
@@ -114,13 +131,13 @@ class _AfterTorch(importlib.abc.MetaPathFinder):
 
         def exec_module(module):
             run(module)
-            _install(module)
+            install(module)
 
         spec.loader.exec_module = exec_module
         return spec
 
 
-sys.meta_path.insert(0, _AfterTorch())
+sys.meta_path.insert(0, _AfterImport())
 
 # One sitecustomize runs per process: this one also installs the cluster network when the handler
 # put images/cluster-net on the path too (pytorch.sh does: distributed jobs resolve their peers).

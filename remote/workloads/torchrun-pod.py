@@ -1,0 +1,63 @@
+"""torchrun for one pod of a distributed Indexed Job (remote/workloads/distributed-job.yaml).
+
+    python torchrun-pod.py SCRIPT [ARGS...]
+
+Environment: JOB_COMPLETION_INDEX (the pod's index: torchrun's node rank), NNODES, NPROC_PER_NODE,
+RDZV_HOST and RDZV_PORT (pod 0's DNS name under the headless Service, and the port its torchrun
+store listens on), RDZV_TIMEOUT_SECONDS (default 600).
+
+Pod 0's DNS record exists only once pod 0 runs, so the name is resolved here, retrying until then;
+torchrun then gets the address (static rendezvous: --master_addr/--master_port, node rank = index),
+and every pod starts NPROC_PER_NODE workers of SCRIPT, one per GPU. On failure to resolve, one
+{"record": "error"} line on stdout and exit status 1; otherwise torchrun's own exit status.
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+
+
+def fail(message: str) -> None:
+    print(json.dumps({"record": "error", "status": "failed", "message": message}), flush=True)
+    sys.exit(1)
+
+
+def resolve(host: str, port: int, timeout: float) -> tuple[str, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4]
+            return str(address[0]), int(address[1])
+        except socket.gaierror as error:
+            if time.monotonic() >= deadline:
+                fail(f"the rendezvous host {host} did not resolve within {timeout:.0f} s ({error}): is pod 0 running?")
+            time.sleep(1)
+
+
+def main() -> None:
+    if len(sys.argv) < 2:
+        fail("usage: torchrun-pod.py SCRIPT [ARGS...]")
+    env = os.environ
+    try:
+        index = int(env["JOB_COMPLETION_INDEX"])
+        nodes = int(env["NNODES"])
+        per_node = int(env["NPROC_PER_NODE"])
+        host, port = env["RDZV_HOST"], int(env["RDZV_PORT"])
+        timeout = float(env.get("RDZV_TIMEOUT_SECONDS", "600"))
+    except (KeyError, ValueError) as error:
+        fail(f"torchrun-pod.py needs JOB_COMPLETION_INDEX, NNODES, NPROC_PER_NODE, RDZV_HOST and RDZV_PORT ({error!r})")
+    addr, port = resolve(host, port, timeout)
+    print(f"torchrun-pod: node {index} of {nodes}, {per_node} process(es), rendezvous {host} -> {addr}:{port}", file=sys.stderr, flush=True)
+    argv = [
+        sys.executable, "-m", "torch.distributed.run",
+        f"--nnodes={nodes}", f"--node_rank={index}", f"--nproc_per_node={per_node}",
+        f"--master_addr={addr}", f"--master_port={port}",
+        *sys.argv[1:],
+    ]
+    os.execv(sys.executable, argv)
+
+
+if __name__ == "__main__":
+    main()

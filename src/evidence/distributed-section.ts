@@ -1,0 +1,78 @@
+import { cell, code, formatNumber, table } from "./format.js";
+import { lineChart } from "./mermaid.js";
+import type { Metric, WorkloadResult } from "./results.js";
+
+/**
+ * The evidence of the multi-node workloads (issue 14): an all-reduce sweep's bandwidth against
+ * message size (table and chart, the network NCCL used).
+ */
+
+/** The network a collective ran over: EFA through the AWS OFI NCCL plugin, InfiniBand, TCP sockets, or gloo's TCP on a CPU. */
+export type Transport = "efa" | "ib" | "socket" | "gloo-tcp";
+
+export const TRANSPORT_WORDS: Record<Transport, string> = {
+  efa: "EFA (AWS OFI NCCL plugin)",
+  ib: "InfiniBand",
+  socket: "TCP sockets",
+  "gloo-tcp": "gloo over TCP (CPU, no NCCL)",
+};
+
+/** "1 MiB", "256 KiB", "8 B". */
+export function bytesText(bytes: number): string {
+  for (const [unit, size] of [
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * An all-reduce sweep: per message size the time of one operation, the algorithm and the bus
+ * bandwidth (medians over trials, nccl-tests' definitions), a chart of bus bandwidth against
+ * message size, and which network NCCL used (with the NCCL line that says so).
+ */
+export function bandwidthBlock(w: WorkloadResult, sized: readonly Metric[]): string {
+  const sizes = [...new Set(sized.map((m) => m.messageBytes!))].sort((a, b) => a - b);
+  const at = (label: string, size: number) => sized.find((m) => m.label === label && m.messageBytes === size)?.summary.median;
+  const time = (size: number) =>
+    median(w.trials.filter((t) => t.size_bytes === size && typeof t.time_us === "number").map((t) => t.time_us as number));
+  const bus = sizes.map((s) => at("Bus bandwidth", s));
+  const out = [`#### ${cell(w.id)}: all-reduce bandwidth by message size`, ""];
+  const first = w.trials[0] ?? {};
+  const ranks = typeof first.ranks === "number" ? first.ranks : w.parameters.ranks;
+  const transport = typeof first.transport === "string" ? first.transport : undefined;
+  out.push(
+    `float32 sum over ${cell(ranks ?? "?")} ranks on ${cell(w.parameters.nodes ?? "?")} node(s); time = one operation, averaged over the ranks; ` +
+      "algbw = size ÷ time; busbw = algbw × 2(n−1)/n (nccl-tests' definitions, its doc/PERFORMANCE.md). Medians over trials.",
+    "",
+    `Network: ${transport ? (TRANSPORT_WORDS[transport as Transport] ?? cell(transport)) : "not reported (NCCL printed no NET line)"}` +
+      (typeof first.transport_evidence === "string" && first.transport_evidence ? ` — ${code(first.transport_evidence)}` : "") +
+      (w.parameters.efa === true && transport !== "efa" ? " ⚠️ EFA was asked for." : ""),
+    "",
+    table(
+      ["Message size", "Bytes", "Time (µs)", "Algorithm bandwidth (GB/s)", "Bus bandwidth (GB/s)"],
+      sizes.map((s, i) => [
+        bytesText(s),
+        String(s),
+        formatNumber(time(s)),
+        formatNumber(at("Algorithm bandwidth", s)),
+        formatNumber(bus[i]),
+      ]),
+    ),
+  );
+  const chart = lineChart("All-reduce bus bandwidth (GB/s) by message size", "message size", sizes.map(bytesText), "GB/s", [
+    { name: "bus bandwidth", values: bus },
+  ]);
+  if (chart) out.push("", cell(chart.legend), "", chart.chart);
+  return out.join("\n");
+}

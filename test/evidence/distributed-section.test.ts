@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { bandwidthBlock, bytesText } from "../../src/evidence/distributed-section.js";
+import type { WorkloadResult } from "../../src/evidence/results.js";
+import { metric } from "../../src/workloads/output.js";
+
+const sized = (label: string, name: string, size: number, values: number[]) => ({
+  ...metric({ name: `${name}@${size}B`, label, unit: "GB/s", direction: "higher" }, values),
+  messageBytes: size,
+});
+
+const result: WorkloadResult = {
+  id: "allreduce",
+  kind: "nccl-allreduce",
+  parameters: { nodes: 2, ranks: 16, efa: true },
+  status: "ok",
+  metrics: [
+    sized("Bus bandwidth", "bus_bandwidth_gbps", 1048576, [20, 22]),
+    sized("Algorithm bandwidth", "algorithm_bandwidth_gbps", 1048576, [10.7, 11.7]),
+    sized("Bus bandwidth", "bus_bandwidth_gbps", 4194304, [40, 42]),
+    sized("Algorithm bandwidth", "algorithm_bandwidth_gbps", 4194304, [21.3, 22.4]),
+  ],
+  trials: [
+    { size_bytes: 1048576, time_us: 95, ranks: 16, transport: "socket", transport_evidence: "h:1:1 [0] NCCL INFO Using network Socket" },
+    { size_bytes: 4194304, time_us: 190, ranks: 16, transport: "socket" },
+  ],
+  startedAt: "2026-12-06T03:00:00.000Z",
+  endedAt: "2026-12-06T03:01:00.000Z",
+};
+
+describe("the all-reduce evidence", () => {
+  it("tables time, algorithm and bus bandwidth per message size, charts bus bandwidth, and names the network", () => {
+    const text = bandwidthBlock(result, result.metrics);
+    expect(text).toContain("| 1 MiB | 1048576 | 95.00 | 11.20 | 21.00 |");
+    expect(text).toContain("| 4 MiB | 4194304 | 190.0 | 21.85 | 41.00 |");
+    expect(text).toContain("busbw = algbw × 2(n−1)/n");
+    expect(text).toContain("Network: TCP sockets — `h:1:1 [0] NCCL INFO Using network Socket` ⚠️ EFA was asked for.");
+    expect(text).toMatch(/```mermaid[\s\S]*x-axis "message size" \["1 MiB", "4 MiB"\][\s\S]*line \[21, 41\]/);
+  });
+
+  it("writes sizes as nccl-tests users read them", () => {
+    expect([8, 1024, 3072, 1048576, 2 ** 30, 1000].map(bytesText)).toEqual(["8 B", "1 KiB", "3 KiB", "1 MiB", "1 GiB", "1000 B"]);
+  });
+});

@@ -1,0 +1,158 @@
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { SuiteError, allReduceSizes, loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
+import { WorkloadResult } from "../../src/evidence/results.js";
+import { allReduceBandwidth, allReduceResult, ncclTransport, planAllReduce } from "../../src/workloads/allreduce.js";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function workload(extra = ""): NcclAllReduceWorkload {
+  const suite = loadSuite(`version: 1\nname: t\nworkloads:\n  - { id: ar, kind: nccl-allreduce${extra} }\n`, {});
+  return suite.workloads[0] as NcclAllReduceWorkload;
+}
+
+describe("all-reduce bandwidth (nccl-tests' definitions)", () => {
+  it("algbw = bytes / time and busbw = algbw × 2(n−1)/n, in GB/s of 10⁹ bytes", () => {
+    // An all_reduce_perf row on 8 ranks: 536870912 B in 4352.1 µs prints algbw 123.36, busbw 215.88.
+    const bw = allReduceBandwidth(536_870_912, 4352.1e-6, 8);
+    expect(bw.algbwGBps.toFixed(2)).toBe("123.36");
+    expect(bw.busbwGBps.toFixed(2)).toBe("215.88");
+    // 16 ranks over two nodes: the factor is 2·15/16 = 1.875.
+    expect(allReduceBandwidth(1e9, 0.1, 16)).toEqual({ algbwGBps: 10, busbwGBps: 18.75 });
+    // Two ranks: the factor is 1; one rank moves nothing over any bus.
+    expect(allReduceBandwidth(4e6, 1e-3, 2)).toEqual({ algbwGBps: 4, busbwGBps: 4 });
+    expect(allReduceBandwidth(4e6, 1e-3, 1).busbwGBps).toBe(0);
+  });
+
+  it("refuses a time, size or rank count that is not positive", () => {
+    expect(() => allReduceBandwidth(1024, 0, 2)).toThrow(RangeError);
+    expect(() => allReduceBandwidth(0, 1, 2)).toThrow(RangeError);
+    expect(() => allReduceBandwidth(1024, 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("the nccl-allreduce suite entry", () => {
+  it("sweeps 1 MiB to 1 GiB by 4 by default, as nccl-tests' -b/-e/-f", () => {
+    const w = workload();
+    expect(allReduceSizes(w)).toEqual([2 ** 20, 2 ** 22, 2 ** 24, 2 ** 26, 2 ** 28, 2 ** 30]);
+    expect(w).toMatchObject({ trials: 3, warmupIters: 5, iters: 20, efa: false });
+  });
+
+  it("names every problem: sizes not of whole float32 elements, an empty range", () => {
+    let error: unknown;
+    try {
+      workload(", minBytes: 6, maxBytes: 4");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SuiteError);
+    const text = (error as SuiteError).problems.join("\n");
+    expect(text).toMatch(/minBytes.*multiple of 4 bytes/);
+    expect(text).toMatch(/minBytes.*larger than maxBytes/);
+  });
+});
+
+describe("the distributed Job's manifest", () => {
+  it("is an Indexed Job of one pod per node with all of its GPUs, a headless Service for the rendezvous, and the scripts in a ConfigMap", () => {
+    const plan = planAllReduce(workload(", minBytes: 1024, maxBytes: 4096, stepFactor: 2"), { nodes: 2, gpusPerNode: 4 });
+    const manifest = plan.script.files!.find((f) => f.path === "manifest.yaml")!.content;
+    const [ns, cm, svc, job] = parseAllDocuments(manifest).map((d) => d.toJS() as Obj);
+    expect(ns!.kind).toBe("Namespace");
+    expect(Object.keys(cm!.data)).toEqual(["torchrun-pod.py", "allreduce.py"]);
+    expect(svc).toMatchObject({
+      kind: "Service",
+      metadata: { name: "nccl-ar" },
+      spec: { clusterIP: "None", selector: { "job-name": "nccl-ar" } },
+    });
+    expect(job!.spec).toMatchObject({ completionMode: "Indexed", completions: 2, parallelism: 2, backoffLimit: 0 });
+    const pod = job!.spec.template.spec;
+    expect(pod.subdomain).toBe("nccl-ar");
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe("kubernetes.io/hostname");
+    const c = pod.containers[0];
+    expect(c.resources.limits["nvidia.com/gpu"]).toBe(4);
+    expect(c.command).toEqual(["python", "-u", "/workload/torchrun-pod.py"]);
+    expect(c.args).toEqual([
+      "/workload/allreduce.py",
+      "--sizes",
+      "1024,2048,4096",
+      "--warmup-iters",
+      "5",
+      "--iters",
+      "20",
+      "--trials",
+      "3",
+    ]);
+    const env = Object.fromEntries((c.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      NNODES: "2",
+      NPROC_PER_NODE: "4",
+      RDZV_HOST: "nccl-ar-0.nccl-ar.gpu-bench.svc.cluster.local",
+      RDZV_PORT: "29500",
+      NCCL_DEBUG: "INFO",
+    });
+    // job.sh relays rank 0's log: the pod of index 0.
+    expect(plan.script.env).toMatchObject({
+      JOB_NAME: "nccl-ar",
+      LOG_SELECTOR: "job-name=nccl-ar,batch.kubernetes.io/job-completion-index=0",
+    });
+  });
+});
+
+describe("which network NCCL used", () => {
+  it("reads NCCL_DEBUG=INFO's lines: NET/OFI (EFA through the AWS OFI plugin), NET/IB, NET/Socket", () => {
+    expect(ncclTransport("ip-10-0-1-2:55:55 [0] NCCL INFO NET/OFI Selected provider is efa, fabric is efa-direct (found 4 nics)")).toEqual({
+      transport: "efa",
+      line: "ip-10-0-1-2:55:55 [0] NCCL INFO NET/OFI Selected provider is efa, fabric is efa-direct (found 4 nics)",
+    });
+    expect(
+      ncclTransport("h:1:1 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.1.23<0>\nh:1:1 [0] NCCL INFO Using network Socket"),
+    ).toMatchObject({
+      transport: "socket",
+      line: "h:1:1 [0] NCCL INFO Using network Socket",
+    });
+    expect(ncclTransport("h:1:1 [0] NCCL INFO Using network AWS Libfabric")?.transport).toBe("efa");
+    expect(ncclTransport("h:1:1 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB")?.transport).toBe("ib");
+    expect(ncclTransport("some other line\nNET/Socket outside NCCL's INFO lines")).toBeUndefined();
+  });
+});
+
+describe("the all-reduce result", () => {
+  const w = workload(", minBytes: 1048576, maxBytes: 4194304, trials: 2");
+  const line = (trial: number, size: number, time: number, correct = true) =>
+    `GPU_BENCH_JSON ${JSON.stringify({ record: "allreduce", trial, size_bytes: size, count: size / 4, dtype: "float32", ranks: 16, nodes: 2, time_s: time, iters: 20, backend: "nccl", device: "cuda", correct })}`;
+  const job = 'GPU_BENCH_JOB {"job":"nccl-ar","outcome":"succeeded","seconds":40,"exitCode":0}';
+  const times = { startedAt: "2026-12-06T03:00:00.000Z", endedAt: "2026-12-06T03:01:00.000Z" };
+
+  it("has bus and algorithm bandwidth per message size, the largest size's bus bandwidth as headline, and the network", () => {
+    const stdout = [line(1, 1048576, 100e-6), line(1, 4194304, 200e-6), line(2, 1048576, 100e-6), line(2, 4194304, 250e-6), job].join("\n");
+    const stderr = "node-0:7:7 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.1.23<0>";
+    const result = WorkloadResult.parse(allReduceResult(w, { nodes: 2, gpusPerNode: 8 }, { stdout, stderr }, times));
+    expect(result.status).toBe("ok");
+    expect(result.parameters).toMatchObject({ nodes: 2, gpusPerNode: 8, ranks: 16, backend: "nccl", efa: false });
+    const bus4 = result.metrics.find((m) => m.name === "bus_bandwidth_gbps@4194304B")!;
+    expect(bus4).toMatchObject({ headline: true, messageBytes: 4194304, unit: "GB/s", direction: "higher" });
+    // 4194304 B in 200 µs and 250 µs: algbw 20.97 and 16.78 GB/s; × 1.875 for 16 ranks.
+    expect(bus4.trials.map((v) => v.toFixed(2))).toEqual(["39.32", "31.46"]);
+    expect(result.metrics.find((m) => m.name === "algorithm_bandwidth_gbps@1048576B")!.summary.median.toFixed(2)).toBe("10.49");
+    expect(result.metrics.filter((m) => m.headline)).toHaveLength(1);
+    expect(result.trials[0]).toMatchObject({ transport: "socket", time_us: 100 });
+  });
+
+  it("fails on wrong sums or missing sizes, and says when EFA was asked for but NCCL used sockets", () => {
+    const efa = { ...w, efa: true };
+    const stdout = [line(1, 1048576, 100e-6, false), 'GPU_BENCH_JOB {"job":"nccl-ar","outcome":"failed","seconds":4,"exitCode":1}'].join(
+      "\n",
+    );
+    const result = allReduceResult(
+      efa,
+      { nodes: 2, gpusPerNode: 8 },
+      { stdout, stderr: "h:1:1 [0] NCCL INFO Using network Socket\nRuntimeError: boom" },
+      times,
+    );
+    expect(result.status).toBe("failed");
+    expect(result.message).toMatch(/^1 of 4 measurements finished: its container exited with an error \(exit code 1\)\./);
+    expect(result.message).toMatch(/RuntimeError: boom/);
+    expect(result.message).toMatch(/wrong sums at 1 MiB/);
+    expect(result.message).toMatch(/EFA was asked for but NCCL used TCP sockets$/);
+  });
+});
