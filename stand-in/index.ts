@@ -183,6 +183,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       settings: faults.settings(),
       ttlMinuteMs: () => faults.ttlMinuteMs,
       sandboxDir: (id) => join(root, "instances", id),
+      networkDir: join(root, "network"),
       instanceBin: INSTANCE_BIN,
       extraEnv: options.extraCommandEnv ?? {},
     });

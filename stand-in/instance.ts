@@ -1,5 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Scheduler } from "./clock.js";
 import type { FaultSettings, Market } from "./faults.js";
@@ -82,6 +93,11 @@ export interface InstanceDeps {
   /** Read at the moment a scheduled poweroff is seen. */
   ttlMinuteMs: () => number;
   sandboxDir: (instanceId: string) => string;
+  /**
+   * The instances' network: `<networkDir>/<private IP>` links to the sandbox of the running
+   * instance with that address, so one instance's stubs can reach another's (a k3s agent its server).
+   */
+  networkDir: string;
   instanceBin: string;
   extraEnv: Record<string, string>;
 }
@@ -152,7 +168,7 @@ export class Instance {
     this.tags = new Map(Object.entries(spec.tags));
     this.sandbox = new Sandbox(
       deps.sandboxDir(this.id),
-      { instanceId: this.id, instanceType: spec.instanceType },
+      { instanceId: this.id, instanceType: spec.instanceType, privateIp: this.privateIp, networkDir: deps.networkDir },
       deps.instanceBin,
       deps.extraEnv,
     );
@@ -167,6 +183,7 @@ export class Instance {
         return;
       }
       this.state = "running";
+      this.joinNetwork();
       this.boot();
       if (spec.market === "spot" && deps.settings.spotInterruptAfterMs !== undefined)
         this.interruptSpot(deps.settings.spotInterruptAfterMs);
@@ -334,6 +351,7 @@ export class Instance {
     this.stateReason = reason;
     this.stateTransitionReason = `${initiator} (${new Date().toISOString().replace("T", " ").slice(0, 19)} GMT)`;
     this.cancelShutdown?.();
+    this.leaveNetwork();
     void this.sandbox.killAll();
     this.deps.scheduler.after(this.deps.settings.shuttingDownMs, () => {
       this.state = final;
@@ -341,8 +359,24 @@ export class Instance {
     });
   }
 
+  /** Its private IP answers on the network (see InstanceDeps.networkDir) while it runs. */
+  private joinNetwork(): void {
+    mkdirSync(this.deps.networkDir, { recursive: true });
+    rmSync(this.networkLink, { force: true });
+    symlinkSync(this.sandbox.dir, this.networkLink);
+  }
+
+  private leaveNetwork(): void {
+    rmSync(this.networkLink, { force: true });
+  }
+
+  private get networkLink(): string {
+    return join(this.deps.networkDir, this.privateIp);
+  }
+
   /** Stops everything the instance runs; for the stand-in's own shutdown. */
   async dispose(): Promise<void> {
+    this.leaveNetwork();
     this.watcher.close();
     await this.sandbox.killAll();
   }

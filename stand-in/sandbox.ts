@@ -21,7 +21,7 @@ export class Sandbox {
 
   constructor(
     readonly dir: string,
-    identity: { instanceId: string; instanceType: string },
+    identity: { instanceId: string; instanceType: string; privateIp?: string; networkDir?: string },
     instanceBin: string,
     extraEnv: Record<string, string>,
   ) {
@@ -38,6 +38,8 @@ export class Sandbox {
       GPU_BENCH_ROOT: this.root,
       STANDIN_INSTANCE_ID: identity.instanceId,
       STANDIN_INSTANCE_TYPE: identity.instanceType,
+      ...(identity.privateIp ? { STANDIN_PRIVATE_IP: identity.privateIp } : {}),
+      ...(identity.networkDir ? { STANDIN_NETWORK: identity.networkDir } : {}),
       [SANDBOX_VAR]: dir,
       ...extraEnv,
     };

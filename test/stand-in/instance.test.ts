@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { SendCommandCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clients, eventually, launch, toBase64 } from "./helpers.js";
@@ -49,6 +49,14 @@ describe("stand-in instance", () => {
     expect(env).toContain(`STANDIN_INSTANCE_ID=${id}`);
     expect(env).toMatch(/^PATH=.*\/stand-in\/instance-bin:.*\/bin:\/usr\/local\/bin:\/usr\/bin:\/bin$/m);
     expect(readFileSync(join(sandbox, "root/var/log/cloud-init-output.log"), "utf8")).toBe("booted\n");
+    // Its address on the instances' network, where another instance's stubs find it (a k3s agent its server).
+    const privateIp = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!
+      .PrivateIpAddress!;
+    expect(env).toContain(`STANDIN_PRIVATE_IP=${privateIp}`);
+    const network = /^STANDIN_NETWORK=(.*)$/m.exec(env)![1]!;
+    expect(realpathSync(join(network, privateIp))).toBe(realpathSync(sandbox));
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    expect(existsSync(join(network, privateIp))).toBe(false);
   });
 
   it("terminates itself when the user data's `shutdown -P +N` is due (InstanceInitiatedShutdownBehavior=terminate)", async () => {

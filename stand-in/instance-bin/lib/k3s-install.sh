@@ -2,9 +2,11 @@
 # Stand-in for https://get.k3s.io, served by the stand-in curl. Same inputs and steps as the real
 # installer for what the bootstrap uses: INSTALL_K3S_VERSION (required here: no channel server),
 # INSTALL_K3S_BIN_DIR, INSTALL_K3S_SYSTEMD_DIR, INSTALL_K3S_SKIP_DOWNLOAD, INSTALL_K3S_SKIP_ENABLE,
-# INSTALL_K3S_SKIP_START, INSTALL_K3S_EXEC; downloads the release's sha256 list and the binary and
-# refuses a binary whose sha256 does not match; writes a systemd unit; enables and starts it.
-# It refuses to write outside $GPU_BENCH_ROOT.
+# INSTALL_K3S_SKIP_START, INSTALL_K3S_EXEC, K3S_URL, K3S_TOKEN; downloads the release's sha256
+# list and the binary and refuses a binary whose sha256 does not match; writes a systemd unit
+# (k3s.service for a server; k3s-agent.service when INSTALL_K3S_EXEC starts with agent, or is
+# empty and K3S_URL is set) and its environment file (the K3S_* variables, mode 0600); enables
+# and starts it. It refuses to write outside $GPU_BENCH_ROOT.
 set -e
 set -o noglob
 
@@ -61,26 +63,47 @@ for cmd in kubectl crictl ctr; do
   fi
 done
 
-info "env: Creating environment file $SYSTEMD_DIR/k3s.service.env"
+# As the real installer: the command is INSTALL_K3S_EXEC's first word, else agent when K3S_URL is
+# set (which then needs K3S_TOKEN), else server.
+EXEC=${INSTALL_K3S_EXEC:-}
+case $EXEC in
+  "" | -*)
+    if [ -n "${K3S_URL:-}" ]; then
+      [ -n "${K3S_TOKEN:-}" ] || fatal "Defaulted k3s exec command to 'agent' because K3S_URL is defined, but K3S_TOKEN or K3S_TOKEN_FILE is not defined."
+      EXEC="agent $EXEC"
+    else
+      EXEC="server $EXEC"
+    fi
+    ;;
+esac
+case $EXEC in
+  agent*) SYSTEM_NAME=k3s-agent TYPE=exec ;;
+  *) SYSTEM_NAME=k3s TYPE=notify ;;
+esac
+
+info "env: Creating environment file $SYSTEMD_DIR/$SYSTEM_NAME.service.env"
 mkdir -p "$SYSTEMD_DIR"
-: >"$SYSTEMD_DIR/k3s.service.env"
-info "systemd: Creating service file $SYSTEMD_DIR/k3s.service"
+(
+  umask 077
+  env | grep -E '^(K3S|CONTAINERD)_' >"$SYSTEMD_DIR/$SYSTEM_NAME.service.env" || true
+)
+info "systemd: Creating service file $SYSTEMD_DIR/$SYSTEM_NAME.service"
 {
   printf '[Unit]\nDescription=Lightweight Kubernetes\nWants=network-online.target\nAfter=network-online.target\n\n'
-  printf '[Service]\nType=notify\nEnvironmentFile=-%s/k3s.service.env\nKillMode=process\nDelegate=yes\nRestart=always\n' "$SYSTEMD_DIR"
+  printf '[Service]\nType=%s\nEnvironmentFile=-%s/%s.service.env\nKillMode=process\nDelegate=yes\nRestart=always\n' "$TYPE" "$SYSTEMD_DIR" "$SYSTEM_NAME"
   printf 'ExecStart=%s/k3s \\\n' "$BIN_DIR"
   # shellcheck disable=SC2086 # INSTALL_K3S_EXEC is split into words, as the real installer does
-  for arg in ${INSTALL_K3S_EXEC:-server} "$@"; do
+  for arg in $EXEC "$@"; do
     printf "\t'%s' \\\\\n" "$arg"
   done
   printf '\n[Install]\nWantedBy=multi-user.target\n'
-} >"$SYSTEMD_DIR/k3s.service"
+} >"$SYSTEMD_DIR/$SYSTEM_NAME.service"
 systemctl daemon-reload
 if [ "${INSTALL_K3S_SKIP_ENABLE:-}" != true ]; then
-  info "systemd: Enabling k3s unit"
-  systemctl enable k3s.service >/dev/null
+  info "systemd: Enabling $SYSTEM_NAME unit"
+  systemctl enable "$SYSTEM_NAME.service" >/dev/null
   if [ "${INSTALL_K3S_SKIP_START:-}" != true ]; then
-    info "systemd: Starting k3s"
-    systemctl restart k3s
+    info "systemd: Starting $SYSTEM_NAME"
+    systemctl restart "$SYSTEM_NAME"
   fi
 fi

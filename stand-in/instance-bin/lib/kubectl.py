@@ -15,7 +15,7 @@ import sys
 import time
 
 from standin import (KINDS, API_REFUSED, BUILTIN_NAMESPACES, api_up, delete_pod, die, get_obj, iso, k3s, key,
-                     kind_of, new_meta, node_object, objects, owned_pods, public, rand5, type_name, world, selector_matches,
+                     kind_of, new_meta, cluster_nodes, objects, owned_pods, public, rand5, type_name, world, selector_matches,
                      runtime_class_missing, reconcile)
 
 VALUE_FLAGS = {"-n", "--namespace", "-o", "--output", "-l", "--selector", "-f", "--filename", "--timeout", "--for", "-c",
@@ -194,8 +194,7 @@ def jsonpath(template: str, data) -> str:
 
 def listing(store: dict, kind: str, ns: str | None) -> list[dict]:
     if kind == "Node":
-        node = node_object(store)
-        return [node] if node else []
+        return cluster_nodes(store)
     if kind == "Namespace":
         extra = [o for o in objects(store, "Namespace")]
         return [namespace_obj(n) for n in BUILTIN_NAMESPACES] + extra
@@ -297,8 +296,10 @@ def table(kind: str, objs: list[dict], flags: dict) -> str:
         for n in objs:
             info = n["status"]["nodeInfo"]
             ready = "Ready" if n["status"]["conditions"][0]["status"] == "True" else "NotReady"
-            rows.append([n["metadata"]["name"], ready, "control-plane", age(n["metadata"]), info["kubeletVersion"]] +
-                        (["10.0.1.23", info["osImage"], info["kernelVersion"], info["containerRuntimeVersion"]] if wide else []))
+            roles = "control-plane" if "node-role.kubernetes.io/control-plane" in n["metadata"]["labels"] else "<none>"
+            ip = next(a["address"] for a in n["status"]["addresses"] if a["type"] == "InternalIP")
+            rows.append([n["metadata"]["name"], ready, roles, age(n["metadata"]), info["kubeletVersion"]] +
+                        ([ip, info["osImage"], info["kernelVersion"], info["containerRuntimeVersion"]] if wide else []))
     elif kind == "DaemonSet":
         head = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
         for d in objs:
@@ -589,7 +590,7 @@ def cmd_label(pos: list[str], flags: dict) -> int:
         for o, n in zip(objs, names or [None] * len(objs)):
             if o is None:
                 die(not_found(kind, n or ""))
-            labels = store["nodeLabels"] if kind == "Node" else o["metadata"].setdefault("labels", {})
+            labels = store["nodeLabels"].setdefault(o["metadata"]["name"], {}) if kind == "Node" else o["metadata"].setdefault("labels", {})
             current = o["metadata"].get("labels") or {}
             for change in changes:
                 if change.endswith("-") and "=" not in change:
@@ -831,6 +832,9 @@ def main(argv: list[str]) -> int:
         return 0
     verb, rest = pos[0], pos[1:]
     state = k3s()
+    if state and state.get("role") == "agent":
+        # An agent has no kubeconfig (/etc/rancher/k3s/k3s.yaml is the server's): kubectl falls back to localhost:8080.
+        die("The connection to the server localhost:8080 was refused - did you specify the right host or port?")
     version = state["version"] if state else "v0.0.0"
     if verb == "version":
         print(f"Client Version: {version}\nKustomize Version: v5.7.1")

@@ -18,9 +18,17 @@ Knobs (environment variables; seconds are at STUB_LATENCY_SCALE=1 and multiplied
                                        K8S_DEVICE_PLUGIN 6, CUDA 8
   STUB_IMAGE_PULL_FAIL          ""     comma/space separated image refs whose pull fails (not found)
   STUB_POD_START_SECONDS        1      images present -> container started (sandbox, create)
-  STUB_NODE_NAME                ip-10-0-1-23
+  STUB_NODE_NAME                ip-<private IP with dashes> (STANDIN_PRIVATE_IP), else ip-10-0-1-23
 State lives under $GPU_BENCH_ROOT/var/lib/stand-in; simulated activities are appended to
 $GPU_BENCH_ROOT/var/log/stand-in/events.jsonl (the bootstrap benchmark reads them).
+
+Several instances form one cluster (see stand-in/README.md, "A cluster of instances"): the
+server's state folder holds the cluster's API objects (k8s/store.json) and the registry of its
+nodes (k8s/nodes/<name>.json); an agent (`k3s agent`, K3S_URL and K3S_TOKEN) finds the server's
+sandbox through $STANDIN_NETWORK/<server private IP> and registers there. Each node keeps its
+own k3s service, containerd image store, device plugin sockets, GPUs and container processes:
+whoever reconciles (any kubectl or crictl call on any node) runs a pod's kubelet work as the pod's
+node (on_node), so its containers start in that node's sandbox with that node's environment.
 """
 
 from __future__ import annotations
@@ -43,8 +51,34 @@ ROOT = os.environ.get("GPU_BENCH_ROOT", "")
 if not ROOT:
     sys.stderr.write("stand-in stub: GPU_BENCH_ROOT is not set (run through the stand-in instance)\n")
     sys.exit(2)
-STATE = os.path.join(ROOT, "var/lib/stand-in")
-EVENTS = os.path.join(ROOT, "var/log/stand-in/events.jsonl")
+HOME_ROOT = ROOT  # the instance this process runs on; ROOT and the paths below follow on_node
+HOME_STATE = os.path.join(ROOT, "var/lib/stand-in")
+STATE = EVENTS = K3S_STATE = IMAGES = PODS_DIR = ""
+
+
+def _set_node(root: str) -> None:
+    global ROOT, STATE, EVENTS, K3S_STATE, IMAGES, PODS_DIR
+    ROOT = root
+    STATE = os.path.join(root, "var/lib/stand-in")
+    EVENTS = os.path.join(root, "var/log/stand-in/events.jsonl")
+    K3S_STATE = os.path.join(STATE, "k3s.json")
+    IMAGES = os.path.join(STATE, "images")
+    PODS_DIR = os.path.join(STATE, "k8s/pods")
+
+
+_set_node(ROOT)
+
+
+@contextlib.contextmanager
+def on_node(root: str):
+    """Runs the block as the node whose `/` is root: its k3s state, containerd images, device
+    plugins, boot id, pod folders and container processes (ROOT, STATE and the paths above)."""
+    previous = ROOT
+    _set_node(root)
+    try:
+        yield
+    finally:
+        _set_node(previous)
 INSTANCE_BIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMAGES_DIR = os.path.join(os.path.dirname(INSTANCE_BIN), "images")
 RUN_CONTAINER = os.path.join(IMAGES_DIR, "run-container")
@@ -73,9 +107,11 @@ def die(message: str, code: int = 1) -> None:
 
 
 @contextlib.contextmanager
-def locked(name: str):
-    os.makedirs(STATE, exist_ok=True)
-    with open(os.path.join(STATE, name + ".lock"), "w") as f:
+def locked(name: str, where: str | None = None):
+    """An exclusive lock named name in the folder where (the current node's state by default)."""
+    where = where or STATE
+    os.makedirs(where, exist_ok=True)
+    with open(os.path.join(where, name + ".lock"), "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         yield
 
@@ -96,50 +132,117 @@ def write_json(path: str, value) -> None:
     os.replace(tmp, path)
 
 
-# ---------------------------------------------------------------- k3s server
+# ---------------------------------------------------------------- k3s server and agents
 
-K3S_STATE = os.path.join(STATE, "k3s.json")
+INF = float("inf")
+NODE_TOKEN = "var/lib/rancher/k3s/server/node-token"
+
+
+def here_node_name() -> str:
+    """This instance's node name: its hostname, ip-<private IP with dashes>, as on EC2."""
+    ip = os.environ.get("STANDIN_PRIVATE_IP")
+    return os.environ.get("STUB_NODE_NAME") or ("ip-" + ip.replace(".", "-") if ip else "ip-10-0-1-23")
+
+
+def here_ip() -> str:
+    return os.environ.get("STANDIN_PRIVATE_IP", "10.0.1.23")
+
+
+def here_env() -> dict:
+    """This instance's environment as its kubelet gives it to containers (see start_container)."""
+    keep = ("GPU_BENCH_ROOT", "TMPDIR", "PATH", "LANG", "HOME")
+    return {k: v for k, v in os.environ.items()
+            if (k.startswith("STUB_") or k.startswith("STANDIN_") or k in keep) and k != "STANDIN_T0"}
 
 
 def k3s() -> dict | None:
-    """The running k3s server, or None when it was never started or is stopped."""
+    """The node's running k3s (server or agent), or None when it was never started or is stopped."""
     state = read_json(K3S_STATE, None)
-    if not state or not os.path.exists(os.path.join(STATE, "systemd/k3s.service.active")):
+    if not state or not os.path.exists(os.path.join(STATE, "systemd", state.get("unit", "k3s.service") + ".active")):
         return None
     return state
 
 
 def k3s_times(state: dict) -> dict:
-    start = state["startedAt"]
+    """When containerd answers, the node is registered (the server: its API answers) and the node
+    is Ready, in epoch seconds; INF while an agent has not reached its server; ready None with
+    STUB_K3S=never-ready."""
+    start = agent_configured_at(state) if state.get("role") == "agent" else state["startedAt"]
     ready = None if os.environ.get("STUB_K3S") == "never-ready" else start + state["readySeconds"]
     return {"containerd": start + state["containerdSeconds"], "api": start + state["apiSeconds"], "ready": ready}
 
 
-def k3s_server(version: str, args: list[str]) -> int:
-    """`k3s server`, as systemd starts it: records the start; the rest follows from the clock."""
-    mode, labels, disabled = "0600", {}, []
+def k3s_flags(args: list[str], with_value: tuple[str, ...]) -> tuple[dict, dict, list]:
+    """k3s's flags: single values, --node-label pairs, repeated --disable."""
+    flags, labels, disabled = {}, {}, []
     it = iter(args)
     for arg in it:
-        name, _, value = arg.partition("=")
-        if name in ("--write-kubeconfig-mode", "--node-label", "--disable") and not value:
+        name, eq, value = arg.partition("=")
+        if name in with_value and not eq:
             value = next(it, "")
-        if name == "--write-kubeconfig-mode":
-            mode = value
-        elif name == "--node-label":
+        if name == "--node-label":
             k, _, v = value.partition("=")
             labels[k] = v
         elif name == "--disable":
             disabled.append(value)
+        else:
+            flags[name] = value
+    return flags, labels, disabled
+
+
+def nvidia_runtimes() -> list[str]:
     import subprocess
 
     # Like k3s: the nvidia runtime is configured only if the toolkit is there at start.
     nvidia = subprocess.run(["nvidia-container-runtime", "--version"], capture_output=True).returncode == 0
-    runtimes = ["runc"] + (["nvidia"] if nvidia else [])
+    return ["runc"] + (["nvidia"] if nvidia else [])
+
+
+def write_containerd_config(runtimes: list[str]) -> None:
+    toml = os.path.join(ROOT, "var/lib/rancher/k3s/agent/etc/containerd/config.toml")
+    os.makedirs(os.path.dirname(toml), exist_ok=True)
+    with open(toml, "w") as f:
+        f.write("# stand-in: generated by k3s at start\nversion = 3\n")
+        if "nvidia" in runtimes:
+            f.write('[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia"]\n'
+                    '  runtime_type = "io.containerd.runc.v2"\n'
+                    '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia".options]\n'
+                    '  BinaryName = "/usr/bin/nvidia-container-runtime"\n')
+
+
+def log_start(now: float, what: str, version: str, runtimes: list[str]) -> None:
+    print(f'time="{iso(now)}" level=info msg="Starting {what} {version}"')
+    print(f'time="{iso(now)}" level=info msg="Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml"')
+    if "nvidia" in runtimes:
+        print(f'time="{iso(now)}" level=info msg="Found nvidia container runtime at /usr/bin/nvidia-container-runtime"')
+    else:
+        print(f'time="{iso(now)}" level=info msg="No nvidia container runtime found"')
+
+
+def register_node(cluster: str, state: dict) -> None:
+    """Puts this node in the cluster's registry (<cluster state>/k8s/nodes/<name>.json): where its
+    `/` is, its address and role, and the environment its containers get."""
+    entry = {"name": state["nodeName"], "root": ROOT, "ip": here_ip(), "role": state["role"], "env": here_env(),
+             "network": os.environ.get("STANDIN_NETWORK", "")}
+    path = os.path.join(cluster, "k8s/nodes", state["nodeName"] + ".json")
+    old = read_json(path, None)
+    entry["registeredAt"] = old["registeredAt"] if old and old.get("root") == ROOT else time.time()
+    write_json(path, entry)
+
+
+def k3s_server(version: str, args: list[str]) -> int:
+    """`k3s server`, as systemd starts it: records the start; the rest follows from the clock.
+    Writes the node token agents join with (kept across restarts, as k3s keeps it in its datastore)."""
+    flags, labels, disabled = k3s_flags(args, ("--write-kubeconfig-mode", "--node-label", "--disable", "--token"))
+    mode = flags.get("--write-kubeconfig-mode", "0600")
+    runtimes = nvidia_runtimes()
     now = invoked_at()
     state = {
+        "role": "server",
+        "unit": "k3s.service",
         "startedAt": now,
         "version": version,
-        "nodeName": os.environ.get("STUB_NODE_NAME", "ip-10-0-1-23"),
+        "nodeName": here_node_name(),
         "labels": labels,
         "disabled": disabled,
         "runtimes": runtimes,
@@ -148,6 +251,7 @@ def k3s_server(version: str, args: list[str]) -> int:
         "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
     }
     write_json(K3S_STATE, state)
+    register_node(STATE, state)
     # Read by the crictl stub's shell fast path for `crictl info`, polled while k3s starts.
     with open(os.path.join(STATE, "k3s.containerd-up-at"), "w") as f:
         f.write(f"{now + state['containerdSeconds']:.6f}\n")
@@ -156,28 +260,144 @@ def k3s_server(version: str, args: list[str]) -> int:
     with open(kubeconfig, "w") as f:
         f.write("apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n")
     os.chmod(kubeconfig, int(mode, 8))
-    toml = os.path.join(ROOT, "var/lib/rancher/k3s/agent/etc/containerd/config.toml")
-    os.makedirs(os.path.dirname(toml), exist_ok=True)
-    with open(toml, "w") as f:
-        f.write("# stand-in: generated by k3s at start\nversion = 3\n")
-        if nvidia:
-            f.write('[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia"]\n'
-                    '  runtime_type = "io.containerd.runc.v2"\n'
-                    '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes."nvidia".options]\n'
-                    '  BinaryName = "/usr/bin/nvidia-container-runtime"\n')
+    token_file = os.path.join(ROOT, NODE_TOKEN)
+    if not os.path.exists(token_file):
+        import secrets
+
+        password = flags.get("--token") or os.environ.get("K3S_TOKEN") or secrets.token_hex(16)
+        ca_hash = hashlib.sha256(f"stand-in cluster CA {secrets.token_hex(8)}".encode()).hexdigest()
+        os.makedirs(os.path.dirname(token_file), exist_ok=True)
+        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"K10{ca_hash}::server:{password}\n")
+    write_containerd_config(runtimes)
     times = k3s_times(state)
     write_json(os.path.join(STATE, "systemd/k3s.service.ready-at"), times["api"])
     event("k3s-containerd", now, times["containerd"])
     event("k3s-apiserver", now, times["api"])
     if times["ready"] is not None:
         event("k3s-node-ready", now, times["ready"])
-    print(f'time="{iso(now)}" level=info msg="Starting k3s {version}"')
-    print(f'time="{iso(now)}" level=info msg="Running containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml"')
-    if nvidia:
-        print(f'time="{iso(now)}" level=info msg="Found nvidia container runtime at /usr/bin/nvidia-container-runtime"')
-    else:
-        print(f'time="{iso(now)}" level=info msg="No nvidia container runtime found"')
+    log_start(now, "k3s", version, runtimes)
     return 0
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
+def server_root(state: dict) -> str | None:
+    """The `/` of the instance an agent's K3S_URL names, while that instance runs; None otherwise."""
+    link = os.path.join(state.get("network") or "", state.get("serverIp") or "")
+    if not state.get("network") or not os.path.isdir(link):
+        return None
+    return os.path.join(os.path.realpath(link), "root")
+
+
+def token_accepted(server: str, digest: str) -> bool:
+    """Whether the server takes the agent's token: its whole node token or the password in it."""
+    try:
+        with open(os.path.join(server, NODE_TOKEN)) as f:
+            full = f.read().strip()
+    except OSError:
+        return False
+    return digest in (token_hash(full), token_hash(full.rpartition(":")[2]))
+
+
+def agent_configured_at(state: dict) -> float:
+    """When an agent got its configuration from the server, INF until it can: like k3s, the agent
+    retries until the server's API answers and takes its token, then starts containerd and the
+    kubelet (so its node registers and gets Ready counting from then). Fixed once reached."""
+    if "configuredAt" in state:
+        return state["configuredAt"]
+    server = server_root(state)
+    if server is None:
+        return INF
+    with on_node(server):
+        server_state = k3s()
+        api = k3s_times(server_state)["api"] if server_state else INF
+    if time.time() < api or not token_accepted(server, state["tokenHash"]):
+        return INF
+    at = max(state["startedAt"], api)
+    state["configuredAt"] = at
+    with locked("k3s"):
+        saved = read_json(K3S_STATE, None)
+        if saved and saved.get("startedAt") == state["startedAt"] and "configuredAt" not in saved:
+            write_json(K3S_STATE, {**saved, "configuredAt": at})
+            with open(os.path.join(STATE, "k3s.containerd-up-at"), "w") as f:
+                f.write(f"{at + state['containerdSeconds']:.6f}\n")
+            if ROOT == HOME_ROOT:  # an agent that could not reach its server at start registers now
+                register_node(os.path.join(server, "var/lib/stand-in"), saved)
+            event("k3s-agent-config", state["startedAt"], at)
+            event("k3s-containerd", at, at + state["containerdSeconds"])
+            event("k3s-node-registered", at, at + state["apiSeconds"])
+            if os.environ.get("STUB_K3S") != "never-ready":
+                event("k3s-node-ready", at, at + state["readySeconds"])
+    return at
+
+
+def k3s_agent(version: str, args: list[str]) -> int:
+    """`k3s agent` (K3S_URL, K3S_TOKEN from the unit's environment file, or --server/--token):
+    records the start and registers with the server the URL names; the join follows from the
+    clock (agent_configured_at). A URL that names no running instance or a token the server
+    does not take leaves the node unregistered, with the agent's error in its journal."""
+    flags, labels, _ = k3s_flags(args, ("--server", "-s", "--token", "-t", "--node-label"))
+    url = flags.get("--server") or flags.get("-s") or os.environ.get("K3S_URL", "")
+    token = flags.get("--token") or flags.get("-t") or os.environ.get("K3S_TOKEN", "")
+    now = invoked_at()
+    match = re.fullmatch(r"https://([0-9.]+):6443/?", url)
+    if not match:
+        die(f'time="{iso(now)}" level=fatal msg="--server is required and must be https://<server address>:6443 (got \'{url}\')"')
+    if not token:
+        die(f'time="{iso(now)}" level=fatal msg="--token is required"')
+    runtimes = nvidia_runtimes()
+    state = {
+        "role": "agent",
+        "unit": "k3s-agent.service",
+        "startedAt": now,
+        "version": version,
+        "nodeName": here_node_name(),
+        "labels": labels,
+        "disabled": [],
+        "runtimes": runtimes,
+        "serverUrl": url,
+        "serverIp": match.group(1),
+        "network": os.environ.get("STANDIN_NETWORK", ""),
+        "tokenHash": token_hash(token),
+        "containerdSeconds": knob("STUB_CONTAINERD_SECONDS", 2),
+        "apiSeconds": knob("STUB_APISERVER_SECONDS", 6),
+        "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
+    }
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(os.path.join(STATE, "k3s.containerd-up-at"))
+    write_json(K3S_STATE, state)
+    write_containerd_config(runtimes)
+    log_start(now, "k3s agent", version, runtimes)
+    server = server_root(state)
+    if server is None:
+        print(f'time="{iso(now)}" level=error msg="failed to get CA certs: Get \\"{url}/cacerts\\": dial tcp {match.group(1)}:6443: connect: no route to host"')
+        return 0
+    register_node(os.path.join(server, "var/lib/stand-in"), state)
+    if os.path.exists(os.path.join(server, NODE_TOKEN)) and not token_accepted(server, state["tokenHash"]):
+        print(f'time="{iso(now)}" level=error msg="failed to get CA certs: {url}/cacerts: 401 Unauthorized"')
+    else:
+        print(f'time="{iso(now)}" level=info msg="Waiting to retrieve agent configuration; server is not ready" server="{url}"')
+    return 0
+
+
+def cluster_state() -> str:
+    """The state folder of the cluster this instance belongs to: its own, unless it runs a k3s
+    agent whose server is reachable (then the server's)."""
+    own = read_json(os.path.join(HOME_STATE, "k3s.json"), None)
+    if own and own.get("role") == "agent":
+        server = server_root(own)
+        if server:
+            return os.path.join(server, "var/lib/stand-in")
+    return HOME_STATE
+
+
+def cluster_locked():
+    """One reader/writer of the cluster's API objects at a time, whichever node it runs on."""
+    return locked("k8s", cluster_state())
 
 
 def containerd_up() -> bool:
@@ -191,9 +411,6 @@ def api_up() -> bool:
 
 
 # ---------------------------------------------------------------- containerd image store
-
-IMAGES = os.path.join(STATE, "images")
-
 
 def normalized(ref: str) -> str:
     name = ref.split("@")[0]
@@ -288,6 +505,12 @@ def all_images() -> list[dict]:
     return out
 
 
+def on_this_node(store: dict) -> list[dict]:
+    """The pods this node's containerd runs: those bound to it."""
+    name = (k3s() or {}).get("nodeName")
+    return [p for p in objects(store, "Pod") if p["spec"].get("nodeName") == name]
+
+
 def crictl_main(argv: list[str]) -> int:
     args = [a for a in argv]
     # Global flags of crictl that take a value.
@@ -340,10 +563,10 @@ def crictl_main(argv: list[str]) -> int:
                 print(f"{repo:<60} {tag:<28} {record['id'][7:20]:<15} {record['size'] // 1000000}MB")
         return 0
     if cmd == "ps":
-        with locked("k8s"):
+        with cluster_locked():
             store = load_store()
         print(f"{'CONTAINER':<15} {'IMAGE':<50} {'STATE':<10} {'NAME':<30} POD")
-        for pod in objects(store, "Pod"):
+        for pod in on_this_node(store):
             for cs in pod.get("status", {}).get("containerStatuses", []):
                 state = next(iter(cs.get("state", {"waiting": {}})))
                 print(f"{hashlib.sha256((pod['metadata']['name'] + cs['name']).encode()).hexdigest()[:13]:<15} {cs['image']:<50} {state.capitalize():<10} {cs['name']:<30} {pod['metadata']['name']}")
@@ -363,9 +586,9 @@ def crictl_main(argv: list[str]) -> int:
             elif not a.startswith("-"):
                 ids.append(a)
             i += 1
-        with locked("k8s"):
+        with cluster_locked():
             store = load_store()
-        for pod in objects(store, "Pod"):
+        for pod in on_this_node(store):
             for name, run in ((pod.get("_sim") or {}).get("runs") or {}).items():
                 if run and ids and run.get("id", "").startswith(ids[0]) and not os.path.exists(run["exit"]):
                     pid = main_pid(run["pid"])
@@ -382,8 +605,6 @@ def crictl_main(argv: list[str]) -> int:
 
 # ---------------------------------------------------------------- API objects
 
-STORE = os.path.join(STATE, "k8s/store.json")
-PODS_DIR = os.path.join(STATE, "k8s/pods")
 
 KINDS = {
     # kind: (plural, short names, api group/version, namespaced)
@@ -420,11 +641,12 @@ def type_name(kind: str) -> str:
 
 
 def load_store() -> dict:
-    return read_json(STORE, {"objects": {}, "events": [], "nodeLabels": {}})
+    """The cluster's API objects. nodeLabels: node name -> labels set with kubectl label."""
+    return read_json(os.path.join(cluster_state(), "k8s/store.json"), {"objects": {}, "events": [], "nodeLabels": {}})
 
 
 def save_store(store: dict) -> None:
-    write_json(STORE, store)
+    write_json(os.path.join(cluster_state(), "k8s/store.json"), store)
 
 
 def key(kind: str, ns: str, name: str) -> str:
@@ -437,8 +659,7 @@ def objects(store: dict, kind: str, ns: str | None = None) -> list[dict]:
 
 def get_obj(store: dict, kind: str, ns: str, name: str) -> dict | None:
     if kind == "Node":
-        node = node_object(store)
-        return node if node and node["metadata"]["name"] == name else None
+        return next((n for n in cluster_nodes(store) if n["metadata"]["name"] == name), None)
     if kind == "Namespace" and name in BUILTIN_NAMESPACES:
         return namespace_object(name)
     return store["objects"].get(key(kind, ns, name))
@@ -487,23 +708,56 @@ def plugin_devices() -> list[str]:
         return []
 
 
-def node_object(store: dict) -> dict | None:
+def registry() -> list[dict]:
+    """The cluster's nodes as they registered (k8s/nodes/*.json): the server first, then agents
+    in the order they joined."""
+    folder = os.path.join(cluster_state(), "k8s/nodes")
+    entries = [read_json(os.path.join(folder, n), None) for n in sorted(os.listdir(folder))] if os.path.isdir(folder) else []
+    return sorted((e for e in entries if e), key=lambda e: (e["role"] != "server", e["registeredAt"], e["name"]))
+
+
+def members(store: dict) -> list[tuple[dict, dict | None]]:
+    """Each registered node with its Node object (None while its k3s is down or not yet registered)."""
+    out = []
+    for entry in registry():
+        with on_node(entry["root"]):
+            out.append((entry, node_object(store, entry)))
+    return out
+
+
+def cluster_nodes(store: dict) -> list[dict]:
+    """The cluster's Node objects."""
+    return [node for _, node in members(store) if node]
+
+
+def entry_of(node_name: str | None) -> dict | None:
+    return next((e for e in registry() if e["name"] == node_name), None) if node_name else None
+
+
+def node_object(store: dict, entry: dict) -> dict | None:
+    """The Node of a registered node; call it as that node (on_node)."""
     state = k3s()
-    if not state or time.time() < k3s_times(state)["api"]:
+    if not state or state["nodeName"] != entry["name"] or time.time() < k3s_times(state)["api"]:
         return None
     times = k3s_times(state)
     ready = times["ready"] is not None and time.time() >= times["ready"]
+    # An agent whose instance is gone stops posting its status: the node turns NotReady.
+    gone = entry["role"] == "agent" and bool(entry.get("network")) and not os.path.isdir(os.path.join(entry["network"], entry["ip"]))
+    ready = ready and not gone
     name = state["nodeName"]
+    server = entry["role"] == "server"
     labels = {
         "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-        "node-role.kubernetes.io/control-plane": "true", "node.kubernetes.io/instance-type": "k3s",
-        **state["labels"], **store["nodeLabels"],
+        **({"node-role.kubernetes.io/control-plane": "true"} if server else {}), "node.kubernetes.io/instance-type": "k3s",
+        **state["labels"], **(store["nodeLabels"].get(name) or {}),
     }
     gpus = len(plugin_devices())
     capacity = {"cpu": "8", "memory": "32386120Ki", "pods": "110", "ephemeral-storage": "101430960Ki"}
     if gpus:
         capacity["nvidia.com/gpu"] = str(gpus)
     cond_time = iso(times["ready"] if ready else state["startedAt"])
+    reason, message = ("KubeletReady", "kubelet is posting ready status") if ready else (
+        ("NodeStatusUnknown", "Kubelet stopped posting node status.") if gone else ("KubeletNotReady", "container runtime network not ready"))
     return {
         "apiVersion": "v1", "kind": "Node",
         "metadata": {"name": name, "labels": {k: v for k, v in labels.items() if v is not None},
@@ -511,19 +765,61 @@ def node_object(store: dict) -> dict | None:
         "spec": {} if ready else {"taints": [{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}]},
         "status": {
             "capacity": capacity, "allocatable": dict(capacity),
-            "conditions": [{"type": "Ready", "status": "True" if ready else "False",
-                            "reason": "KubeletReady" if ready else "KubeletNotReady",
-                            "message": "kubelet is posting ready status" if ready else "container runtime network not ready",
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False", "reason": reason, "message": message,
                             "lastTransitionTime": cond_time}],
             "nodeInfo": {"kubeletVersion": state["version"], "containerRuntimeVersion": "containerd://2.1.4-k3s1",
                          "osImage": "Ubuntu 22.04.5 LTS", "kernelVersion": os.uname().release},
-            "addresses": [{"type": "InternalIP", "address": "10.0.1.23"}, {"type": "Hostname", "address": name}],
+            "addresses": [{"type": "InternalIP", "address": entry["ip"]}, {"type": "Hostname", "address": name}],
         },
     }
 
 
 def node_ready(node: dict | None) -> bool:
     return bool(node) and node["status"]["conditions"][0]["status"] == "True"
+
+
+def live(pod: dict) -> bool:
+    return pod["status"].get("phase") not in ("Succeeded", "Failed")
+
+
+def schedule(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]]) -> tuple[dict | None, list[str], str | None]:
+    """The scheduler's choice for a pod: (node, its GPUs) or (None, [], why not). Filters as
+    kube-scheduler does for what the stand-in emulates (node Ready, spec.nodeName, nodeSelector
+    and required node affinity, free nvidia.com/gpu); of the nodes left, the one running the
+    fewest pods, then the first registered."""
+    spec = pod["spec"]
+    nodes = [n for _, n in cluster if n]
+    if not nodes:
+        return None, [], "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."
+    need = gpu_request(spec)
+    reasons: dict[str, int] = {}
+    fits = []
+    for entry, node in cluster:
+        if not node:
+            continue
+        why = None
+        if not node_ready(node):
+            why = "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"
+        elif spec.get("nodeName") and spec["nodeName"] != node["metadata"]["name"]:
+            why = "node(s) didn't match the requested node name"
+        elif not matches_node(spec, node):
+            why = "node(s) didn't match Pod's node affinity/selector"
+        else:
+            with on_node(entry["root"]):
+                devices = plugin_devices()
+            bound = [p for p in objects(store, "Pod") if p is not pod and live(p) and p["spec"].get("nodeName") == node["metadata"]["name"]]
+            used = {g for p in bound for g in (p.get("_sim") or {}).get("gpus", [])}
+            free = [d for d in devices if d not in used]
+            if need > len(free):
+                why = "Insufficient nvidia.com/gpu"
+            else:
+                fits.append((len(bound), len(fits), node, free[:need]))
+        if why:
+            reasons[why] = reasons.get(why, 0) + 1
+    if fits:
+        _, _, node, gpus = min(fits, key=lambda f: (f[0], f[1]))
+        return node, gpus, None
+    return None, [], f"0/{len(nodes)} nodes are available: " + ", ".join(f"{n} {why}" for why, n in reasons.items()) + "."
 
 
 def matches_node(spec: dict, node: dict) -> bool:
@@ -618,26 +914,29 @@ def runtime_class_missing(store: dict, spec: dict) -> str | None:
     return None
 
 
-def reconcile_workloads(store: dict, node: dict | None) -> None:
+def reconcile_workloads(store: dict, cluster: list[tuple[dict, dict | None]]) -> None:
     for ds in objects(store, "DaemonSet"):
-        pods = owned_pods(store, ds)
-        want = node is not None and matches_node(ds["spec"]["template"].get("spec") or {}, node)
+        template_spec = ds["spec"]["template"].get("spec") or {}
+        # One pod per registered node the template matches, bound to it (the DaemonSet controller's
+        # node affinity on the node's name).
+        want = [n["metadata"]["name"] for _, n in cluster if n and matches_node(template_spec, n)]
         h = template_hash(ds)
-        for pod in pods:
-            if not want or pod["metadata"]["labels"].get("controller-revision-hash") != h:
+        for pod in owned_pods(store, ds):
+            if pod["spec"].get("nodeName") not in want or pod["metadata"]["labels"].get("controller-revision-hash") != h:
                 delete_pod(store, pod)
-        pods = owned_pods(store, ds)
-        if want and not pods:
-            problem = runtime_class_missing(store, ds["spec"]["template"].get("spec") or {})
+        for name in want:
+            if any(p["spec"].get("nodeName") == name for p in owned_pods(store, ds)):
+                continue
+            problem = runtime_class_missing(store, template_spec)
             if problem:
                 add_event(store, ds, "FailedCreate", f'Error creating: pods "{ds["metadata"]["name"]}-" is forbidden: {problem}', "Warning")
-            else:
-                pod = create_pod(store, ds, ds["spec"]["template"], f"{ds['metadata']['name']}-{rand5()}")
-                pod["metadata"]["labels"]["controller-revision-hash"] = h
+                break
+            pod = create_pod(store, ds, ds["spec"]["template"], f"{ds['metadata']['name']}-{rand5()}")
+            pod["metadata"]["labels"]["controller-revision-hash"] = h
+            pod["spec"]["nodeName"] = name
         pods = owned_pods(store, ds)
         ready = sum(1 for p in pods if pod_ready(p))
-        desired = 1 if want else 0
-        ds["status"] = {"desiredNumberScheduled": desired, "currentNumberScheduled": len(pods), "numberReady": ready,
+        ds["status"] = {"desiredNumberScheduled": len(want), "currentNumberScheduled": len(pods), "numberReady": ready,
                         "numberAvailable": ready, "updatedNumberScheduled": len(pods), "numberMisscheduled": 0,
                         "observedGeneration": ds["metadata"]["generation"]}
     for deploy in objects(store, "Deployment"):
@@ -748,8 +1047,9 @@ def reconcile_indexed_job(store: dict, job: dict) -> None:
 
 
 def cluster_dns_dir() -> str:
-    """Where the stand-in's cluster DNS keeps its pod records (also read by images/cluster-net)."""
-    return os.environ.get("STANDIN_CLUSTER_DNS") or os.path.join(STATE, "cluster-dns")
+    """Where the stand-in's cluster DNS keeps its pod records (also read by images/cluster-net):
+    in the cluster's state, so a pod on any node resolves a pod on any other."""
+    return os.environ.get("STANDIN_CLUSTER_DNS") or os.path.join(cluster_state(), "cluster-dns")
 
 
 def pod_dns_name(store: dict, pod: dict) -> str | None:
@@ -844,7 +1144,8 @@ def container_env(store: dict, pod: dict, container: dict) -> dict:
             if "fieldRef" in vf:
                 path = vf["fieldRef"]["fieldPath"]
                 env[e["name"]] = {"metadata.name": pod["metadata"]["name"], "metadata.namespace": ns,
-                                  "spec.nodeName": pod["spec"].get("nodeName", ""), "status.podIP": "127.0.0.1"}.get(path, "")
+                                  "spec.nodeName": pod["spec"].get("nodeName", ""), "status.podIP": "127.0.0.1",
+                                  "status.hostIP": (entry_of(pod["spec"].get("nodeName")) or {}).get("ip", "")}.get(path, "")
             elif "configMapKeyRef" in vf or "secretKeyRef" in vf:
                 ref = vf.get("configMapKeyRef") or vf.get("secretKeyRef")
                 obj = get_obj(store, "ConfigMap" if "configMapKeyRef" in vf else "Secret", ns, ref["name"]) or {}
@@ -853,7 +1154,9 @@ def container_env(store: dict, pod: dict, container: dict) -> dict:
     return env
 
 
-def start_container(store: dict, pod: dict, container: dict, restart: int) -> dict:
+def start_container(store: dict, pod: dict, container: dict, restart: int, entry: dict) -> dict:
+    """Starts a container of the pod on its node (call as that node): in that node's sandbox,
+    with that node's environment (this process's own when it runs on the node)."""
     import subprocess
 
     port_offset()  # fixed before any server binds, so handlers and probes agree on it
@@ -888,8 +1191,10 @@ def start_container(store: dict, pod: dict, container: dict, restart: int) -> di
     exit_file = os.path.join(cdir, f"{restart}.exit")
     server = pod["spec"].get("restartPolicy", "Always") == "Always"
     cmd = [RUN_CONTAINER] + (["--server"] if server else []) + [spec_path]
-    proc_env = {k: v for k, v in os.environ.items() if k.startswith("STUB_") or k in ("GPU_BENCH_ROOT", "STANDIN_SANDBOX", "TMPDIR", "LANG")}
-    proc_env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    node_env = os.environ if ROOT == HOME_ROOT else entry["env"]
+    proc_env = {k: v for k, v in node_env.items() if k.startswith("STUB_") or k in ("GPU_BENCH_ROOT", "STANDIN_SANDBOX", "TMPDIR", "LANG")}
+    proc_env["PATH"] = node_env.get("PATH", "/usr/bin:/bin")
+    proc_env["STANDIN_CLUSTER_DNS"] = cluster_dns_dir()
     # The runtime's start time of the container (its state.running.startedAt): handlers count their
     # simulated start-up from here, so their own process start-up on this machine is part of it.
     proc_env["STANDIN_STARTED_AT"] = f"{time.time():.6f}"
@@ -936,9 +1241,11 @@ def kill_group(pid: int) -> None:
 
 def delete_pod(store: dict, pod: dict) -> None:
     unpublish_pod_dns(pod)
-    for run in (pod.get("_sim") or {}).get("runs", {}).values():
-        if run and not os.path.exists(run["exit"]):
-            kill_group(run["pid"])
+    entry = entry_of(pod["spec"].get("nodeName"))
+    with on_node(entry["root"] if entry else ROOT):
+        for run in (pod.get("_sim") or {}).get("runs", {}).values():
+            if run and not os.path.exists(run["exit"]):
+                kill_group(run["pid"])
     store["objects"].pop(key("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"]), None)
 
 
@@ -991,37 +1298,35 @@ def probe_ok(container: dict) -> bool:
     return True
 
 
-def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
-    now = time.time()
+def reconcile_pod(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]]) -> None:
+    """The scheduler binds the pod to a node; that node's kubelet (run as that node) does the rest."""
     spec, status = pod["spec"], pod["status"]
     sim = pod.setdefault("_sim", {"runs": {}, "restarts": {}})
-    containers = spec.get("containers") or []
     if status.get("phase") in ("Succeeded", "Failed"):
         return
-    conditions = {"PodScheduled": "False", "Initialized": "True", "ContainersReady": "False", "Ready": "False"}
     if "scheduledAt" not in sim:
-        why = None
-        if not node_ready(node):
-            why = "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."
-        elif not matches_node(spec, node):
-            why = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
-        else:
-            need = gpu_request(spec)
-            devices = plugin_devices()
-            used = {g for p in objects(store, "Pod") for g in (p.get("_sim") or {}).get("gpus", [])
-                    if p["status"].get("phase") not in ("Succeeded", "Failed")}
-            free = [d for d in devices if d not in used]
-            if need > len(free):
-                why = "0/1 nodes are available: 1 Insufficient nvidia.com/gpu."
-            else:
-                sim["gpus"] = free[:need]
+        chosen, gpus, why = schedule(store, pod, cluster)
         if why:
             status.update({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": why}]})
             add_event(store, pod, "FailedScheduling", why, "Warning")
             return
-        sim["scheduledAt"] = now
-        spec["nodeName"] = node["metadata"]["name"]
+        sim["gpus"] = gpus
+        sim["scheduledAt"] = time.time()
+        spec["nodeName"] = chosen["metadata"]["name"]
         add_event(store, pod, "Scheduled", f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {spec['nodeName']}")
+    index, entry, node = next(((i, e, n) for i, (e, n) in enumerate(cluster) if e["name"] == spec["nodeName"]), (0, None, None))
+    if entry is None:
+        return  # its node left the cluster: nothing runs it
+    with on_node(entry["root"]):
+        kubelet(store, pod, node, entry, index)
+
+
+def kubelet(store: dict, pod: dict, node: dict | None, entry: dict, index: int) -> None:
+    """The pod's node's kubelet: sandbox, image pulls, containers, probes, restarts, status."""
+    now = time.time()
+    spec, status, sim = pod["spec"], pod["status"], pod["_sim"]
+    containers = spec.get("containers") or []
+    conditions = {"PodScheduled": "False", "Initialized": "True", "ContainersReady": "False", "Ready": "False"}
     conditions["PodScheduled"] = "True"
     statuses = []
     runtime = spec.get("runtimeClassName")
@@ -1076,7 +1381,7 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
             run["lostToReboot"] = True
         # The kubelet starts containers only while the node is Ready (after a reboot: once k3s is back).
         if run is None and "startAt" in sim and node_ready(node) and now >= max(sim["startAt"], sim.get("nextStart", {}).get(name, 0)):
-            run = start_container(store, pod, c, restarts)
+            run = start_container(store, pod, c, restarts, entry)
             sim["runs"][name] = run
             add_event(store, pod, "Started", f"Started container {name}")
         if run is None:
@@ -1130,7 +1435,7 @@ def reconcile_pod(store: dict, pod: dict, node: dict | None) -> None:
     else:
         phase = "Pending"
     conditions["ContainersReady"] = conditions["Ready"] = "True" if all_ready and phase == "Running" else "False"
-    status.update({"phase": phase, "containerStatuses": statuses, "hostIP": "10.0.1.23", "podIP": "10.42.0.10",
+    status.update({"phase": phase, "containerStatuses": statuses, "hostIP": entry["ip"], "podIP": pod_ip(pod, index),
                    "conditions": transitions(sim, conditions, now)})
     if "startAt" in sim:
         status["startTime"] = iso(sim["scheduledAt"])
@@ -1150,19 +1455,28 @@ def transitions(sim: dict, conditions: dict, now: float) -> list[dict]:
     return out
 
 
-def reconcile(store: dict) -> dict | None:
-    node = node_object(store)
-    reconcile_workloads(store, node)
+def pod_ip(pod: dict, index: int) -> str:
+    """Node k's pods are in 10.42.k.0/24, as flannel gives each node a /24 of the cluster CIDR;
+    the single node's pod keeps 10.42.0.10."""
+    host = 10 if index == 0 else 2 + int(pod["metadata"]["uid"][:4], 16) % 250
+    return f"10.42.{index}.{host}"
+
+
+def reconcile(store: dict) -> list[tuple[dict, dict | None]]:
+    """Brings the cluster up to now: controllers, scheduler, every node's kubelet. Returns the
+    registered nodes with their Node objects."""
+    cluster = members(store)
+    reconcile_workloads(store, cluster)
     for pod in objects(store, "Pod"):
-        reconcile_pod(store, pod, node)
-    reconcile_workloads(store, node)
-    return node
+        reconcile_pod(store, pod, cluster)
+    reconcile_workloads(store, cluster)
+    return cluster
 
 
 @contextlib.contextmanager
 def world():
     """The store, brought up to now, saved on exit; one kubectl/crictl call at a time."""
-    with locked("k8s"):
+    with cluster_locked():
         store = load_store()
         reconcile(store)
         yield store
@@ -1176,4 +1490,6 @@ def public(obj: dict) -> dict:
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "k3s-server":
         sys.exit(k3s_server(sys.argv[2], sys.argv[3:]))
-    die("usage: standin.py k3s-server VERSION [ARGS...]")
+    if len(sys.argv) >= 3 and sys.argv[1] == "k3s-agent":
+        sys.exit(k3s_agent(sys.argv[2], sys.argv[3:]))
+    die("usage: standin.py k3s-server|k3s-agent VERSION [ARGS...]")
