@@ -1,5 +1,6 @@
 // Randomized lifecycles against the stand-in, with faults and kills at random points, fake secrets
-// planted in the OIDC token and the STS credentials. Last line:
+// planted in the OIDC token and the STS credentials (and, in platform lifecycles, a Cognito password,
+// client secret and the onboarding tokens; a platform cluster left counts as leaked). Last line:
 //   lifecycles: N, leaked: N, over-terminated: N, secrets-in-logs: N
 // Exits non-zero on any leak, over-termination or visible secret.
 // Usage: npm run chaos -- --runs 200 --seed 1 [--slots 4]

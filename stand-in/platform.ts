@@ -64,6 +64,13 @@ export interface PlatformStandIn {
   /** Every request: method, path, status, the Idempotency-Key it carried, and when it was answered. */
   calls: { method: string; path: string; status: number; idempotencyKey?: string; at: Date }[];
   deleted: string[];
+  /** Every onboarding token the platform has issued, deleted clusters' included (the chaos script's planted secrets). */
+  issuedTokens: string[];
+  /**
+   * Called after a cluster is created and before the reply that names it is sent (the chaos
+   * script kills main there); undefined: none.
+   */
+  afterCreate?: (cluster: { id: string; name: string }) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +102,16 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const clusters = new Map<string, Cluster>();
   const calls: PlatformStandIn["calls"] = [];
   const deleted: string[] = [];
+  const issuedTokens: string[] = [];
+  const standIn: PlatformStandIn = {
+    url: "",
+    faults,
+    clusters,
+    calls,
+    deleted,
+    issuedTokens,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
   const idempotent = new Map<string, { status: number; body?: unknown }>();
 
   const authorize = async (req: IncomingMessage): Promise<string> => {
@@ -149,6 +166,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
       if (typeof name !== "string" || !name) throw new HttpError(400, "name is required");
       const id = `c-${randomUUID().slice(0, 8)}`;
       clusters.set(id, { id, name, owner, status: "pending", createdAt: new Date().toISOString(), jobs: new Map() });
+      await standIn.afterCreate?.({ id, name });
       return { status: 201, body: { id } };
     }
     if (path === "/v1/clusters" && method === "GET") {
@@ -162,6 +180,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     if ((m = /^\/v1\/clusters\/([\w-]+)\/onboarding-token$/.exec(path)) && method === "POST") {
       const c = owned(owner, m[1]!);
       c.onboardingToken = `onb_${randomUUID().replace(/-/g, "")}`;
+      issuedTokens.push(c.onboardingToken);
       return { status: 201, body: { token: c.onboardingToken } };
     }
     if ((m = /^\/v1\/clusters\/([\w-]+)\/jobs$/.exec(path)) && method === "POST") {
@@ -242,12 +261,6 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    faults,
-    clusters,
-    calls,
-    deleted,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  standIn.url = `http://127.0.0.1:${port}`;
+  return standIn;
 }

@@ -61,9 +61,11 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
   const connection = await platformStep(run, "login", connect);
   run.platform = connection;
   cleanup.push("close the platform connection", () => connection.close());
+  // The name first: a run killed before the platform's reply arrives leaves a cluster the post step finds by it.
+  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterName: platform.clusterName, deleted: false } });
   const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(platform.clusterName, run.signal));
   run.facts.platform.clusterId = clusterId;
-  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterId, deleted: false } });
+  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterName: platform.clusterName, clusterId, deleted: false } });
   cleanup.push("delete platform cluster", () => deletePlatformCluster(run));
   run.log.info(`Platform cluster ${clusterId} ('${platform.clusterName}') created at ${settings.apiUrl}`);
   const token = await platformStep(run, "onboarding token", () => connection.api.onboardingToken(clusterId, run.signal));

@@ -234,27 +234,46 @@ async function sweepPlacementGroups(deps: { ec2: EC2Client; clock: Clock; log: L
 
 /**
  * The post step's half of the platform: deletes the cluster main's state names when main did not
- * confirm its deletion (killed, or its delete failed). `connect` logs in with the platform inputs
- * (absent: they cannot be read here). Returns the cluster id deleted, or undefined when there was
- * nothing to delete; throws a CleanupError naming the cluster and how to delete it by hand.
+ * confirm its deletion (killed, or its delete failed): by its saved id, or, when main died before
+ * the platform's reply named the id, every cluster with the run's own name (unique to the run, see
+ * runClusterName). `connect` logs in with the platform inputs (absent: they cannot be read here).
+ * Returns the cluster ids deleted (empty when there was nothing to delete); throws a CleanupError
+ * naming the cluster and how to delete it by hand.
  */
-export async function deleteSavedCluster(saved: SavedRun, connect: ConnectPlatform | undefined, log: Log): Promise<string | undefined> {
+export async function deleteSavedCluster(
+  saved: Pick<SavedRun, "platform">,
+  connect: ConnectPlatform | undefined,
+  log: Log,
+): Promise<string[]> {
   const platform = saved.platform;
-  if (!platform || platform.deleted) return undefined;
-  const byHand = `delete it by hand: DELETE ${platform.apiUrl}/v1/clusters/${platform.clusterId} with the CI user's token`;
+  if (!platform || platform.deleted) return [];
+  const which = platform.clusterId ?? `named '${platform.clusterName}'`;
+  const byHand = platform.clusterId
+    ? `delete it by hand: DELETE ${platform.apiUrl}/v1/clusters/${platform.clusterId} with the CI user's token`
+    : `find it by hand (GET ${platform.apiUrl}/v1/clusters) and DELETE it with the CI user's token`;
   if (!connect) {
     throw new CleanupError(
-      `Platform cluster ${platform.clusterId} at ${platform.apiUrl} may still exist and the platform inputs are not available here to delete it: ${byHand}.`,
+      `Platform cluster ${which} at ${platform.apiUrl} may still exist and the platform inputs are not available here to delete it: ${byHand}.`,
     );
   }
   let connection: PlatformConnection | undefined;
   try {
     connection = await connect();
-    const existed = await connection.api.deleteCluster(platform.clusterId);
-    log.info(existed ? `Deleted platform cluster ${platform.clusterId}.` : `Platform cluster ${platform.clusterId} was already gone.`);
-    return platform.clusterId;
+    const api = connection.api;
+    if (platform.clusterId) {
+      const existed = await api.deleteCluster(platform.clusterId);
+      log.info(existed ? `Deleted platform cluster ${platform.clusterId}.` : `Platform cluster ${platform.clusterId} was already gone.`);
+      return [platform.clusterId];
+    }
+    const named = (await api.listClusters()).filter((c) => c.name === platform.clusterName);
+    if (named.length === 0) log.info(`No platform cluster named '${platform.clusterName}': main created none, or deleted it.`);
+    for (const c of named) {
+      await api.deleteCluster(c.id);
+      log.info(`Deleted platform cluster ${c.id} ('${c.name}'), created as main was stopped before it heard the id.`);
+    }
+    return named.map((c) => c.id);
   } catch (error) {
-    throw new CleanupError(`Could not delete platform cluster ${platform.clusterId}: ${errorLine(error)}. ${byHand}.`, { cause: error });
+    throw new CleanupError(`Could not delete platform cluster ${which}: ${errorLine(error)}. ${byHand}.`, { cause: error });
   } finally {
     await connection?.close();
   }

@@ -22,10 +22,20 @@ export const SavedRun = z.object({
   /** The run's node secrets (SecureString parameters), saved before they are put: every cleanup deletes them. */
   secretParameters: z.array(z.string()).optional(),
   /**
-   * The platform cluster (platform-api-url): its API and id, saved the moment the platform names it,
-   * so the post step deletes it when main cannot; deleted once main confirmed the deletion.
+   * The platform cluster (platform-api-url): its API and the run's own cluster name, saved before it
+   * is created, and its id, saved the moment the platform names it, so the post step deletes it when
+   * main cannot (by the id, or by the name when main died before the reply); deleted once main
+   * confirmed the deletion.
    */
-  platform: z.object({ apiUrl: z.string(), clusterId: z.string(), deleted: z.boolean().default(false) }).optional(),
+  platform: z
+    .object({
+      apiUrl: z.string(),
+      clusterName: z.string().optional(),
+      clusterId: z.string().optional(),
+      deleted: z.boolean().default(false),
+    })
+    .refine((p) => p.clusterId !== undefined || p.clusterName !== undefined, "names neither the cluster's id nor its name")
+    .optional(),
 });
 export type SavedRun = z.infer<typeof SavedRun>;
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStandIn, type StandIn } from "../../stand-in/index.js";
@@ -8,6 +8,8 @@ import { instancesLeftAlive, instancesOverTerminated } from "../../stand-in/sett
 
 export { instancesLeftAlive, instancesOverTerminated };
 import { prng } from "../support/prng.js";
+import { startPlatformWorld, type PlatformWorld } from "../support/platform-world.js";
+import { filesUnder } from "../support/wait.js";
 
 export const FAULTS = [
   "none",
@@ -31,9 +33,13 @@ export const FAULTS = [
   "cloud-init-broken",
   // A suite with nodes: 3, every other time with one instance of the first group lost on its way to running.
   "multi-node",
+  // Through the radix platform stand-in: Cognito login (a planted password and client secret), a
+  // cluster, its onboarding token, a platform job; by turns with the platform throttling, answering
+  // 5xx, refusing the first token, or refusing main's delete.
+  "platform",
 ] as const;
 export type Fault = (typeof FAULTS)[number];
-export const KILLS = ["none", "sigint", "sigkill", "sigkill-after-run-instances"] as const;
+export const KILLS = ["none", "sigint", "sigkill", "sigkill-after-run-instances", "sigkill-after-cluster-created"] as const;
 export type Kill = (typeof KILLS)[number];
 
 export interface Scenario {
@@ -47,7 +53,10 @@ export interface Scenario {
 export interface LifecycleOutcome {
   scenario: Scenario;
   mainExit: string;
-  /** Instances of this run still alive after main and the post step, and the run's SecureString parameters not deleted. */
+  /**
+   * Instances of this run still alive after main and the post step, the run's SecureString
+   * parameters not deleted, and the platform clusters it created that are still there.
+   */
   leaked: string[];
   /** Instances of this run terminated by a job (or CLI process) other than the one that launched them. */
   overTerminated: string[];
@@ -62,12 +71,16 @@ export function scenarios(runs: number, seed: number): Scenario[] {
   return Array.from({ length: runs }, (_, index) => {
     const fault = pick(FAULTS);
     // Half the lifecycles are interrupted, the rest run to their end (sighup brings its own signal).
-    const kill: Kill = random() < 0.5 ? "none" : pick(KILLS.slice(1));
+    let kill: Kill = random() < 0.5 ? "none" : pick(KILLS.slice(1));
+    // Only a platform lifecycle creates a cluster; the others get the kill nearest to it.
+    if (kill === "sigkill-after-cluster-created" && fault !== "platform") kill = "sigkill-after-run-instances";
     return { index, fault, kill: fault === "sighup" ? "none" : kill, killAfterMs: Math.floor(random() * 3000) };
   });
 }
 
 export const CHAOS_BUCKET = "gpu-bench-evidence";
+/** A platform-job through the radix platform stand-in. */
+export const PLATFORM_SUITE = "test/fixtures/suites/platform.yaml";
 /** Three nodes launched as one unit: every one must be terminated on every path. */
 export const MULTI_NODE_SUITE = "test/fixtures/suites/multi-node-3.yaml";
 
@@ -135,6 +148,21 @@ function plantedHfToken(scenario: Scenario): string | undefined {
   return scenario.index % 2 === 0 ? `hf_Chaos${scenario.index}x${Math.random().toString(36).slice(2, 14)}` : undefined;
 }
 
+/** The platform sub-fault of a platform lifecycle, by turns. */
+const PLATFORM_FAULTS = ["none", "throttle", "server-errors", "expired-token", "delete-fails"] as const;
+
+function applyPlatformFault(world: PlatformWorld, scenario: Scenario): (typeof PLATFORM_FAULTS)[number] {
+  const f = world.platform.faults;
+  for (const k of Object.keys(f)) delete f[k as keyof typeof f];
+  const fault = PLATFORM_FAULTS[scenario.index % PLATFORM_FAULTS.length]!;
+  if (fault === "throttle") f.throttle = 2;
+  if (fault === "server-errors") f.serverErrors = 2;
+  if (fault === "expired-token") f.expiredToken = 1;
+  // Main's delete is refused; the post step's goes through.
+  if (fault === "delete-fails") f.deleteFails = true;
+  return fault;
+}
+
 /** The run's parameters (tagged with its run id) the stand-in still holds: each one is a leaked secret. */
 function parametersLeft(standIn: StandIn, runId: string): string[] {
   return standIn
@@ -176,6 +204,7 @@ export async function runLifecycle(
   standIn: StandIn,
   scenario: Scenario,
   inputs: Record<string, string> = CHAOS_INPUTS,
+  platformWorld?: () => Promise<PlatformWorld>,
 ): Promise<LifecycleOutcome> {
   const started = Date.now();
   standIn.faults.reset();
@@ -196,6 +225,14 @@ export async function runLifecycle(
     if (scenario.index % 2 === 1) standIn.faults.loseOnBoot(1);
   }
   let env: Record<string, string> = { ...standIn.env };
+  let world: PlatformWorld | undefined;
+  if (scenario.fault === "platform") {
+    if (!platformWorld) throw new Error("A platform lifecycle needs a platform world.");
+    world = await platformWorld();
+    applyPlatformFault(world, scenario);
+    Object.assign(extra, world.inputs, { suite: PLATFORM_SUITE });
+    env = { ...env, ...world.env };
+  }
   if (scenario.fault === "credentials-expire") {
     if (scenario.index % 2 === 0) {
       // An SSO-like default-chain session that ends 10 minutes from now, for a 30-minute run: refused before launching.
@@ -210,25 +247,74 @@ export async function runLifecycle(
   const legs = scenario.fault === "matrix-legs" ? ["GitHub Actions 21", "GitHub Actions 22"] : ["GitHub Actions 21"];
   const jobs = legs.map((runner) => new ActionJob(env, { ...inputs, ...extra }, { runId, runner }));
 
+  const clustersBefore = new Set(world?.platform.clusters.keys());
+  const tokensBefore = world?.platform.issuedTokens.length ?? 0;
+  const keysBefore = new Set(standIn.listKeys(CHAOS_BUCKET));
   const mains = jobs.map((job) => Object.assign(job.main(), { appId: job.appId }));
   const timers: NodeJS.Timeout[] = [];
   // In a matrix, only the first leg is killed: the second must finish untouched.
   scheduleKill(standIn, scenario, mains[0]!, timers);
+  if (world && scenario.kill === "sigkill-after-cluster-created") {
+    // Killed once the platform has created the cluster and before main hears its id.
+    world.platform.afterCreate = async () => {
+      world.platform.afterCreate = undefined;
+      mains[0]!.child.kill("SIGKILL");
+      await mains[0]!.exited;
+    };
+  }
   const exits = await Promise.all(mains.map((m) => m.exited));
   for (const t of timers) clearTimeout(t);
   standIn.beforeReply(undefined);
+  if (world) {
+    world.platform.afterCreate = undefined;
+    world.platform.faults.deleteFails = false;
+  }
 
   if (scenario.fault === "state-lost") jobs[0]!.loseState((["missing", "schema-invalid", "corrupt"] as const)[scenario.index % 3]!);
   await Promise.all(jobs.map((job) => job.post().exited));
-  const leaked = [...(await instancesLeftAlive(standIn, runId)), ...parametersLeft(standIn, runId)];
+  const clustersLeft = world
+    ? [...world.platform.clusters.keys()].filter((id) => !clustersBefore.has(id)).map((id) => `platform cluster ${id}`)
+    : [];
+  const leaked = [...(await instancesLeftAlive(standIn, runId)), ...parametersLeft(standIn, runId), ...clustersLeft];
   const overTerminated = instancesOverTerminated(standIn, runId);
-  const planted = [...standIn.plantedSecrets(), ...(hfToken ? [hfToken] : [])];
+  const planted = [
+    ...standIn.plantedSecrets(),
+    ...(hfToken ? [hfToken] : []),
+    ...(world ? [world.secrets.password, world.secrets.clientSecret, ...world.platform.issuedTokens.slice(tokensBefore)] : []),
+  ];
   const secretsSeen = jobs.flatMap((job) => leakedSecrets(job.everythingWritten(), planted));
+  if (world) {
+    // A platform lifecycle's secrets in no file of the job (state, summary, results, artifacts), S3 object or SSM command of the run.
+    const texts = [
+      ...jobs.flatMap((job) =>
+        filesUnder(job.dir)
+          .filter((f) => !f.endsWith("/event.json"))
+          .map((f) => readFileSync(f, "utf8")),
+      ),
+      ...standIn
+        .listKeys(CHAOS_BUCKET)
+        .filter((k) => !keysBefore.has(k))
+        .map((k) => standIn.getText(CHAOS_BUCKET, k) ?? ""),
+      ...standIn
+        .commands()
+        .filter((c) => c.instanceId && runInstances(standIn, runId).includes(c.instanceId))
+        .map((c) => `${c.script}\n${c.stdout}\n${c.stderr}`),
+    ];
+    for (const text of texts) secretsSeen.push(...leakedSecrets(text, planted));
+  }
   const exit = exits[0]!;
   return { scenario, mainExit: exit.signal ?? String(exit.code), leaked, overTerminated, secretsSeen, ms: Date.now() - started };
 }
 
 const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** The ids of every instance the run launched. */
+function runInstances(standIn: StandIn, runId: string): string[] {
+  return standIn
+    .instances()
+    .filter((i) => i.tags["gpu-bench:run-id"] === runId)
+    .map((i) => i.id);
+}
 
 /** The CLI as a person runs it, whose terminal closes (SIGHUP) at the scenario's moment; then `gpu-bench cleanup`. */
 async function runCliLifecycle(
@@ -290,13 +376,16 @@ export async function runChaos(list: Scenario[], slots: number, onDone?: (o: Lif
   await Promise.all(
     Array.from({ length: slots }, async () => {
       const standIn = await startLifecycleStandIn();
+      // Moto's Cognito and the platform stand-in start with the slot's first platform lifecycle.
+      let world: Promise<PlatformWorld> | undefined;
       try {
         while (next < list.length) {
-          const outcome = await runLifecycle(standIn, list[next++]!);
+          const outcome = await runLifecycle(standIn, list[next++]!, CHAOS_INPUTS, () => (world ??= startPlatformWorld()));
           outcomes.push(outcome);
           onDone?.(outcome);
         }
       } finally {
+        await world?.then((w) => w.stop());
         await standIn.stop();
       }
     }),

@@ -33,4 +33,17 @@ describe("chaos (the short version of npm run chaos)", () => {
     expect(bad(summary.outcomes)).toEqual([]);
     expect(summary.lifecycles).toBe(4);
   }, 400_000);
+
+  it("platform lifecycles (throttled, 5xx, a refused token, a refused delete; killed as the cluster is created, later, or not) leave no cluster or instance and show no Cognito secret or onboarding token", async () => {
+    const kills = ["none", "sigkill-after-cluster-created", "sigkill", "sigint", "none"] as const;
+    const list: Scenario[] = kills.map((kill, index) => ({ index, fault: "platform", kill, killAfterMs: 2500 }));
+    const summary = await runChaos(list, 1);
+    expect(bad(summary.outcomes)).toEqual([]);
+    expect(summary.lifecycles).toBe(5);
+    // The whole flow ran; a refused delete fails main (the post step deleted the cluster).
+    expect(summary.outcomes[0]!.mainExit).toBe("0");
+    expect(summary.outcomes[4]!.mainExit).toBe("1");
+    // The run killed as the cluster was created never heard its id: its post step found it by the run's name.
+    expect(summary.outcomes[1]!.mainExit).toBe("SIGKILL");
+  }, 400_000);
 });
