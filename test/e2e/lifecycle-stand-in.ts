@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
-import { startLifecycleStandIn } from "./chaos-runner.js";
+import { ActionJob } from "./action-process.js";
+import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
 
 /**
  * One lifecycle stand-in per test file: started before the file's tests, stopped after them, its
@@ -20,4 +21,28 @@ export function useLifecycleStandIn(set: (standIn: StandIn) => void): void {
     standIn!.faults.reset();
     standIn!.faults.executionSecondMs = 20;
   });
+}
+
+/**
+ * One whole job on `standIn`: main, then the post step, as the runner runs them; `during` sees the
+ * job and main's process as soon as main starts (to kill it, say). Returns both exits and logs and
+ * the run's instances still alive after the post step.
+ */
+export async function lifecycle(
+  standIn: StandIn,
+  inputs: Record<string, string> = {},
+  during?: (job: ActionJob, main: ReturnType<ActionJob["main"]>) => void,
+) {
+  const job = new ActionJob({ ...standIn.env }, { ...CHAOS_INPUTS, ...inputs });
+  const main = job.main();
+  during?.(job, main);
+  const mainExit = await main.exited;
+  const post = job.post();
+  const postExit = await post.exited;
+  return { job, mainExit, postExit, mainLog: main.output(), postLog: post.output(), alive: await instancesLeftAlive(standIn, job.runId) };
+}
+
+/** The stand-in's instances launched by run `runId` (any state). */
+export function runInstances(standIn: StandIn, runId: string) {
+  return standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === runId);
 }

@@ -111,8 +111,12 @@ describe("node-reboot on a stand-in instance over SSM", () => {
     // The server's container of the new boot: started once the node was Ready, Ready after loading its model.
     expect(pods.totalRecoverySeconds!, brief).toBeGreaterThanOrEqual(pods.nodeReadySeconds! + VLLM_STARTUP_SECONDS - 0.1);
     expect(pods.restartCount, brief).toBeGreaterThanOrEqual(1);
-    // The load generator came back with the node and saw the server refuse until it was up again.
-    expect(reboot.timeToDetectSeconds!, brief).toBeGreaterThanOrEqual(pods.nodeReadySeconds! - 0.1);
+    // The load generator came back with the node and saw the server refuse until it was up again. A
+    // request in flight as the OS went down may fail first (the server's process can die a moment
+    // before the load generator's, as when systemd stops units in turn), so detection is either then
+    // or after the node came back.
+    const detect = reboot.timeToDetectSeconds!;
+    expect(detect < 1 || detect >= pods.nodeReadySeconds! - 0.1, brief).toBe(true);
     expect(reboot.errorRate!, brief).toBeGreaterThan(0);
     expect(reboot.timeToFirstSuccessSeconds!, brief).toBeGreaterThanOrEqual(pods.totalRecoverySeconds! - 1);
     expect(reboot.recoverySeconds!, brief).toBeGreaterThanOrEqual(reboot.faultSeconds! - 0.1);
