@@ -9,6 +9,13 @@ What is timed: only the timed steps of each trial, between two device synchroniz
 build, torch.compile (measured on its own), warm-up and the out-of-memory search never are.
 Throughput = images in the timed steps / wall time of the timed window. Per-step times come from
 CUDA events (no host sync per step) on a GPU and from the host clock on a CPU.
+
+With --distributed, under torchrun (one process per GPU, on every node): DistributedDataParallel,
+NCCL on GPUs and gloo on a CPU, each rank training on its own synthetic batch of --batch-size. The
+ranks start each timed window together (a barrier) and the window's wall time is the slowest
+rank's; throughput counts every rank's images. Only rank 0 prints records; they add "distributed",
+"world_size", "nodes", "backend" and "images_per_sec_per_gpu", and MFU is against the peak of all
+the GPUs together.
 """
 
 import argparse
@@ -65,12 +72,18 @@ class Unsupported(Exception):
     """The requested configuration cannot run here (e.g. bf16 on a T4); reported, not crashed."""
 
 
+RANK = 0
+
+
 def emit(record):
+    if RANK != 0:
+        return
     print(json.dumps(_finite(record), allow_nan=False, separators=(",", ":")), flush=True)
 
 
 def note(message):
-    print(f"[resnet50] {message}", file=sys.stderr, flush=True)
+    if RANK == 0:
+        print(f"[resnet50] {message}", file=sys.stderr, flush=True)
 
 
 def _finite(value):
@@ -117,6 +130,7 @@ def parse_args(argv):
     p.add_argument("--device", choices=("auto", "cuda", "cpu"), default="auto")
     p.add_argument("--num-classes", type=positive_int, default=1000)
     p.add_argument("--seed", type=non_negative_int, default=0)
+    p.add_argument("--distributed", action="store_true", help="DDP across the ranks torchrun started (WORLD_SIZE, RANK, LOCAL_RANK)")
     p.add_argument(
         "--run-seconds",
         type=float,
@@ -195,11 +209,26 @@ class Environment:
         self.device_type = "cuda" if args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available()) else "cpu"
         if self.device_type == "cuda" and not torch.cuda.is_available():
             raise Unsupported("--device cuda was asked for, but torch sees no CUDA device")
-        self.device = torch.device(self.device_type)
+        self.local_rank = int(os.environ.get("LOCAL_RANK", "0")) if args.distributed else 0
+        self.device = torch.device(self.device_type, self.local_rank) if self.device_type == "cuda" else torch.device("cpu")
         if args.threads:
             torch.set_num_threads(args.threads)
+        self.world_size = 1
+        self.backend = None
+        if args.distributed:
+            global RANK
+            import torch.distributed as dist
+
+            if self.device_type == "cuda":
+                torch.cuda.set_device(self.local_rank)
+            self.backend = "nccl" if self.device_type == "cuda" else "gloo"
+            dist.init_process_group(self.backend)
+            RANK = dist.get_rank()
+            self.world_size = dist.get_world_size()
+            self.dist = dist
+        self.nodes = int(os.environ.get("NNODES", "1")) if args.distributed else 1
         if self.device_type == "cuda":
-            props = torch.cuda.get_device_properties(0)
+            props = torch.cuda.get_device_properties(self.local_rank)
             self.gpu_name = props.name
             self.capability = (props.major, props.minor)
             self.memory_mib = round(props.total_memory / 2**20)
@@ -224,7 +253,28 @@ class Environment:
             "cuda_version": torch.version.cuda,
             "cudnn_version": torch.backends.cudnn.version() if self.device_type == "cuda" else None,
             "threads": torch.get_num_threads(),
+            **(
+                {"distributed": True, "world_size": self.world_size, "nodes": self.nodes, "backend": self.backend}
+                if self.backend
+                else {}
+            ),
         }
+
+    def slowest(self, seconds):
+        """The largest of every rank's `seconds` (this one's alone when not distributed)."""
+        if not self.backend:
+            return seconds
+        t = self.torch.tensor([seconds], dtype=self.torch.float64, device=self.device)
+        self.dist.all_reduce(t, op=self.dist.ReduceOp.MAX)
+        return float(t.item())
+
+    def barrier(self):
+        if self.backend:
+            self.dist.barrier()
+
+    def close(self):
+        if self.backend and self.dist.is_initialized():
+            self.dist.destroy_process_group()
 
 
 def resolve_precision(env, requested):
@@ -285,6 +335,11 @@ class Bench:
         model.train(self.training)
         self.model = model
         self.forward = model
+        if env.backend:
+            # Gradients are averaged over every rank in the backward pass (bucketed all-reduces).
+            ddp = torch.nn.parallel.DistributedDataParallel
+            self.forward = ddp(model, device_ids=[env.local_rank] if env.device_type == "cuda" else None)
+            torch.manual_seed(args.seed + RANK)  # each rank its own synthetic batch
         self.images = torch.randn(batch_size, 3, args.image_size, args.image_size, device=env.device).contiguous(
             memory_format=memory_format
         )
@@ -336,6 +391,7 @@ class Bench:
         """Runs `steps` steps; returns (wall seconds, per-step milliseconds)."""
         torch = self.env.torch
         self.sync()
+        self.env.barrier()
         if self.env.device_type == "cuda":
             marks = [torch.cuda.Event(enable_timing=True) for _ in range(steps + 1)]
             started = time.perf_counter()
@@ -530,10 +586,12 @@ def run(args):
         window_start = time.time()
         wall, per_step = bench.timed(args.steps)
         window_end = time.time()
+        wall = env.slowest(wall)
         ordered = sorted(per_step)
-        images = batch_size * args.steps
+        images = batch_size * args.steps * env.world_size
         images_per_sec = images / wall
         achieved_tflops = images_per_sec * gflop_per_image / 1000.0
+        peak_all = peak * env.world_size if peak else None
         record = {
             "record": "trial",
             "status": "ok",
@@ -567,7 +625,8 @@ def run(args):
             "achieved_tflops": round(achieved_tflops, 6),
             "peak_tflops": peak,
             "peak_gpu": env.peak_label,
-            "mfu": round(achieved_tflops / peak, 6) if peak else None,
+            "mfu": round(achieved_tflops / peak_all, 6) if peak else None,
+            **({"images_per_sec_per_gpu": round(images_per_sec / env.world_size, 3)} if env.backend else {}),
             "loss": bench.loss_value(),
             "notes": notes,
         }
@@ -586,6 +645,7 @@ def run(args):
             "script_s": round(time.perf_counter() - SCRIPT_STARTED, 6),
         }
     )
+    env.close()
     return 0
 
 

@@ -1,10 +1,11 @@
 import { cell, code, formatNumber, table } from "./format.js";
-import { lineChart } from "./mermaid.js";
+import { barChart, lineChart } from "./mermaid.js";
 import type { Metric, WorkloadResult } from "./results.js";
 
 /**
  * The evidence of the multi-node workloads (issue 14): an all-reduce sweep's bandwidth against
- * message size (table and chart, the network NCCL used).
+ * message size (table and chart, the network NCCL used); distributed training's throughput on one
+ * node and on all of them, with the scaling efficiency.
  */
 
 /** The network a collective ran over: EFA through the AWS OFI NCCL plugin, InfiniBand, TCP sockets, or gloo's TCP on a CPU. */
@@ -74,5 +75,46 @@ export function bandwidthBlock(w: WorkloadResult, sized: readonly Metric[]): str
     { name: "bus bandwidth", values: bus },
   ]);
   if (chart) out.push("", cell(chart.legend), "", chart.chart);
+  return out.join("\n");
+}
+
+/**
+ * Distributed ResNet50: images/s on node 0 alone and on every node (medians over trials, every GPU
+ * counted), per GPU, and the scaling efficiency N-node ÷ (N × one-node); a bar chart of the two.
+ * Undefined for a workload that did not run distributed or measured no throughput.
+ */
+export function scalingBlock(w: WorkloadResult): string | undefined {
+  if (w.parameters.distributed !== true) return undefined;
+  const median = (name: string) => w.metrics.find((m) => m.name === name)?.summary.median;
+  const all = median("images_per_sec");
+  if (all === undefined) return undefined;
+  const one = median("images_per_sec_one_node");
+  const efficiency = median("scaling_efficiency");
+  const nodes = typeof w.parameters.nodes === "number" ? w.parameters.nodes : 1;
+  const perNode = typeof w.parameters.gpusPerNode === "number" ? w.parameters.gpusPerNode : undefined;
+  const gpus = (n: number) => (perNode === undefined ? undefined : n * perNode);
+  const perGpu = (ips: number | undefined, n: number) => (ips === undefined || gpus(n) === undefined ? undefined : ips / gpus(n)!);
+  const rows: string[][] = [];
+  if (one !== undefined && nodes > 1)
+    rows.push(["1", cell(gpus(1) ?? "?"), formatNumber(one), formatNumber(perGpu(one, 1)), "1 (the baseline)"]);
+  rows.push([
+    String(nodes),
+    cell(gpus(nodes) ?? "?"),
+    formatNumber(all),
+    formatNumber(perGpu(all, nodes)),
+    efficiency === undefined ? "—" : formatNumber(efficiency),
+  ]);
+  const out = [
+    `#### ${cell(w.id)}: distributed training throughput and scaling`,
+    "",
+    "DDP with torchrun, one pod per node; images/s counts every GPU of every node (medians over trials). " +
+      "Scaling efficiency = N-node images/s ÷ (N × one-node images/s), both measured in this run.",
+    "",
+    table(["Nodes", "GPUs", "Images/s", "Images/s per GPU", "Scaling efficiency"], rows),
+  ];
+  if (one !== undefined && nodes > 1) {
+    const chart = barChart("Training throughput by node count (images/s)", "nodes", ["1", String(nodes)], "images/s", [one, all]);
+    if (chart) out.push("", chart);
+  }
   return out.join("\n");
 }

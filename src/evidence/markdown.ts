@@ -22,7 +22,7 @@ import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
 import { platformSection } from "./platform-section.js";
-import { bandwidthBlock } from "./distributed-section.js";
+import { bandwidthBlock, scalingBlock } from "./distributed-section.js";
 import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
@@ -632,6 +632,8 @@ function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
   if (plain.length > 0) blocks.push(table(["Metric", "Median", "Min – max", "IQR", "Trials"], metricRows(plain, headline)));
   else if (points.length === 0 && sized.length === 0) blocks.push("_No metric was recorded._");
   if (sized.length > 0) blocks.push(bandwidthBlock(w, sized));
+  const scaling = scalingBlock(w);
+  if (scaling) blocks.push(scaling);
   if (w.kind === "resnet50") {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
     blocks.push(

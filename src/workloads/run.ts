@@ -7,6 +7,7 @@ import { allReduceImage, runAllReduce } from "./allreduce.js";
 import type { ClusterShape } from "./distributed.js";
 import { runLlmServing, vllmImage } from "./llm.js";
 import { resnet50Image, runResNet50 } from "./resnet50.js";
+import { runDistributedResNet50 } from "./resnet50-distributed.js";
 import { runWithTelemetry, type WorkloadTelemetry } from "./telemetry.js";
 
 export interface WorkloadContext {
@@ -46,6 +47,7 @@ export async function runWorkload(remote: RunRemote, workload: NodeWorkload, ctx
 
 function runBare(remote: RunRemote, workload: NodeWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
   if (workload.kind === "nccl-allreduce") return runAllReduce(remote, workload, ctx);
+  if (workload.kind === "resnet50" && workload.distributed) return runDistributedResNet50(remote, workload, ctx);
   return workload.kind === "llm-serving" ? runLlmServing(remote, workload, ctx) : runResNet50(remote, workload, ctx);
 }
 

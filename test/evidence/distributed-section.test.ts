@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandwidthBlock, bytesText } from "../../src/evidence/distributed-section.js";
+import { bandwidthBlock, bytesText, scalingBlock } from "../../src/evidence/distributed-section.js";
 import type { WorkloadResult } from "../../src/evidence/results.js";
 import { metric } from "../../src/workloads/output.js";
 
@@ -39,5 +39,26 @@ describe("the all-reduce evidence", () => {
 
   it("writes sizes as nccl-tests users read them", () => {
     expect([8, 1024, 3072, 1048576, 2 ** 30, 1000].map(bytesText)).toEqual(["8 B", "1 KiB", "3 KiB", "1 MiB", "1 GiB", "1000 B"]);
+  });
+});
+
+describe("the distributed training evidence", () => {
+  it("tables images/s on one node and on all of them, per GPU, with the scaling efficiency, and charts the two", () => {
+    const w: WorkloadResult = {
+      ...result,
+      id: "ddp",
+      kind: "resnet50",
+      parameters: { distributed: true, nodes: 2, gpusPerNode: 4 },
+      metrics: [
+        metric({ name: "images_per_sec", label: "Throughput", unit: "images/s", direction: "higher", headline: true }, [7200, 7600]),
+        metric({ name: "images_per_sec_one_node", label: "Throughput on one node", unit: "images/s", direction: "higher" }, [4000]),
+        metric({ name: "scaling_efficiency", label: "Scaling efficiency", unit: "fraction", direction: "higher" }, [0.9, 0.95]),
+      ],
+    };
+    const text = scalingBlock(w)!;
+    expect(text).toContain("| 1 | 4 | 4,000 | 1,000 | 1 (the baseline) |");
+    expect(text).toContain("| 2 | 8 | 7,400 | 925.0 | 0.925 |");
+    expect(text).toMatch(/```mermaid[\s\S]*x-axis "nodes" \["1", "2"\][\s\S]*bar \[4000, 7400\]/);
+    expect(scalingBlock({ ...w, parameters: {} })).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
+import { loadSuite, type NcclAllReduceWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
@@ -16,10 +16,11 @@ const suite = loadSuite(
 name: distributed
 workloads:
   - { id: allreduce, kind: nccl-allreduce, minBytes: 4096, maxBytes: 262144, stepFactor: 8, warmupIters: 1, iters: 3, trials: 2, timeoutMinutes: 2 }
+  - { id: ddp, kind: resnet50, distributed: true, imageSize: 32, batchSize: 2, warmupSteps: 1, steps: 2, trials: 2, precision: fp32, timeoutMinutes: 3 }
 `,
   {},
 );
-const [allreduce] = suite.workloads as [NcclAllReduceWorkload];
+const [allreduce, ddp] = suite.workloads as [NcclAllReduceWorkload, ResNet50Workload];
 const node = useStandInNode({ prefix: "distributed-node-", images: workloadImages(suite), env: FAST });
 
 describe("distributed workloads on the stand-in", () => {
@@ -46,6 +47,33 @@ describe("distributed workloads on the stand-in", () => {
     // Two ranks: busbw = algbw × 2(2−1)/2 = algbw.
     for (const t of result.trials) expect(t.busbw_gbps).toBeCloseTo(t.algbw_gbps as number, 12);
     expect(log.lines.join("\n")).toMatch(/allreduce: bus bandwidth [\d.]+ GB\/s at 256 KiB over 2 ranks on 2 node\(s\), gloo over TCP/);
+    const left = await remote({
+      name: "check",
+      body: "kubectl -n gpu-bench get jobs,configmaps,services,pods -o name",
+      timeoutSeconds: 30,
+    });
+    expect(left.stdout.trim()).toBe("");
+  });
+
+  it("resnet50 distributed: DDP on node 0 alone, then across both pods, with the scaling efficiency of the two", async () => {
+    const remote = node.remote();
+    const log = new MemoryLog();
+    const result = WorkloadResult.parse(await runWorkload(remote, ddp, { log, clock: systemClock, cluster: { nodes: 2, gpusPerNode: 1 } }));
+    expect(result, result.message).toMatchObject({
+      kind: "resnet50",
+      status: "ok",
+      parameters: { distributed: true, nodes: 2, gpusPerNode: 1, worldSize: 2, batchSize: 2, device: "cpu" },
+    });
+    expect(result.trials).toHaveLength(2);
+    expect(result.trials.every((t) => t.world_size === 2 && t.backend === "gloo" && t.images === 2 * 2 * 2)).toBe(true);
+    const metric = (name: string) => result.metrics.find((m) => m.name === name)!;
+    const [all, one, efficiency] = [metric("images_per_sec"), metric("images_per_sec_one_node"), metric("scaling_efficiency")];
+    expect(all.trials).toHaveLength(2);
+    expect(one.trials).toHaveLength(2);
+    // Each trial's efficiency is its two-node images/s over twice the one-node median.
+    efficiency.trials.forEach((e, i) => expect(e).toBeCloseTo(all.trials[i]! / (2 * one.summary.median), 9));
+    expect(efficiency.unit).toBe("fraction");
+    expect(log.lines.join("\n")).toMatch(/ddp: [\d.]+ images\/s on 2 node\(s\) × 1 GPU\(s\), scaling efficiency [\d.]+/);
     const left = await remote({
       name: "check",
       body: "kubectl -n gpu-bench get jobs,configmaps,services,pods -o name",

@@ -1,0 +1,77 @@
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { SuiteError, loadSuite, type ResNet50Workload } from "../../src/config/suite.js";
+import type { WorkloadResult } from "../../src/evidence/results.js";
+import { metric } from "../../src/workloads/output.js";
+import { distributedResNet50Result, planDistributedResNet50, scalingEfficiency } from "../../src/workloads/resnet50-distributed.js";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function workload(extra = ""): ResNet50Workload {
+  return loadSuite(`version: 1\nname: t\nworkloads:\n  - { id: ddp, kind: resnet50, distributed: true, steps: 10${extra} }\n`, {})
+    .workloads[0] as ResNet50Workload;
+}
+
+describe("scaling efficiency", () => {
+  it("is N-node images/s ÷ (N × the one-node median), per N-node trial", () => {
+    // One node: 1000, 1010, 990 images/s (median 1000); four nodes: 3600 and 3800.
+    expect(scalingEfficiency([3600, 3800], [1000, 1010, 990], 4)).toEqual([0.9, 0.95]);
+    expect(scalingEfficiency([2000], [1000], 2)).toEqual([1]);
+    expect(scalingEfficiency([2000], [], 2)).toEqual([]);
+    expect(() => scalingEfficiency([1], [1], 0)).toThrow(RangeError);
+  });
+});
+
+describe("the distributed ResNet50 Job", () => {
+  it("runs resnet50.py --distributed under torchrun, one Indexed Job per node count", () => {
+    const plan = planDistributedResNet50(workload(), { nodes: 4, gpusPerNode: 8 });
+    expect(plan.jobName).toBe("rn50-ddp-n4");
+    const manifest = plan.script.files!.find((f) => f.path === "manifest.yaml")!.content;
+    const job = parseAllDocuments(manifest).map((d) => d.toJS() as Obj)[3]!;
+    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 4, parallelism: 4 });
+    const c = job.spec.template.spec.containers[0];
+    expect(c.args[0]).toBe("/workload/resnet50.py");
+    expect(c.args.at(-1)).toBe("--distributed");
+    expect(c.resources.limits["nvidia.com/gpu"]).toBe(8);
+    expect(planDistributedResNet50(workload(), { nodes: 1, gpusPerNode: 8 }).jobName).toBe("rn50-ddp-n1");
+  });
+
+  it("needs mode: train, and no faults, findMaxBatch or compile", () => {
+    expect(() => workload(", mode: inference")).toThrow(/distributed: true needs mode: train/);
+    let error: unknown;
+    try {
+      workload(", compile: true");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SuiteError).problems.join("\n")).toMatch(/distributed: true runs without faults, findMaxBatch or compile/);
+  });
+});
+
+describe("the distributed ResNet50 result", () => {
+  const run = (ips: number[], status: WorkloadResult["status"] = "ok"): WorkloadResult => ({
+    id: "ddp",
+    kind: "resnet50",
+    parameters: { mode: "train", batchSize: 64 },
+    status,
+    ...(status === "ok" ? {} : { message: "2 of 3 trials finished" }),
+    metrics: [metric({ name: "images_per_sec", label: "Throughput", unit: "images/s", direction: "higher", headline: true }, ips)],
+    trials: ips.map((v, i) => ({ trial: i + 1, images_per_sec: v, world_size: 16 })),
+    startedAt: "2026-12-06T03:00:00.000Z",
+    endedAt: "2026-12-06T03:05:00.000Z",
+  });
+
+  it("has the N-node metrics, the one-node throughput and the scaling efficiency, per trial too", () => {
+    const r = distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8 }, run([5000, 5200, 4800]), run([9000, 9500, 10000]));
+    expect(r.parameters).toMatchObject({ distributed: true, nodes: 2, gpusPerNode: 8, worldSize: 16 });
+    expect(r.metrics.map((m) => m.name)).toEqual(["images_per_sec", "images_per_sec_one_node", "scaling_efficiency"]);
+    expect(r.metrics[2]!.trials).toEqual([0.9, 0.95, 1]);
+    expect(r.trials[1]).toMatchObject({ one_node_images_per_sec: 5000, scaling_efficiency: 0.95 });
+  });
+
+  it("fails when the one-node baseline failed, saying so", () => {
+    const r = distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8 }, run([5000], "failed"), run([9000]));
+    expect(r.status).toBe("failed");
+    expect(r.message).toBe("the one-node run, the scaling baseline, ended failed: 2 of 3 trials finished");
+  });
+});
