@@ -10,7 +10,7 @@ import { Faults, type FaultSettings, type Market } from "./faults.js";
 import { startServer, type CallRecord, type Handler, type RunningServer, type ServiceName } from "./http.js";
 import { Instance, type BlockDeviceMapping, type InstanceStateName, type MetadataOptions } from "./instance.js";
 import { Invocation, type InvocationStatus } from "./invocation.js";
-import { OidcIssuer } from "./oidc.js";
+import { OIDC_ISSUER, OIDC_JWKS_PATH, OidcIssuer } from "./oidc.js";
 import { pricingHandler } from "./pricing.js";
 import { S3Store, s3Handler } from "./s3.js";
 import { ssmHandler, type StoredParameter } from "./ssm.js";
@@ -126,6 +126,8 @@ export interface StandIn {
   env: Record<string, string>;
   /** Long-term keys for the default-credential-chain case; allow-listed. */
   staticCredentialsEnv(): Record<string, string>;
+  /** GitHub's OIDC issuer as the stand-in plays it: the iss claim of its tokens, and where its signing keys are served. */
+  oidc: { issuer: string; jwksUrl: string };
   faults: Faults;
   /** Every secret value the stand-in handed out: none may ever appear in logs or reports. */
   plantedSecrets(): string[];
@@ -302,6 +304,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       ACTIONS_ID_TOKEN_REQUEST_URL: `${servers.oidc.url}${oidc.path}?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken,
     },
+    oidc: { issuer: OIDC_ISSUER, jwksUrl: `${servers.oidc.url}${OIDC_JWKS_PATH}` },
     staticCredentialsEnv: () => ({ AWS_ACCESS_KEY_ID: staticKey!.accessKeyId, AWS_SECRET_ACCESS_KEY: staticKey!.secretAccessKey }),
     faults,
     plantedSecrets: () => [

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
+import { createRemoteJWKSet, decodeJwt, jwtVerify, errors as joseErrors } from "jose";
 
 /**
  * A local stand-in for a platform API with the radix contract (see src/platform/radix.ts), behind
- * a real JWT authorizer: every bearer token is verified against the Cognito emulator's JWKS
+ * a real JWT authorizer: a Cognito token is verified against the Cognito emulator's JWKS
  * (signature), issuer, client id (aud for ID tokens, client_id for access tokens), token_use and
- * expiry. The agent side authenticates with the cluster's onboarding token:
+ * expiry. What else it accepts is `trust` (PlatformTrust): fixed bearer tokens, GitHub's OIDC
+ * tokens (signature against the issuer's JWKS, issuer, audience, expiry), or no token. The agent side authenticates with the cluster's onboarding token:
  *   POST /v1/agent/register {version?}          → the cluster turns active (and knows the agent's version)
  *   POST /v1/agent/jobs/{jobId}/result {status, metrics} → the job ends with what the agent measured
  *   GET  /v1/agent/jobs                          → the cluster's queued jobs (the agent picks them up)
@@ -24,6 +25,16 @@ export interface PlatformFaults {
   neverActive?: boolean;
   /** DELETE /v1/clusters/{id} answers 500 and keeps the cluster. */
   deleteFails?: boolean;
+}
+
+/** What the authorizer accepts besides the Cognito pool's tokens; the tests change it between runs. */
+export interface PlatformTrust {
+  /** Fixed bearer tokens (platform-auth bearer), each to the user it stands for. */
+  bearerTokens: Map<string, string>;
+  /** GitHub's OIDC tokens with this audience (platform-auth github-oidc); the user is the token's sub. */
+  githubOidc?: { issuer: string; jwksUrl: string; audience: string };
+  /** A request without a token is the user "anonymous" (platform-auth none). */
+  anonymous: boolean;
 }
 
 export interface PlatformStandInOptions {
@@ -60,9 +71,10 @@ interface Cluster {
 export interface PlatformStandIn {
   url: string;
   faults: PlatformFaults;
+  trust: PlatformTrust;
   clusters: Map<string, Cluster>;
-  /** Every request: method, path, status, the Idempotency-Key it carried, and when it was answered. */
-  calls: { method: string; path: string; status: number; idempotencyKey?: string; at: Date }[];
+  /** Every request: method, path, status, the Idempotency-Key it carried, the user its token stood for (once authorized), and when it was answered. */
+  calls: { method: string; path: string; status: number; idempotencyKey?: string; user?: string; at: Date }[];
   deleted: string[];
   /** Every onboarding token the platform has issued, deleted clusters' included (the chaos script's planted secrets). */
   issuedTokens: string[];
@@ -103,9 +115,13 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const calls: PlatformStandIn["calls"] = [];
   const deleted: string[] = [];
   const issuedTokens: string[] = [];
+  const trust: PlatformTrust = { bearerTokens: new Map(), anonymous: false };
+  const remoteKeys = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  const keysAt = (url: string) => remoteKeys.get(url) ?? remoteKeys.set(url, createRemoteJWKSet(new URL(url))).get(url)!;
   const standIn: PlatformStandIn = {
     url: "",
     faults,
+    trust,
     clusters,
     calls,
     deleted,
@@ -115,15 +131,34 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const idempotent = new Map<string, { status: number; body?: unknown }>();
 
   const authorize = async (req: IncomingMessage): Promise<string> => {
-    const header = req.headers.authorization ?? "";
-    const m = /^Bearer (\S+)$/.exec(header);
+    const header = req.headers.authorization;
+    if (header === undefined && trust.anonymous) return "anonymous";
+    const m = /^Bearer (\S+)$/.exec(header ?? "");
     if (!m) throw new HttpError(401, "missing bearer token");
     if (faults.expiredToken) {
       faults.expiredToken--;
       throw new HttpError(401, "token expired");
     }
+    const token = m[1]!;
+    const fixed = trust.bearerTokens.get(token);
+    if (fixed) return fixed;
+    let issuer: string | undefined;
     try {
-      const { payload } = await jwtVerify(m[1]!, jwks, { issuer: options.issuer, algorithms: ["RS256"] });
+      issuer = decodeJwt(token).iss;
+    } catch {
+      throw new HttpError(401, "token refused (not a JWT this platform knows)");
+    }
+    try {
+      const github = trust.githubOidc;
+      if (github && issuer === github.issuer) {
+        const { payload } = await jwtVerify(token, keysAt(github.jwksUrl), {
+          issuer: github.issuer,
+          audience: github.audience,
+          algorithms: ["RS256"],
+        });
+        return String(payload.sub);
+      }
+      const { payload } = await jwtVerify(token, jwks, { issuer: options.issuer, algorithms: ["RS256"] });
       if (payload.token_use !== options.tokenUse) throw new HttpError(401, `token_use must be ${options.tokenUse}`);
       const client = options.tokenUse === "id" ? payload.aud : payload.client_id;
       const clients = Array.isArray(client) ? client : [client];
@@ -149,8 +184,9 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     return c;
   };
 
-  const userRoute = async (req: IncomingMessage, path: string): Promise<{ status: number; body?: unknown }> => {
+  const userRoute = async (req: IncomingMessage, path: string, as: (user: string) => void): Promise<{ status: number; body?: unknown }> => {
     const owner = await authorize(req);
+    as(owner);
     if (faults.throttle) {
       faults.throttle--;
       throw new HttpError(429, "rate limited", { "retry-after": "1" });
@@ -243,9 +279,10 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     let status: number;
     let body: unknown;
     let headers: Record<string, string> = {};
+    let user: string | undefined;
     try {
       const cached = key && req.method === "POST" ? idempotent.get(`${path} ${key}`) : undefined;
-      const reply = cached ?? (path.startsWith("/v1/agent/") ? await agentRoute(req, path) : await userRoute(req, path));
+      const reply = cached ?? (path.startsWith("/v1/agent/") ? await agentRoute(req, path) : await userRoute(req, path, (u) => (user = u)));
       if (key && req.method === "POST") idempotent.set(`${path} ${key}`, reply);
       ({ status, body } = reply);
     } catch (error) {
@@ -253,7 +290,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
       headers = error instanceof HttpError ? error.headers : {};
       body = { message: error instanceof Error ? error.message : String(error) };
     }
-    calls.push({ method: req.method ?? "GET", path, status, idempotencyKey: key, at: new Date() });
+    calls.push({ method: req.method ?? "GET", path, status, idempotencyKey: key, user, at: new Date() });
     res.writeHead(status, { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
