@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { FaultResult } from "../../src/evidence/fault-results.js";
-import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
-import { systemClock } from "../../src/runtime/clock.js";
-import { MemoryLog } from "../../src/runtime/log.js";
+import { runFaultScenarios } from "../../src/faults/run.js";
 import { workloadImages } from "../../src/workloads/run.js";
 import { useStandInNode } from "../support/stand-in-node.js";
+import { faultContext, fastNodeKnobs, type Cleanups } from "./support.js";
 
 // Fault scenarios end to end on the stand-in node: the load generator in a pod reaching the vLLM
 // stand-in through its Service, the fault scripts through the stub kubectl, crictl, nsenter, tc and
@@ -13,14 +12,7 @@ import { useStandInNode } from "../support/stand-in-node.js";
 // The vLLM stand-in answers 3 s after its container starts (300 s at a latency scale of 0.01):
 // that is the delay a pod-kill must measure.
 const RESTART_DELAY_SECONDS = 3;
-const FAST = {
-  STUB_LATENCY_SCALE: "0.01",
-  POLL_SECONDS: "0.2",
-  STUB_POD_START_SECONDS: "0",
-  STUB_VLLM_STARTUP_SECONDS: String(RESTART_DELAY_SECONDS / 0.01),
-  STUB_VLLM_TTFT_MS: "5",
-  STUB_VLLM_TPOT_MS: "1",
-};
+const FAST = fastNodeKnobs(RESTART_DELAY_SECONDS);
 
 const suite = loadSuite(
   `version: 1
@@ -78,19 +70,11 @@ const [rn50, qwen] = suite.workloads as [ResNet50Workload, LlmServingWorkload];
 const node = useStandInNode({ prefix: "faults-node-", images: workloadImages(suite), env: FAST });
 const remoteWith = node.remote;
 
-function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
-  const { computeCapability } = node.gpu;
-  return {
-    clock: systemClock,
-    log: new MemoryLog(),
-    gpu: { computeCapability },
-    registerCleanup: (name, fn) => cleanups.push({ name, fn }),
-  };
-}
+const context = (cleanups: Cleanups) => faultContext(node.gpu, cleanups);
 
 describe("fault scenarios on the stand-in node", () => {
   it("an LLM server under constant load: pod-kill measured against the restart delay, a delay read back and removed, an unmeetable SLO never a pass", async () => {
-    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    const cleanups: Cleanups = [];
     const ctx = context(cleanups);
     const run = await runFaultScenarios(remoteWith(), qwen, ctx);
     const [kill, slow, impossible] = run.faults.map((f) => FaultResult.parse(f));
@@ -147,7 +131,7 @@ describe("fault scenarios on the stand-in node", () => {
     { timeout: 180_000 },
     async () => {
       const remote = remoteWith();
-      const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+      const cleanups: Cleanups = [];
       const run = await runFaultScenarios(remote, rn50, context(cleanups));
       const [cap] = run.faults.map((f) => FaultResult.parse(f));
       const brief = JSON.stringify({ ...cap, timeline: cap?.timeline.map((p) => p.ok) });

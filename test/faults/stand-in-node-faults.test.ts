@@ -1,22 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { loadSuite, type LlmServingWorkload } from "../../src/config/suite.js";
 import { FaultResult } from "../../src/evidence/fault-results.js";
-import { runFaultScenarios, type FaultContext } from "../../src/faults/run.js";
-import { systemClock } from "../../src/runtime/clock.js";
-import { MemoryLog } from "../../src/runtime/log.js";
+import { runFaultScenarios } from "../../src/faults/run.js";
 import { workloadImages } from "../../src/workloads/run.js";
 import { useStandInNode } from "../support/stand-in-node.js";
+import { faultContext, fastNodeKnobs, type Cleanups } from "./support.js";
 
 // The node-level fault kinds end to end on the stand-in node: k3s restarted under a vLLM server
 // serving a constant load. Latencies at a scale of 0.01 (the stand-in's figures in seconds / 100).
-const FAST = {
-  STUB_LATENCY_SCALE: "0.01",
-  POLL_SECONDS: "0.2",
-  STUB_POD_START_SECONDS: "0",
-  STUB_VLLM_STARTUP_SECONDS: "300",
-  STUB_VLLM_TTFT_MS: "5",
-  STUB_VLLM_TPOT_MS: "1",
-};
+const FAST = fastNodeKnobs(3);
 /** After a k3s restart the stand-in's API server answers 2 s later and the node is Ready after 3 s. */
 const API_SECONDS = 2;
 const NODE_READY_SECONDS = 3;
@@ -85,21 +77,13 @@ const [qwen, neighbours] = suite.workloads as [LlmServingWorkload, LlmServingWor
 const node = useStandInNode({ prefix: "node-faults-", images: workloadImages(suite), env: FAST });
 const remoteWith = node.remote;
 
-function context(cleanups: { name: string; fn: () => Promise<void> }[]): FaultContext & { log: MemoryLog } {
-  const { computeCapability } = node.gpu;
-  return {
-    clock: systemClock,
-    log: new MemoryLog(),
-    gpu: { computeCapability },
-    registerCleanup: (name, fn) => cleanups.push({ name, fn }),
-  };
-}
+const context = (cleanups: Cleanups) => faultContext(node.gpu, cleanups);
 
 describe("node-level fault scenarios on the stand-in node", () => {
   it("k3s-restart and device-plugin-restart under a serving vLLM: the control plane and the GPU resource are away for a while, the running server keeps serving, the times they come back measured", async () => {
-    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
-    // A TTFT of 300 ms: recovery compares the p99 with the baseline's within ±50%, and a 5 ms p99 (13 ms was
-    // seen) is within a loaded machine's scheduling noise, so "not back" was the machine, not the server.
+    const cleanups: Cleanups = [];
+    // A TTFT of 300 ms: recovery compares the median with the baseline's within ±50%, and 5 ms (13 ms
+    // was seen) is within a loaded machine's scheduling noise, so "not back" was the machine, not the server.
     const remote = remoteWith({
       STUB_VLLM_TTFT_MS: "300",
       STUB_APISERVER_SECONDS: String(API_SECONDS / 0.01),
@@ -154,7 +138,7 @@ describe("node-level fault scenarios on the stand-in node", () => {
   }, 360_000);
 
   it("cpu-stress, memory-stress and gpu-contention beside a serving vLLM: each hog read back at work on the node, the server slowed while it runs, back once it is deleted", async () => {
-    const cleanups: { name: string; fn: () => Promise<void> }[] = [];
+    const cleanups: Cleanups = [];
     // A TTFT of 300 ms: the slow-down of a hog (8 CPU hogs on 8 vCPUs, one more GPU process: 2x) shows above
     // the noise of a loaded machine (p99 TTFT at 100 ms was seen at 204 ms before any fault).
     const remote = remoteWith({ STUB_VLLM_TTFT_MS: "300" });

@@ -29,7 +29,7 @@ const KNOBS = {
   POLL_SECONDS: "0.2",
   STUB_POD_START_SECONDS: "0",
   STUB_VLLM_STARTUP_SECONDS: String(VLLM_STARTUP_SECONDS / SCALE),
-  // A TTFT of 300 ms: the p99 the recovery compares with the baseline stays above a loaded machine's noise.
+  // A TTFT of 300 ms: the median the recovery compares with the baseline stays above a loaded machine's noise.
   STUB_VLLM_TTFT_MS: "300",
   STUB_VLLM_TPOT_MS: "1",
   STUB_APISERVER_SECONDS: String(API_SECONDS / SCALE),
