@@ -84,6 +84,8 @@ export interface InstanceView {
   boots: number;
   /** The sandbox folder; `${sandbox}/root` is the instance's `/`. */
   sandbox: string;
+  /** Its address on the instances' network (DescribeInstances' PrivateIpAddress). */
+  privateIp: string;
   /**
    * The app id (AWS_SDK_UA_APP_ID) of the program whose RunInstances launched it and of the one whose
    * TerminateInstances ended it ("" when that caller set none; undefined when nobody terminated it).
@@ -285,6 +287,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     bootId: i.bootId,
     boots: i.boots,
     sandbox: i.sandbox.dir,
+    privateIp: i.privateIp,
     launchedBy: i.launchedBy,
     terminatedBy: i.terminatedBy,
   });

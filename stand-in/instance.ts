@@ -163,7 +163,7 @@ export class Instance {
   ) {
     this.visibleAt = Date.now() + deps.settings.describeLagMs;
     const n = stableHash(this.id);
-    this.privateIp = `10.0.${(n >> 8) % 256}.${(n % 253) + 2}`;
+    this.privateIp = `10.0.${(n >>> 8) % 256}.${(n % 253) + 2}`;
     this.spotRequestId = spec.market === "spot" ? newSpotRequestId() : undefined;
     this.tags = new Map(Object.entries(spec.tags));
     this.sandbox = new Sandbox(

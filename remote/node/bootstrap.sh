@@ -2,10 +2,15 @@
 # Turns a fresh GPU instance into a one-node k3s cluster whose pods can get GPUs, as fast as the
 # steps allow: image pulls start as soon as containerd runs and overlap the device plugin
 # rollout. Idempotent: a re-run skips what is already there.
+# With K3S_ROLE=agent it makes the instance a node of the cluster whose server is at
+# K3S_SERVER_URL instead: the same driver, toolkit and k3s install, then the join (see k3s.sh) and
+# the image pulls; the server node applies the device plugin and checks the node (cluster-ready.sh).
 #
 # Usage: bootstrap.sh [IMAGE...]   (the suite's workload images, pre-pulled)
 # Environment: K3S_VERSION, DEVICE_PLUGIN_VERSION (required); K3S_READY_TIMEOUT,
-# DEVICE_PLUGIN_TIMEOUT, GPU_ALLOCATABLE_TIMEOUT, SMOKE_TEST_TIMEOUT, IMAGE_PULL_TIMEOUT (seconds).
+# DEVICE_PLUGIN_TIMEOUT, GPU_ALLOCATABLE_TIMEOUT, SMOKE_TEST_TIMEOUT, IMAGE_PULL_TIMEOUT (seconds);
+# for an agent K3S_ROLE=agent, K3S_SERVER_URL, K3S_TOKEN_PARAMETER, K3S_TOKEN_REGION,
+# K3S_JOIN_TIMEOUT, K3S_JOIN_POLL_SECONDS.
 # Prints progress lines and GPU_BENCH_JSON lines (phases with the instance's own timestamps, the
 # inventory, or the error that stopped it); see lib.sh.
 # shellcheck source-path=SCRIPTDIR
@@ -21,12 +26,22 @@ DEVICE_PLUGIN_TIMEOUT=${DEVICE_PLUGIN_TIMEOUT:-180}
 GPU_ALLOCATABLE_TIMEOUT=${GPU_ALLOCATABLE_TIMEOUT:-60}
 SMOKE_TEST_TIMEOUT=${SMOKE_TEST_TIMEOUT:-180}
 IMAGE_PULL_TIMEOUT=${IMAGE_PULL_TIMEOUT:-900}
+K3S_JOIN_TIMEOUT=${K3S_JOIN_TIMEOUT:-600}
+K3S_JOIN_POLL_SECONDS=${K3S_JOIN_POLL_SECONDS:-0.5}
 
 if [[ ! ${K3S_VERSION:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$ ]]; then
   fail "K3S_VERSION '${K3S_VERSION:-}' is not a k3s release such as v1.34.3+k3s3." "Set the k3s-version input to a tag from https://github.com/k3s-io/k3s/releases." validate
 fi
 if [[ ! ${DEVICE_PLUGIN_VERSION:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
   fail "DEVICE_PLUGIN_VERSION '${DEVICE_PLUGIN_VERSION:-}' is not a release such as v0.18.2." "Use a tag from https://github.com/NVIDIA/k8s-device-plugin/releases." validate
+fi
+if [[ $K3S_ROLE == agent ]]; then
+  if [[ ! ${K3S_SERVER_URL:-} =~ ^https://[0-9.]+:6443$ ]]; then
+    fail "K3S_SERVER_URL '${K3S_SERVER_URL:-}' is not https://<server private IP>:6443." "This is a bug in the runner." validate
+  fi
+  if [[ -z ${K3S_TOKEN_PARAMETER:-} || -z ${K3S_TOKEN_REGION:-} ]]; then
+    fail "An agent needs K3S_TOKEN_PARAMETER and K3S_TOKEN_REGION." "This is a bug in the runner." validate
+  fi
 fi
 for image in "$@"; do
   if [[ -z $image || $image =~ [[:space:]] ]]; then
@@ -66,6 +81,15 @@ failed_pull() {
   done
 }
 
+wait_pulls() {
+  progress "waiting for the image pulls"
+  local pull_status=0
+  wait "$PULL_PID" || pull_status=$?
+  PULL_PID=""
+  failed_pull
+  if ((pull_status != 0)); then fail "Pulling images ended with status $pull_status." "See the image-pull lines above." image-pull; fi
+}
+
 k3s_install_begin
 check_driver
 ensure_container_toolkit
@@ -73,6 +97,12 @@ k3s_install_finish
 k3s_wait_containerd
 setsid bash "$NODE_SCRIPTS/pull-images.sh" "$PULL_DIR" "$IMAGE_PULL_TIMEOUT" "${PULL_IMAGES[@]}" &
 PULL_PID=$!
+if [[ $K3S_ROLE == agent ]]; then
+  wait_pulls
+  print_inventory "${#PULL_IMAGES[@]}"
+  progress "agent ready: $GPU_COUNT GPU(s), ${#PULL_IMAGES[@]} image(s) present; the server node checks its node"
+  exit 0
+fi
 k3s_wait_node_registered
 render_device_plugin "$RUN_DIR/device-plugin.yaml"
 apply_gpu_stack "$RUN_DIR/device-plugin.yaml"
@@ -84,11 +114,6 @@ wait_gpu_allocatable
 failed_pull
 run_smoke_test
 
-progress "waiting for the image pulls"
-pull_status=0
-wait "$PULL_PID" || pull_status=$?
-PULL_PID=""
-failed_pull
-if ((pull_status != 0)); then fail "Pulling images ended with status $pull_status." "See the image-pull lines above." image-pull; fi
+wait_pulls
 print_inventory "${#PULL_IMAGES[@]}"
 progress "node ready: $GPU_COUNT GPU(s) schedulable, ${#PULL_IMAGES[@]} image(s) present"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # k3s: install a pinned version (the official installer verifies the binary's sha256), start it,
 # and wait for its containerd, its API and the node. Sourced by bootstrap.sh.
+# K3S_ROLE=server (default) runs the k3s server; K3S_ROLE=agent joins the server at
+# K3S_SERVER_URL with the node token the runner put in the SecureString parameter
+# K3S_TOKEN_PARAMETER (region K3S_TOKEN_REGION), read with the instance role.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -10,7 +13,14 @@ K3S_INSTALLER_URL=https://get.k3s.io
 # The GPU label lets the device plugin's DaemonSet schedule as soon as the node registers;
 # gpu-stack.sh sets it again for a k3s installed by other means.
 K3S_SERVER_ARGS="server --write-kubeconfig-mode 0600 --disable traefik --disable metrics-server --node-label nvidia.com/gpu.present=true"
-K3S_HINT="See the k3s journal in the diagnostics (journalctl -u k3s)."
+K3S_AGENT_ARGS="agent --node-label nvidia.com/gpu.present=true"
+K3S_ROLE=${K3S_ROLE:-server}
+if [[ $K3S_ROLE == agent ]]; then
+  K3S_UNIT=k3s-agent K3S_EXEC=$K3S_AGENT_ARGS
+else
+  K3S_UNIT=k3s K3S_EXEC=$K3S_SERVER_ARGS
+fi
+K3S_HINT="See the k3s journal in the diagnostics (journalctl -u $K3S_UNIT)."
 
 installed_k3s_version() {
   if [[ -x $K3S ]]; then "$K3S" --version 2>/dev/null | awk 'NR == 1 { print $3 }' || true; fi
@@ -25,7 +35,7 @@ k3s_install_begin() {
   local installed
   installed=$(installed_k3s_version)
   INSTALLER_PID=""
-  if [[ $installed == "$K3S_VERSION" && -f $SYSTEMD_DIR/k3s.service ]]; then
+  if [[ $installed == "$K3S_VERSION" && -f $SYSTEMD_DIR/$K3S_UNIT.service ]]; then
     K3S_HOW="already installed"
     return
   fi
@@ -56,9 +66,38 @@ k3s_install_finish() {
   # when k3s already runs (a re-run).
   local verb=start
   if [[ $K3S_HOW == downloaded ]]; then verb=restart; fi
+  if [[ $K3S_ROLE == agent ]]; then
+    step_end "$K3S_VERSION, $K3S_HOW"
+    k3s_join_config
+  fi
   K3S_STARTED_AT=$(now_iso)
-  systemctl "$verb" --no-block k3s || fail "systemctl could not start the k3s service." "$K3S_HINT"
-  step_end "$K3S_VERSION, $K3S_HOW"
+  systemctl "$verb" --no-block "$K3S_UNIT" || fail "systemctl could not start the $K3S_UNIT service." "$K3S_HINT"
+  if [[ $K3S_ROLE == agent ]]; then step_end "token from $K3S_TOKEN_PARAMETER, $K3S_UNIT started"; else step_end "$K3S_VERSION, $K3S_HOW"; fi
+}
+
+# The k3s-join phase of an agent: waits for the runner to put the server's node token in
+# K3S_TOKEN_PARAMETER (it reads it from the server once the server starts), then writes K3S_URL
+# and K3S_TOKEN into the agent unit's environment file (0600), where systemd gives them to k3s.
+# The token is only ever in this shell's memory and that file: never an argument, never printed.
+k3s_join_config() {
+  step_begin k3s-join
+  local deadline token="" error="" env_file="$SYSTEMD_DIR/$K3S_UNIT.service.env"
+  deadline=$(deadline_in "$K3S_JOIN_TIMEOUT")
+  until token=$(aws ssm get-parameter --region "$K3S_TOKEN_REGION" --name "$K3S_TOKEN_PARAMETER" --with-decryption \
+    --query Parameter.Value --output text 2>"$RUN_DIR/token-error"); do
+    error=$(tail -n 1 "$RUN_DIR/token-error")
+    if is_past "$deadline"; then
+      fail "The k3s node token did not reach this node within ${K3S_JOIN_TIMEOUT}s (SSM parameter $K3S_TOKEN_PARAMETER: ${error:-no answer})." \
+        "The runner puts it there once the server node's k3s starts; the instance role needs ssm:GetParameter on the run's parameters and kms:Decrypt on the stack's node-secrets key. The server node's bootstrap may have failed first."
+    fi
+    sleep "$K3S_JOIN_POLL_SECONDS"
+  done
+  (
+    umask 077
+    printf 'K3S_URL=%s\nK3S_TOKEN=%s\n' "$K3S_SERVER_URL" "$token" >"$env_file.new"
+  )
+  mv -f "$env_file.new" "$env_file"
+  token=""
 }
 
 # Run in the background by k3s_install_begin: the official installer, told not to start k3s.
@@ -71,7 +110,7 @@ run_installer() { # how
     "INSTALL_K3S_BIN_DIR=$K3S_BIN_DIR"
     "INSTALL_K3S_SYSTEMD_DIR=$SYSTEMD_DIR"
     "INSTALL_K3S_SKIP_START=true"
-    "INSTALL_K3S_EXEC=$K3S_SERVER_ARGS"
+    "INSTALL_K3S_EXEC=$K3S_EXEC"
   )
   if [[ $1 == "binary already present" ]]; then opts+=(INSTALL_K3S_SKIP_DOWNLOAD=true); fi
   env "${opts[@]}" sh "$installer"
@@ -89,9 +128,16 @@ node_registered() {
 k3s_wait_containerd() {
   K3S_DEADLINE=$(deadline_in "$K3S_READY_TIMEOUT")
   step_begin k3s-ready "$K3S_STARTED_AT"
-  poll_until "$(seconds_left "$K3S_DEADLINE")" "$K3S" crictl info ||
+  if ! poll_until "$(seconds_left "$K3S_DEADLINE")" "$K3S" crictl info; then
+    if [[ $K3S_ROLE == agent ]]; then
+      fail "The k3s agent did not join $K3S_SERVER_URL within ${K3S_READY_TIMEOUT}s (its containerd starts once the server takes it): $(journalctl -u "$K3S_UNIT" -n 1 --no-pager 2>/dev/null || true)" \
+        "The security group must let the nodes reach each other (TCP 6443 to the server); $K3S_HINT"
+    fi
     fail "k3s's containerd did not come up within ${K3S_READY_TIMEOUT}s." "$K3S_HINT"
+  fi
   progress "containerd is up"
+  # An agent's node registers and gets Ready on the server's side: the server node checks that.
+  if [[ $K3S_ROLE == agent ]]; then step_end "containerd up, joined $K3S_SERVER_URL"; fi
 }
 
 k3s_wait_node_registered() {

@@ -18,6 +18,11 @@ export interface RemoteScript {
   files?: readonly RemoteFile[];
   /** SSM executionTimeout for this command. */
   timeoutSeconds: number;
+  /**
+   * The longest wait between two status polls, ms (5000 by default): lower for a command whose end
+   * other nodes wait on, such as the read of the k3s node token.
+   */
+  pollCapMs?: number;
 }
 
 export interface RemoteFile {

@@ -191,7 +191,7 @@ async function runOverSsm(script: RemoteScript, t: CommandTarget): Promise<Remot
 }
 
 async function pollInvocation(commandId: string, script: RemoteScript, t: CommandTarget): Promise<GetCommandInvocationCommandOutput> {
-  const backoff = new Backoff(250, 5000);
+  const backoff = new Backoff(250, script.pollCapMs ?? 5000);
   // The agent's own limit plus slack for delivery and upload; past this the command is lost.
   const deadline = t.clock.now() + (script.timeoutSeconds + 120) * 1000;
   let lastNotice = t.clock.now();

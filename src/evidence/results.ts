@@ -291,8 +291,9 @@ export const Results = z.object({
   /** Present when the run went through a platform (platform-api-url). */
   platform: PlatformRun.optional(),
   /**
-   * A multi-node run (suite `nodes` > 1): one entry per node, node 0 first, all in one zone; `instance`
-   * above is node 0. Inventory only where the run took one (node 0, the node the workloads run on).
+   * A multi-node run (suite `nodes` > 1): one entry per node, node 0 first (the k3s server), all in
+   * one zone; `instance` above is node 0. Each node's inventory once the nodes formed one cluster
+   * (node 0's alone when the run stopped before), its k3s node name and private IP.
    */
   nodes: z
     .array(
@@ -300,6 +301,9 @@ export const Results = z.object({
         index: z.number().int().nonnegative(),
         instance: z.string(),
         availabilityZone: z.string(),
+        /** The node's name in the k3s cluster (its host name, ip-10-0-x-y). */
+        nodeName: z.string().optional(),
+        privateIp: z.string().optional(),
         inventory: Inventory.optional(),
       }),
     )

@@ -88,6 +88,11 @@ export interface RunPlan {
    */
   hfToken?: { value: string; name: string; keyId: string };
   /**
+   * A multi-node run's SecureString parameter for the k3s node token: main reads the token from
+   * node 0 once its server starts and puts it here; the agents read it with the instance role.
+   */
+  clusterToken?: { name: string; keyId: string };
+  /**
    * The platform the run goes through (platform-api-url): its settings, the agent as it starts
    * (a script's text read from the checkout), and the run's own SecureString parameter that carries
    * the onboarding token to the node.
@@ -168,6 +173,10 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
             keyId: nodeSecretsKeyId(settings.stack),
           }
         : undefined,
+    clusterToken:
+      (suite.nodes ?? 1) > 1
+        ? { name: nodeSecretName(settings.stack, tokenBase, "k3s-node-token"), keyId: nodeSecretsKeyId(settings.stack) }
+        : undefined,
     platform: settings.platform && {
       settings: settings.platform,
       clusterName: runClusterName(settings.platform.clusterName, identity.nonce),
@@ -216,6 +225,8 @@ export interface RunFacts {
   terminated: boolean;
   /** Node 0's inventory (the node the workloads run on). */
   inventory?: Inventory;
+  /** A multi-node run's nodes once they formed one cluster, node 0 first: each one's inventory and k3s node. */
+  clusterNodes?: Array<{ inventory: Inventory; nodeName?: string; privateIp?: string }>;
   phases: Phase[];
   workloads: WorkloadResult[];
   faults: FaultResult[];
@@ -283,7 +294,9 @@ export function assembleResults(plan: RunPlan, facts: RunFacts, tool: { name: st
             index,
             instance: i.id,
             availabilityZone: i.availabilityZone,
-            inventory: index === 0 ? facts.inventory : undefined,
+            nodeName: facts.clusterNodes?.[index]?.nodeName,
+            privateIp: facts.clusterNodes?.[index]?.privateIp,
+            inventory: facts.clusterNodes?.[index]?.inventory ?? (index === 0 ? facts.inventory : undefined),
           }))
         : undefined,
     inventory: facts.inventory,

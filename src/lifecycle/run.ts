@@ -35,6 +35,7 @@ import { Deadline, DeadlineError } from "./deadline.js";
 import { assembleResults, type RunFacts, type RunPlan } from "./plan.js";
 import { RunStateWriter, type StateStore } from "./state.js";
 import { putRunSecret } from "./node-secrets.js";
+import { bootstrapCluster } from "./cluster.js";
 import { createPlatformCluster, onboardAgent, runPlatformJob } from "./platform.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 
@@ -124,7 +125,14 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     const node = onNode;
     const kernel = (await step("probe", () => Promise.all(nodes.map((n) => probe(run, n)))))[0];
     run.facts.deadMan = (await step("dead-man switch", () => Promise.all(nodes.map((n, i) => armSwitch(run, n, instances[i]!)))))[0];
-    run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
+    if (nodes.length === 1) run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
+    else {
+      // Node 0 is the k3s server; the others join it as agents (lifecycle/cluster.ts).
+      run.facts.clusterNodes = await stage("node bootstrap", () =>
+        bootstrapCluster(run, nodes, instances, () => bootstrap(run, node, kernel), cleanup),
+      );
+      run.facts.inventory = run.facts.clusterNodes[0]!.inventory;
+    }
     if (plan.platform) await step("platform agent", () => onboardAgent(run, node));
     for (const workload of plan.suite.workloads) {
       if (workload.kind === "platform-job") {

@@ -37,6 +37,13 @@ export interface BootstrapOptions {
   devicePluginVersion?: string;
   /** The suite's workload images, pulled while the GPU comes up. */
   images: readonly string[];
+  /**
+   * Make the instance an agent of the cluster whose k3s server is at `serverUrl`
+   * (`https://<private IP>:6443`) instead of a server: it waits for the node token in the
+   * SecureString parameter `tokenParameter` (region `region`; the runner puts it there once the
+   * server starts) for up to `timeoutSeconds`. The server node checks the agent's node (cluster.ts).
+   */
+  join?: { serverUrl: string; tokenParameter: string; region: string; timeoutSeconds: number };
   timeouts?: Partial<BootstrapTimeouts>;
   clock: Clock;
   log: Log;
@@ -101,8 +108,9 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">
     );
   }
   const t = { ...DEFAULT_BOOTSTRAP_TIMEOUTS, ...options.timeouts };
+  const join = options.join;
   return {
-    name: "node-bootstrap",
+    name: join ? "node-bootstrap-agent" : "node-bootstrap",
     body: bootstrapSh,
     files: BOOTSTRAP_FILES,
     args: images,
@@ -114,15 +122,25 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">
       GPU_ALLOCATABLE_TIMEOUT: String(t.gpuAllocatableSeconds),
       SMOKE_TEST_TIMEOUT: String(t.smokeTestSeconds),
       IMAGE_PULL_TIMEOUT: String(t.imagePullSeconds),
+      ...(join
+        ? {
+            K3S_ROLE: "agent",
+            K3S_SERVER_URL: join.serverUrl,
+            K3S_TOKEN_PARAMETER: join.tokenParameter,
+            K3S_TOKEN_REGION: join.region,
+            K3S_JOIN_TIMEOUT: String(join.timeoutSeconds),
+          }
+        : {}),
     },
-    timeoutSeconds: scriptTimeout(t),
+    timeoutSeconds: scriptTimeout(t) + (join?.timeoutSeconds ?? 0),
   };
 }
 
 /**
  * Turns a fresh GPU instance into a one-node k3s cluster whose pods can get GPUs: k3s at a pinned
  * version, the nvidia runtime, NVIDIA's device plugin, a smoke pod that ran nvidia-smi, and the
- * workload images present. One SSM command; the instance times its own phases.
+ * workload images present. One SSM command; the instance times its own phases. With `join`, an
+ * agent node instead: driver, toolkit, k3s agent joined to the server, images present.
  */
 export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions): Promise<NodeReady> {
   const script = bootstrapScript(options);
@@ -150,7 +168,7 @@ export async function bootstrapNode(remote: RunRemote, options: BootstrapOptions
   }
   const inventory = toInventory(output.inventory);
   options.log.info(
-    `Node ready in ${(result.durationMs / 1000).toFixed(1)} s: k3s ${inventory.k3sVersion}, ` +
+    `${options.join ? `Agent node (joined ${options.join.serverUrl})` : "Node"} ready in ${(result.durationMs / 1000).toFixed(1)} s: k3s ${inventory.k3sVersion}, ` +
       `${inventory.gpus.length} × ${inventory.gpus[0]?.name ?? "GPU"}, driver ${inventory.driverVersion}, CUDA ${inventory.cudaVersion}, ` +
       `${inventory.images.length} image(s) present`,
   );

@@ -37,12 +37,20 @@ export const InventoryLine = z.object({
 });
 export type InventoryLine = z.infer<typeof InventoryLine>;
 
-const ScriptLine = z.discriminatedUnion("kind", [PhaseLine, ErrorLine, InventoryLine]);
+/** The nodes of a multi-node cluster as its server sees them (remote/node/cluster-ready.sh). */
+export const ClusterLine = z.object({
+  kind: z.literal("cluster"),
+  nodes: z.array(z.object({ name: z.string(), privateIp: z.string(), ready: z.boolean(), gpus: z.number().int().nonnegative() })),
+});
+export type ClusterLine = z.infer<typeof ClusterLine>;
+
+const ScriptLine = z.discriminatedUnion("kind", [PhaseLine, ErrorLine, InventoryLine, ClusterLine]);
 
 export interface ScriptOutput {
   phases: Phase[];
   error?: ErrorLine;
   inventory?: InventoryLine;
+  cluster?: ClusterLine;
   /** Lines with the prefix that did not parse: a script bug, reported rather than ignored. */
   malformed: string[];
 }
@@ -66,6 +74,7 @@ export function parseScriptOutput(stdout: string): ScriptOutput {
       const { kind: _kind, ...phase } = value;
       out.phases.push(Phase.parse(phase));
     } else if (value.kind === "error") out.error ??= value;
+    else if (value.kind === "cluster") out.cluster = value;
     else out.inventory = value;
   }
   return out;

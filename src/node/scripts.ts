@@ -10,8 +10,19 @@ import pullImagesSh from "../../remote/node/pull-images.sh";
 import runtimeClassYaml from "../../remote/node/runtimeclass.yaml";
 import devicePluginYaml from "../../remote/node/device-plugin.yaml";
 import smokePodYaml from "../../remote/node/smoke-pod.yaml";
+import nodeTokenSh from "../../remote/node/node-token.sh";
+import clusterReadySh from "../../remote/node/cluster-ready.sh";
 
-export { bootstrapSh, diagnosticsSh, devicePluginYaml };
+export { bootstrapSh, diagnosticsSh, devicePluginYaml, nodeTokenSh, clusterReadySh };
+
+/** What node-token.sh sources (the runner's public key is added per read). */
+export const NODE_TOKEN_FILES: readonly RemoteFile[] = [{ path: "lib.sh", content: libSh }];
+
+/** What cluster-ready.sh sources and applies. */
+export const CLUSTER_READY_FILES: readonly RemoteFile[] = [
+  { path: "lib.sh", content: libSh },
+  { path: "smoke-pod.yaml", content: smokePodYaml },
+];
 
 /** What bootstrap.sh sources and applies, materialized next to it on the instance. */
 export const BOOTSTRAP_FILES: readonly RemoteFile[] = [

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
-import { ActionJob } from "./action-process.js";
-import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated } from "./chaos-runner.js";
+import type { StoredParameter } from "../../stand-in/ssm.js";
+import { filesUnder } from "../support/wait.js";
+import { ActionJob, leakedSecrets } from "./action-process.js";
+import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated } from "./chaos-runner.js";
 import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 let standIn: StandIn;
@@ -34,7 +37,7 @@ const ofRun = (runId: string) => standIn.instances().filter((i) => i.tags["gpu-b
 describe("a suite with nodes: 2, the bundles run as the runner runs them", () => {
   it("launches both instances of one type in one zone in one request, tags each, runs, and terminates both", async () => {
     const r = await lifecycle();
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     const launched = ofRun(r.job.runId);
     expect(launched).toHaveLength(2);
     expect(new Set(launched.map((i) => i.az)).size).toBe(1);
@@ -64,6 +67,60 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     expect(groups[0]!.tags["gpu-bench:expires-at"]).toMatch(/^\d{4}-/);
     expect(launched.map((i) => i.placementGroup)).toEqual([groups[0]!.name, groups[0]!.name]);
     expect(r.mainLog).toContain(`Deleted placement group ${groups[0]!.name}`);
+  });
+
+  it("joins both nodes into one k3s cluster: node 1 an agent of node 0 with the node token, which is in no log, report, file or SSM command", async () => {
+    const puts: StoredParameter[] = [];
+    standIn.beforeReply((call) => {
+      if (call.action === "PutParameter" && call.status === 200) puts.push(...standIn.parameters().filter((p) => !puts.includes(p)));
+    });
+    const r = await lifecycle();
+    standIn.beforeReply(undefined);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
+    const [server, agent] = ofRun(r.job.runId);
+    const token = readFileSync(join(server!.sandbox, "root/var/lib/rancher/k3s/server/node-token"), "utf8").trim();
+    expect(token).toMatch(/^K10[0-9a-f]+::server:[0-9a-f]+$/);
+    const secrets = [token, token.split("::server:")[1]!];
+
+    // Node 1 ran a k3s agent joined to node 0's private IP; node 0 saw both nodes Ready with their GPUs.
+    expect(readFileSync(join(agent!.sandbox, "root/var/log/journal/k3s-agent.service.log"), "utf8")).toContain(
+      `server="https://${server!.privateIp}:6443"`,
+    );
+    expect(r.mainLog).toMatch(/Cluster ready: 2 nodes Ready \(ip-[\d-]+, ip-[\d-]+\), 2 GPUs allocatable/);
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.nodes?.map((n) => n.privateIp)).toEqual([server!.privateIp, agent!.privateIp]);
+    expect(results.nodes?.map((n) => n.nodeName)).toEqual(
+      [server!.privateIp, agent!.privateIp].map((ip) => `ip-${ip.replace(/\./g, "-")}`),
+    );
+    // Each node's own inventory: its GPUs (UUIDs of its own), driver, images.
+    const uuids = results.nodes!.map((n) => n.inventory?.gpus.map((g) => g.uuid));
+    expect(uuids.every((u) => u?.length === 1 && u[0]?.startsWith("GPU-"))).toBe(true);
+    expect(uuids[0]).not.toEqual(uuids[1]);
+    for (const n of results.nodes!) expect(n.inventory?.driverVersion).toBe(results.inventory?.driverVersion);
+    // The cluster's timeline: node 0's token read and cluster check, node 1's own bootstrap phases.
+    const phases = results.phases.map((p) => p.name);
+    for (const name of [
+      "k3s-node-token",
+      "cluster-ready",
+      "gpu-smoke-test-agents",
+      "node1 node-bootstrap",
+      "node1 k3s-join",
+      "node1 k3s-ready",
+    ])
+      expect(phases).toContain(name);
+
+    // The token reached node 1 only through the run's SecureString parameter, deleted when the run ended.
+    expect(puts.filter((p) => p.value === token)).toHaveLength(1);
+    expect(puts.find((p) => p.value === token)).toMatchObject({ type: "SecureString", keyId: "alias/gpu-bench-node-secrets" });
+    expect(standIn.parameters().some((p) => p.value === token)).toBe(false);
+    expect(leakedSecrets(r.mainLog, secrets)).toEqual([]);
+    expect(leakedSecrets(r.postLog, secrets)).toEqual([]);
+    expect(r.job.summary()).not.toContain(secrets[1]);
+    expect(JSON.stringify(r.job.outputs())).not.toContain(secrets[1]);
+    for (const file of filesUnder(r.job.dir).filter((f) => !f.endsWith("/event.json")))
+      expect(readFileSync(file, "utf8").includes(secrets[1]!), file).toBe(false);
+    for (const key of standIn.listKeys(CHAOS_BUCKET)) expect(standIn.getText(CHAOS_BUCKET, key)!.includes(secrets[1]!), key).toBe(false);
+    for (const c of standIn.commands()) expect(c.script + c.stdout + c.stderr).not.toContain(secrets[1]);
   });
 
   it("a zone that gives 1 of 2 is released (the survivor terminated) and the next zone gives both", async () => {

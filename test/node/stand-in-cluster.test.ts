@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
+import { readNodeToken, waitClusterReady } from "../../src/node/cluster.js";
 import { K3S_VERSION } from "../../src/node/versions.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { systemClock } from "../../src/runtime/clock.js";
@@ -78,10 +79,31 @@ describe("a stand-in cluster of two instances", () => {
     await sh(agent, "systemctl stop k3s-agent");
   });
 
-  it("joins an agent with the server's node token: both nodes Ready, each with its own GPUs allocatable", async () => {
+  it("reads the node token sealed: the command's output holds only what the runner's key opens", async () => {
+    const masked: string[] = [];
+    const read = await readNodeToken(server.remote, { timeoutSeconds: 30, mask: (s) => masked.push(s) });
     const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
     expect(token).toMatch(/^K10[0-9a-f]{64}::server:[0-9a-f]{32}$/);
+    expect(read.token).toBe(token);
+    expect(masked).toEqual([token, token.split("::server:")[1]]);
+    const output = server.remote.calls.at(-1)!;
+    expect(output.stdout).toMatch(/^GPU_BENCH_SEALED_TOKEN [A-Za-z0-9+/=]+$/m);
+    expect(output.stdout + output.stderr).not.toContain(token.split("::server:")[1]);
+    expect(read.phases.map((p) => [p.name, p.status])).toEqual([["k3s-node-token", "ok"]]);
+  });
+
+  it("joins an agent with the server's node token: both nodes Ready, each with its own GPUs allocatable", async () => {
+    const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
     await sh(agent, JOIN, { SERVER: server.ip, TOKEN: token });
+    const cluster = await waitClusterReady(server.remote, [{ privateIp: agent.ip, gpus: 1 }], { timeoutSeconds: 30, smokeTestSeconds: 30 });
+    expect(cluster.nodes).toEqual([
+      { name: server.name, privateIp: server.ip, ready: true, gpus: 1 },
+      { name: agent.name, privateIp: agent.ip, ready: true, gpus: 1 },
+    ]);
+    expect(cluster.phases.map((p) => [p.name, p.status])).toEqual([
+      ["cluster-ready", "ok"],
+      ["gpu-smoke-test-agents", "ok"],
+    ]);
     const out = await sh(
       server,
       `kubectl wait --for=condition=Ready node/${agent.name} --timeout=30s

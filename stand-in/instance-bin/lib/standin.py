@@ -1195,6 +1195,7 @@ def start_container(store: dict, pod: dict, container: dict, restart: int, entry
     proc_env = {k: v for k, v in node_env.items() if k.startswith("STUB_") or k in ("GPU_BENCH_ROOT", "STANDIN_SANDBOX", "TMPDIR", "LANG")}
     proc_env["PATH"] = node_env.get("PATH", "/usr/bin:/bin")
     proc_env["STANDIN_CLUSTER_DNS"] = cluster_dns_dir()
+    proc_env["STANDIN_PORT_OFFSET"] = str(port_offset())
     # The runtime's start time of the container (its state.running.startedAt): handlers count their
     # simulated start-up from here, so their own process start-up on this machine is part of it.
     proc_env["STANDIN_STARTED_AT"] = f"{time.time():.6f}"
@@ -1251,8 +1252,10 @@ def delete_pod(store: dict, pod: dict) -> None:
 
 def port_offset() -> int:
     """Every stand-in instance shares this machine's loopback: its container ports are shifted by
-    an offset of its own, chosen once and kept in its state, so two instances never share a port."""
-    path = os.path.join(STATE, "port-offset")
+    an offset of its own, chosen once and kept in its state, so two instances never share a port.
+    The nodes of one cluster share the server's offset: a pod reaches a Service's pod on any node
+    at the container port plus that offset, as kube-proxy routes it on a real cluster."""
+    path = os.path.join(cluster_state(), "port-offset")
     try:
         with open(path) as f:
             return int(f.read())
@@ -1261,7 +1264,7 @@ def port_offset() -> int:
     import random
     import socket
 
-    os.makedirs(STATE, exist_ok=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     for _ in range(50):
         offset = random.randrange(1000, 50000, 10)
         try:
