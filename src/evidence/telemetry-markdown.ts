@@ -102,7 +102,8 @@ export function telemetryPart(w: WorkloadResult): string | undefined {
       [
         [
           "Source",
-          `${SOURCE_TEXT[t.source]}, every ${formatNumber(t.intervalSeconds)} s; ${t.samples} sample${t.samples === 1 ? "" : "s"} in the timed windows`,
+          `${SOURCE_TEXT[t.source]}, every ${formatNumber(t.intervalSeconds)} s; ${t.samples} sample${t.samples === 1 ? "" : "s"} in the timed windows` +
+            (d?.unparsedLines ? `; ${d.unparsedLines} line${d.unparsedLines === 1 ? "" : "s"} of its output did not parse (left out)` : ""),
         ],
         ["Energy in the timed windows", `${formatNumber(t.energyJoules)} J`],
         ["Power mean / max", `${formatNumber(t.powerWatts.mean)} W / ${formatNumber(t.powerWatts.max)} W`],

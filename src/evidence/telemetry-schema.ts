@@ -57,5 +57,7 @@ export const TelemetryDetail = z.object({
   explanations: z.array(z.string()).default([]),
   /** Where the raw samples are (S3 URI), when they were uploaded. */
   samplesUri: z.string().optional(),
+  /** Lines of the sampler's output that did not parse and were left out (a driver warning, a cut-off row); absent when none. */
+  unparsedLines: z.number().int().positive().optional(),
 });
 export type TelemetryDetail = z.infer<typeof TelemetryDetail>;

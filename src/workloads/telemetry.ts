@@ -65,7 +65,11 @@ export function attachTelemetry(result: WorkloadResult, w: NodeWorkload, samples
     ...(options.powerCapWatts !== undefined ? { powerCapWatts: options.powerCapWatts } : {}),
   });
   if (!summary) return result;
-  const detail = { ...summary.detail, ...(options.samplesUri ? { samplesUri: options.samplesUri } : {}) };
+  const detail = {
+    ...summary.detail,
+    ...(options.samplesUri ? { samplesUri: options.samplesUri } : {}),
+    ...(samples.skipped > 0 ? { unparsedLines: samples.skipped } : {}),
+  };
   let energy;
   if (result.kind === "resnet50") {
     const images = new Map<number, number>();
@@ -148,6 +152,11 @@ export async function runWithTelemetry(
     ctx.log.warning(`${w.id}: the GPU telemetry sampler left no samples`);
     return result;
   }
+  const unparsed = stopped.samples.skipped;
+  if (unparsed > 0)
+    ctx.log.warning(
+      `${w.id}: ${unparsed} line${unparsed === 1 ? "" : "s"} of the GPU telemetry did not parse and ${unparsed === 1 ? "was" : "were"} left out`,
+    );
   const samplesUri = t.store ? await t.store(w.id, stopped.text) : undefined;
   const withTelemetry = attachTelemetry(result, w, stopped.samples, {
     ...(ctx.gpu?.maxSmClockMHz !== undefined ? { maxSmClockMHz: ctx.gpu.maxSmClockMHz } : {}),

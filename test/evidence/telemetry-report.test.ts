@@ -135,6 +135,16 @@ describe("the report's GPU telemetry", () => {
     expect(part).toMatch(/\| trial 2 \| 25\.00 \| 6,250 \|/);
     expect(part).toMatch(/Raw samples: `s3:\/\/evidence-bucket\/gpu-bench\/runs\/13572468-1\/telemetry\/resnet50-train\.csv`/);
   });
+  it("says how many lines of the sampler's output did not parse and were left out", () => {
+    const run = withTelemetry(passingRun());
+    const [resnet, ...rest] = run.workloads;
+    const md = report(
+      Results.parse({ ...run, workloads: [{ ...resnet!, telemetryDetail: { ...resnet!.telemetryDetail!, unparsedLines: 2 } }, ...rest] }),
+    );
+    const part = md.slice(md.indexOf("#### resnet50-train: GPU telemetry"));
+    expect(part).toMatch(/78 samples in the timed windows; 2 lines of its output did not parse \(left out\) \|/);
+    expect(report(run)).not.toMatch(/did not parse/);
+  });
 });
 
 describe("the GPU telemetry chart's time axis", () => {

@@ -122,6 +122,7 @@ describe("GPU telemetry during every workload, on the stand-in node", () => {
       expect(result.telemetry).toMatchObject({ valid: true, powerWatts: { mean: BUSY_WATTS, max: BUSY_WATTS } });
       const samples = parseSamples(stored.get("rn50-warned")!)!;
       expect(samples.skipped).toBe(0);
+      expect(result.telemetryDetail!.unparsedLines).toBeUndefined();
       expect(samples.gpu.filter((g) => g.t > warnedFrom).length).toBeGreaterThanOrEqual(3);
       expect(result.telemetry!.samples).toBeGreaterThan(0);
     } finally {
