@@ -41,6 +41,8 @@ function resnetOnCaseGpu(argv: string[]): Promise<{ code: number; stdout: string
     "        self.torch, self.device_type, self.device = torch, 'cuda', torch.device('cpu')",
     `        self.gpu_name, self.capability, self.memory_mib = ${JSON.stringify(t4.gpu.name)}, (${major}, ${minor}), 15360`,
     "        self.peak_label, self.peaks = resnet50.peak_for(self.gpu_name)",
+    // One GPU, not distributed: what Environment.__init__ sets when --distributed is absent.
+    "        self.local_rank, self.world_size, self.nodes, self.backend = 0, 1, 1, None",
     "resnet50.Environment = CaseGpu",
     "precision, dtype, scaler, notes = resnet50.resolve_precision(CaseGpu(None), 'auto')",
     "print('AUTO ' + json.dumps({'precision': precision, 'dtype': str(dtype), 'grad_scaler': scaler}), file=sys.stderr)",
