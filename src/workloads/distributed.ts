@@ -63,6 +63,7 @@ export function distributedManifest(j: DistributedJob): string {
     gpusPerNodeText: String(gpusPerNode),
     rendezvousHost: `${j.jobName}-0.${j.jobName}.${j.namespace}.svc.cluster.local`,
     rendezvousPort: String(RENDEZVOUS_PORT),
+    rendezvousPortNumber: RENDEZVOUS_PORT,
     deadlineSeconds: j.waitSeconds + 120,
   });
 }

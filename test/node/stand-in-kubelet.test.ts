@@ -160,6 +160,7 @@ spec:
         - name: main
           image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
           command: ["python", "-c", ${JSON.stringify(peer)}]
+          ports: [{ containerPort: 31000 }]
 `;
     const out = await sh(
       `kubectl apply -f pair.yaml >/dev/null

@@ -4,7 +4,8 @@
   machine's loopback at the container port plus the instance's port offset: where the pod behind
   the Service listens on the stand-in (see README.md). kube-proxy does this routing on a real node.
 - A pod's DNS name under a headless Service (<hostname>.<subdomain>.<namespace>.svc[.cluster.local],
-  e.g. an Indexed Job's pods) resolves once that pod runs: to the loopback at the port offset of the
+  e.g. an Indexed Job's pods) resolves once that pod runs: to the loopback, a port the pod declares
+  (containerPort) at the loopback port the kubelet gave it, any other at the port offset of the
   instance it runs on, from the record the stand-in kubelet published (standin.py publish_pod_dns;
   the folder is STANDIN_CLUSTER_DNS, else the instance's var/lib/stand-in/cluster-dns). Before that
   the name does not exist (socket.gaierror EAI_NONAME), as with CoreDNS.
@@ -31,7 +32,9 @@ def _cluster_getaddrinfo(host, port, *args, **kwargs):
     name = _service_name(host) if isinstance(host, str) else None
     if name is None:
         return _getaddrinfo(host, port, *args, **kwargs)
-    offset = _OFFSET
+    if port is None:
+        return _getaddrinfo("127.0.0.1", None, *args, **kwargs)
+    offset, mapped = _OFFSET, None
     if name.count(".") >= 2:
         try:
             with open(os.path.join(_DNS, name)) as f:
@@ -39,7 +42,8 @@ def _cluster_getaddrinfo(host, port, *args, **kwargs):
         except (OSError, ValueError):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
         offset = int(record.get("portOffset", 0))
-    return _getaddrinfo("127.0.0.1", None if port is None else int(port) + offset, *args, **kwargs)
+        mapped = (record.get("ports") or {}).get(str(int(port)))
+    return _getaddrinfo("127.0.0.1", int(mapped) if mapped else int(port) + offset, *args, **kwargs)
 
 
 socket.getaddrinfo = _cluster_getaddrinfo

@@ -1063,13 +1063,37 @@ def pod_dns_name(store: dict, pod: dict) -> str | None:
     return f"{spec.get('hostname') or pod['metadata']['name']}.{sub}.{ns}"
 
 
+def free_loopback_port() -> int:
+    """A loopback port free now, below Linux's ephemeral range (32768-60999), so no connection's
+    own end takes it before the pod binds it."""
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.randrange(10000, 32000)
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
+    die("stand-in: no free loopback port for the pod's DNS record")
+    return 0
+
+
 def publish_pod_dns(store: dict, pod: dict) -> None:
-    """The pod's DNS record once its container runs: the name maps to this instance's loopback at
-    its port offset (images/cluster-net resolves it), as CoreDNS answers with the pod's IP."""
+    """The pod's DNS record once its container runs: the name maps to this machine's loopback
+    (images/cluster-net resolves it), as CoreDNS answers with the pod's IP. Each containerPort the
+    pod declares gets a loopback port of its own, free when the record is made (`ports`, container
+    port -> port here: every stand-in pod shares this machine's ports); any other port is shifted
+    by the port offset of the pod's instance, as for Services."""
     name = pod_dns_name(store, pod)
     if name:
+        declared = {str(p["containerPort"]) for c in pod["spec"].get("containers") or [] for p in c.get("ports") or [] if p.get("containerPort")}
         os.makedirs(cluster_dns_dir(), exist_ok=True)
-        write_json(os.path.join(cluster_dns_dir(), name), {"address": "127.0.0.1", "portOffset": port_offset(), "pod": pod["metadata"]["uid"]})
+        write_json(os.path.join(cluster_dns_dir(), name), {"address": "127.0.0.1", "portOffset": port_offset(),
+                                                           "ports": {p: free_loopback_port() for p in sorted(declared)},
+                                                           "pod": pod["metadata"]["uid"]})
 
 
 def unpublish_pod_dns(pod: dict) -> None:

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { bootstrapNode } from "../../src/node/bootstrap.js";
+import { K3S_VERSION } from "../../src/node/versions.js";
+import { systemClock } from "../../src/runtime/clock.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { localRemote } from "./local-remote.js";
+
+export interface ClusterNode {
+  ip: string;
+  /** The node's Kubernetes name (ip-10-0-9-11). */
+  name: string;
+  /** The instance's `/` (GPU_BENCH_ROOT). */
+  root: string;
+  remote: ReturnType<typeof localRemote>;
+}
+
+/**
+ * A two-instance stand-in k3s cluster for a test file: the server bootstrapped as a run does it
+ * (pulling `images`), the agent joined as the k3s docs give it (the installer in agent mode,
+ * K3S_URL and the server's node token), both Ready with their own GPU. Registers the beforeAll
+ * (up to 120 s) and an afterAll that ends the containers of both and removes the folder.
+ */
+export function useStandInCluster(options: { prefix: string; images: readonly string[]; env: Record<string, string> }) {
+  const dir = mkdtempSync(join(tmpdir(), options.prefix));
+  const network = join(dir, "network");
+  // Addresses of this file's own, so two files' clusters never share a network folder.
+  const base = 20 + Math.floor(Math.random() * 200);
+  const nodes: ClusterNode[] = [`10.1.${base}.11`, `10.1.${base}.12`].map((ip, i) => {
+    const sandbox = join(dir, `i-node${i}`);
+    mkdirSync(sandbox, { recursive: true });
+    mkdirSync(network, { recursive: true });
+    symlinkSync(sandbox, join(network, ip));
+    const env = { ...options.env, STANDIN_PRIVATE_IP: ip, STANDIN_NETWORK: network };
+    return { ip, name: `ip-${ip.replace(/\./g, "-")}`, root: join(sandbox, "root"), remote: localRemote({ sandbox, env }) };
+  });
+  const [server, agent] = nodes as [ClusterNode, ClusterNode];
+
+  async function sh(node: ClusterNode, script: string, env: Record<string, string> = {}): Promise<string> {
+    const result = await node.remote({ name: "probe", body: `#!/usr/bin/env bash\nset -euo pipefail\n${script}`, env, timeoutSeconds: 60 });
+    return result.stdout;
+  }
+
+  beforeAll(async () => {
+    await bootstrapNode(server.remote, { images: options.images, clock: systemClock, log: new MemoryLog() });
+    const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
+    await sh(
+      agent,
+      `curl -sfL https://get.k3s.io -o install.sh
+INSTALL_K3S_VERSION=${K3S_VERSION} INSTALL_K3S_BIN_DIR="$GPU_BENCH_ROOT/usr/local/bin" \\
+  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
+(umask 077 && printf 'K3S_URL=https://%s:6443\\nK3S_TOKEN=%s\\n' "$SERVER" "$TOKEN" >"$GPU_BENCH_ROOT/etc/systemd/system/k3s-agent.service.env")
+systemctl start k3s-agent`,
+      { SERVER: server.ip, TOKEN: token },
+    );
+    await sh(server, `kubectl wait --for=jsonpath='{.status.allocatable.nvidia\\.com/gpu}'=1 node/${agent.name} --timeout=60s`);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const node of nodes) {
+      const procs = join(node.root, "var/lib/stand-in/procs");
+      for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
+        try {
+          process.kill(-Number(pid), "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  return {
+    server,
+    agent,
+    sh,
+    /** The workload pods whose containers ran in a node's sandbox: namespace_name without the random suffix, sorted. */
+    podsRanOn(node: ClusterNode): string[] {
+      const pods = join(node.root, "var/lib/stand-in/k8s/pods");
+      return readdirSync(pods)
+        .filter((p) => p.startsWith("gpu-bench_"))
+        .map((p) =>
+          p
+            .split("_")
+            .slice(0, 2)
+            .join("_")
+            .replace(/-[a-z0-9]{5}$/, ""),
+        )
+        .sort();
+    },
+  };
+}
