@@ -1,34 +1,17 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { artifactUploader } from "../../src/evidence/artifact-uploader.js";
 import { artifactName, publishEvidence } from "../../src/evidence/publish.js";
 import { redactor } from "../../src/runtime/redact.js";
 import { Results } from "../../src/evidence/results.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
-import { BUCKET, NOW, PREFIX, failedRun, passingRun, recordingPublisher, regressingRun, seedHistory } from "./support/fixtures.js";
+import { useEvidenceScratch } from "./support/scratch.js";
+import { BUCKET, NOW, PREFIX, failedRun, passingRun, recordingPublisher, regressingRun } from "./support/fixtures.js";
 
-let s3: FakeS3 | undefined;
-const dirs: string[] = [];
-afterEach(() => {
-  s3?.restore();
-  s3 = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "publish-"));
-  dirs.push(dir);
-  return dir;
-}
-
-function withHistory(): FakeS3 {
-  s3 = fakeS3(BUCKET);
-  seedHistory(s3.objects);
-  return s3;
-}
+const scratch = useEvidenceScratch("publish-");
+const tempDir = scratch.tempDir;
+const withHistory = () => scratch.bucket();
 
 describe("publishing the evidence", () => {
   it("writes the artifact-ready folder, the summary, the artifact and the outputs' values", async () => {

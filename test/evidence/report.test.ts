@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareWithBaseline } from "../../src/evidence/comparison.js";
 import { estimateCost } from "../../src/evidence/cost.js";
 import { byteLength } from "../../src/evidence/format.js";
@@ -10,18 +9,8 @@ import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { fakeS3, type FakeS3 } from "./support/fake-s3.js";
-import {
-  BUCKET,
-  NOW,
-  PREFIX,
-  failedRun,
-  historyEntries,
-  passingRun,
-  recordingPublisher,
-  regressingRun,
-  seedHistory,
-} from "./support/fixtures.js";
+import { useEvidenceScratch } from "./support/scratch.js";
+import { BUCKET, NOW, PREFIX, failedRun, historyEntries, passingRun, recordingPublisher, regressingRun } from "./support/fixtures.js";
 
 /**
  * Golden files of the evidence report (test/fixtures/evidence/*.md), produced by the whole publish
@@ -30,24 +19,11 @@ import {
 const GOLDEN_DIR = new URL("../fixtures/evidence/", import.meta.url).pathname;
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
-let s3: FakeS3 | undefined;
-const dirs: string[] = [];
-afterEach(() => {
-  s3?.restore();
-  s3 = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "evidence-"));
-  dirs.push(dir);
-  return dir;
-}
+const scratch = useEvidenceScratch("evidence-");
 
 async function publishedReport(results: Results, withHistory: boolean): Promise<string> {
-  s3 = fakeS3(BUCKET);
-  if (withHistory) seedHistory(s3.objects);
-  const outDir = tempDir();
+  const s3 = scratch.bucket({ history: withHistory });
+  const outDir = scratch.tempDir();
   await publishEvidence({
     results,
     history: { s3: s3.s3, bucket: BUCKET, prefix: PREFIX },
