@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { InputError, parsePlatformAuthInputs, parseSettings } from "./config/inputs.js";
+import { SuiteError } from "./config/suite.js";
 import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, idToken, identityFromEnv } from "./entry/github.js";
@@ -95,7 +96,8 @@ async function cli(argv: string[]): Promise<number> {
     if (controller.signal.aborted) return EXIT.cancelled;
     return done.failed ? EXIT.failed : EXIT.ok;
   } catch (error) {
-    const usage = error instanceof InputError || error instanceof UsageError;
+    // A suite file's problems are bad input too (exit 2, nothing spent), as the README's exit codes say.
+    const usage = error instanceof InputError || error instanceof UsageError || error instanceof SuiteError;
     log.error(error instanceof Error ? error.message : String(error));
     if (controller.signal.aborted) return EXIT.cancelled;
     return usage ? EXIT.usage : EXIT.failed;

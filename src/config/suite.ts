@@ -323,12 +323,13 @@ export function timedSteps(w: ResNet50Workload): number {
 }
 
 /**
- * Parses and validates a suite (undefined or blank: the default suite) and applies the action's
- * overrides. Throws SuiteError listing every problem with its path (and line) in the file.
+ * Parses and validates a suite (undefined: no suite file, the default suite) and applies the
+ * action's overrides. Throws SuiteError listing every problem with its path (and line) in the file;
+ * a file that is blank or only comments is an error, never the default suite in its place.
  */
 export function loadSuite(text: string | undefined, overrides: SuiteOverrides = {}, options: LoadSuiteOptions = {}): Suite {
   let suite: Suite;
-  if (text === undefined || text.trim() === "") {
+  if (text === undefined) {
     suite = DEFAULT_SUITE;
   } else {
     suite = parseSuiteText(text, options);

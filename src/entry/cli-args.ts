@@ -302,7 +302,7 @@ export function helpText(version: string, command?: Command): string {
   ).concat(
     wrap(
       `Exit codes: ${EXIT.ok} success; ${EXIT.failed} the run failed, regressed with --fail-on-regression, or cleanup could not ` +
-        `confirm termination; ${EXIT.usage} bad flags, inputs or state file; ${EXIT.cancelled} cancelled (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) after cleaning up.`,
+        `confirm termination; ${EXIT.usage} bad flags, inputs, suite or state file; ${EXIT.cancelled} cancelled (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) after cleaning up.`,
       100,
       "",
     ),
