@@ -176,4 +176,27 @@ ls "$GPU_BENCH_ROOT/var/lib/stand-in/cluster-dns" | wc -l`,
     // Deleting the Job removes its pods and with them their DNS records.
     expect(out.trimEnd().split("\n").at(-1)).toBe("0");
   });
+
+  it("gives the last 10 lines of pods chosen by a selector unless --tail says otherwise (-1: all), as kubectl does", async () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: count }
+spec:
+  backoffLimit: 0
+  template:
+    metadata: { labels: { app: count } }
+    spec:
+      restartPolicy: Never
+      containers: [{ name: main, image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04, command: ["bash", "-c", "seq 15"] }]
+`;
+    const out = await sh(
+      `kubectl apply -f count.yaml >/dev/null
+kubectl wait --for=condition=complete job/count --timeout=30s >/dev/null
+echo "selector: $(kubectl logs -l app=count | wc -l) all: $(kubectl logs -l app=count --tail=-1 | wc -l) three: $(kubectl logs -l app=count --tail=3 | tr '\n' ' ')"
+echo "job: $(kubectl logs job/count | wc -l)"
+kubectl delete job count >/dev/null`,
+      [{ path: "count.yaml", content: job }],
+    );
+    expect(out).toContain("selector: 10 all: 15 three: 13 14 15 \njob: 15\n");
+  });
 });

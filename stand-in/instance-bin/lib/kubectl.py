@@ -744,7 +744,9 @@ def cmd_logs(pos: list[str], flags: dict) -> int:
                 else:
                     reason = next((s["state"].get("waiting", {}).get("reason", "ContainerCreating") for s in pod["status"].get("containerStatuses", []) if s["name"] == name), "ContainerCreating")
                     die(f'Error from server (BadRequest): container "{name}" in pod "{pname}" is waiting to start: {reason}')
-    tail = int(flags["--tail"]) if flags.get("--tail") not in (None, "-1") else (10 if flags.get("-l") else None)
+    # kubectl: --tail defaults to -1 (all lines), or 10 with a selector; an explicit -1 is all lines.
+    given = flags.get("--tail")
+    tail = (10 if flags.get("-l") else None) if given is None else (None if given == "-1" else int(given))
     for log, exit_file in files:
         try:
             with open(log, errors="replace") as f:
