@@ -93,6 +93,23 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return lines.join("\n");
 }
 
+/** A table of timed steps (the run's phases, a platform's steps): name, start (UTC), duration, status, detail. */
+export function stepsTable(
+  first: string,
+  steps: readonly { name: string; startedAt: string; endedAt: string; status: string; detail?: string }[],
+): string {
+  return table(
+    [first, "Start (UTC)", "Duration", "Status", "Detail"],
+    steps.map((s) => [
+      cell(s.name),
+      formatTime(s.startedAt),
+      formatDuration(secondsBetween(s.startedAt, s.endedAt)),
+      s.status,
+      cell(s.detail),
+    ]),
+  );
+}
+
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }

@@ -13,6 +13,7 @@ import {
   percent,
   secondsBetween,
   signedPercent,
+  stepsTable,
   table,
   tailBytes,
 } from "./format.js";
@@ -440,18 +441,7 @@ function timelineSection(results: Results): string {
   }
   const gantt = phaseGantt(results.phases);
   if (gantt) out.push(gantt, "");
-  out.push(
-    table(
-      ["Phase", "Start (UTC)", "Duration", "Status", "Detail"],
-      results.phases.map((p) => [
-        cell(p.name),
-        formatTime(p.startedAt),
-        formatDuration(secondsBetween(p.startedAt, p.endedAt)),
-        p.status,
-        cell(p.detail),
-      ]),
-    ),
-  );
+  out.push(stepsTable("Phase", results.phases));
   return out.join("\n");
 }
 

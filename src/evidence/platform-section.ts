@@ -1,4 +1,4 @@
-import { cell, code, formatDuration, formatNumber, formatTime, secondsBetween, table } from "./format.js";
+import { cell, code, formatDuration, formatNumber, stepsTable, table } from "./format.js";
 import type { Results } from "./results.js";
 
 /**
@@ -30,16 +30,7 @@ export function platformSection(results: Results): string | undefined {
       ],
     ),
     "",
-    table(
-      ["Step", "Start (UTC)", "Duration", "Status", "Detail"],
-      p.steps.map((s) => [
-        cell(s.name),
-        formatTime(s.startedAt),
-        formatDuration(secondsBetween(s.startedAt, s.endedAt)),
-        s.status,
-        cell(s.detail),
-      ]),
-    ),
+    stepsTable("Step", p.steps),
   ];
   if (p.jobs.length > 0) {
     out.push(
