@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# On the server node of a multi-node cluster, once its own bootstrap is done: waits until every
-# agent's node is registered, Ready and offers its GPUs (nvidia.com/gpu allocatable, from the
-# device plugin pod the DaemonSet runs on it), then runs the GPU smoke pod on each agent node, as
-# bootstrap.sh did on this one. Prints the phases and one GPU_BENCH_JSON line of kind "cluster":
-# each node's name, private IP and allocatable GPUs.
+# On the server node of a multi-node cluster, beside its own bootstrap (from when its k3s has
+# started): waits until every agent's node is registered, Ready and offers as many GPUs as this
+# node has (nvidia.com/gpu allocatable, from the device plugin pod the DaemonSet runs on it; one
+# instance type for all), then runs the GPU smoke pod on each agent node, as bootstrap.sh does on
+# this one. Prints the phases and one GPU_BENCH_JSON line of kind "cluster": each node's name,
+# private IP and allocatable GPUs.
 #
-# Usage: cluster-ready.sh IP=GPUS...   (each agent's private IP and the GPUs nvidia-smi saw there)
+# Usage: cluster-ready.sh IP...   (each agent's private IP)
 # Environment: CLUSTER_READY_TIMEOUT, SMOKE_TEST_TIMEOUT (seconds).
 # shellcheck source-path=SCRIPTDIR
 NODE_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,12 +14,13 @@ source "$NODE_SCRIPTS/lib.sh"
 
 CLUSTER_READY_TIMEOUT=${CLUSTER_READY_TIMEOUT:-300}
 SMOKE_TEST_TIMEOUT=${SMOKE_TEST_TIMEOUT:-180}
+GPUS=$(nvidia-smi --query-gpu=uuid --format=csv,noheader 2>/dev/null | grep -c . || true)
 declare -A WANT=()
-for spec in "$@"; do
-  if [[ ! $spec =~ ^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)=([0-9]+)$ ]]; then
-    fail "Agent '$spec' is not IP=GPUS." "This is a bug in the runner." validate
+for ip in "$@"; do
+  if [[ ! $ip =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    fail "Agent '$ip' is not a private IP." "This is a bug in the runner." validate
   fi
-  WANT[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+  WANT[$ip]=$GPUS
 done
 
 # "name ip ready gpus" per node.

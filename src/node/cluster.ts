@@ -1,7 +1,8 @@
 import { constants, generateKeyPairSync, privateDecrypt } from "node:crypto";
-import type { Phase } from "../evidence/results.js";
+import type { Inventory, Phase } from "../evidence/results.js";
 import { RemoteScriptError, lastLines, markedLines, type RemoteResult, type RunRemote } from "../cloud/remote-script.js";
-import { NodeBootstrapError } from "./bootstrap.js";
+import type { Log } from "../runtime/log.js";
+import { DEFAULT_BOOTSTRAP_TIMEOUTS, NodeBootstrapError, bootstrapNode, type BootstrapOptions } from "./bootstrap.js";
 import { parseScriptOutput, type ClusterLine } from "./script-output.js";
 import { CLUSTER_READY_FILES, NODE_TOKEN_FILES, clusterReadySh, nodeTokenSh } from "./scripts.js";
 
@@ -58,21 +59,22 @@ export async function readNodeToken(
 export type ClusterNode = ClusterLine["nodes"][number];
 
 /**
- * On the server node: waits until every agent (by private IP) is registered, Ready and offers
- * `gpus` nvidia.com/gpu, then runs the GPU smoke pod on each agent node. Returns every node of
- * the cluster and the server's phases (cluster-ready, gpu-smoke-test-agents). Throws
- * NodeBootstrapError naming the agents that fell short.
+ * On the server node, once its k3s has started (beside its own bootstrap): waits until every agent
+ * (by private IP) is registered, Ready and offers as many nvidia.com/gpu as the server node has
+ * GPUs, then runs the GPU smoke pod on each agent node. Returns every node of the cluster and the
+ * server's phases (cluster-ready, gpu-smoke-test-agents). Throws NodeBootstrapError naming the
+ * agents that fell short.
  */
 export async function waitClusterReady(
   remote: RunRemote,
-  agents: ReadonlyArray<{ privateIp: string; gpus: number }>,
+  agents: ReadonlyArray<{ privateIp: string }>,
   options: { timeoutSeconds: number; smokeTestSeconds: number },
 ): Promise<{ nodes: ClusterNode[]; phases: Phase[] }> {
   const result = await runStep(remote, {
     name: "cluster-ready",
     body: clusterReadySh,
     files: CLUSTER_READY_FILES,
-    args: agents.map((a) => `${a.privateIp}=${a.gpus}`),
+    args: agents.map((a) => a.privateIp),
     env: { CLUSTER_READY_TIMEOUT: String(options.timeoutSeconds), SMOKE_TEST_TIMEOUT: String(options.smokeTestSeconds) },
     timeoutSeconds: options.timeoutSeconds + options.smokeTestSeconds + 60,
   });
@@ -106,4 +108,101 @@ async function runStep(remote: RunRemote, script: Parameters<RunRemote>[0]): Pro
       output.phases,
     );
   }
+}
+
+/** How long an agent waits for the node token, and the server for every agent to be Ready (seconds). */
+const JOIN_TIMEOUT_SECONDS = 600;
+const CLUSTER_READY_TIMEOUT_SECONDS = 300;
+
+/** One node of the cluster, node 0 (the k3s server) first. */
+export interface ClusterMember {
+  inventory: Inventory;
+  /** Its k3s node name, as the server lists it. */
+  nodeName?: string;
+  privateIp: string;
+}
+
+export interface FormClusterOptions {
+  /** Every node, node 0 (the k3s server) first: how to run a script there, and its private IP. */
+  nodes: ReadonlyArray<{ remote: RunRemote; privateIp: string }>;
+  /** What every node installs and pulls (the agents' bootstrap; node 0's is `bootstrapServer`). */
+  bootstrap: Omit<BootstrapOptions, "join" | "log">;
+  /** Node 0's bootstrap as a one-node server (the caller's: it may record or complete the inventory). */
+  bootstrapServer: () => Promise<Inventory>;
+  /** The SecureString parameter the agents read the node token from (and its region). */
+  tokenParameter: { name: string; region: string };
+  /** Puts the node token in that parameter (masked by then). */
+  putToken: (token: string) => Promise<void>;
+  /** Masks a secret in every log before anything can print it. */
+  mask: (secret: string) => void;
+  /** Records a node's phases (node 0's: the token read and the cluster check too). */
+  record: (phases: readonly Phase[], node: number) => void;
+  log: Log;
+}
+
+/**
+ * The nodes become one k3s cluster: node 0 bootstraps as the server while every other node
+ * installs its GPU stack side by side and then waits for the node token; as soon as node 0's k3s
+ * starts, the token is read from it (sealed, see readNodeToken) and put in the parameter, from
+ * which each agent joins node 0's private IP. Meanwhile node 0 waits until every agent's node is
+ * Ready with as many GPUs allocatable as node 0 has (one instance type) and ran the GPU smoke pod
+ * there, so the agents' checks overlap the image pulls.
+ * Returns every node, node 0 first; throws the first failure (a NodeBootstrapError for a node's).
+ */
+export async function formCluster(o: FormClusterOptions): Promise<ClusterMember[]> {
+  const [server, ...agents] = o.nodes;
+  if (!server || agents.length === 0) throw new Error("A cluster needs a server node and at least one agent.");
+  const serverUrl = `https://${server.privateIp}:6443`;
+  const recorded = <T>(node: number, promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      if (error instanceof NodeBootstrapError) o.record(error.phases, node);
+      throw error;
+    });
+
+  const serverReady = o.bootstrapServer();
+  const token = recorded(
+    0,
+    readNodeToken(server.remote, { timeoutSeconds: JOIN_TIMEOUT_SECONDS, mask: o.mask }).then(async (read) => {
+      o.record(read.phases, 0);
+      await o.putToken(read.token);
+    }),
+  );
+  const joined = agents.map((agent, i) =>
+    recorded(
+      i + 1,
+      bootstrapNode(agent.remote, {
+        ...o.bootstrap,
+        log: o.log,
+        join: { serverUrl, tokenParameter: o.tokenParameter.name, region: o.tokenParameter.region, timeoutSeconds: JOIN_TIMEOUT_SECONDS },
+      }).then((ready) => {
+        o.record(ready.phases, i + 1);
+        return ready.inventory;
+      }),
+    ),
+  );
+  // Once the token is out node 0's k3s runs: its check of the agents starts then.
+  const checked = recorded(
+    0,
+    token.then(() =>
+      waitClusterReady(server.remote, agents, {
+        timeoutSeconds: CLUSTER_READY_TIMEOUT_SECONDS,
+        smokeTestSeconds: DEFAULT_BOOTSTRAP_TIMEOUTS.smokeTestSeconds,
+      }),
+    ),
+  );
+  // Awaited below unless node 0 fails first; then their failures must not go unhandled.
+  for (const pending of [...joined, checked]) pending.catch(() => undefined);
+  const [serverInventory, , agentInventories, cluster] = await Promise.all([serverReady, token, Promise.all(joined), checked]);
+  o.record(cluster.phases, 0);
+  const inventories = [serverInventory, ...agentInventories];
+  const members = o.nodes.map((node, i) => ({
+    inventory: inventories[i]!,
+    nodeName: cluster.nodes.find((n) => n.privateIp === node.privateIp)?.name,
+    privateIp: node.privateIp,
+  }));
+  o.log.info(
+    `Cluster ready: ${members.length} nodes Ready (${members.map((m) => m.nodeName ?? m.privateIp).join(", ")}), ` +
+      `${cluster.nodes.reduce((n, node) => n + node.gpus, 0)} GPUs allocatable`,
+  );
+  return members;
 }
