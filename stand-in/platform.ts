@@ -70,6 +70,8 @@ interface Cluster {
 
 export interface PlatformStandIn {
   url: string;
+  /** Which API the user routes speak: radix (default), or "workspaces" (another layout, for platform-preset custom). */
+  layout: "radix" | "workspaces";
   faults: PlatformFaults;
   trust: PlatformTrust;
   clusters: Map<string, Cluster>;
@@ -120,6 +122,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const keysAt = (url: string) => remoteKeys.get(url) ?? remoteKeys.set(url, createRemoteJWKSet(new URL(url))).get(url)!;
   const standIn: PlatformStandIn = {
     url: "",
+    layout: "radix",
     faults,
     trust,
     clusters,
@@ -196,53 +199,124 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
       throw new HttpError(503, "temporarily unavailable");
     }
     const method = req.method ?? "GET";
+    return standIn.layout === "workspaces" ? workspacesRoute(req, method, path, owner) : radixRoute(req, method, path, owner);
+  };
+
+  // The operations behind both layouts.
+  const create = async (owner: string, name: unknown): Promise<Cluster> => {
+    if (typeof name !== "string" || !name) throw new HttpError(400, "name is required");
+    const id = `c-${randomUUID().slice(0, 8)}`;
+    const c: Cluster = { id, name, owner, status: "pending", createdAt: new Date().toISOString(), jobs: new Map() };
+    clusters.set(id, c);
+    await standIn.afterCreate?.({ id, name });
+    return c;
+  };
+  const issueToken = (c: Cluster): string => {
+    c.onboardingToken = `onb_${randomUUID().replace(/-/g, "")}`;
+    issuedTokens.push(c.onboardingToken);
+    return c.onboardingToken;
+  };
+  const submit = (c: Cluster, type: unknown, params: unknown): Job => {
+    if (c.status !== "active") throw new HttpError(409, "cluster is not active");
+    if (typeof type !== "string") throw new HttpError(400, "type is required");
+    const job: Job = { id: `j-${randomUUID().slice(0, 8)}`, type, params: (params as Record<string, unknown>) ?? {}, status: "queued" };
+    c.jobs.set(job.id, job);
+    return job;
+  };
+  const jobOf = (c: Cluster, id: string): Job => {
+    const job = c.jobs.get(id);
+    if (!job) throw new HttpError(404, `no job ${id}`);
+    return job;
+  };
+  const remove = (c: Cluster) => {
+    if (faults.deleteFails) throw new HttpError(500, "delete failed");
+    clusters.delete(c.id);
+    deleted.push(c.id);
+  };
+  const listed = (owner: string) => [...clusters.values()].filter((c) => c.owner === owner);
+
+  /** The radix contract (src/platform/radix.ts). */
+  const radixRoute = async (
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    owner: string,
+  ): Promise<{ status: number; body?: unknown }> => {
     let m: RegExpExecArray | null;
-    if (path === "/v1/clusters" && method === "POST") {
-      const { name } = await readJson(req);
-      if (typeof name !== "string" || !name) throw new HttpError(400, "name is required");
-      const id = `c-${randomUUID().slice(0, 8)}`;
-      clusters.set(id, { id, name, owner, status: "pending", createdAt: new Date().toISOString(), jobs: new Map() });
-      await standIn.afterCreate?.({ id, name });
-      return { status: 201, body: { id } };
-    }
-    if (path === "/v1/clusters" && method === "GET") {
-      return {
-        status: 200,
-        body: {
-          clusters: [...clusters.values()].filter((c) => c.owner === owner).map(({ id, name, createdAt }) => ({ id, name, createdAt })),
-        },
-      };
-    }
-    if ((m = /^\/v1\/clusters\/([\w-]+)\/onboarding-token$/.exec(path)) && method === "POST") {
-      const c = owned(owner, m[1]!);
-      c.onboardingToken = `onb_${randomUUID().replace(/-/g, "")}`;
-      issuedTokens.push(c.onboardingToken);
-      return { status: 201, body: { token: c.onboardingToken } };
-    }
+    if (path === "/v1/clusters" && method === "POST")
+      return { status: 201, body: { id: (await create(owner, (await readJson(req)).name)).id } };
+    if (path === "/v1/clusters" && method === "GET")
+      return { status: 200, body: { clusters: listed(owner).map(({ id, name, createdAt }) => ({ id, name, createdAt })) } };
+    if ((m = /^\/v1\/clusters\/([\w-]+)\/onboarding-token$/.exec(path)) && method === "POST")
+      return { status: 201, body: { token: issueToken(owned(owner, m[1]!)) } };
     if ((m = /^\/v1\/clusters\/([\w-]+)\/jobs$/.exec(path)) && method === "POST") {
-      const c = owned(owner, m[1]!);
-      if (c.status !== "active") throw new HttpError(409, "cluster is not active");
       const { type, params } = await readJson(req);
-      if (typeof type !== "string") throw new HttpError(400, "type is required");
-      const id = `j-${randomUUID().slice(0, 8)}`;
-      c.jobs.set(id, { id, type, params: (params as Record<string, unknown>) ?? {}, status: "queued" });
-      return { status: 201, body: { id } };
+      return { status: 201, body: { id: submit(owned(owner, m[1]!), type, params).id } };
     }
     if ((m = /^\/v1\/clusters\/([\w-]+)\/jobs\/([\w-]+)$/.exec(path)) && method === "GET") {
-      const job = owned(owner, m[1]!).jobs.get(m[2]!);
-      if (!job) throw new HttpError(404, `no job ${m[2]}`);
-      const { id, status, metrics, message } = job;
+      const { id, status, metrics, message } = jobOf(owned(owner, m[1]!), m[2]!);
       return { status: 200, body: { id, status, metrics, message } };
     }
     if ((m = /^\/v1\/clusters\/([\w-]+)$/.exec(path))) {
       const c = owned(owner, m[1]!);
       if (method === "GET") return { status: 200, body: { id: c.id, name: c.name, status: c.status, agentVersion: c.agentVersion } };
       if (method === "DELETE") {
-        if (faults.deleteFails) throw new HttpError(500, "delete failed");
-        clusters.delete(c.id);
-        deleted.push(c.id);
+        remove(c);
         return { status: 204 };
       }
+    }
+    throw new HttpError(404, `no route ${method} ${path}`);
+  };
+
+  /**
+   * Another API over the same clusters, for platform-preset custom (examples/platform-custom.yaml):
+   *   POST   /api/v2/workspaces {displayName}                 → {workspace: {uid}}
+   *   POST   /api/v2/workspaces/{uid}/agent-tokens             → {data: {secret}}
+   *   GET    /api/v2/workspaces/{uid}                          → {workspace: {uid, state: PROVISIONING|READY, agent: {version}}}
+   *   POST   /api/v2/workspaces/{uid}/runs {kind, config}      → {run: {uid}}
+   *   GET    /api/v2/workspaces/{uid}/runs/{run}               → {run: {uid, phase: RUNNING|COMPLETED|ERROR, error?}}
+   *   GET    /api/v2/workspaces/{uid}/runs/{run}/metrics       → {values: {throughput, duration_seconds, …}}
+   *   POST   /api/v2/workspaces/{uid}/archive                  → 204 (the workspace is gone)
+   *   GET    /api/v2/workspaces                                → {items: [{uid, displayName, created}]}
+   */
+  const workspacesRoute = async (
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    owner: string,
+  ): Promise<{ status: number; body?: unknown }> => {
+    let m: RegExpExecArray | null;
+    const phase = { queued: "RUNNING", running: "RUNNING", succeeded: "COMPLETED", failed: "ERROR" } as const;
+    if (path === "/api/v2/workspaces" && method === "POST")
+      return { status: 201, body: { workspace: { uid: (await create(owner, (await readJson(req)).displayName)).id } } };
+    if (path === "/api/v2/workspaces" && method === "GET")
+      return { status: 200, body: { items: listed(owner).map((c) => ({ uid: c.id, displayName: c.name, created: c.createdAt })) } };
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)\/agent-tokens$/.exec(path)) && method === "POST")
+      return { status: 201, body: { data: { secret: issueToken(owned(owner, m[1]!)) } } };
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)\/archive$/.exec(path)) && method === "POST") {
+      remove(owned(owner, m[1]!));
+      return { status: 204 };
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)\/runs$/.exec(path)) && method === "POST") {
+      const { kind, config } = await readJson(req);
+      return { status: 201, body: { run: { uid: submit(owned(owner, m[1]!), kind, config).id } } };
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)\/runs\/([\w-]+)\/metrics$/.exec(path)) && method === "GET") {
+      const job = jobOf(owned(owner, m[1]!), m[2]!);
+      if (job.status !== "succeeded") throw new HttpError(409, "run has not completed");
+      return { status: 200, body: { values: job.metrics ?? {} } };
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)\/runs\/([\w-]+)$/.exec(path)) && method === "GET") {
+      const job = jobOf(owned(owner, m[1]!), m[2]!);
+      return { status: 200, body: { run: { uid: job.id, phase: phase[job.status], error: job.message } } };
+    }
+    if ((m = /^\/api\/v2\/workspaces\/([\w-]+)$/.exec(path)) && method === "GET") {
+      const c = owned(owner, m[1]!);
+      const state = c.status === "active" ? "READY" : "PROVISIONING";
+      return {
+        status: 200,
+        body: { workspace: { uid: c.id, displayName: c.name, state, agent: c.agentVersion ? { version: c.agentVersion } : null } },
+      };
     }
     throw new HttpError(404, `no route ${method} ${path}`);
   };

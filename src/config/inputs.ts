@@ -99,10 +99,14 @@ export type PlatformAuth =
 
 export type PlatformAgent = { kind: "image"; image: string } | { kind: "script"; path: string };
 
+/** platform-preset: radix, or custom with platform-config (a path in the repository). */
+export type PlatformPreset = { kind: "radix" } | { kind: "custom"; configPath: string };
+
 export interface PlatformSettings {
   /** Base URL without a trailing slash. */
   apiUrl: string;
-  preset: "radix";
+  /** radix (the built-in description), or custom: the description in the file configPath (platform-config). */
+  preset: PlatformPreset;
   auth: PlatformAuth;
   /** cluster-name: the base of the run's cluster name (runClusterName adds the run's suffix). */
   clusterName: string;
@@ -120,7 +124,7 @@ export interface SweepSettings extends AwsAccess, StackScope {
    * With platform-api-url: the platform whose clusters this tool named from cluster-name (isRunClusterName)
    * and older than the longest run are deleted too (a run killed before it could delete its own, its post step lost).
    */
-  platform?: { apiUrl: string; auth: PlatformAuth; clusterName: string };
+  platform?: { apiUrl: string; preset: PlatformPreset; auth: PlatformAuth; clusterName: string };
 }
 
 /** Where published results go on GitHub besides the summary (issue 13). */
@@ -490,18 +494,30 @@ function parseClusterName(p: Problems, read: InputReader): string {
   return clusterName;
 }
 
+/** platform-preset and platform-config (whose file is read and checked before anything is spent, see describePlatform). */
+function parsePreset(p: Problems, read: InputReader): PlatformPreset {
+  const preset = read(Inputs.platformPreset) || "radix";
+  const configPath = read(Inputs.platformConfig);
+  if (preset === "custom") {
+    if (!configPath)
+      p.add(
+        Inputs.platformConfig,
+        "is required with platform-preset custom: a YAML file in the repository describing each step of the platform's API (see examples/platform-custom.yaml)",
+      );
+    else if (!/^[\w./-]+$/.test(configPath)) p.add(Inputs.platformConfig, `must be a path inside the repository, got '${configPath}'`);
+    return { kind: "custom", configPath };
+  }
+  if (preset !== "radix") p.add(Inputs.platformPreset, `must be radix or custom (with platform-config), got '${preset}'`);
+  if (configPath) p.add(Inputs.platformConfig, "is read only with platform-preset custom");
+  return { kind: "radix" };
+}
+
 /** The platform inputs; undefined when platform-api-url is empty. */
 function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undefined {
   const raw = read(Inputs.platformApiUrl);
   if (!raw) return undefined;
   const apiUrl = parseApiUrl(p, raw);
-  const preset = read(Inputs.platformPreset) || "radix";
-  if (preset === "custom") {
-    p.add(Inputs.platformPreset, "custom (with platform-config) is not supported by this release; use radix");
-  } else if (preset !== "radix") {
-    p.add(Inputs.platformPreset, `must be radix, got '${preset}'`);
-  }
-  if (read(Inputs.platformConfig) && preset !== "custom") p.add(Inputs.platformConfig, "is read only with platform-preset custom");
+  const preset = parsePreset(p, read);
   const clusterName = parseClusterName(p, read);
   const image = read(Inputs.platformAgentImage);
   const script = read(Inputs.platformAgentScript);
@@ -524,7 +540,7 @@ function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undef
   }
   return {
     apiUrl,
-    preset: "radix",
+    preset,
     auth: parsePlatformAuth(p, read),
     clusterName,
     agent,
@@ -587,7 +603,12 @@ export function parseSettings(readRaw: InputReader): Settings {
     for (const r of listed) if (!REGION.test(r)) p.add(Inputs.sweepRegions, `has '${r}', which is not an AWS region such as us-west-2`);
     const platformUrl = read(Inputs.platformApiUrl);
     const platform = platformUrl
-      ? { apiUrl: parseApiUrl(p, platformUrl), auth: parsePlatformAuth(p, read), clusterName: parseClusterName(p, read) }
+      ? {
+          apiUrl: parseApiUrl(p, platformUrl),
+          preset: parsePreset(p, read),
+          auth: parsePlatformAuth(p, read),
+          clusterName: parseClusterName(p, read),
+        }
       : undefined;
     if (p.list.length > 0) throw new InputError(p.list);
     return { mode: "sweep", ...access, stack, dryRun, regions: listed.length > 0 ? [...new Set(listed)] : [access.region], platform };

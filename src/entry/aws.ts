@@ -8,6 +8,7 @@ import type { Log } from "../runtime/log.js";
 import type { Clock } from "../runtime/clock.js";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { connectPlatform, type ConnectPlatform } from "../platform/connect.js";
+import type { PlatformDescription } from "../platform/description.js";
 
 /** Clients for a run, with credentials from OIDC (role-to-assume) or the SDK's default chain. */
 export function clientsFor(
@@ -46,7 +47,7 @@ function awsSettings(...[access, sessionName, idToken, log, env, version]: Param
  * the run's own AWS credentials, in the user pool's region; github-oidc asks the runner for a token.
  */
 export function platformConnector(
-  settings: { apiUrl: string; auth: PlatformAuth },
+  settings: { apiUrl: string; auth: PlatformAuth; description: PlatformDescription },
   deps: { credentials?: AwsCredentialIdentityProvider; idToken?: IdTokenSource; log: Log; clock: Clock; version: string },
 ): ConnectPlatform {
   return () =>

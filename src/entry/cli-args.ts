@@ -65,6 +65,8 @@ const OTHER_COMMANDS: Partial<Record<InputName, readonly Command[]>> = {
   // cleanup deletes a platform cluster a run left, logging in as the run did; sweep deletes old ones.
   ...Object.fromEntries(PLATFORM_AUTH_INPUTS.map((name) => [name, ["run", "cleanup", "sweep"] as const])),
   [Inputs.platformApiUrl]: ["run", "sweep"],
+  [Inputs.platformPreset]: ["run", "sweep"],
+  [Inputs.platformConfig]: ["run", "sweep"],
   [Inputs.clusterName]: ["run", "sweep"],
 };
 /** The AWS access inputs, and the stack whose instances sweep may touch: run, sweep and cleanup (searching by tags) take them, and comment and compare (results in S3). */

@@ -4,7 +4,9 @@ import { checkCredentialsOutlastRun, credentialsFor, sessionNameFor, type IdToke
 import { checkCredentials, destroyClients } from "../cloud/clients.js";
 import { CleanupError } from "../cloud/ec2.js";
 import { errorLine } from "../runtime/error-text.js";
-import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
+import { InputError, type PlatformPreset, type RunSettings, type SweepSettings } from "../config/inputs.js";
+import { parsePlatformDescription, PlatformConfigError, type PlatformDescription } from "../platform/description.js";
+import { RADIX } from "../platform/radix.js";
 import { Inputs, MANAGED_BY, Outputs, type InputName, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
 import { publishEvidence, type Publisher } from "../evidence/publish.js";
@@ -92,6 +94,29 @@ function readAgentScript(path: string, workspace: string): string {
   }
 }
 
+/**
+ * The platform's API description: radix's, or platform-config's file (in the checkout), read and
+ * checked before anything is spent. Throws InputError naming each bad field and the fix.
+ */
+function describePlatform(preset: PlatformPreset, workspace: string): PlatformDescription {
+  if (preset.kind === "radix") return RADIX;
+  const full = insideWorkspace(workspace, preset.configPath, Inputs.platformConfig);
+  let text: string;
+  try {
+    text = readFileSync(full, "utf8");
+  } catch (error) {
+    throw new InputError([
+      `'${Inputs.platformConfig}' names '${preset.configPath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
+    ]);
+  }
+  try {
+    return parsePlatformDescription(text, `'${Inputs.platformConfig}' (${preset.configPath})`);
+  } catch (error) {
+    if (error instanceof PlatformConfigError) throw new InputError(error.problems);
+    throw error;
+  }
+}
+
 export interface Executed {
   failed?: string;
 }
@@ -108,17 +133,22 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
   }
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
   const agentScript = settings.platform?.agent.kind === "script" ? readAgentScript(settings.platform.agent.path, rt.workspace) : undefined;
+  const description = settings.platform && describePlatform(settings.platform.preset, rt.workspace);
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()), agentScript);
   const clients = clientsFor(settings, plan.sessionName, rt.idToken, rt.log, rt.env, TOOL.version);
   const platform =
     settings.platform &&
-    platformConnector(settings.platform, {
-      credentials: clients.ec2.config.credentials,
-      idToken: rt.idToken,
-      log: rt.log,
-      clock: rt.clock,
-      version: TOOL.version,
-    });
+    description &&
+    platformConnector(
+      { ...settings.platform, description },
+      {
+        credentials: clients.ec2.config.credentials,
+        idToken: rt.idToken,
+        log: rt.log,
+        clock: rt.clock,
+        version: TOOL.version,
+      },
+    );
   try {
     await checkCredentials(clients.ec2);
     if (!settings.roleToAssume) {
@@ -190,7 +220,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
  */
 export async function executeSweep(
   settings: SweepSettings,
-  rt: Pick<Runtime, "env" | "log" | "clock" | "idToken" | "identity" | "setOutput">,
+  rt: Pick<Runtime, "env" | "log" | "clock" | "idToken" | "identity" | "setOutput" | "workspace">,
 ): Promise<void> {
   const sessionName = settings.roleSessionName ?? sessionNameFor(`sweep-${rt.identity.runId}`, rt.identity.attempt);
   const ids: string[] = [];
@@ -220,13 +250,17 @@ export async function executeSweep(
   if (settings.platform) {
     const platform = settings.platform;
     try {
-      const connect = platformConnector(platform, {
-        credentials: credentialsFor(settings, sessionName, rt.idToken, rt.log),
-        idToken: rt.idToken,
-        log: rt.log,
-        clock: rt.clock,
-        version: TOOL.version,
-      });
+      const description = describePlatform(platform.preset, rt.workspace);
+      const connect = platformConnector(
+        { ...platform, description },
+        {
+          credentials: credentialsFor(settings, sessionName, rt.idToken, rt.log),
+          idToken: rt.idToken,
+          log: rt.log,
+          clock: rt.clock,
+          version: TOOL.version,
+        },
+      );
       const swept = await rt.log.group(`sweep platform ${platform.apiUrl}`, async () => {
         const connection = await connect();
         try {

@@ -14,6 +14,7 @@ import { errorLine } from "../runtime/error-text.js";
 import { searchTags, type JobContext } from "../lifecycle/identity.js";
 import { cleanupAfterRun, deleteRunSecrets, deleteSavedCluster, type PostOutcome } from "../lifecycle/post.js";
 import type { ConnectPlatform } from "../platform/connect.js";
+import { RADIX } from "../platform/radix.js";
 import type { LoadedState, SavedRun } from "../lifecycle/state.js";
 import { ec2ClientFor, platformConnector, postClientsFor } from "./aws.js";
 import { TOOL } from "./tool.js";
@@ -142,7 +143,7 @@ function platformConnectorFor(saved: SavedRun, rt: PostRuntime, ec2: EC2Client):
   }
   if (!auth) return undefined;
   return platformConnector(
-    { apiUrl: saved.platform.apiUrl, auth },
+    { apiUrl: saved.platform.apiUrl, auth, description: saved.platform.description ?? RADIX },
     { credentials: ec2.config.credentials, idToken: rt.idToken, log: rt.log, clock: rt.clock, version: TOOL.version },
   );
 }

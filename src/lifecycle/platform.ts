@@ -5,7 +5,7 @@ import { metric } from "../workloads/output.js";
 import { errorLine } from "../runtime/error-text.js";
 import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent.js";
 import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
-import { PlatformTimeoutError } from "../platform/radix.js";
+import { PlatformTimeoutError } from "../platform/api.js";
 import type { CleanupStack } from "./cleanup.js";
 import { putRunSecret } from "./node-secrets.js";
 import type { RunContext } from "./run.js";
@@ -48,24 +48,27 @@ function connectionOf(run: RunContext): { connection: PlatformConnection; cluste
 export async function createPlatformCluster(run: RunContext, connect: ConnectPlatform, cleanup: CleanupStack): Promise<void> {
   const platform = run.plan.platform!;
   const { settings } = platform;
-  run.facts.platform = {
+  const facts: PlatformRun = {
     api: settings.apiUrl,
-    preset: settings.preset,
+    preset: settings.preset.kind === "custom" ? `custom (${settings.preset.configPath})` : "radix",
     auth: authLabel(settings),
     clusterName: platform.clusterName,
     agent: agentLabel(platform.agent),
     steps: [],
     jobs: [],
     deleted: false,
-  } satisfies PlatformRun;
+  };
+  run.facts.platform = facts;
   const connection = await platformStep(run, "login", connect);
   run.platform = connection;
   cleanup.push("close the platform connection", () => connection.close());
   // The name first: a run killed before the platform's reply arrives leaves a cluster the post step finds by it.
-  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterName: platform.clusterName, deleted: false } });
+  // The description goes with it: the post step deletes (or lists) the way this API does.
+  const saved = { apiUrl: settings.apiUrl, clusterName: platform.clusterName, description: connection.api.description, deleted: false };
+  run.state.update({ platform: saved });
   const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(platform.clusterName, run.signal));
-  run.facts.platform.clusterId = clusterId;
-  run.state.update({ platform: { apiUrl: settings.apiUrl, clusterName: platform.clusterName, clusterId, deleted: false } });
+  facts.clusterId = clusterId;
+  run.state.update({ platform: { ...saved, clusterId } });
   cleanup.push("delete platform cluster", () => deletePlatformCluster(run));
   run.log.info(`Platform cluster ${clusterId} ('${platform.clusterName}') created at ${settings.apiUrl}`);
   const token = await platformStep(run, "onboarding token", () => connection.api.onboardingToken(clusterId, run.signal));
@@ -128,7 +131,7 @@ export async function deletePlatformCluster(run: RunContext): Promise<void> {
     facts.deleteError = errorLine(error);
     throw new Error(
       `Could not delete platform cluster ${clusterId}: ${errorLine(error)}. The post step retries from the saved state; ` +
-        `by hand: DELETE ${run.plan.platform!.settings.apiUrl}/v1/clusters/${clusterId} with the CI user's token.`,
+        `by hand: ${connection.api.deleteRequest(clusterId, run.plan.platform!.settings.apiUrl)} with the CI user's token.`,
       { cause: error },
     );
   }

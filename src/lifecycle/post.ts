@@ -21,7 +21,9 @@ import type { Log } from "../runtime/log.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
-import type { RadixApi } from "../platform/radix.js";
+import type { PlatformApi } from "../platform/api.js";
+import { fillPath } from "../platform/description.js";
+import { RADIX } from "../platform/radix.js";
 import { isRunClusterName } from "../platform/cluster-name.js";
 
 export interface PostOutcome {
@@ -248,9 +250,10 @@ export async function deleteSavedCluster(
   const platform = saved.platform;
   if (!platform || platform.deleted) return [];
   const which = platform.clusterId ?? `named '${platform.clusterName}'`;
+  const { delete: del, list } = (platform.description ?? RADIX).cluster;
   const byHand = platform.clusterId
-    ? `delete it by hand: DELETE ${platform.apiUrl}/v1/clusters/${platform.clusterId} with the CI user's token`
-    : `find it by hand (GET ${platform.apiUrl}/v1/clusters) and DELETE it with the CI user's token`;
+    ? `delete it by hand: ${del.method} ${platform.apiUrl}${fillPath(del.path, { clusterId: platform.clusterId })} with the CI user's token`
+    : `find it by hand (${list.method} ${platform.apiUrl}${list.path}) and delete it (${del.method} ${platform.apiUrl}${del.path}) with the CI user's token`;
   if (!connect) {
     throw new CleanupError(
       `Platform cluster ${which} at ${platform.apiUrl} may still exist and the platform inputs are not available here to delete it: ${byHand}.`,
@@ -293,7 +296,7 @@ export interface ClusterSweep {
  * clusters without a createdAt are left alone.
  */
 export async function sweepPlatformClusters(
-  api: Pick<RadixApi, "listClusters" | "deleteCluster">,
+  api: Pick<PlatformApi, "listClusters" | "deleteCluster">,
   o: { clusterName: string; now: Date; dryRun: boolean; log: Log },
 ): Promise<ClusterSweep> {
   const oldest = o.now.getTime() - MAX_TTL_MINUTES * 60_000;

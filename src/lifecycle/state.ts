@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PlatformDescription } from "../platform/description.js";
 
 /**
  * What the post step needs from main, saved as early as it exists: the launch intent before
@@ -32,6 +33,8 @@ export const SavedRun = z.object({
       apiUrl: z.string(),
       clusterName: z.string().optional(),
       clusterId: z.string().optional(),
+      /** How this API deletes and lists clusters (platform-config's description, or radix's); absent in older states: radix. */
+      description: PlatformDescription.optional(),
       deleted: z.boolean().default(false),
     })
     .refine((p) => p.clusterId !== undefined || p.clusterName !== undefined, "names neither the cluster's id nor its name")

@@ -6,6 +6,8 @@ import { redactor } from "../runtime/redact.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
 /** Where the bearer token comes from: Cognito, a fixed token, GitHub's OIDC token, or nothing. */
 export interface TokenSource {
   /** The current token; undefined: no Authorization header (platform-auth none). */
@@ -67,7 +69,7 @@ export function retryAfterMs(header: string | string[] | undefined, now: number)
 /**
  * The one HTTP client for a platform API (undici, with the dispatcher passed explicitly). Every
  * reply is parsed with a zod schema; 429 and 5xx are retried with backoff honouring Retry-After;
- * a 401 refreshes the token once; every POST carries an Idempotency-Key that stays the same
+ * a 401 refreshes the token once; every POST (and PATCH) carries an Idempotency-Key that stays the same
  * across its retries, so a retried create never creates twice.
  */
 export class PlatformClient {
@@ -82,10 +84,15 @@ export class PlatformClient {
     return this.call("POST", path, schema, body, signal);
   }
 
-  /** DELETE; a 404 counts as done (already gone) and returns false, otherwise true. */
-  async delete(path: string, signal?: AbortSignal): Promise<boolean> {
+  /** Any method, the body sent as JSON when given (a platform-config step). */
+  request<T>(method: HttpMethod, path: string, body: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    return this.call(method, path, schema, body, signal);
+  }
+
+  /** DELETE (or the given method); a 404 counts as done (already gone) and returns false, otherwise true. */
+  async delete(path: string, signal?: AbortSignal, method: HttpMethod = "DELETE"): Promise<boolean> {
     try {
-      await this.call("DELETE", path, undefined, undefined, signal);
+      await this.call(method, path, undefined, undefined, signal);
       return true;
     } catch (error) {
       if (error instanceof PlatformApiError && error.status === 404) return false;
@@ -99,7 +106,7 @@ export class PlatformClient {
   }
 
   private async call<T>(
-    method: "GET" | "POST" | "DELETE",
+    method: HttpMethod,
     path: string,
     schema: z.ZodType<T> | undefined,
     body: unknown,
@@ -108,7 +115,7 @@ export class PlatformClient {
     const { clock, log } = this.o;
     const attempts = this.o.attempts ?? 5;
     const timeoutMs = this.o.timeoutMs ?? 30_000;
-    const idempotencyKey = method === "POST" ? (this.o.idempotencyKey ?? randomUUID)() : undefined;
+    const idempotencyKey = method === "POST" || method === "PATCH" ? (this.o.idempotencyKey ?? randomUUID)() : undefined;
     let refreshed = false;
     let token = await this.o.auth.token();
     for (let attempt = 0; ; attempt++) {

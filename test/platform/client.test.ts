@@ -2,7 +2,8 @@ import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PlatformApiError, PlatformClient, retryAfterMs, type TokenSource } from "../../src/platform/client.js";
-import { RadixApi, PlatformTimeoutError } from "../../src/platform/radix.js";
+import { PlatformApi, PlatformTimeoutError } from "../../src/platform/api.js";
+import { RADIX } from "../../src/platform/radix.js";
 import { platformTokenSource } from "../../src/platform/auth.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import type { Clock } from "../../src/runtime/clock.js";
@@ -137,7 +138,7 @@ describe("radix preset API", () => {
       .reply(200, { id: "j-1", status: "succeeded", metrics: { throughput: 812.5, duration_seconds: 61 } });
     pool.intercept({ path: "/v1/clusters/c-9", method: "DELETE" }).reply(204, "");
     const log = new MemoryLog();
-    const radix = new RadixApi(client(undefined, log), clock, log);
+    const radix = new PlatformApi(client(undefined, log), RADIX, clock, log);
     const id = await radix.createCluster("gpu-bench");
     expect(await radix.onboardingToken(id)).toBe("onboard-xyz");
     expect(log.masked.has("onboard-xyz")).toBe(true);
@@ -149,7 +150,7 @@ describe("radix preset API", () => {
 
   it("bounds the wait for active and says the agent did not connect", async () => {
     agent.get(BASE).intercept({ path: "/v1/clusters/c-9", method: "GET" }).reply(200, { id: "c-9", status: "pending" }).persist();
-    const radix = new RadixApi(client(), clock, new MemoryLog());
+    const radix = new PlatformApi(client(), RADIX, clock, new MemoryLog());
     await expect(radix.waitActive("c-9", 10_000)).rejects.toThrow(PlatformTimeoutError);
     agent.get(BASE).cleanMocks();
   });
@@ -158,7 +159,7 @@ describe("radix preset API", () => {
     const pool = agent.get(BASE);
     pool.intercept({ path: "/v1/clusters/gone", method: "DELETE" }).reply(404, { message: "not found" });
     pool.intercept({ path: "/v1/clusters/stuck", method: "DELETE" }).reply(409, { message: "cluster busy" });
-    const radix = new RadixApi(client(), clock, new MemoryLog());
+    const radix = new PlatformApi(client(), RADIX, clock, new MemoryLog());
     expect(await radix.deleteCluster("gone")).toBe(false);
     await expect(radix.deleteCluster("stuck")).rejects.toThrow(
       /DELETE \/v1\/clusters\/stuck answered HTTP 409: \{"message":"cluster busy"\}/,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRunClusterName, runClusterName } from "../../src/platform/cluster-name.js";
 import { sweepPlatformClusters } from "../../src/lifecycle/post.js";
-import type { RadixClusterSummary } from "../../src/platform/radix.js";
+import type { ClusterSummary } from "../../src/platform/api.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 
 describe("the names of the tool's clusters", () => {
@@ -35,7 +35,7 @@ describe("sweepPlatformClusters", () => {
   const ours = runClusterName("gpu-bench", "aaaaaaaaaaaa");
   const oursYoung = runClusterName("gpu-bench", "bbbbbbbbbbbb");
   const oursOtherBase = runClusterName("nightly", "cccccccccccc");
-  const clusters: RadixClusterSummary[] = [
+  const clusters: ClusterSummary[] = [
     { id: "c-ours-old", name: ours, createdAt: old },
     { id: "c-ours-young", name: oursYoung, createdAt: young },
     { id: "c-user-same-name", name: "gpu-bench", createdAt: old },

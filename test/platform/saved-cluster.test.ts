@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deleteSavedCluster } from "../../src/lifecycle/post.js";
 import type { PlatformConnection } from "../../src/platform/connect.js";
-import type { RadixApi, RadixClusterSummary } from "../../src/platform/radix.js";
+import type { ClusterSummary, PlatformApi } from "../../src/platform/api.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 
 // The post step's deletion of the cluster main's state names: by its id, or by the run's own name
@@ -10,7 +10,7 @@ import { MemoryLog } from "../../src/runtime/log.js";
 const API = "https://platform.example.com";
 const NAME = "gpu-bench-gb0123456789ab1f2e";
 
-function platform(clusters: RadixClusterSummary[], o: { deleteFails?: boolean } = {}) {
+function platform(clusters: ClusterSummary[], o: { deleteFails?: boolean } = {}) {
   const deleted: string[] = [];
   let closed = 0;
   const api = {
@@ -21,8 +21,8 @@ function platform(clusters: RadixClusterSummary[], o: { deleteFails?: boolean } 
       deleted.push(id);
       return true;
     },
-  } as Pick<RadixApi, "listClusters" | "deleteCluster">;
-  const connect = async (): Promise<PlatformConnection> => ({ api: api as RadixApi, close: async () => void closed++ });
+  } as Pick<PlatformApi, "listClusters" | "deleteCluster">;
+  const connect = async (): Promise<PlatformConnection> => ({ api: api as PlatformApi, close: async () => void closed++ });
   return { connect, deleted, closed: () => closed };
 }
 
@@ -83,7 +83,7 @@ describe("deleteSavedCluster", () => {
     await expect(
       deleteSavedCluster({ platform: { apiUrl: API, clusterName: NAME, deleted: false } }, p.connect, new MemoryLog()),
     ).rejects.toThrow(
-      `Could not delete platform cluster named '${NAME}': Platform API DELETE /v1/clusters/c-run answered HTTP 500. find it by hand (GET ${API}/v1/clusters) and DELETE it with the CI user's token.`,
+      `Could not delete platform cluster named '${NAME}': Platform API DELETE /v1/clusters/c-run answered HTTP 500. find it by hand (GET ${API}/v1/clusters) and delete it (DELETE ${API}/v1/clusters/{clusterId}) with the CI user's token.`,
     );
     expect(p.closed()).toBe(1);
     const refused = async (): Promise<PlatformConnection> => {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cognitoLogin, type CognitoAuth } from "../../src/auth/cognito.js";
 import { createCognitoClient } from "../../src/cloud/clients.js";
 import { PlatformClient, type TokenSource } from "../../src/platform/client.js";
-import { RadixApi } from "../../src/platform/radix.js";
+import { PlatformApi } from "../../src/platform/api.js";
+import { RADIX } from "../../src/platform/radix.js";
 import { systemClock, type Clock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { startPlatformStandIn, type PlatformStandIn } from "../../stand-in/platform.js";
@@ -89,7 +90,7 @@ async function radixWith(tokens?: TokenSource) {
     source = { token: () => session.token(), refresh: () => session.refresh() };
   }
   const client = new PlatformClient({ baseUrl: platform.url, dispatcher, auth: source, clock: fastClock, log, attempts: 3 });
-  return { radix: new RadixApi(client, fastClock, log), log };
+  return { radix: new PlatformApi(client, RADIX, fastClock, log), log };
 }
 
 /** Plays the agent's side: registers with the onboarding token, runs queued jobs, reports what it measured. */

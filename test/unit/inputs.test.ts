@@ -186,12 +186,34 @@ describe("platform inputs", () => {
     const platform = (parseSettings(reader(cognito)) as RunSettings).platform!;
     expect(platform).toMatchObject({
       apiUrl: "https://api.example.com",
-      preset: "radix",
+      preset: { kind: "radix" },
       clusterName: "gpu-bench",
       timeoutSeconds: 600,
       agent: { kind: "image", image: "ghcr.io/example/agent:1.2.3" },
       auth: { kind: "cognito", poolRegion: "us-west-2", flow: "admin", tokenUse: "id", clientSecret: undefined },
     });
+  });
+
+  it("platform-preset custom takes platform-config, a path in the repository; each misuse is named with its fix", () => {
+    const platform = (
+      parseSettings(reader({ ...cognito, "platform-preset": "custom", "platform-config": "ci/platform.yaml" })) as RunSettings
+    ).platform!;
+    expect(platform.preset).toEqual({ kind: "custom", configPath: "ci/platform.yaml" });
+    expect(problemsOf({ ...cognito, "platform-preset": "custom" })).toEqual([
+      expect.stringMatching(
+        /^'platform-config' is required with platform-preset custom: a YAML file .* \(see examples\/platform-custom\.yaml\)/,
+      ),
+    ]);
+    expect(problemsOf({ ...cognito, "platform-preset": "custom", "platform-config": "../x y.yaml" })).toEqual([
+      "'platform-config' must be a path inside the repository, got '../x y.yaml'",
+    ]);
+    expect(problemsOf({ ...cognito, "platform-config": "ci/platform.yaml" })).toEqual([
+      "'platform-config' is read only with platform-preset custom",
+    ]);
+    const sweep = parseSettings(
+      reader({ ...cognito, mode: "sweep", "platform-preset": "custom", "platform-config": "ci/platform.yaml" }),
+    ) as { platform?: { preset: unknown } };
+    expect(sweep.platform?.preset).toEqual({ kind: "custom", configPath: "ci/platform.yaml" });
   });
 
   it("needs the pool id, client id, username and password for cognito auth, each named with its fix", () => {
@@ -219,7 +241,7 @@ describe("platform inputs", () => {
     });
     expect(problems).toEqual([
       expect.stringMatching(/^'platform-api-url' must use https:\/\//),
-      expect.stringMatching(/^'platform-preset' must be radix/),
+      expect.stringMatching(/^'platform-preset' must be radix or custom \(with platform-config\), got 'other'/),
       expect.stringMatching(
         /^'cluster-name' must be 1 to 44 lowercase letters, digits and -, .* \(each run adds its own 19-character suffix\)/,
       ),

@@ -23,6 +23,7 @@ afterEach(() => vi.unstubAllEnvs());
 function runtime(outputs: Record<string, string>, log: MemoryLog): Parameters<typeof executeSweep>[1] {
   return {
     env: {},
+    workspace: process.cwd(),
     log,
     clock: instantClock(),
     identity: { runId: "9", attempt: 1, job: "sweep", repository: "acme/gpu-stack", nonce: "n" },
