@@ -7,7 +7,7 @@ import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } f
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, idToken, identityFromEnv } from "./entry/github.js";
 import { EXIT, UsageError, helpText, parseCli } from "./entry/cli-args.js";
-import { cliPublisher, fileState, localRunner, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
+import { cliPublisher, fileState, localRunner, outliveClosedOutput, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
 import { TOOL, executePost, liveInstancesOf, type PostFallback, type PostRuntime } from "./entry/execute.js";
 import { buildRuntime, executeMode } from "./entry/dispatch.js";
 import { quietSdkNodeWarning } from "./entry/node-support.js";
@@ -17,6 +17,7 @@ import type { LoadedState } from "./lifecycle/state.js";
 import { onCancel } from "./entry/signals.js";
 
 async function cli(argv: string[]): Promise<number> {
+  outliveClosedOutput();
   let parsed;
   try {
     parsed = parseCli(argv);

@@ -6,6 +6,16 @@ import { timed, type Log } from "../runtime/log.js";
 import { redactor } from "../runtime/redact.js";
 import { decodeState, encodeState, type StateStore } from "../lifecycle/state.js";
 
+/**
+ * Keeps the CLI going when whoever reads its output goes away (EPIPE: `gpu-bench run … 2>&1 | head`,
+ * or a `| tee` that the same Ctrl-C ended): an error writing stdout or stderr is dropped instead of
+ * crashing the process, so the run still stops its work and terminates its instance. Output after a
+ * stream's first error is lost; the evidence folder and the state record are files and still written.
+ */
+export function outliveClosedOutput(streams: readonly NodeJS.WritableStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) stream.on("error", () => {});
+}
+
 /** The CLI's log: stderr, with every masked value redacted before it is written. */
 export function stderrLog(verbose: boolean): Log & { masked: Set<string> } {
   const masked = new Set<string>();
