@@ -376,6 +376,19 @@ function parseSuiteText(text: string, options: LoadSuiteOptions): Suite {
 
 function applyOverrides(suite: Suite, overrides: SuiteOverrides, source?: string): Suite {
   if (overrides.epochs === undefined && overrides.batchSize === undefined) return suite;
+  // An override with nothing to override would be ignored without a word: the run would not be the one asked for.
+  const unused: string[] = [];
+  if (overrides.epochs !== undefined && !suite.workloads.some((w) => w.kind === "resnet50" && w.mode === "train")) {
+    unused.push(
+      `the 'epochs' input (${overrides.epochs}) sets the epochs of ResNet50 training workloads, and this suite has none: leave it empty`,
+    );
+  }
+  if (overrides.batchSize !== undefined && !suite.workloads.some((w) => w.kind === "resnet50")) {
+    unused.push(
+      `the 'batch-size' input (${overrides.batchSize}) sets the batch size of ResNet50 workloads, and this suite has none: leave it empty`,
+    );
+  }
+  if (unused.length > 0) throw new SuiteError(unused, source);
   const candidate = {
     ...suite,
     workloads: suite.workloads.map((w) => {

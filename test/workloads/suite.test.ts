@@ -214,6 +214,20 @@ workloads:
     expect(loadSuite(undefined, { batchSize: 32 }).workloads[0]).toMatchObject({ batchSize: 32, steps: 100 });
   });
 
+  it("rejects overrides that would override nothing, naming the input, rather than ignore them", () => {
+    const llmOnly = "version: 1\nname: x\nworkloads:\n  - {id: q, kind: llm-serving}\n";
+    expect(problems(llmOnly, { epochs: 3, batchSize: 64 })).toEqual([
+      "the 'epochs' input (3) sets the epochs of ResNet50 training workloads, and this suite has none: leave it empty",
+      "the 'batch-size' input (64) sets the batch size of ResNet50 workloads, and this suite has none: leave it empty",
+    ]);
+    // Inference only: batch-size applies, epochs does not.
+    const inference = "version: 1\nname: x\nworkloads:\n  - {id: r, kind: resnet50, mode: inference}\n";
+    expect(problems(inference, { epochs: 3 })).toEqual([
+      "the 'epochs' input (3) sets the epochs of ResNet50 training workloads, and this suite has none: leave it empty",
+    ]);
+    expect(loadSuite(inference, { batchSize: 64 }).workloads[0]).toMatchObject({ batchSize: 64 });
+  });
+
   it("rejects overrides that make a workload impossible, naming the input", () => {
     expect(() => loadSuite(undefined, { epochs: 1000, batchSize: 1 })).toThrow(
       /workloads\[0\]\.epochs: 1000 epochs of 12800 images at batch 1 is more than 1000000 steps \(after applying the 'epochs' and 'batch-size' inputs\)/,
