@@ -4,8 +4,9 @@
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Field order matters: the runner parses these columns by position.
-GPU_QUERY="index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version"
+# Field order matters: the runner parses these columns by position (new fields go last, so rows
+# recorded with the earlier fields still parse).
+GPU_QUERY="index,name,uuid,memory.total,ecc.mode.current,power.limit,clocks.sm,clocks.mem,clocks.max.sm,compute_cap,driver_version,clocks.max.mem"
 DRIVER_HINT='Launch a GPU instance type with a GPU AMI that ships the NVIDIA driver, such as the AWS "Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)" (input: ami).'
 
 # nvidia-smi's documented return values (nvidia-smi(1), "RETURN VALUE").

@@ -399,7 +399,7 @@ function environmentSection(results: Results): string {
     return out.join("\n");
   }
   if (inv.gpus.length > 0) {
-    // The SM clock read at inventory time is an idle reading (the GPU has nothing to do yet): left out; the maximum is what the workloads may reach.
+    // The clocks read at inventory time are idle readings (the GPU has nothing to do yet): left out; the maxima are what the workloads may reach.
     out.push("", "GPUs (the physical GPU differs from run to run; its UUID tells them apart):", "");
     out.push(
       table(
@@ -409,7 +409,7 @@ function environmentSection(results: Results): string {
           `${cell(g.name)}${g.eccMode ? ` · ECC ${cell(g.eccMode)}` : ""}`,
           g.memoryMiB !== undefined ? `${formatNumber(g.memoryMiB)} MiB` : "—",
           g.powerLimitW !== undefined ? `${compactNumber(g.powerLimitW)} W` : "—",
-          `${g.maxSmClockMHz !== undefined ? `${g.maxSmClockMHz} MHz` : "—"} / ${g.memClockMHz !== undefined ? `${g.memClockMHz} MHz` : "—"}`,
+          `${g.maxSmClockMHz !== undefined ? `${g.maxSmClockMHz} MHz` : "—"} / ${g.maxMemClockMHz !== undefined ? `${g.maxMemClockMHz} MHz` : "—"}`,
           cell(g.computeCapability),
         ]),
       ),

@@ -87,9 +87,12 @@ export const Gpu = z.object({
   memoryMiB: z.number().optional(),
   eccMode: z.string().optional(),
   powerLimitW: z.number().optional(),
+  /** clocks.sm and clocks.mem at inventory time, in MHz: idle readings (nothing runs yet), not what a workload gets. */
   smClockMHz: z.number().optional(),
   memClockMHz: z.number().optional(),
+  /** clocks.max.sm and clocks.max.mem, in MHz: the most the GPU may reach. */
   maxSmClockMHz: z.number().optional(),
+  maxMemClockMHz: z.number().optional(),
   computeCapability: z.string().optional(),
 });
 export type Gpu = z.infer<typeof Gpu>;

@@ -9,6 +9,7 @@ const NUMERIC: Partial<Record<string, GpuField>> = {
   "clocks.sm": "smClockMHz",
   "clocks.mem": "memClockMHz",
   "clocks.max.sm": "maxSmClockMHz",
+  "clocks.max.mem": "maxMemClockMHz",
 };
 const TEXT: Partial<Record<string, GpuField>> = {
   name: "name",

@@ -31,6 +31,7 @@ describe("bootstrapNode on the stand-in instance", () => {
           eccMode: "Enabled",
           powerLimitW: 300,
           maxSmClockMHz: 1710,
+          maxMemClockMHz: 6251,
           computeCapability: "8.6",
         },
       ],

@@ -23,6 +23,15 @@ describe("reading what the node scripts print", () => {
     });
   });
 
+  it("reads the maximum memory clock apart from the idle one read at inventory time", () => {
+    const query = [...QUERY, "clocks.max.mem"];
+    expect(parseGpuRow(query, "0, NVIDIA A10G, GPU-1, 23028, Enabled, 300.00, 210, 405, 1710, 8.6, 570.172.08, 6251")).toMatchObject({
+      memClockMHz: 405,
+      maxSmClockMHz: 1710,
+      maxMemClockMHz: 6251,
+    });
+  });
+
   it("keeps phases and the first error, and reports lines it cannot read", () => {
     const stdout = [
       "[2026-01-01T00:00:00.000Z] driver-check: started",
