@@ -6,7 +6,7 @@ import { SuiteError } from "./config/suite.js";
 import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, idToken, identityFromEnv } from "./entry/github.js";
-import { EXIT, UsageError, helpText, parseCli } from "./entry/cli-args.js";
+import { EXIT, UsageError, helpText, parseCli, secretFlagWarnings } from "./entry/cli-args.js";
 import { cliPublisher, fileState, localRunner, outliveClosedOutput, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
 import { TOOL, executePost, liveInstancesOf, type PostFallback, type PostRuntime } from "./entry/execute.js";
 import { buildRuntime, executeMode } from "./entry/dispatch.js";
@@ -37,6 +37,7 @@ async function cli(argv: string[]): Promise<number> {
   const { command, values } = parsed;
   const log = stderrLog(values.get("verbose") === "true");
   quietSdkNodeWarning(process.env, process.version, log.warning);
+  for (const warning of secretFlagWarnings(values)) log.warning(warning);
   const outDir = resolve(values.get("out") ?? "gpu-bench-evidence");
   const stateFile = values.get("state-file");
   const env = process.env;

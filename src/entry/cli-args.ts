@@ -286,6 +286,20 @@ function flagLines(flags: readonly FlagDef[]): string[] {
   return out;
 }
 
+/**
+ * One warning per secret given as a flag (hf-token, cognito-password, platform-token, …): a command
+ * line is readable by every local user (ps, /proc) and lands in shell history. Each names the
+ * environment variable to use instead. `values` are parseCli's flag values.
+ */
+export function secretFlagWarnings(values: ReadonlyMap<string, string>): string[] {
+  return Object.entries(SECRET_ENV)
+    .filter(([input]) => values.get(input))
+    .map(
+      ([input, env]) =>
+        `--${input} was given on the command line, where other local users (ps) and your shell history can read it; set ${env} in the environment instead`,
+    );
+}
+
 /** `gpu-bench --help` (every command and flag) or `gpu-bench COMMAND --help` (that command's flags). */
 export function helpText(version: string, command?: Command): string {
   const head = [`gpu-bench ${version}: benchmark a GPU stack on an ephemeral EC2 GPU instance.`, ""];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { FLAGS, UsageError, closest, helpText, parseCli } from "../../src/entry/cli-args.js";
+import { FLAGS, UsageError, closest, helpText, parseCli, secretFlagWarnings } from "../../src/entry/cli-args.js";
 import { Inputs } from "../../src/config/names.js";
 
 const usage = (argv: string[]) => {
@@ -84,6 +84,23 @@ describe("gpu-bench flags", () => {
     expect(helpText("1.2.3")).toContain("Flags of 'gpu-bench sweep'");
     expect(helpText("1.2.3").replace(/\s+/g, " ")).toContain("Exit codes: 0 success; 1 the run failed");
     for (const line of helpText("1.2.3").split("\n")) expect(line.length, line).toBeLessThanOrEqual(110);
+  });
+
+  it("warn about each secret given as a flag, naming the variable to use, and never repeat the secret", () => {
+    const flags = (argv: string[]) => {
+      const parsed = parseCli(argv);
+      if (parsed.kind !== "command") throw new Error(`not a command: ${parsed.kind}`);
+      return parsed.values;
+    };
+    const warnings = secretFlagWarnings(
+      flags(["run", "--hf-token", "hf_Planted123", "--cognito-password=pw-Planted", "--ttl-minutes", "30"]),
+    );
+    expect(warnings).toEqual([
+      "--cognito-password was given on the command line, where other local users (ps) and your shell history can read it; set GPU_BENCH_COGNITO_PASSWORD in the environment instead",
+      "--hf-token was given on the command line, where other local users (ps) and your shell history can read it; set HF_TOKEN in the environment instead",
+    ]);
+    expect(warnings.join("\n")).not.toMatch(/Planted/);
+    expect(secretFlagWarnings(flags(["run", "--ttl-minutes", "30"]))).toEqual([]);
   });
 
   it("suggest only close names", () => {
