@@ -1,5 +1,6 @@
 import { Inputs, MANAGED_BY, TagKeys, type InputName } from "./names.js";
 import { CLUSTER_SUFFIX_CHARS } from "../platform/cluster-name.js";
+import { DEFAULT_BASELINE_RUNS, MIN_RUNS_TO_DECIDE } from "../evidence/regression.js";
 
 /**
  * Action inputs (and the CLI's flags, which map onto the same names) turned into one typed
@@ -240,6 +241,21 @@ function parseInteger(p: Problems, input: InputName, raw: string, min: number, m
   const n = Number(raw);
   if (n < min || n > max) return p.add(input, `must be from ${min} to ${max}, got ${n}`);
   return n;
+}
+
+/**
+ * baseline-runs, MIN_RUNS_TO_DECIDE to 100 (default 10): fewer earlier runs can never estimate the
+ * run-to-run noise, so with 1 no change would ever be judged and fail-on-regression could never fail.
+ */
+function parseBaselineRuns(p: Problems, raw: string): number {
+  if (/^\d+$/.test(raw) && Number(raw) < MIN_RUNS_TO_DECIDE) {
+    p.add(
+      Inputs.baselineRuns,
+      `must be at least ${MIN_RUNS_TO_DECIDE}, got ${Number(raw)}: fewer earlier runs cannot estimate the run-to-run noise, so no change would ever be judged`,
+    );
+    return DEFAULT_BASELINE_RUNS;
+  }
+  return parseInteger(p, Inputs.baselineRuns, raw, MIN_RUNS_TO_DECIDE, 100, DEFAULT_BASELINE_RUNS);
 }
 
 function parseNumber(p: Problems, input: InputName, raw: string, min: number, max: number, fallback: number): number {
@@ -693,7 +709,7 @@ export function parseSettings(readRaw: InputReader): Settings {
     k3sVersion: k3sVersion || undefined,
     epochs: parseInteger(p, Inputs.epochs, read(Inputs.epochs), 1, 1000),
     batchSize: parseInteger(p, Inputs.batchSize, read(Inputs.batchSize), 1, 4096),
-    baselineRuns: parseInteger(p, Inputs.baselineRuns, read(Inputs.baselineRuns), 1, 100, 10),
+    baselineRuns: parseBaselineRuns(p, read(Inputs.baselineRuns)),
     regressionThresholdPercent: parseNumber(p, Inputs.regressionThreshold, read(Inputs.regressionThreshold), 0, 100, 5),
     baselineFile: baselineFile || undefined,
     failOnRegression: parseBoolean(p, Inputs.failOnRegression, read(Inputs.failOnRegression), false),

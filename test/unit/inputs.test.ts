@@ -34,6 +34,16 @@ describe("action inputs", () => {
     expect(s.failOnRegression).toBe(false);
   });
 
+  it("refuses a baseline-runs that could never judge a change (fewer than 2), saying why", () => {
+    for (const n of ["0", "1"])
+      expect(problemsOf({ ...valid, "baseline-runs": n })).toEqual([
+        `'baseline-runs' must be at least 2, got ${n}: fewer earlier runs cannot estimate the run-to-run noise, so no change would ever be judged`,
+      ]);
+    expect(problemsOf({ ...valid, "baseline-runs": "101" })).toEqual(["'baseline-runs' must be from 2 to 100, got 101"]);
+    expect((parseSettings(reader({ ...valid, "baseline-runs": "2" })) as RunSettings).baselineRuns).toBe(2);
+    expect((parseSettings(reader(valid)) as RunSettings).baselineRuns).toBe(10);
+  });
+
   it("reads lists separated by commas or newlines, in order", () => {
     const s = parseSettings(reader({ ...valid, "instance-types": " g6.xlarge ,\n g4dn.xlarge\n" })) as RunSettings;
     expect(s.instanceTypes).toEqual(["g6.xlarge", "g4dn.xlarge"]);
