@@ -346,7 +346,13 @@ function parseSuiteText(text: string, options: LoadSuiteOptions): Suite {
       options.source,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // The yaml library refuses an alias bomb (a few lines that expand to millions of nodes) here.
+    raw = doc.toJS();
+  } catch (error) {
+    throw new SuiteError([`not valid YAML: ${error instanceof Error ? error.message : String(error)}`], options.source);
+  }
   if (raw === null || raw === undefined) throw new SuiteError(["it is empty: give at least version, name and workloads"], options.source);
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {

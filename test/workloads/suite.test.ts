@@ -197,6 +197,17 @@ workloads:
     expect(problems("version: 1\nworkloads: [1, 2\n", {})[0]).toMatch(/^not valid YAML: .* at line 3, column 1$/);
     expect(problems("version: 1\nversion: 1\n", {})[0]).toMatch(/^not valid YAML: Map keys must be unique at line 2/);
     expect(problems("# nothing but a comment\n", {})).toEqual(["it is empty: give at least version, name and workloads"]);
+    // An alias bomb: refused as a problem of the file (naming it), not an uncaught library error.
+    const bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i <= 8; i++)
+      bomb.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    expect(problems(`version: 1\nname: x\n${bomb.join("\n")}\n`, {}, { source: "bomb.yaml" })).toEqual([
+      "not valid YAML: Excessive alias count indicates a resource exhaustion attack",
+    ]);
     // A suite file that exists but is blank (truncated, a placeholder) is refused, not swapped for the default suite.
     for (const blank of ["", "  \n\n", "\r\n"])
       expect(problems(blank, {})).toEqual(["it is empty: give at least version, name and workloads"]);
