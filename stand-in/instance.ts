@@ -173,6 +173,7 @@ export class Instance {
       deps.extraEnv,
     );
     writeFileSync(this.sandbox.powerFile, "");
+    this.writeNetworkDevices();
     this.watcher = watch(this.sandbox.dir, (_event, file) => {
       if (file === basename(this.sandbox.powerFile)) this.readPowerSchedule();
     });
@@ -357,6 +358,26 @@ export class Instance {
       this.state = final;
       if (final === "terminated") this.watcher.close();
     });
+  }
+
+  /**
+   * What its /sys shows of its network, as on a Nitro instance without EFA: lo and one ENA
+   * interface, ens5, with a MAC of its own and the VPC's jumbo MTU.
+   */
+  private writeNetworkDevices(): void {
+    const net = join(this.sandbox.root, "sys/class/net");
+    const n = stableHash(`${this.id}/mac`);
+    const mac = ["0a", ...[24, 16, 8, 0].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, "0")), "01"].join(":");
+    for (const [name, address, mtu, driver] of [
+      ["lo", "00:00:00:00:00:00", "65536", undefined],
+      ["ens5", mac, "9001", "ena"],
+    ] as const) {
+      mkdirSync(join(net, name, "device"), { recursive: true });
+      writeFileSync(join(net, name, "address"), `${address}\n`);
+      writeFileSync(join(net, name, "operstate"), name === "lo" ? "unknown\n" : "up\n");
+      writeFileSync(join(net, name, "mtu"), `${mtu}\n`);
+      if (driver) symlinkSync(`../../../../bus/pci/drivers/${driver}`, join(net, name, "device/driver"));
+    }
   }
 
   /** Its private IP answers on the network (see InstanceDeps.networkDir) while it runs. */

@@ -14,6 +14,36 @@ json_array() { # one JSON string per line of $1
   printf '[%s]' "$out"
 }
 
+# The network interfaces (not lo), one JSON object each: name, MAC, kernel driver (ena, efa, …),
+# operational state, MTU; read from /sys/class/net.
+network_interfaces() {
+  local net="$ROOT/sys/class/net" dev name out="" sep="" driver mac state mtu
+  [[ -d $net ]] || net=/sys/class/net
+  for dev in "$net"/*; do
+    [[ -e $dev ]] || continue
+    name=${dev##*/}
+    [[ $name != lo ]] || continue
+    driver=$(basename "$(readlink "$dev/device/driver" 2>/dev/null)" 2>/dev/null || true)
+    mac=$(cat "$dev/address" 2>/dev/null || true)
+    state=$(cat "$dev/operstate" 2>/dev/null || true)
+    mtu=$(cat "$dev/mtu" 2>/dev/null || true)
+    out+="$sep{\"name\":$(json_str "$name"),\"mac\":$(json_str "$mac"),\"driver\":$(json_str "$driver"),\"state\":$(json_str "$state"),\"mtu\":$(json_str "$mtu")}"
+    sep=","
+  done
+  printf '[%s]' "$out"
+}
+
+# EFA devices (the efa driver's RDMA devices under /sys/class/infiniband), as a JSON array of names.
+efa_devices() {
+  local ib="$ROOT/sys/class/infiniband" dev names=""
+  [[ -d $ib ]] || ib=/sys/class/infiniband
+  for dev in "$ib"/*; do
+    [[ -e $dev ]] || continue
+    if [[ $(basename "$(readlink "$dev/device/driver" 2>/dev/null)" 2>/dev/null || true) == efa ]]; then names+="${dev##*/}"$'\n'; fi
+  done
+  json_array "$names"
+}
+
 print_inventory() { # image-count
   step_begin inventory
   local os_release="$ROOT/etc/os-release" os kernel k3s_version images="" sep="" i ref digest
@@ -27,6 +57,6 @@ print_inventory() { # image-count
     images+="$sep{\"ref\":$(json_str "$ref")${digest:+,\"digest\":$(json_str "$digest")}}"
     sep=","
   done
-  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"gpuWarnings\":$(json_array "${GPU_WARNINGS:-}"),\"driverNote\":$(json_str "${DRIVER_NOTE:-}"),\"images\":[$images]}"
+  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"gpuWarnings\":$(json_array "${GPU_WARNINGS:-}"),\"driverNote\":$(json_str "${DRIVER_NOTE:-}"),\"images\":[$images],\"network\":$(network_interfaces),\"efa\":$(efa_devices)}"
   step_end "$GPU_COUNT GPU(s), $1 image(s)"
 }

@@ -394,6 +394,7 @@ function environmentSection(results: Results): string {
     );
   }
   if (rows.length > 0) out.push(table(["Item", "Value"], rows));
+  if (results.nodes && results.nodes.length > 1) out.push("", ...clusterNodesBlock(results.nodes));
   if (!inv) {
     out.push("", "_No inventory was collected (the run stopped before the node was ready)._");
     return out.join("\n");
@@ -433,13 +434,48 @@ function environmentSection(results: Results): string {
   return out.join("\n");
 }
 
+/** A multi-node run's nodes, one row each: what each one is (its own inventory) and how it is networked. */
+function clusterNodesBlock(nodes: NonNullable<Results["nodes"]>): string[] {
+  const rows = nodes.map((n) => {
+    const inv = n.inventory;
+    const gpus = inv?.gpus ?? [];
+    const names = [...new Set(gpus.map((g) => g.name).filter(Boolean))];
+    const net = (inv?.networkInterfaces ?? []).map((i) => `${i.name}${i.driver ? ` (${i.driver})` : ""}`);
+    return [
+      String(n.index),
+      code(n.instance),
+      n.nodeName ? code(n.nodeName) : "—",
+      cell(n.privateIp),
+      inv ? `${gpus.length}${names.length > 0 ? ` × ${cell(names.join(", "))}` : ""}` : "—",
+      gpus
+        .filter((g) => g.uuid)
+        .map((g) => code(g.uuid!))
+        .join(" ") || "—",
+      inv ? cell(`${inv.driverVersion ?? "?"} / ${inv.cudaVersion ?? "?"}`) : "—",
+      inv ? cell(net.join(", ")) || "—" : "—",
+      inv ? (inv.efaDevices.length > 0 ? cell(inv.efaDevices.join(", ")) : "none") : "—",
+    ];
+  });
+  return [
+    "Nodes of the cluster (node 0 is the k3s server; each row is that node's own inventory):",
+    "",
+    table(["Node", "Instance", "k3s node", "Private IP", "GPUs", "GPU UUIDs", "Driver / CUDA", "Network interfaces", "EFA"], rows),
+  ];
+}
+
 function timelineSection(results: Results): string {
   const out = ["## Timeline", ""];
   if (results.phases.length === 0) {
     out.push("_No phase was recorded._");
     return out.join("\n");
   }
-  const gantt = phaseGantt(results.phases);
+  // A cluster's timeline has a section per node: node k's phases are named "node<k> <phase>".
+  const perNode = (results.nodes?.length ?? 0) > 1;
+  const gantt = phaseGantt(
+    results.phases,
+    perNode ? "Phases per node (UTC)" : undefined,
+    perNode ? (p) => /^node(\d+) /.exec(p.name)?.[1] : undefined,
+  );
   if (gantt) out.push(gantt, "");
   out.push(stepsTable("Phase", results.phases));
   return out.join("\n");

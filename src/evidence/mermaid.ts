@@ -15,12 +15,40 @@ function ganttTime(iso: string): string {
   return new Date(iso).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** The run's phases as a gantt chart in UTC; failed phases are marked critical. */
-export function phaseGantt(phases: readonly Phase[], title = "Phases (UTC)"): string | undefined {
+/**
+ * The run's phases as a gantt chart in UTC; failed phases are marked critical. With `nodeOf`
+ * (a multi-node run: the node a phase belongs to, undefined for the run's and node 0's own), the
+ * chart has a section for the run and node 0, then one per other node, in node order.
+ */
+export function phaseGantt(
+  phases: readonly Phase[],
+  title = "Phases (UTC)",
+  nodeOf?: (phase: Phase) => string | undefined,
+): string | undefined {
   const valid = phases.filter((p) => Number.isFinite(Date.parse(p.startedAt)) && Number.isFinite(Date.parse(p.endedAt)));
   if (valid.length === 0) return undefined;
-  const lines = ["gantt", `  title ${label(title)}`, "  dateFormat YYYY-MM-DD HH:mm:ss", "  axisFormat %H:%M", "  section Run"];
-  valid.forEach((p, i) => {
+  const lines = ["gantt", `  title ${label(title)}`, "  dateFormat YYYY-MM-DD HH:mm:ss", "  axisFormat %H:%M"];
+  if (!nodeOf) {
+    lines.push("  section Run");
+    ganttTasks(valid, lines, 0);
+    return fence(lines.join("\n"));
+  }
+  const node = (p: Phase) => nodeOf(p) ?? "0";
+  const nodes = [...new Set(valid.map(node))].sort((a, b) => Number(a) - Number(b));
+  let n = 0;
+  for (const k of nodes) {
+    lines.push(`  section ${k === "0" ? "Run and node 0" : `Node ${k}`}`);
+    const own = valid.filter((p) => node(p) === k).map((p) => (k === "0" ? p : { ...p, name: p.name.replace(/^node\d+ /, "") }));
+    ganttTasks(own, lines, n);
+    n += own.length;
+  }
+  return fence(lines.join("\n"));
+}
+
+/** One gantt task line per phase; task ids p<first>, p<first+1>, … stay unique across sections. */
+function ganttTasks(phases: readonly Phase[], lines: string[], first: number): void {
+  phases.forEach((p, j) => {
+    const i = first + j;
     const zeroLength = Date.parse(p.endedAt) <= Date.parse(p.startedAt);
     const tags = [zeroLength ? "milestone" : undefined, p.status === "failed" ? "crit" : p.status === "ok" ? "done" : undefined].filter(
       Boolean,
@@ -28,7 +56,6 @@ export function phaseGantt(phases: readonly Phase[], title = "Phases (UTC)"): st
     const end = zeroLength ? "0s" : ganttTime(p.endedAt);
     lines.push(`  ${label(p.name)} :${[...tags, `p${i}`, ganttTime(p.startedAt), end].join(", ")}`);
   });
-  return fence(lines.join("\n"));
 }
 
 /**

@@ -110,6 +110,20 @@ export const Inventory = z.object({
   driverNote: z.string().optional(),
   /** Container images the workloads actually ran, with the digests the node resolved. */
   images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })).default([]),
+  /** The node's network interfaces (lo left out): kernel driver (ena, efa, …), state, MTU in bytes. */
+  networkInterfaces: z
+    .array(
+      z.object({
+        name: z.string(),
+        mac: z.string().optional(),
+        driver: z.string().optional(),
+        state: z.string().optional(),
+        mtu: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
+  /** EFA devices (RDMA devices of the efa driver, e.g. rdmap16s27); empty when the node has none. */
+  efaDevices: z.array(z.string()).default([]),
 });
 export type Inventory = z.infer<typeof Inventory>;
 

@@ -54,5 +54,13 @@ export function toInventory(line: z.input<typeof InventoryLine>): Inventory {
     warnings: [...gpuWarnings, ...line.gpuRows.filter((row) => !/^\d+,/.test(row) && row.trim() !== "")],
     driverNote: driverNote || undefined,
     images: line.images,
+    networkInterfaces: (line.network ?? []).map((n) => ({
+      name: n.name,
+      mac: n.mac || undefined,
+      driver: n.driver || undefined,
+      state: n.state || undefined,
+      mtu: /^\d+$/.test(n.mtu) && Number(n.mtu) > 0 ? Number(n.mtu) : undefined,
+    })),
+    efaDevices: line.efa ?? [],
   });
 }

@@ -34,6 +34,10 @@ export const InventoryLine = z.object({
   /** Set when an older driver did not know some queried fields. */
   driverNote: z.string().default(""),
   images: z.array(z.object({ ref: z.string(), digest: z.string().optional() })),
+  /** Network interfaces other than lo (remote/node/inventory.sh); "" where /sys did not say. */
+  network: z.array(z.object({ name: z.string(), mac: z.string(), driver: z.string(), state: z.string(), mtu: z.string() })).default([]),
+  /** EFA devices (RDMA devices of the efa driver). */
+  efa: z.array(z.string()).default([]),
 });
 export type InventoryLine = z.infer<typeof InventoryLine>;
 

@@ -97,6 +97,22 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     expect(uuids.every((u) => u?.length === 1 && u[0]?.startsWith("GPU-"))).toBe(true);
     expect(uuids[0]).not.toEqual(uuids[1]);
     for (const n of results.nodes!) expect(n.inventory?.driverVersion).toBe(results.inventory?.driverVersion);
+    for (const n of results.nodes!) {
+      expect(n.inventory?.networkInterfaces).toEqual([expect.objectContaining({ name: "ens5", driver: "ena", state: "up", mtu: 9001 })]);
+      expect(n.inventory?.efaDevices).toEqual([]);
+    }
+    expect(new Set(results.nodes!.map((n) => n.inventory?.networkInterfaces[0]?.mac)).size).toBe(2);
+    // The report: a row per node with its own inventory, and a timeline section per node.
+    const report = r.job.summary();
+    expect(report).toContain("Nodes of the cluster");
+    for (const n of results.nodes!)
+      expect(report).toMatch(
+        new RegExp(
+          `\\| ${n.index} \\| \`${n.instance}\` \\| \`${n.nodeName}\` \\| ${n.privateIp} \\| 1 × NVIDIA A10G \\| \`${n.inventory!.gpus[0]!.uuid}\``,
+        ),
+      );
+    expect(report).toContain("ens5 (ena)");
+    expect(report).toMatch(/section Run and node 0[\s\S]*section Node 1\n  node-bootstrap :/);
     // The cluster's timeline: node 0's token read and cluster check, node 1's own bootstrap phases.
     const phases = results.phases.map((p) => p.name);
     for (const name of [
