@@ -112,7 +112,7 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
         ),
       );
     expect(report).toContain("ens5 (ena)");
-    expect(report).toMatch(/section Run and node 0[\s\S]*section Node 1\n  node-bootstrap :/);
+    expect(report).toMatch(/section Run and node 0[\s\S]*section Node 1\n {2}node-bootstrap :/);
     // The cluster's timeline: node 0's token read and cluster check, node 1's own bootstrap phases.
     const phases = results.phases.map((p) => p.name);
     for (const name of [
