@@ -22,6 +22,7 @@ import type { GitHubContext } from "./github-api.js";
 import { forkRefusal } from "../github/event.js";
 import { reportOnGitHub } from "../github/report.js";
 import { Results } from "../evidence/results.js";
+import { parseBaselineFile } from "../evidence/history.js";
 import { TOOL } from "./tool.js";
 
 export { TOOL };
@@ -82,6 +83,28 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
   return loadSuite(text, { epochs: settings.epochs, batchSize: settings.batchSize }, { source: settings.suitePath });
 }
 
+/**
+ * The pinned baseline (baseline-file at `path`, given as `given`), read before anything is spent.
+ * Throws an InputError naming the input when the file cannot be read or holds no results.json or
+ * history entry: found only after the run, the comparison was skipped and the run passed.
+ */
+export function checkBaselineFile(path: string, given: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError([
+      `'${Inputs.baselineFile}' names '${given}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
+    ]);
+  }
+  const read = parseBaselineFile(text, given);
+  if (read.entries.length === 0) {
+    throw new InputError([
+      `'${Inputs.baselineFile}' names '${given}', which holds no results.json or history entry (${read.skipped[0] ?? "nothing in it"}); give the results.json of an earlier run, an array of them, or a history index`,
+    ]);
+  }
+}
+
 /** The text of platform-agent-script (a file in the checkout), read before anything is spent. */
 function readAgentScript(path: string, workspace: string): string {
   const full = insideWorkspace(workspace, path, Inputs.platformAgentScript);
@@ -132,6 +155,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
     ]);
   }
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
+  if (baselineFile && settings.baselineFile) checkBaselineFile(baselineFile, settings.baselineFile);
   const agentScript = settings.platform?.agent.kind === "script" ? readAgentScript(settings.platform.agent.path, rt.workspace) : undefined;
   const description = settings.platform && describePlatform(settings.platform.preset, rt.workspace);
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()), agentScript);

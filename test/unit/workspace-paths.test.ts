@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/config/inputs.js";
-import { insideWorkspace } from "../../src/entry/execute.js";
+import { checkBaselineFile, insideWorkspace } from "../../src/entry/execute.js";
+import { passingRun } from "../evidence/support/fixtures.js";
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -45,5 +46,45 @@ describe("files named by suite and baseline-file", () => {
         /^'baseline-file' names '.*', which is outside the workspace .*; give a path of a file inside the repository$/,
       );
     }
+  });
+});
+
+describe("baseline-file, read before anything is spent", () => {
+  function workspaceWith(files: Record<string, string>): string {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), "ws-")));
+    dirs.push(root);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+    return root;
+  }
+  const refusal = (path: string, given: string): string => {
+    try {
+      checkBaselineFile(path, given);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return (error as InputError).problems.join("\n");
+    }
+    throw new Error(`'${given}' was accepted`);
+  };
+
+  it("is refused, naming the input, when missing or holding no run: a typo would skip the comparison and pass the run", () => {
+    const ws = workspaceWith({ "bad.json": "{not json", "other.json": '{"hello": 1}', "empty.json": "[]" });
+    expect(refusal(join(ws, "nope.json"), "nope.json")).toBe(
+      "'baseline-file' names 'nope.json', which cannot be read (ENOENT); give a path relative to the repository root",
+    );
+    for (const name of ["bad.json", "other.json", "empty.json"])
+      expect(refusal(join(ws, name), name)).toMatch(
+        new RegExp(
+          `^'baseline-file' names '${name}', which holds no results.json or history entry \\(.*\\); give the results.json of an earlier run`,
+        ),
+      );
+  });
+
+  it("is accepted when it holds an earlier run's results.json, or an array of them", () => {
+    const ws = workspaceWith({
+      "one.json": JSON.stringify(passingRun()),
+      "two.json": JSON.stringify([passingRun(), passingRun({ number: 2 })]),
+    });
+    expect(() => checkBaselineFile(join(ws, "one.json"), "one.json")).not.toThrow();
+    expect(() => checkBaselineFile(join(ws, "two.json"), "two.json")).not.toThrow();
   });
 });
