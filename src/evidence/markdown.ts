@@ -268,6 +268,8 @@ function whatWentWrong(model: EvidenceModel): string {
   const out = ["### What went wrong", ""];
   // The message is often the node's own output: code, never Markdown.
   out.push(`**Cause:** ${code(said)}${phase ? ` (phase ${code(phase.name)}, ${phase.status} after ${duration})` : ""}.`);
+  // The rest of a refusal: what it weighed and the input to change (a budget, quota or capacity refusal's list).
+  if (results.outcome.status === "failed" && results.outcome.detail) out.push("", fenced(results.outcome.detail));
   const lines = decisiveLines(results.diagnosticsTail);
   if (lines.length > 0) {
     out.push(

@@ -133,7 +133,13 @@ export const Outcome = z.object({
   status: z.enum(["succeeded", "failed", "cancelled"]),
   /** The phase that failed, when status is not succeeded. */
   failedPhase: z.string().optional(),
+  /** One line: what went wrong. */
   message: z.string().optional(),
+  /**
+   * The error's further lines, when it has some: what a refusal weighed and how to fix it (the
+   * candidates a budget, quota or capacity refusal tried, and the input to change). At most 40 lines.
+   */
+  detail: z.string().optional(),
 });
 export type Outcome = z.infer<typeof Outcome>;
 

@@ -23,7 +23,7 @@ import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
 import { armDeadManSwitch, deadManFired, type DeadManSwitch } from "../node/dead-man.js";
 import type { Clock } from "../runtime/clock.js";
-import { errorLine } from "../runtime/error-text.js";
+import { errorDetail, errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
 import { runWorkload } from "../workloads/run.js";
@@ -170,7 +170,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     }
     run.facts.outcome = signal.aborted
       ? { status: "cancelled", failedPhase: current, message: "The run was cancelled; the instance was terminated." }
-      : { status: "failed", failedPhase: current, message: errorLine(runError) };
+      : { status: "failed", failedPhase: current, message: errorLine(runError), ...errorDetail(runError) };
     log.error(`${current}: ${runError.message}`);
   }
 

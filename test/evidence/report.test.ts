@@ -9,6 +9,7 @@ import { publishEvidence } from "../../src/evidence/publish.js";
 import { RESULTS_SCHEMA_VERSION, Results } from "../../src/evidence/results.js";
 import { decideVerdict } from "../../src/evidence/verdict.js";
 import { MemoryLog } from "../../src/runtime/log.js";
+import { errorDetail, errorLine } from "../../src/runtime/error-text.js";
 import { useEvidenceScratch } from "./support/scratch.js";
 import { BUCKET, NOW, PREFIX, failedRun, historyEntries, passingRun, recordingPublisher, regressingRun } from "./support/fixtures.js";
 
@@ -137,6 +138,35 @@ describe("the report's contents", () => {
     expect(md).toContain("| llm-serving | 2025-03-10 02:13:25Z | 11m 40s | failed |");
     expect(top).toContain("### Headline metrics of the workloads that finished");
     expect(top).toContain("| llm-serving | did not finish (failed) | — | — | — | not judged |");
+  });
+
+  it("shows the rest of a refusal under its cause: what it weighed and the input to change", () => {
+    // A budget refusal as the lifecycle records it (errorLine and errorDetail of the BudgetError).
+    const message = [
+      "'max-cost-usd' is $0.05, but every candidate could cost more before 'ttl-minutes' (30) ends it (price per hour × ttl-minutes):",
+      "  - on-demand g5.2xlarge: $1.212/h (aws-price-list-api) × 30 min = $0.61",
+      "",
+      "Nothing was launched. To run: raise 'max-cost-usd' to at least $0.51, or list a cheaper type in 'instance-types'.",
+    ].join("\n");
+    const error = new Error(message);
+    expect(errorDetail(error)).toEqual({
+      detail:
+        "  - on-demand g5.2xlarge: $1.212/h (aws-price-list-api) × 30 min = $0.61\nNothing was launched. To run: raise 'max-cost-usd' to at least $0.51, or list a cheaper type in 'instance-types'.",
+    });
+    expect(errorDetail(new Error("one line"))).toEqual({});
+    const run = failedRun();
+    const refused = Results.parse({
+      ...run,
+      outcome: { status: "failed", failedPhase: "budget check", message: errorLine(error), ...errorDetail(error) },
+    });
+    const top = renderEvidence(model(refused)).split("\n### Headline")[0]!;
+    expect(top).toContain(
+      "```text\n  - on-demand g5.2xlarge: $1.212/h (aws-price-list-api) × 30 min = $0.61\nNothing was launched. To run: raise 'max-cost-usd' to at least $0.51",
+    );
+    // At most MAX_DETAIL_LINES lines, saying how many more the log holds.
+    const long = errorDetail(new Error(["first", ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join("\n"))).detail!.split("\n");
+    expect(long).toHaveLength(41);
+    expect(long.at(-1)).toBe("… 10 more line(s) in the run's log");
   });
 
   it("says at the top when the run was on the local stand-in", () => {
