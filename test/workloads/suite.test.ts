@@ -340,3 +340,17 @@ workloads:
     ]);
   });
 });
+
+describe("the example suites", () => {
+  it("all load, and multi-node.yaml runs both distributed workloads on two nodes", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const files = readdirSync("examples/suites").filter((f) => f.endsWith(".yaml"));
+    const suites = Object.fromEntries(files.map((f) => [f, loadSuite(readFileSync(`examples/suites/${f}`, "utf8"), {}, { source: f })]));
+    const multi = suites["multi-node.yaml"]!;
+    expect(multi.nodes).toBe(2);
+    expect(multi.workloads.map((w) => [w.kind, w.kind === "resnet50" && w.distributed])).toEqual([
+      ["nccl-allreduce", false],
+      ["resnet50", true],
+    ]);
+  });
+});
