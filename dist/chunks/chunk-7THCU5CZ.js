@@ -413,7 +413,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The records are out: leave without the interpreter's teardown of torch.distributed's threads.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 `;var distributed_job_default=`# A workload across every GPU of every node (issue 14): torchrun in one pod per node, as an Indexed
 # Job with a headless Service for the rendezvous, the pattern Kubernetes documents for pod-to-pod
 # communication in a Job. Pod <name>-0 (index 0) hosts torchrun's store; the others find it by its
@@ -1277,6 +1281,7 @@ class Environment:
 
     def close(self):
         if self.backend and self.dist.is_initialized():
+            self.dist.barrier()
             self.dist.destroy_process_group()
 
 
@@ -1648,6 +1653,10 @@ def run(args):
             "script_s": round(time.perf_counter() - SCRIPT_STARTED, 6),
         }
     )
+    # DDP's reducer goes before its process group: a gloo group destroyed from the reducer's
+    # destructor at interpreter exit can deadlock with its worker thread (seen with torch 1.13).
+    bench.close()
+    release_memory(env)
     env.close()
     return 0
 
@@ -1694,7 +1703,14 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if os.environ.get("WORLD_SIZE"):
+        # Under torchrun the records are out; leave without the interpreter's teardown, where an
+        # error path's live DDP reducer and gloo group can deadlock (the Job would then hang to its timeout).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 `;var resnet50_job_default=`# ResNet50 benchmark as a Kubernetes Job. The script travels in a ConfigMap, so the image is a stock
 # PyTorch CUDA image: nothing to build or push. The double-brace placeholders are filled by
 # src/workloads/manifest.ts with JSON values (valid YAML), never pasted as raw text.
