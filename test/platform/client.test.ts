@@ -55,6 +55,22 @@ describe("platform API client", () => {
     expect(slept).toEqual([250]);
   });
 
+  it("a described step's PUT, PATCH or POST-as-delete: PATCH gets an Idempotency-Key, PUT (idempotent itself) none; a 404 on the delete is 'already gone'", async () => {
+    const pool = agent.get(BASE);
+    const keys: (string | undefined)[] = [];
+    const seen = (opts: { headers?: unknown }) => void keys.push((opts.headers as Record<string, string>)["idempotency-key"]);
+    pool
+      .intercept({ path: "/w/1", method: "PATCH", body: JSON.stringify({ a: 1 }) })
+      .reply((o) => (seen(o), { statusCode: 200, data: { id: "1" } }));
+    pool.intercept({ path: "/w/1", method: "PUT" }).reply((o) => (seen(o), { statusCode: 200, data: { id: "1" } }));
+    pool.intercept({ path: "/w/1/archive", method: "POST" }).reply(404, { message: "no such workspace" });
+    const c = client();
+    expect(await c.request("PATCH", "/w/1", { a: 1 }, Id)).toEqual({ id: "1" });
+    expect(await c.request("PUT", "/w/1", { a: 1 }, Id)).toEqual({ id: "1" });
+    expect(keys).toEqual(["key-1", undefined]);
+    expect(await c.delete("/w/1/archive", undefined, "POST")).toBe(false);
+  });
+
   it("honours Retry-After on 429", async () => {
     const pool = agent.get(BASE);
     pool.intercept({ path: "/v1/clusters/c-1", method: "GET" }).reply(429, "slow down", { headers: { "retry-after": "7" } });
