@@ -185,11 +185,6 @@ export const NcclAllReduceWorkload = z
     stepFactor: z.int().min(2).max(1024).default(4),
     warmupIters: z.int().min(0).max(1000).default(5),
     iters: z.int().min(1).max(10_000).default(20),
-    /**
-     * Attach EFA interfaces (types that have them) and let NCCL use them through the AWS OFI NCCL
-     * plugin; the result says which network NCCL used either way.
-     */
-    efa: z.boolean().default(false),
     image: image.optional(),
     timeoutMinutes: z.int().min(1).max(720).default(20),
     faults,

@@ -57,8 +57,7 @@ export function bandwidthBlock(w: WorkloadResult, sized: readonly Metric[]): str
       "algbw = size ÷ time; busbw = algbw × 2(n−1)/n (nccl-tests' definitions, its doc/PERFORMANCE.md). Medians over trials.",
     "",
     `Network: ${transport ? (TRANSPORT_WORDS[transport as Transport] ?? cell(transport)) : "not reported (NCCL printed no NET line)"}` +
-      (typeof first.transport_evidence === "string" && first.transport_evidence ? ` — ${code(first.transport_evidence)}` : "") +
-      (w.parameters.efa === true && transport !== "efa" ? " ⚠️ EFA was asked for." : ""),
+      (typeof first.transport_evidence === "string" && first.transport_evidence ? ` — ${code(first.transport_evidence)}` : ""),
     "",
     table(
       ["Message size", "Bytes", "Time (µs)", "Algorithm bandwidth (GB/s)", "Bus bandwidth (GB/s)"],

@@ -189,7 +189,6 @@ export function allReduceResult(
     dtype: "float32",
     nodes: shape.nodes,
     gpusPerNode: shape.gpusPerNode,
-    efa: w.efa,
     image: allReduceImage(w),
   };
   if (points[0]) parameters.ranks = points[0].ranks;
@@ -215,8 +214,6 @@ export function allReduceResult(
     status = "failed";
     notes.push(`the all-reduce gave wrong sums at ${wrong.join(", ")}`);
   }
-  if (w.efa && transport && transport.transport !== "efa")
-    notes.push(`EFA was asked for but NCCL used ${TRANSPORT_WORDS[transport.transport]}`);
 
   return {
     id: w.id,
