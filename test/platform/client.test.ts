@@ -171,6 +171,18 @@ describe("radix preset API", () => {
     agent.get(BASE).cleanMocks();
   });
 
+  it("a cluster in a failed status ends the wait at once; a job that never ends times out with its last status", async () => {
+    const pool = agent.get(BASE);
+    pool.intercept({ path: "/v1/clusters/c-9", method: "GET" }).reply(200, { id: "c-9", status: "error" });
+    pool.intercept({ path: "/v1/clusters/c-9/jobs/j-1", method: "GET" }).reply(200, { id: "j-1", status: "running" }).persist();
+    const radix = new PlatformApi(client(), RADIX, clock, new MemoryLog());
+    await expect(radix.waitActive("c-9", 60_000)).rejects.toThrow("Platform cluster c-9 went to status 'error' instead of active.");
+    const timedOut = radix.waitJob("c-9", "j-1", 10_000);
+    await expect(timedOut).rejects.toThrow(PlatformTimeoutError);
+    await expect(timedOut).rejects.toThrow("Platform job j-1 did not finish within 10 s (status 'running').");
+    agent.get(BASE).cleanMocks();
+  });
+
   it("counts a cluster already gone as deleted and reports a failing delete", async () => {
     const pool = agent.get(BASE);
     pool.intercept({ path: "/v1/clusters/gone", method: "DELETE" }).reply(404, { message: "not found" });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { deleteSavedCluster } from "../../src/lifecycle/post.js";
+import { SavedRun } from "../../src/lifecycle/state.js";
 import type { PlatformConnection } from "../../src/platform/connect.js";
 import type { ClusterSummary, PlatformApi } from "../../src/platform/api.js";
+import { RADIX } from "../../src/platform/radix.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 
 // The post step's deletion of the cluster main's state names: by its id, or by the run's own name
@@ -92,5 +94,24 @@ describe("deleteSavedCluster", () => {
     await expect(
       deleteSavedCluster({ platform: { apiUrl: API, clusterId: "c-1", deleted: false } }, refused, new MemoryLog()),
     ).rejects.toThrow(/^Could not delete platform cluster c-1: Cognito login failed \(NotAuthorizedException\)\. delete it by hand/);
+  });
+
+  it("the saved platform of an older state (id only, no name or description) still reads; one naming neither id nor name does not", () => {
+    const platformOf = SavedRun.shape.platform;
+    expect(platformOf.parse({ apiUrl: API, clusterId: "c-1" })).toEqual({ apiUrl: API, clusterId: "c-1", deleted: false });
+    expect(platformOf.safeParse({ apiUrl: API, deleted: false }).error?.issues[0]?.message).toBe(
+      "names neither the cluster's id nor its name",
+    );
+  });
+
+  it("the by-hand advice follows the saved description (a custom API's delete)", async () => {
+    const log = new MemoryLog();
+    const description = {
+      ...RADIX,
+      cluster: { ...RADIX.cluster, delete: { method: "POST" as const, path: "/api/v2/workspaces/{clusterId}/archive" } },
+    };
+    await expect(
+      deleteSavedCluster({ platform: { apiUrl: API, clusterId: "w-1", description, deleted: false } }, undefined, log),
+    ).rejects.toThrow(`delete it by hand: POST ${API}/api/v2/workspaces/w-1/archive with the CI user's token.`);
   });
 });
