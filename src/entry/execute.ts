@@ -23,6 +23,7 @@ import { forkRefusal } from "../github/event.js";
 import { reportOnGitHub } from "../github/report.js";
 import { Results } from "../evidence/results.js";
 import { parseBaselineFile } from "../evidence/history.js";
+import { MIN_RUNS_TO_DECIDE } from "../evidence/regression.js";
 import { TOOL } from "./tool.js";
 
 export { TOOL };
@@ -86,9 +87,11 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
 /**
  * The pinned baseline (baseline-file at `path`, given as `given`), read before anything is spent.
  * Throws an InputError naming the input when the file cannot be read or holds no results.json or
- * history entry: found only after the run, the comparison was skipped and the run passed.
+ * history entry (found only after the run, the comparison was skipped and the run passed), or,
+ * with `failOnRegression`, when it holds fewer runs than a change needs to be judged (the gate
+ * could never fail); without it, that is a warning on `log`.
  */
-export function checkBaselineFile(path: string, given: string): void {
+export function checkBaselineFile(path: string, given: string, failOnRegression: boolean, log: Pick<Log, "warning">): void {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -102,6 +105,16 @@ export function checkBaselineFile(path: string, given: string): void {
     throw new InputError([
       `'${Inputs.baselineFile}' names '${given}', which holds no results.json or history entry (${read.skipped[0] ?? "nothing in it"}); give the results.json of an earlier run, an array of them, or a history index`,
     ]);
+  }
+  const runs = read.entries.length;
+  if (runs < MIN_RUNS_TO_DECIDE) {
+    const why = `'${Inputs.baselineFile}' '${given}' holds ${runs} run; a change is judged once ${MIN_RUNS_TO_DECIDE} exist, so no metric of this run will be`;
+    if (failOnRegression) {
+      throw new InputError([
+        `${why}, and '${Inputs.failOnRegression}' could never fail: give a JSON array of at least ${MIN_RUNS_TO_DECIDE} earlier runs' results.json, or a history index`,
+      ]);
+    }
+    log.warning(`${why} judged.`);
   }
 }
 
@@ -155,7 +168,7 @@ export async function executeRun(settings: RunSettings, rt: Runtime): Promise<Ex
     ]);
   }
   const baselineFile = settings.baselineFile ? insideWorkspace(rt.workspace, settings.baselineFile, Inputs.baselineFile) : undefined;
-  if (baselineFile && settings.baselineFile) checkBaselineFile(baselineFile, settings.baselineFile);
+  if (baselineFile && settings.baselineFile) checkBaselineFile(baselineFile, settings.baselineFile, settings.failOnRegression, rt.log);
   const agentScript = settings.platform?.agent.kind === "script" ? readAgentScript(settings.platform.agent.path, rt.workspace) : undefined;
   const description = settings.platform && describePlatform(settings.platform.preset, rt.workspace);
   const plan = planRun(settings, suite, { ...rt.identity, stack: settings.stack }, new Date(rt.clock.now()), agentScript);

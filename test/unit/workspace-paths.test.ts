@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/config/inputs.js";
 import { checkBaselineFile, insideWorkspace } from "../../src/entry/execute.js";
 import { passingRun } from "../evidence/support/fixtures.js";
+import { MemoryLog } from "../../src/runtime/log.js";
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -56,9 +57,9 @@ describe("baseline-file, read before anything is spent", () => {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
     return root;
   }
-  const refusal = (path: string, given: string): string => {
+  const refusal = (path: string, given: string, failOnRegression = false): string => {
     try {
-      checkBaselineFile(path, given);
+      checkBaselineFile(path, given, failOnRegression, new MemoryLog());
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
       return (error as InputError).problems.join("\n");
@@ -79,12 +80,20 @@ describe("baseline-file, read before anything is spent", () => {
       );
   });
 
-  it("is accepted when it holds an earlier run's results.json, or an array of them", () => {
+  it("is accepted with 2 earlier runs; with 1, a warning that nothing will be judged, or a refusal under fail-on-regression", () => {
     const ws = workspaceWith({
       "one.json": JSON.stringify(passingRun()),
       "two.json": JSON.stringify([passingRun(), passingRun({ number: 2 })]),
     });
-    expect(() => checkBaselineFile(join(ws, "one.json"), "one.json")).not.toThrow();
-    expect(() => checkBaselineFile(join(ws, "two.json"), "two.json")).not.toThrow();
+    const log = new MemoryLog();
+    checkBaselineFile(join(ws, "two.json"), "two.json", true, log);
+    expect(log.lines).toEqual([]);
+    checkBaselineFile(join(ws, "one.json"), "one.json", false, log);
+    expect(log.lines.join("\n")).toContain(
+      "'baseline-file' 'one.json' holds 1 run; a change is judged once 2 exist, so no metric of this run will be judged.",
+    );
+    expect(refusal(join(ws, "one.json"), "one.json", true)).toBe(
+      "'baseline-file' 'one.json' holds 1 run; a change is judged once 2 exist, so no metric of this run will be, and 'fail-on-regression' could never fail: give a JSON array of at least 2 earlier runs' results.json, or a history index",
+    );
   });
 });
