@@ -162,6 +162,21 @@ kubectl get pods -o wide --no-headers`,
     expect(ps).not.toContain("on-server");
   });
 
+  it("turns an agent NotReady once its instance is gone from the network, and Ready again when it is back", async () => {
+    const link = join(network, agent.ip);
+    rmSync(link);
+    try {
+      const out = await sh(
+        server,
+        `kubectl get node ${agent.name} -o jsonpath='{.status.conditions[0].status} {.status.conditions[0].reason}'`,
+      );
+      expect(out.trim()).toBe("False NodeStatusUnknown");
+    } finally {
+      symlinkSync(join(dir, "i-node1"), link);
+    }
+    expect((await sh(server, `kubectl get node ${agent.name} -o jsonpath='{.status.conditions[0].status}'`)).trim()).toBe("True");
+  });
+
   it("spreads GPU pods over the nodes and keeps one that fits nowhere Pending, naming why", async () => {
     const job = `apiVersion: v1
 kind: Pod
