@@ -23,6 +23,8 @@ export interface PlatformFaults {
   serverErrors?: number;
   /** Registering never makes a cluster active. */
   neverActive?: boolean;
+  /** The next N creates answer 504 although the cluster was created (a retry with the same Idempotency-Key meets the same). */
+  lostCreateReplies?: number;
   /** DELETE /v1/clusters/{id} answers 500 and keeps the cluster. */
   deleteFails?: boolean;
 }
@@ -358,6 +360,11 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
       const cached = key && req.method === "POST" ? idempotent.get(`${path} ${key}`) : undefined;
       const reply = cached ?? (path.startsWith("/v1/agent/") ? await agentRoute(req, path) : await userRoute(req, path, (u) => (user = u)));
       if (key && req.method === "POST") idempotent.set(`${path} ${key}`, reply);
+      const isCreate = req.method === "POST" && (path === "/v1/clusters" || path === "/api/v2/workspaces");
+      if (isCreate && reply.status === 201 && faults.lostCreateReplies) {
+        faults.lostCreateReplies--;
+        throw new HttpError(504, "gateway timeout");
+      }
       ({ status, body } = reply);
     } catch (error) {
       status = error instanceof HttpError ? error.status : 500;

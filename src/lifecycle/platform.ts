@@ -6,6 +6,7 @@ import { errorLine } from "../runtime/error-text.js";
 import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent.js";
 import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
 import { PlatformTimeoutError } from "../platform/api.js";
+import { PlatformApiError } from "../platform/client.js";
 import type { CleanupStack } from "./cleanup.js";
 import { putRunSecret } from "./node-secrets.js";
 import type { RunContext } from "./run.js";
@@ -66,7 +67,14 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
   // The description goes with it: the post step deletes (or lists) the way this API does.
   const saved = { apiUrl: settings.apiUrl, clusterName: platform.clusterName, description: connection.api.description, deleted: false };
   run.state.update({ platform: saved });
-  const clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(platform.clusterName, run.signal));
+  let clusterId: string;
+  try {
+    clusterId = await platformStep(run, "create cluster", () => connection.api.createCluster(platform.clusterName, run.signal));
+  } catch (error) {
+    // No reply, a 5xx, a cancelled run or a reply without the id: the platform may have created it all the same.
+    if (mayHaveCreated(error)) cleanup.push("delete platform cluster by name", () => deleteClusterByName(run));
+    throw error;
+  }
   facts.clusterId = clusterId;
   run.state.update({ platform: { ...saved, clusterId } });
   cleanup.push("delete platform cluster", () => deletePlatformCluster(run));
@@ -132,6 +140,49 @@ export async function deletePlatformCluster(run: RunContext): Promise<void> {
     throw new Error(
       `Could not delete platform cluster ${clusterId}: ${errorLine(error)}. The post step retries from the saved state; ` +
         `by hand: ${connection.api.deleteRequest(clusterId, run.plan.platform!.settings.apiUrl)} with the CI user's token.`,
+      { cause: error },
+    );
+  }
+}
+
+/** Whether a failed create may still have created the cluster: anything but the platform refusing it (4xx other than 429). */
+function mayHaveCreated(error: unknown): boolean {
+  return !(
+    error instanceof PlatformApiError &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 429
+  );
+}
+
+/**
+ * After a create whose outcome is unknown (main's cleanup stack): deletes every cluster with the
+ * run's own name (unique to the run, see runClusterName), so a CLI run, which has no post step,
+ * leaves none either. Throws an Error naming the name; the post step (or `gpu-bench cleanup`)
+ * retries by the name saved in the state.
+ */
+export async function deleteClusterByName(run: RunContext): Promise<void> {
+  const facts = run.facts.platform!;
+  const { apiUrl } = run.plan.platform!.settings;
+  const name = run.plan.platform!.clusterName;
+  if (!run.platform) throw new Error("The run has no platform connection.");
+  const { api } = run.platform;
+  try {
+    const found = await platformStep(run, "delete cluster by name", async () => {
+      const named = (await api.listClusters()).filter((c) => c.name === name);
+      for (const c of named) await api.deleteCluster(c.id);
+      return named;
+    });
+    facts.deleted = true;
+    if (found[0]) facts.clusterId = found[0].id;
+    run.state.update({ platform: { ...run.state.get().platform!, deleted: true } });
+    for (const c of found) run.log.info(`Deleted platform cluster ${c.id} ('${name}'), found by its name after its create failed`);
+    if (found.length === 0) run.log.info(`No platform cluster named '${name}' at ${apiUrl}: the failed create made none`);
+  } catch (error) {
+    facts.deleteError = errorLine(error);
+    throw new Error(
+      `Could not check for or delete a platform cluster named '${name}' after its create failed: ${errorLine(error)}. The post step retries by the name; by hand: find it (${api.description.cluster.list.method} ${apiUrl}${api.description.cluster.list.path}) and delete it with the CI user's token.`,
       { cause: error },
     );
   }

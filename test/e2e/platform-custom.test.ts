@@ -92,6 +92,27 @@ describe("platform-preset custom (examples/platform-custom.yaml)", () => {
     expect(platform.clusters.size).toBe(0);
   }, 120_000);
 
+  it("a create whose replies are all lost (the cluster was made): main finds it by the run's name and deletes it before it ends", async () => {
+    platform.faults.lostCreateReplies = 10;
+    try {
+      const aws = standIn.calls.length;
+      const job = new ActionJob({ ...standIn.env }, inputs());
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      const out = main.output();
+      expect(out).toMatch(/Platform API POST \/api\/v2\/workspaces answered HTTP 504 5 times/);
+      expect(out).toMatch(/Deleted platform cluster c-\w{8} \('gpu-bench-gb[0-9a-f]{16}'\), found by its name after its create failed/);
+      expect(platform.clusters.size).toBe(0);
+      expect(standIn.calls.slice(aws).some((c) => c.action === "RunInstances")).toBe(false);
+      expect(job.summary()).toMatch(/\| Cluster deleted \| yes \|/);
+      const post = job.post();
+      expect((await post.exited).code, post.output()).toBe(0);
+      expect(post.output()).not.toMatch(/platform cluster/i);
+    } finally {
+      platform.faults.lostCreateReplies = 0;
+    }
+  }, 120_000);
+
   it("a platform-config with a mistake fails the run before anything is launched or created, naming the field and the fix", async () => {
     const aws = standIn.calls.length;
     const before = platform.calls.length;
