@@ -432,7 +432,11 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorklo
   return runWorkload(onNode, workload, {
     gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability, maxSmClockMHz: gpu.maxSmClockMHz },
     // Distributed workloads span every node, each pod taking all of its node's GPUs (node 0's count: one type for all).
-    cluster: { nodes: run.plan.launch.nodes, gpusPerNode: Math.max(1, run.facts.inventory?.gpus.length ?? 1) },
+    cluster: {
+      nodes: run.plan.launch.nodes,
+      gpusPerNode: Math.max(1, run.facts.inventory?.gpus.length ?? 1),
+      efa: (run.facts.clusterNodes ?? []).length > 0 && run.facts.clusterNodes!.every((n) => n.inventory.efaDevices.length > 0),
+    },
     log: run.log,
     clock: run.clock,
     hfTokenParameter: run.plan.hfToken && { name: run.plan.hfToken.name, region: run.plan.region },

@@ -214,6 +214,10 @@ export function allReduceResult(
     status = "failed";
     notes.push(`the all-reduce gave wrong sums at ${wrong.join(", ")}`);
   }
+  if (shape.efa && shape.nodes > 1 && transport && transport.transport !== "efa")
+    notes.push(
+      `the nodes have EFA devices but NCCL used ${TRANSPORT_WORDS[transport.transport]} between them (the pinned PyTorch image carries no AWS OFI NCCL plugin)`,
+    );
 
   return {
     id: w.id,

@@ -16,6 +16,8 @@ export interface ClusterShape {
   nodes: number;
   /** GPUs per node (the inventory's count): torchrun's processes per pod, and the pod's nvidia.com/gpu. */
   gpusPerNode: number;
+  /** Whether every node's inventory lists EFA devices: the report then says when NCCL did not use them. */
+  efa?: boolean;
 }
 
 /** The port torchrun's store listens on in pod 0 (torchrun's default). */

@@ -153,4 +153,22 @@ describe("the all-reduce result", () => {
     expect(result.message).toMatch(/RuntimeError: boom/);
     expect(result.message).toMatch(/wrong sums at 1 MiB$/);
   });
+
+  it("says when the nodes have EFA devices but NCCL used TCP sockets between them", () => {
+    const stdout = [line(1, 1048576, 100e-6), line(1, 4194304, 200e-6), line(2, 1048576, 100e-6), line(2, 4194304, 250e-6), job].join("\n");
+    const stderr = "node-0:7:7 [0] NCCL INFO Using network Socket";
+    const onEfa = allReduceResult(w, { nodes: 2, gpusPerNode: 8, efa: true }, { stdout, stderr }, times);
+    expect(onEfa.status).toBe("ok");
+    expect(onEfa.message).toBe(
+      "the nodes have EFA devices but NCCL used TCP sockets between them (the pinned PyTorch image carries no AWS OFI NCCL plugin)",
+    );
+    const used = allReduceResult(
+      w,
+      { nodes: 2, gpusPerNode: 8, efa: true },
+      { stdout, stderr: "h [0] NCCL INFO NET/OFI Selected provider is efa" },
+      times,
+    );
+    expect(used.message).toBeUndefined();
+    expect(used.trials[0]!.transport).toBe("efa");
+  });
 });
