@@ -47,6 +47,9 @@ const standIn = await startStandIn({
     // The vLLM stand-in answers 2 s after its container starts: what a pod-kill fault measures.
     STUB_VLLM_STARTUP_SECONDS: "100",
     STUB_POD_START_SECONDS: "0",
+    // Each serving load point takes the duration it reports, so the report's energy per token is
+    // the telemetry's power × that duration ÷ the tokens (at 0.02 it was a fiftieth of that).
+    STUB_VLLM_BENCH_TIME_SCALE: "1",
   },
 });
 console.error("Local AWS stand-in is up (EC2, SSM, STS, S3, GitHub OIDC on 127.0.0.1).\n");

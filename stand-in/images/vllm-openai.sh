@@ -14,6 +14,10 @@
 #                                            from its container's start, at STUB_LATENCY_SCALE=1
 #        STUB_VLLM_CAPACITY=40               requests/s the fake server saturates at
 #        STUB_VLLM_BENCH_FAIL_RATES="16 inf" vllm bench serve fails at these request rates
+#        STUB_VLLM_BENCH_TIME_SCALE          vllm bench serve takes the duration it reports times this
+#                                            (default STUB_LATENCY_SCALE): 1 makes the GPU telemetry's
+#                                            timed window as long as the reported duration, so energy
+#                                            per token = power x duration / tokens holds (the demo)
 #        STUB_VLLM_TTFT_MS=40 STUB_VLLM_TPOT_MS=4  the server's time to first token and per output token,
 #                                            stretched by default/current GPU power limit (nvidia-smi -pl)
 # Other pods' compute processes on its GPU (a gpu-contention pod) time-slice with it, and stress-ng
@@ -85,6 +89,9 @@ if argv[:2] == ["bench", "serve"]:
     rho = 0.97 if rate == math.inf else min(rate / capacity, 0.97)
     served_rate = capacity * 0.97 if rate == math.inf else min(rate, capacity) * 0.98
     duration = n / served_rate
+    # The benchmark takes its time (scaled as every stand-in latency is): the job's timed window
+    # around it is what the GPU telemetry integrates energy over.
+    time.sleep(duration * float(os.environ.get("STUB_VLLM_BENCH_TIME_SCALE", os.environ.get("STUB_LATENCY_SCALE", "1"))))
     result = json.load(open(fixture))
     result.update({
         "date": time.strftime("%Y%m%d-%H%M%S", time.gmtime(1760000000)),
