@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, decodeJwt, jwtVerify, errors as joseErrors } from "jose";
 
 /**
- * A local stand-in for a platform API with the radix contract (see src/platform/radix.ts), behind
+ * A local stand-in for a platform API with the radix contract (see src/platform/radix.ts), or with
+ * `layout: "workspaces"` another API over the same clusters (examples/platform-custom.yaml), behind
  * a real JWT authorizer: a Cognito token is verified against the Cognito emulator's JWKS
  * (signature), issuer, client id (aud for ID tokens, client_id for access tokens), token_use and
  * expiry. What else it accepts is `trust` (PlatformTrust): fixed bearer tokens, GitHub's OIDC
