@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { InputError, parsePlatformAuthInputs, parseSettings } from "./config/inputs.js";
 import { SuiteError } from "./config/suite.js";
@@ -39,6 +39,10 @@ async function cli(argv: string[]): Promise<number> {
   quietSdkNodeWarning(process.env, process.version, log.warning);
   for (const warning of secretFlagWarnings(values)) log.warning(warning);
   const outDir = resolve(values.get("out") ?? "gpu-bench-evidence");
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    process.stderr.write(`error: --out '${values.get("out")}' is a file; give a folder (it is made when missing)\n`);
+    return EXIT.usage;
+  }
   const stateFile = values.get("state-file");
   const env = process.env;
   const job = { ...identityFromEnv(env), runner: env.RUNNER_NAME || localRunner(env) };

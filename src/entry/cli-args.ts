@@ -83,7 +83,9 @@ function inputFlags(): FlagDef[] {
   return Object.entries(action.inputs)
     .filter(([name]) => name !== Inputs.mode)
     .map(([name, input]) => {
-      const def = input.default ?? "";
+      // A workflow expression (github-token's `${{ github.token }}`) means nothing outside a
+      // workflow: the flag has no default there (the secret comes from its environment variable).
+      const def = (input.default ?? "").includes("${{") ? "" : (input.default ?? "");
       const commands: readonly Command[] = ACCESS.includes(name as InputName)
         ? ["run", "sweep", "cleanup", "comment", "compare"]
         : (OTHER_COMMANDS[name as InputName] ?? ["run"]);

@@ -65,3 +65,17 @@ describe("gpu-bench run with a bad suite file", () => {
     expect(readdirSync(workspace)).toEqual(["suite.yaml"]);
   });
 });
+
+describe("gpu-bench run with --out naming a file", () => {
+  it("is refused with exit code 2 before anything else, saying to give a folder", () => {
+    writeFileSync(join(workspace, "out"), "not a folder\n");
+    try {
+      const r = run("version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50}\n");
+      expect(r.stderr).toContain("error: --out 'out' is a file; give a folder (it is made when missing)\n");
+      expect(r.stderr).not.toMatch(/ENOTDIR|credentials|Could not reach/);
+      expect(r.status, r.stderr).toBe(2);
+    } finally {
+      rmSync(join(workspace, "out"));
+    }
+  });
+});
