@@ -21,7 +21,7 @@ export function platformSection(results: Results): string | undefined {
     table(
       ["", ""],
       [
-        ["API", `${code(p.api)} (${cell(p.preset)} preset)`],
+        ["API", `${code(p.api)} (${p.preset === "radix" ? "radix preset" : cell(p.preset)})`],
         ["Login", cell(p.auth)],
         ["Cluster", p.clusterId ? `${code(p.clusterId)} (${cell(p.clusterName)})` : `${cell(p.clusterName)}: not created`],
         ["Agent", `${code(p.agent)}${p.agentVersion ? `, version ${cell(p.agentVersion)}` : ""}`],

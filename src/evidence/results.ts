@@ -211,7 +211,7 @@ export type Budget = z.infer<typeof Budget>;
 
 /** The platform a run went through (platform-api-url): its cluster, each step's timing, the agent, the deletion. Nothing secret. */
 export const PlatformRun = z.object({
-  /** The API's base URL and preset. */
+  /** The API's base URL and preset: radix, or "custom preset, described by <platform-config>". */
   api: z.string(),
   preset: z.string(),
   /** How the run authenticated: cognito (with its flow), bearer, github-oidc or none. */

@@ -51,7 +51,7 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
   const { settings } = platform;
   const facts: PlatformRun = {
     api: settings.apiUrl,
-    preset: settings.preset.kind === "custom" ? `custom (${settings.preset.configPath})` : "radix",
+    preset: settings.preset.kind === "custom" ? `custom preset, described by ${settings.preset.configPath}` : "radix",
     auth: authLabel(settings),
     clusterName: platform.clusterName,
     agent: agentLabel(platform.agent),

@@ -64,10 +64,15 @@ describe("platform-preset custom (examples/platform-custom.yaml)", () => {
       platform: { preset: string; deleted: boolean; agentVersion?: string; steps: { name: string; status: string }[] };
       workloads: { id: string; status: string; metrics: { name: string; trials: number[] }[] }[];
     };
-    expect(results.platform).toMatchObject({ preset: "custom (examples/platform-custom.yaml)", deleted: true, agentVersion: "1.4.2" });
+    expect(results.platform).toMatchObject({
+      preset: "custom preset, described by examples/platform-custom.yaml",
+      deleted: true,
+      agentVersion: "1.4.2",
+    });
     const throughput = results.workloads[0]!.metrics.find((m) => m.name === "images_per_sec")!;
     expect(results.workloads[0]!.status).toBe("ok");
     expect(throughput.trials).toHaveLength(2);
+    expect(job.summary()).toContain(`| API | \`${platform.url}\` (custom preset, described by examples/platform-custom.yaml) |`);
     expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
     const secrets = [TOKEN, ...platform.issuedTokens];
     expect(leakedSecrets(main.output(), secrets)).toEqual([]);
