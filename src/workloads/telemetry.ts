@@ -76,7 +76,9 @@ export function attachTelemetry(result: WorkloadResult, w: NodeWorkload, samples
     for (const t of result.trials) {
       const trial = num(t.trial);
       const count = num(t.images) ?? (num(t.batch_size) ?? 0) * (num(t.steps) ?? 0);
-      if (trial !== undefined && count > 0) images.set(trial, count);
+      // DDP over several nodes: the samples are node 0's GPUs, which did their share of the images.
+      const nodes = t.distributed === true ? (num(t.nodes) ?? 1) : 1;
+      if (trial !== undefined && count > 0) images.set(trial, count / nodes);
     }
     energy = resnet50EnergyMetrics(detail, images);
   } else {

@@ -2,7 +2,10 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SuiteError, loadSuite, type ResNet50Workload } from "../../src/config/suite.js";
 import type { WorkloadResult } from "../../src/evidence/results.js";
+import { parseSamples } from "../../src/node/telemetry-samples.js";
 import { metric } from "../../src/workloads/output.js";
+import { attachTelemetry } from "../../src/workloads/telemetry.js";
+import { everySecond, samplesText } from "../support/telemetry-samples.js";
 import { distributedResNet50Result, planDistributedResNet50, scalingEfficiency } from "../../src/workloads/resnet50-distributed.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -73,5 +76,30 @@ describe("the distributed ResNet50 result", () => {
     const r = distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8 }, run([5000], "failed"), run([9000]));
     expect(r.status).toBe("failed");
     expect(r.message).toBe("the one-node run, the scaling baseline, ended failed: 2 of 3 trials finished");
+  });
+});
+
+describe("the energy of a distributed run", () => {
+  it("is node 0's energy over node 0's share of the images: its GPUs are the ones sampled", () => {
+    const T0 = 1_741_572_000;
+    // One GPU at 200 W for 10 s: 2000 J in the trial's window.
+    const samples = parseSamples(samplesText({ gpu: everySecond(T0, T0 + 12, () => ({ powerW: 200 })) }))!;
+    const trial = { trial: 1, images: 1000, window_start_unix: T0 + 1, window_end_unix: T0 + 11 };
+    const result = (extra: Record<string, unknown>): WorkloadResult => ({
+      id: "ddp",
+      kind: "resnet50",
+      parameters: {},
+      status: "ok",
+      metrics: [],
+      trials: [{ ...trial, ...extra }],
+      startedAt: "2026-12-06T03:00:00.000Z",
+      endedAt: "2026-12-06T03:05:00.000Z",
+    });
+    const perImage = (r: WorkloadResult) => r.metrics.find((m) => m.name === "joules_per_image")!.summary.median;
+    const one = perImage(attachTelemetry(result({}), workload(), samples));
+    const two = perImage(attachTelemetry(result({ distributed: true, nodes: 2 }), workload(), samples));
+    // Two nodes: node 0 trained 500 of the 1000 images with the energy it was sampled spending.
+    expect(two).toBeCloseTo(2 * one, 9);
+    expect(one).toBeGreaterThan(1.5);
   });
 });
