@@ -153,18 +153,30 @@ export async function formCluster(o: FormClusterOptions): Promise<ClusterMember[
   const [server, ...agents] = o.nodes;
   if (!server || agents.length === 0) throw new Error("A cluster needs a server node and at least one agent.");
   const serverUrl = `https://${server.privateIp}:6443`;
+  // A node's failure records its phases; an agent's is named as that node's (node<k> <step>).
   const recorded = <T>(node: number, promise: Promise<T>): Promise<T> =>
     promise.catch((error: unknown) => {
-      if (error instanceof NodeBootstrapError) o.record(error.phases, node);
-      throw error;
+      if (!(error instanceof NodeBootstrapError)) throw error;
+      o.record(error.phases, node);
+      if (node === 0) throw error;
+      const message = error.message.replace(/^Node bootstrap failed at [^:]+: /, "").replace(`\n${error.hint}`, "");
+      throw new NodeBootstrapError(
+        `node${node} ${error.step}`,
+        `${o.nodes[node]!.privateIp}: ${message}`,
+        error.hint,
+        error.result,
+        error.phases,
+      );
     });
 
+  // Set once the cluster failed: a token read that ends after that is not put anywhere.
+  let abandoned = false;
   const serverReady = o.bootstrapServer();
   const token = recorded(
     0,
     readNodeToken(server.remote, { timeoutSeconds: JOIN_TIMEOUT_SECONDS, mask: o.mask }).then(async (read) => {
       o.record(read.phases, 0);
-      await o.putToken(read.token);
+      if (!abandoned) await o.putToken(read.token);
     }),
   );
   const joined = agents.map((agent, i) =>
@@ -192,7 +204,12 @@ export async function formCluster(o: FormClusterOptions): Promise<ClusterMember[
   );
   // Awaited below unless node 0 fails first; then their failures must not go unhandled.
   for (const pending of [...joined, checked]) pending.catch(() => undefined);
-  const [serverInventory, , agentInventories, cluster] = await Promise.all([serverReady, token, Promise.all(joined), checked]);
+  const [serverInventory, , agentInventories, cluster] = await Promise.all([serverReady, token, Promise.all(joined), checked]).catch(
+    (error: unknown) => {
+      abandoned = true;
+      throw error;
+    },
+  );
   o.record(cluster.phases, 0);
   const inventories = [serverInventory, ...agentInventories];
   const members = o.nodes.map((node, i) => ({

@@ -139,6 +139,20 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     for (const c of standIn.commands()) expect(c.script + c.stdout + c.stderr).not.toContain(secrets[1]);
   });
 
+  it("an agent whose bootstrap fails fails the run naming that node; the token parameter is deleted and both nodes terminated", async () => {
+    standIn.faults.failCommands(1, { scriptIncludes: "export K3S_ROLE=" });
+    const r = await lifecycle();
+    expect(r.mainExit.code).toBe(1);
+    expect(r.mainLog).toMatch(
+      /Node bootstrap failed at node1 node-bootstrap: 10\.0\.\d+\.\d+: the bootstrap script ended Failed with exit code 70/,
+    );
+    const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
+    expect(results.outcome).toMatchObject({ status: "failed", failedPhase: "node bootstrap" });
+    expect(standIn.parameters().filter((p) => p.tags["gpu-bench:run-id"] === r.job.runId)).toEqual([]);
+    expect(r.alive).toEqual([]);
+    expect(r.overTerminated).toEqual([]);
+  });
+
   it("a zone that gives 1 of 2 is released (the survivor terminated) and the next zone gives both", async () => {
     standIn.faults.loseOnBoot(1);
     const r = await lifecycle();
