@@ -109,7 +109,7 @@ function faultDetail(f: FaultResult): string | undefined {
     f.injectedAt ? `injected ${cell(f.injectedAt)}` : undefined,
     f.window ? `measured ${cell(f.window.start)} → ${cell(f.window.end)}` : undefined,
     f.faultSeconds !== undefined ? `fault held ${formatNumber(f.faultSeconds)} s` : undefined,
-    f.stepsLost !== undefined ? `steps lost ${formatNumber(f.stepsLost)}` : undefined,
+    f.stepsLost !== undefined ? `steps lost ${compactNumber(Math.round(f.stepsLost * 10) / 10)}` : undefined,
     f.pods?.totalRecoverySeconds !== undefined
       ? f.pods.oldPod === undefined
         ? // The same pod came back (a node reboot restarts its containers in place).

@@ -1,4 +1,4 @@
-import { cell, code, formatNumber, table } from "./format.js";
+import { cell, code, compactNumber, formatNumber, table } from "./format.js";
 import type { Results, WorkloadResult } from "./results.js";
 import { paletteHex, SPAN_GREY, xyInit } from "./mermaid.js";
 import type { TelemetryDetail } from "./telemetry-schema.js";
@@ -113,7 +113,7 @@ export function telemetryPart(w: WorkloadResult): string | undefined {
         ],
         ["GPU utilisation mean", `${formatNumber(t.gpuUtilPercent.mean)}%`],
         ["Memory used max", `${formatNumber(t.memoryUsedMiB.max)} MiB`],
-        ["Temperature max", `${formatNumber(t.temperatureC.max)} °C`],
+        ["Temperature max", `${compactNumber(t.temperatureC.max)} °C`],
         ["Clock-event reasons (share of samples)", reasons || "none"],
         ["Other processes on the GPU", String(t.foreignProcesses)],
         ...(d?.powerCapWatts !== undefined ? [["Configured power cap", `${formatNumber(d.powerCapWatts)} W`]] : []),
