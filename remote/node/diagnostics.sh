@@ -39,6 +39,12 @@ show cloud-init status --long
 section "k3s service"
 show systemctl status k3s --no-pager --lines=0
 show journalctl -u k3s --no-pager -n 100
+# A node of a cluster other than the server runs the k3s agent instead.
+if [[ -f $ROOT/etc/systemd/system/k3s-agent.service ]]; then
+  section "k3s-agent service"
+  show systemctl status k3s-agent --no-pager --lines=0
+  show journalctl -u k3s-agent --no-pager -n 100
+fi
 
 section "nodes"
 show "${KUBECTL[@]}" get nodes -o wide

@@ -104,6 +104,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   const step = <T>(name: string, fn: () => Promise<T>): Promise<T> => stage(name, () => run.phases.time(name, fn));
 
   let onNode: RunRemote | undefined;
+  /** Every node, node 0 first, once SSM reaches them (diagnostics come from each). */
+  let allNodes: RunRemote[] = [];
   let runError: Error | undefined;
   try {
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
@@ -122,6 +124,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     await step("ssm agent online", () => Promise.all(instances.map((i) => agentOnline(run, i))));
     const nodes = instances.map((i) => nodeRemote(run, i));
     onNode = nodes[0]!;
+    allNodes = nodes;
     const node = onNode;
     const kernel = (await step("probe", () => Promise.all(nodes.map((n) => probe(run, n)))))[0];
     run.facts.deadMan = (await step("dead-man switch", () => Promise.all(nodes.map((n, i) => armSwitch(run, n, instances[i]!)))))[0];
@@ -176,8 +179,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
 
   // Diagnostics cost instance time: not when the budget stopped the run, nor when the instance is gone.
   if (run.facts.outcome.status === "failed" && onNode && !signal.aborted && !run.facts.budget?.stoppedRun && !run.facts.interrupted) {
-    const node = onNode;
-    run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, node)));
+    const nodes = allNodes.length > 0 ? allNodes : [onNode];
+    run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, nodes)));
   }
 
   const cleanupErrors = await cleanup.run();
@@ -478,11 +481,20 @@ export function outcomeOfWorkloads(workloads: readonly WorkloadResult[]): Outcom
   return { status: "failed", failedPhase: `workload ${failed.id}`, message: `${failed.id}: ${errorLine(failed.message ?? "failed")}` };
 }
 
-/** The node's state after a failure, uploaded beside the run's raw files; its tail goes into the results. */
-async function diagnostics(run: RunContext, onNode: RunRemote): Promise<{ uri?: string; tail?: string }> {
-  const collected = await collectDiagnostics(onNode);
+/**
+ * The nodes' state after a failure (every node of a cluster, side by side, one after the other in
+ * one file under a header naming each), uploaded beside the run's raw files; node 0's decisive
+ * tail goes into the results.
+ */
+async function diagnostics(run: RunContext, nodes: readonly RunRemote[]): Promise<{ uri?: string; tail?: string }> {
+  const all = await Promise.all(nodes.map((node) => collectDiagnostics(node)));
+  const collected = all[0]!;
+  const text =
+    all.length === 1
+      ? collected.text
+      : all.map((d, i) => `########## node ${i} (${run.facts.instances[i]?.id ?? "?"}) ##########\n${d.text}`).join("\n\n");
   const loc = { bucket: run.plan.evidence.bucket, key: run.plan.evidence.diagnosticsKey };
-  const uploaded = await putText(run.clients.s3, loc, collected.text).then(
+  const uploaded = await putText(run.clients.s3, loc, text).then(
     () => true,
     (e: unknown) => (run.log.warning(`Could not upload diagnostics: ${errorLine(e)}`), false),
   );

@@ -148,6 +148,11 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     );
     const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
     expect(results.outcome).toMatchObject({ status: "failed", failedPhase: "node bootstrap" });
+    // Diagnostics from both nodes, in one file.
+    const diagnostics = standIn.getText(CHAOS_BUCKET, results.locations.diagnostics!.replace(`s3://${CHAOS_BUCKET}/`, ""))!;
+    const [server, agent] = ofRun(r.job.runId);
+    expect(diagnostics).toContain(`########## node 0 (${server!.id}) ##########`);
+    expect(diagnostics).toContain(`########## node 1 (${agent!.id}) ##########`);
     expect(standIn.parameters().filter((p) => p.tags["gpu-bench:run-id"] === r.job.runId)).toEqual([]);
     expect(r.alive).toEqual([]);
     expect(r.overTerminated).toEqual([]);
