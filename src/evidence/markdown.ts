@@ -179,10 +179,10 @@ function runLink(results: Results): string {
 
 type DeadMan = NonNullable<NonNullable<Results["instance"]>["deadManSwitch"]>;
 
-/** A multi-node run's nodes in one line: how many, of which type, in which zone(s), each id (node 0 runs the workloads). */
+/** A multi-node run's nodes in one line: how many, of which type, in which zone(s), each id (node 0 is the k3s server). */
 function nodesText(nodes: NonNullable<Results["nodes"]>, type: string): string {
   const zones = [...new Set(nodes.map((n) => n.availabilityZone))].map(cell).join(", ");
-  const ids = nodes.map((n) => `${code(n.instance)}${n.index === 0 ? " (node 0: the workloads)" : ""}`).join(", ");
+  const ids = nodes.map((n) => `${code(n.instance)}${n.index === 0 ? " (node 0: the k3s server)" : ""}`).join(", ");
   return `${nodes.length} × ${cell(type)} in ${zones}: ${ids}`;
 }
 

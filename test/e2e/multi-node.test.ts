@@ -54,7 +54,7 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     expect(results.nodes?.map((n) => n.availabilityZone)).toEqual(launched.map((i) => i.az));
     expect(results.instance?.id).toBe(launched[0]!.id);
     expect(r.job.summary()).toContain(
-      `2 × g5.2xlarge in ${launched[0]!.az}: \`${launched[0]!.id}\` (node 0: the workloads), \`${launched[1]!.id}\``,
+      `2 × g5.2xlarge in ${launched[0]!.az}: \`${launched[0]!.id}\` (node 0: the k3s server), \`${launched[1]!.id}\``,
     );
     // Its own cluster placement group: created tagged, holding both, deleted once they were terminated.
     const groups = standIn.placementGroups().filter((g) => g.tags["gpu-bench:run-id"] === r.job.runId);
