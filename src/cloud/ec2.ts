@@ -86,6 +86,11 @@ export interface LaunchRequest {
   count?: number;
   /** A cluster placement group for the candidates whose type supports one (supportsClusterPlacement). */
   placementGroup?: string;
+  /**
+   * Launch with an EFA interface as the primary network interface (suite `efa`): the candidates'
+   * types must support EFA (requireEfa in efa.ts checks that before launch).
+   */
+  efa?: boolean;
 }
 
 export interface LaunchedInstance {
@@ -209,6 +214,25 @@ export function userDataFor(expiresAt: Date): string {
   return Buffer.from([shebang, `GPU_BENCH_EXPIRES_AT=${epoch}`, ...rest].join("\n")).toString("base64");
 }
 
+/**
+ * Where the instance joins the network. Without EFA: the subnet and security group at the top
+ * level. With EFA: one network interface of type efa at device index 0 in the same subnet and
+ * group (EC2 refuses top-level SubnetId/SecurityGroupIds beside NetworkInterfaces), deleted with
+ * the instance. Source: EC2 User Guide, "Get started with EFA and NCCL", launching with
+ * `--network-interfaces ... InterfaceType=efa`.
+ */
+function networkOf(
+  req: LaunchRequest,
+  candidate: LaunchCandidate,
+): Pick<RunInstancesCommandInput, "SubnetId" | "SecurityGroupIds" | "NetworkInterfaces"> {
+  if (!req.efa) return { SubnetId: candidate.subnetId, SecurityGroupIds: [req.securityGroupId] };
+  return {
+    NetworkInterfaces: [
+      { DeviceIndex: 0, InterfaceType: "efa", SubnetId: candidate.subnetId, Groups: [req.securityGroupId], DeleteOnTermination: true },
+    ],
+  };
+}
+
 function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clientToken: string): RunInstancesCommandInput {
   const tags = Object.entries({ ...req.tags, [TagKeys.expiresAt]: req.expiresAt.toISOString() }).map(([Key, Value]) => ({ Key, Value }));
   return {
@@ -218,8 +242,7 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
     MinCount: req.count ?? 1,
     MaxCount: req.count ?? 1,
     ClientToken: clientToken,
-    SubnetId: candidate.subnetId,
-    SecurityGroupIds: [req.securityGroupId],
+    ...networkOf(req, candidate),
     IamInstanceProfile: "arn" in req.instanceProfile ? { Arn: req.instanceProfile.arn } : { Name: req.instanceProfile.name },
     InstanceInitiatedShutdownBehavior: "terminate",
     UserData: userDataFor(req.expiresAt),

@@ -261,6 +261,13 @@ export const Suite = z
      * 1 when absent (absent, not defaulted, so a one-node suite keeps its hash and its history).
      */
     nodes: z.int().min(1).max(MAX_NODES).optional(),
+    /**
+     * Attach an Elastic Fabric Adapter to every node (issue 14): each instance's primary network
+     * interface is an EFA interface, in the run's cluster placement group. Every listed instance
+     * type must support EFA (checked with EC2 DescribeInstanceTypes before anything is launched).
+     * False when absent (absent, not defaulted, so a suite without it keeps its hash).
+     */
+    efa: z.boolean().optional(),
     workloads: z.array(Workload).min(1).max(20),
     /** GPU telemetry around every workload (issue 12); sampled every second unless set. */
     telemetry: z.strictObject({ intervalSeconds: z.number().min(0.1).max(60) }).optional(),

@@ -63,9 +63,11 @@ export interface RunPlan {
     markets: Market[];
     /** Instances launched as one unit in one zone (suite `nodes`, 1 when absent); node 0 runs the workloads. */
     nodes: number;
+    /** Each instance's primary network interface is an EFA interface (suite `efa`). */
+    efa: boolean;
     /**
      * The run's own cluster placement group (named after the client token base, tagged like the
-     * instances, deleted at cleanup): only with nodes > 1 and a candidate type that supports one.
+     * instances, deleted at cleanup): only with nodes > 1 or `efa`, and a candidate type that supports one.
      */
     placementGroup?: string;
     /** Launch → running, and running → SSM agent online, each; seconds. */
@@ -143,7 +145,9 @@ export function planRun(settings: RunSettings, suite: Suite, identity: RunIdenti
       rootVolumeGb: settings.rootVolumeGb,
       markets: settings.market === "spot-then-on-demand" ? ["spot", "on-demand"] : [settings.market],
       nodes: suite.nodes ?? 1,
-      placementGroup: (suite.nodes ?? 1) > 1 && settings.instanceTypes.some(supportsClusterPlacement) ? tokenBase : undefined,
+      efa: suite.efa ?? false,
+      placementGroup:
+        ((suite.nodes ?? 1) > 1 || suite.efa === true) && settings.instanceTypes.some(supportsClusterPlacement) ? tokenBase : undefined,
       startupTimeoutSeconds: settings.startupTimeoutSeconds,
     },
     evidence: {

@@ -1,4 +1,5 @@
 import type { AwsClients } from "../cloud/clients.js";
+import { requireEfa } from "../cloud/efa.js";
 import {
   CleanupError,
   describeOne,
@@ -108,6 +109,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   let allNodes: RunRemote[] = [];
   let runError: Error | undefined;
   try {
+    // EFA on every candidate type, from EC2's own facts, before anything is bought.
+    if (plan.launch.efa) await step("efa check", () => checkEfa(run));
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
     // The platform first: a refused credential or API fails the run before anything is spent.
     if (plan.platform) await step("platform cluster", () => createPlatformCluster(run, platformConnector(deps), cleanup));
@@ -242,6 +245,18 @@ async function resolveRunImage(run: RunContext): Promise<ResolvedImage> {
   const image = await resolveImage(run.clients.ec2, run.clients.ssm, run.plan.launch.ami);
   run.log.info(`AMI ${image.id}${image.name ? ` (${image.name})` : ""}`);
   return image;
+}
+
+/** Suite `efa`: every candidate type must support EFA (EC2 DescribeInstanceTypes); EfaError names the ones that do not. */
+async function checkEfa(run: RunContext): Promise<void> {
+  const support = await requireEfa(
+    run.clients.ec2,
+    run.plan.launch.candidates.map((c) => c.instanceType),
+    run.clock,
+  );
+  run.log.info(
+    `EFA: ${support.map((s) => `${s.instanceType} (up to ${s.maxInterfaces} EFA interface(s))`).join(", ")}; one attached per node`,
+  );
 }
 
 /**

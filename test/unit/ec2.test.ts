@@ -365,3 +365,40 @@ describe("sweeper", () => {
     expect((error as Error).message).toContain("g5.2xlarge in subnet-aaaaaaaa: InsufficientInstanceCapacity");
   });
 });
+
+describe("launch with EFA (suite efa)", () => {
+  it("puts the subnet and security group on one EFA interface at device index 0, in the placement group", async () => {
+    ec2Mock.on(RunInstancesCommand).resolves({
+      Instances: [{ InstanceId: "i-0e1" }, { InstanceId: "i-0e2" }].map((i) => ({ ...i, Placement: { AvailabilityZone: "us-west-2a" } })),
+    });
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { InstanceIds?: string[] }) => running(input.InstanceIds![0]!));
+    const { deps: d } = deps();
+    const efaRequest: LaunchRequest = {
+      ...request,
+      candidates: [{ instanceType: "g5.8xlarge", subnetId: "subnet-aaaaaaaa" }],
+      count: 2,
+      efa: true,
+      placementGroup: "gpu-bench-abc",
+    };
+    await launchGroupWithFallback(efaRequest, d);
+    const sent = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
+    expect(sent.NetworkInterfaces).toEqual([
+      { DeviceIndex: 0, InterfaceType: "efa", SubnetId: "subnet-aaaaaaaa", Groups: ["sg-0123456789abcdef0"], DeleteOnTermination: true },
+    ]);
+    // EC2 refuses a top-level subnet or security group beside NetworkInterfaces.
+    expect(sent).not.toHaveProperty("SubnetId");
+    expect(sent).not.toHaveProperty("SecurityGroupIds");
+    expect(sent.Placement).toEqual({ GroupName: "gpu-bench-abc" });
+    expect([sent.MinCount, sent.MaxCount]).toEqual([2, 2]);
+  });
+
+  it("keeps the top-level subnet and security group without EFA", async () => {
+    ec2Mock.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: "i-0abc", Placement: { AvailabilityZone: "us-west-2a" } }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves(running("i-0abc"));
+    const { deps: d } = deps();
+    await launchWithFallback(request, d);
+    const sent = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
+    expect(sent).toMatchObject({ SubnetId: "subnet-aaaaaaaa", SecurityGroupIds: ["sg-0123456789abcdef0"] });
+    expect(sent.NetworkInterfaces).toBeUndefined();
+  });
+});

@@ -207,3 +207,20 @@ describe("assembleResults describes the run from its plan and its facts", () => 
     expect(results.diagnosticsTail).toBe("Xid 79");
   });
 });
+
+describe("planRun with suite efa", () => {
+  it("launches with EFA into the run's own cluster placement group, even on one node; neither without efa", () => {
+    const efa = planRun(settings, { ...DEFAULT_SUITE, efa: true }, identity, now).launch;
+    expect(efa.efa).toBe(true);
+    expect(efa.nodes).toBe(1);
+    expect(efa.placementGroup).toBe(planRun(settings, { ...DEFAULT_SUITE, nodes: 2 }, identity, now).launch.placementGroup);
+    expect(efa.placementGroup).toBeTruthy();
+    const plain = planRun(settings, DEFAULT_SUITE, identity, now).launch;
+    expect(plain.efa).toBe(false);
+    expect(plain.placementGroup).toBeUndefined();
+  });
+
+  it("hashes a suite with efa apart from the same suite without (its history is its own)", () => {
+    expect(suiteHash({ ...DEFAULT_SUITE, efa: true })).not.toBe(suiteHash(DEFAULT_SUITE));
+  });
+});
