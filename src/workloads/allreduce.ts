@@ -1,13 +1,24 @@
 import { z } from "zod";
 import allreducePy from "../../remote/workloads/allreduce.py";
 import { allReduceSizes, type NcclAllReduceWorkload } from "../config/suite.js";
-import { RemoteScriptError, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
+import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { TRANSPORT_WORDS, bytesText, type Transport } from "../evidence/distributed-section.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { distributedJobScript, type ClusterShape } from "./distributed.js";
 import { IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
 import { kubeName } from "./manifest.js";
-import { JobOutcome, MARK, OUTCOME_WORDS, WorkloadOutputError, lastMarked, markedLines, metric, safeJson, tail } from "./output.js";
+import {
+  JobOutcome,
+  MARK,
+  OUTCOME_WORDS,
+  WorkloadOutputError,
+  failedWorkloadResult,
+  lastMarked,
+  markedLines,
+  metric,
+  safeJson,
+  tail,
+} from "./output.js";
 import type { WorkloadContext } from "./run.js";
 
 /**
@@ -264,17 +275,10 @@ export async function runAllReduce(remote: RunRemote, w: NcclAllReduceWorkload, 
     if (result.status !== "ok" || result.message) ctx.log.warning(`${w.id}: ${result.status}: ${result.message ?? ""}`);
     return result;
   } catch (error) {
-    if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
-    return {
-      id: w.id,
-      kind: "nccl-allreduce",
-      parameters: { minBytes: w.minBytes, maxBytes: w.maxBytes, nodes: shape.nodes, image: allReduceImage(w) },
-      status: "failed",
-      message: error.message,
-      metrics: [],
-      trials: [],
+    const parameters = { minBytes: w.minBytes, maxBytes: w.maxBytes, nodes: shape.nodes, image: allReduceImage(w) };
+    return failedWorkloadResult({ id: w.id, kind: "nccl-allreduce", parameters }, error, {
       startedAt,
       endedAt: new Date(ctx.clock.now()).toISOString(),
-    };
+    });
   }
 }

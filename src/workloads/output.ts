@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Direction, Metric } from "../evidence/results.js";
+import type { Direction, Metric, WorkloadResult } from "../evidence/results.js";
 import { summarize } from "../evidence/stats.js";
-import { JSON_LINE_MARKER, lastLines, markedLines } from "../cloud/remote-script.js";
+import { JSON_LINE_MARKER, RemoteScriptError, lastLines, markedLines } from "../cloud/remote-script.js";
 
 export { markedLines };
 
@@ -80,4 +80,18 @@ export const OUTCOME_WORDS: Record<string, string> = {
 /** The decisive end of a failed step's stderr, for the one-line message and diagnostics. */
 export function tail(text: string, lines = 8): string {
   return lastLines(text, lines).trim();
+}
+
+/**
+ * The result of a workload whose job failed on the node or whose output could not be read: status
+ * `failed` with the error's message, no metrics or trials. Any other error (cancellation, expired
+ * credentials) is the run's, not the workload's, and is thrown again.
+ */
+export function failedWorkloadResult(
+  head: Pick<WorkloadResult, "id" | "kind" | "parameters">,
+  error: unknown,
+  times: { startedAt: string; endedAt: string },
+): WorkloadResult {
+  if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
+  return { ...head, status: "failed", message: error.message, metrics: [], trials: [], ...times };
 }

@@ -1,12 +1,12 @@
 import resnetPy from "../../remote/workloads/resnet50.py";
 import type { ResNet50Workload } from "../config/suite.js";
-import { RemoteScriptError, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
+import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { summarize } from "../evidence/stats.js";
 import { distributedJobScript, type ClusterShape } from "./distributed.js";
 import { WORKLOAD_NAMESPACE } from "./images.js";
 import { kubeName } from "./manifest.js";
-import { WorkloadOutputError, metric } from "./output.js";
+import { failedWorkloadResult, metric } from "./output.js";
 import { resnet50Args, resnet50Image, resnet50Result } from "./resnet50.js";
 import type { WorkloadContext } from "./run.js";
 
@@ -118,18 +118,11 @@ export async function runDistributedResNet50(remote: RunRemote, w: ResNet50Workl
       const output = await remote(plan.script);
       return resnet50Result(w, output, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
     } catch (error) {
-      if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
-      return {
-        id: w.id,
-        kind: "resnet50",
-        parameters: { mode: w.mode, batchSize: w.batchSize, precision: w.precision, image: resnet50Image(w) },
-        status: "failed",
-        message: error.message,
-        metrics: [],
-        trials: [],
+      const parameters = { mode: w.mode, batchSize: w.batchSize, precision: w.precision, image: resnet50Image(w) };
+      return failedWorkloadResult({ id: w.id, kind: "resnet50", parameters }, error, {
         startedAt,
         endedAt: new Date(ctx.clock.now()).toISOString(),
-      };
+      });
     }
   };
   const one = shape.nodes > 1 ? await once(1) : undefined;

@@ -3,12 +3,23 @@ import resnetPy from "../../remote/workloads/resnet50.py";
 import jobTemplate from "../../remote/workloads/resnet50-job.yaml";
 import { jobScript } from "./job-script.js";
 import { timedSteps, type ResNet50Workload } from "../config/suite.js";
-import { RemoteScriptError, type RemoteScript, type RunRemote } from "../cloud/remote-script.js";
+import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
 import type { WorkloadContext } from "./run.js";
 import { kubeName, renderManifest } from "./manifest.js";
-import { JobOutcome, MARK, OUTCOME_WORDS, WorkloadOutputError, lastMarked, markedLines, metric, safeJson, tail } from "./output.js";
+import {
+  JobOutcome,
+  MARK,
+  OUTCOME_WORDS,
+  WorkloadOutputError,
+  failedWorkloadResult,
+  lastMarked,
+  markedLines,
+  metric,
+  safeJson,
+  tail,
+} from "./output.js";
 
 /** One JSON line resnet50.py prints per timed trial (extra keys pass through). */
 export const ResNet50Trial = z.looseObject({
@@ -297,18 +308,15 @@ export async function runResNet50(remote: RunRemote, workload: ResNet50Workload,
     if (result.status !== "ok") ctx.log.warning(`${workload.id}: ${result.status}: ${result.message ?? ""}`);
     return result;
   } catch (error) {
-    if (!(error instanceof RemoteScriptError || error instanceof WorkloadOutputError)) throw error;
-    const endedAt = new Date(ctx.clock.now()).toISOString();
-    return {
-      id: workload.id,
-      kind: "resnet50",
-      parameters: { mode: workload.mode, batchSize: workload.batchSize, precision: workload.precision, image: resnet50Image(workload) },
-      status: "failed",
-      message: error.message,
-      metrics: [],
-      trials: [],
-      startedAt,
-      endedAt,
+    const parameters = {
+      mode: workload.mode,
+      batchSize: workload.batchSize,
+      precision: workload.precision,
+      image: resnet50Image(workload),
     };
+    return failedWorkloadResult({ id: workload.id, kind: "resnet50", parameters }, error, {
+      startedAt,
+      endedAt: new Date(ctx.clock.now()).toISOString(),
+    });
   }
 }
