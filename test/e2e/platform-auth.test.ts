@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
-import { startPlatformWorld, STAND_IN_AGENT_IMAGE, type PlatformWorld } from "../support/platform-world.js";
+import { usePlatformWorld, STAND_IN_AGENT_IMAGE, type PlatformWorld } from "../support/platform-world.js";
 import { filesUnder } from "../support/wait.js";
 import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
@@ -24,12 +24,7 @@ const OIDC_SUBJECT = "repo:octo-org/octo-repo:ref:refs/heads/main";
 let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s));
 let world: PlatformWorld;
-beforeAll(async () => {
-  world = await startPlatformWorld();
-}, 120_000);
-afterAll(async () => {
-  await world?.stop();
-});
+usePlatformWorld((w) => (world = w));
 beforeEach(() => {
   world.platform.trust.bearerTokens.clear();
   world.platform.trust.githubOidc = undefined;

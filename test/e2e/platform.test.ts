@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import { isRunClusterName, runClusterName } from "../../src/platform/cluster-name.js";
-import { startPlatformWorld, type PlatformWorld } from "../support/platform-world.js";
+import { usePlatformWorld, type PlatformWorld } from "../support/platform-world.js";
 import { filesUnder, until } from "../support/wait.js";
 import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets, type ActionRun } from "./action-process.js";
@@ -16,12 +16,7 @@ import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.j
 let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s));
 let world: PlatformWorld;
-beforeAll(async () => {
-  world = await startPlatformWorld();
-}, 120_000);
-afterAll(async () => {
-  await world?.stop();
-});
+usePlatformWorld((w) => (world = w));
 
 const runInstanceIds = (runId: string) =>
   standIn

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -86,4 +87,19 @@ export async function startPlatformWorld(faults: PlatformFaults = {}): Promise<P
     await moto.stop();
     throw error;
   }
+}
+
+/**
+ * One platform world per test file: started before the file's tests (moto's Cognito is slow to
+ * start, hence the 120 s), stopped after them. `set` receives it once started.
+ */
+export function usePlatformWorld(set: (world: PlatformWorld) => void): void {
+  let world: PlatformWorld | undefined;
+  beforeAll(async () => {
+    world = await startPlatformWorld();
+    set(world);
+  }, 120_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
 }
