@@ -26,6 +26,54 @@ export const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 /** /aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id and its siblings. */
 const DLAMI_PARAMETER = /^\/aws\/service\/deeplearning\/ami\/(x86_64|arm64)\/([a-z0-9.-]+)\/latest\/ami-id$/;
 
+/** What DescribeInstanceTypes tells of a type: its vCPUs and its EFA support (NetworkInfo). */
+export interface InstanceTypeInfo {
+  instanceType: string;
+  vcpus: number;
+  /** NetworkInfo.EfaInfo.MaximumEfaInterfaces; 0 when EfaSupported is false. */
+  maxEfaInterfaces: number;
+}
+
+/**
+ * The GPU instance types the stand-in describes, each with its vCPUs and the most EFA interfaces it
+ * takes (0: no EFA). Source: EC2 User Guide, "Elastic Fabric Adapter", section "Supported instance
+ * types" (accelerated computing: g4dn.8xlarge and larger, g5.8xlarge and larger, g6.8xlarge and
+ * larger, g6e.8xlarge and larger, p4d.24xlarge, p5.48xlarge), and the EC2 instance-type pages.
+ */
+const INSTANCE_TYPES: Readonly<Record<string, { vcpus: number; efa: number }>> = {
+  "g4dn.xlarge": { vcpus: 4, efa: 0 },
+  "g4dn.2xlarge": { vcpus: 8, efa: 0 },
+  "g4dn.4xlarge": { vcpus: 16, efa: 0 },
+  "g4dn.8xlarge": { vcpus: 32, efa: 1 },
+  "g4dn.12xlarge": { vcpus: 48, efa: 1 },
+  "g4dn.16xlarge": { vcpus: 64, efa: 1 },
+  "g5.xlarge": { vcpus: 4, efa: 0 },
+  "g5.2xlarge": { vcpus: 8, efa: 0 },
+  "g5.4xlarge": { vcpus: 16, efa: 0 },
+  "g5.8xlarge": { vcpus: 32, efa: 1 },
+  "g5.12xlarge": { vcpus: 48, efa: 1 },
+  "g5.16xlarge": { vcpus: 64, efa: 1 },
+  "g5.24xlarge": { vcpus: 96, efa: 1 },
+  "g5.48xlarge": { vcpus: 192, efa: 1 },
+  "g6.xlarge": { vcpus: 4, efa: 0 },
+  "g6.2xlarge": { vcpus: 8, efa: 0 },
+  "g6.4xlarge": { vcpus: 16, efa: 0 },
+  "g6.8xlarge": { vcpus: 32, efa: 1 },
+  "g6.12xlarge": { vcpus: 48, efa: 1 },
+  "g6.16xlarge": { vcpus: 64, efa: 1 },
+  "g6.24xlarge": { vcpus: 96, efa: 1 },
+  "g6.48xlarge": { vcpus: 192, efa: 1 },
+  "g6e.xlarge": { vcpus: 4, efa: 0 },
+  "g6e.2xlarge": { vcpus: 8, efa: 0 },
+  "g6e.4xlarge": { vcpus: 16, efa: 0 },
+  "g6e.8xlarge": { vcpus: 32, efa: 1 },
+  "g6e.12xlarge": { vcpus: 48, efa: 1 },
+  "g6e.24xlarge": { vcpus: 96, efa: 2 },
+  "g6e.48xlarge": { vcpus: 192, efa: 4 },
+  "p4d.24xlarge": { vcpus: 96, efa: 4 },
+  "p5.48xlarge": { vcpus: 192, efa: 32 },
+};
+
 /** The subnets, AMIs and public parameters of the stand-in's one region. */
 export class Catalog {
   private readonly named = new Map<string, string>();
@@ -45,6 +93,12 @@ export class Catalog {
       rootVolumeGiB: known?.rootVolumeGiB ?? this.options.rootVolumeGiB ?? 75,
       snapshotId: `snap-${stableHex(imageId, 17)}`,
     };
+  }
+
+  /** What DescribeInstanceTypes says of a type; undefined for a type the stand-in does not describe. */
+  instanceType(instanceType: string): InstanceTypeInfo | undefined {
+    const known = INSTANCE_TYPES[instanceType];
+    return known && { instanceType, vcpus: known.vcpus, maxEfaInterfaces: known.efa };
   }
 
   /** The AMI id a public SSM parameter names, or undefined when there is no such parameter. */

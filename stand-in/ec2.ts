@@ -330,12 +330,21 @@ export function ec2Handler(options: Ec2Options): Handler {
           `Placement group ${placementGroup} is in Availability Zone ${pinned.spec.az}; the instance cannot be launched in ${az}.`,
         );
     }
+    const instanceType = params.get("InstanceType") ?? "m1.small";
+    const interfaceType = nic?.get("InterfaceType") ?? "interface";
+    if (interfaceType !== "interface" && interfaceType !== "efa" && interfaceType !== "efa-only")
+      throw new Ec2Error("InvalidParameterValue", `Value (${interfaceType}) for parameter interfaceType is invalid.`);
+    const efa = interfaceType !== "interface";
+    // EC2 refuses an EFA interface on a type without EFA. The wording is EC2's for attaching one
+    // (ec2 attach-network-interface); the code is the stand-in's choice (AWS documents neither).
+    if (efa && !catalog.instanceType(instanceType)?.maxEfaInterfaces)
+      throw new Ec2Error("InvalidParameterCombination", `${instanceType} instances do not support Elastic Fabric Adapters.`);
     const iamArn =
       params.get("IamInstanceProfile.Arn") ?? (profileName ? `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${profileName}` : undefined);
 
     return {
       imageId,
-      instanceType: params.get("InstanceType") ?? "m1.small",
+      instanceType,
       az,
       subnetId,
       securityGroupIds: nic ? nic.values("SecurityGroupId") : params.values("SecurityGroupId"),
@@ -355,6 +364,7 @@ export function ec2Handler(options: Ec2Options): Handler {
       shutdownBehavior,
       market,
       placementGroup,
+      efa,
     };
   }
 
@@ -613,6 +623,35 @@ export function ec2Handler(options: Ec2Options): Handler {
   }
 
   /**
+   * The catalog's instance types (InstanceType.N; no filters): vCPUs and NetworkInfo with
+   * EfaSupported, and EfaInfo.MaximumEfaInterfaces when supported. A type it does not describe is
+   * refused as EC2 refuses an unknown one (InvalidInstanceType).
+   */
+  function describeInstanceTypes(params: QueryParams): string {
+    if (params.structs("Filter").length > 0)
+      throw new Ec2Error("InvalidParameterValue", "The stand-in's DescribeInstanceTypes takes InstanceTypes only");
+    const names = params.values("InstanceType");
+    const unknown = names.filter((n) => !catalog.instanceType(n));
+    if (unknown.length > 0)
+      throw new Ec2Error("InvalidInstanceType", `The following supplied instance types do not exist: [${unknown.join(", ")}]`);
+    const items = names.map((n) => {
+      const t = catalog.instanceType(n)!;
+      return (
+        leaf("instanceType", t.instanceType) +
+        leaf("currentGeneration", true) +
+        el("vCpuInfo", leaf("defaultVCpus", t.vcpus)) +
+        el(
+          "networkInfo",
+          leaf("enaSupport", "required"),
+          leaf("efaSupported", t.maxEfaInterfaces > 0),
+          t.maxEfaInterfaces > 0 ? el("efaInfo", leaf("maximumEfaInterfaces", t.maxEfaInterfaces)) : "",
+        )
+      );
+    });
+    return list("instanceTypeSet", items);
+  }
+
+  /**
    * Linux/UNIX spot prices per (type, zone): each changed 6 h before the current hour (4 % higher
    * then) and 1 h before it. As EC2 does, StartTime/EndTime select the changes in that window plus
    * the last change before StartTime (the price in effect then); most recent first.
@@ -677,6 +716,7 @@ export function ec2Handler(options: Ec2Options): Handler {
     CreateTags: createTags,
     DescribeSubnets: describeSubnets,
     DescribeImages: describeImages,
+    DescribeInstanceTypes: describeInstanceTypes,
     CreatePlacementGroup: createPlacementGroup,
     DeletePlacementGroup: deletePlacementGroup,
     DescribePlacementGroups: describePlacementGroups,

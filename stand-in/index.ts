@@ -78,6 +78,8 @@ export interface InstanceView {
   securityGroupIds: string[];
   market: Market;
   placementGroup?: string;
+  /** Launched with an EFA interface (its /sys then lists an efa RDMA device). */
+  efa: boolean;
   agentOnline: boolean;
   /** The running boot's /proc/sys/kernel/random/boot_id, and how many boots there were (reboots + 1). */
   bootId: string;
@@ -283,6 +285,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     securityGroupIds: i.spec.securityGroupIds,
     market: i.spec.market,
     placementGroup: i.spec.placementGroup,
+    efa: i.spec.efa ?? false,
     agentOnline: i.agentOnline,
     bootId: i.bootId,
     boots: i.boots,

@@ -84,6 +84,8 @@ export interface LaunchSpec {
   market: Market;
   /** The placement group it was launched into (Placement.GroupName), if any. */
   placementGroup?: string;
+  /** Its primary network interface is an EFA interface (NetworkInterface.1.InterfaceType efa). */
+  efa?: boolean;
 }
 
 export interface InstanceDeps {
@@ -361,8 +363,9 @@ export class Instance {
   }
 
   /**
-   * What its /sys shows of its network, as on a Nitro instance without EFA: lo and one ENA
-   * interface, ens5, with a MAC of its own and the VPC's jumbo MTU.
+   * What its /sys shows of its network, as on a Nitro instance: lo and one ENA interface, ens5,
+   * with a MAC of its own and the VPC's jumbo MTU; launched with an EFA interface, also that
+   * interface's RDMA device, rdmap0s6, of the efa driver under /sys/class/infiniband.
    */
   private writeNetworkDevices(): void {
     const net = join(this.sandbox.root, "sys/class/net");
@@ -377,6 +380,11 @@ export class Instance {
       writeFileSync(join(net, name, "operstate"), name === "lo" ? "unknown\n" : "up\n");
       writeFileSync(join(net, name, "mtu"), `${mtu}\n`);
       if (driver) symlinkSync(`../../../../bus/pci/drivers/${driver}`, join(net, name, "device/driver"));
+    }
+    if (this.spec.efa) {
+      const rdma = join(this.sandbox.root, "sys/class/infiniband/rdmap0s6");
+      mkdirSync(join(rdma, "device"), { recursive: true });
+      symlinkSync("../../../../bus/pci/drivers/efa", join(rdma, "device/driver"));
     }
   }
 

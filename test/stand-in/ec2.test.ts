@@ -1,6 +1,7 @@
 import {
   CreateTagsCommand,
   DescribeImagesCommand,
+  DescribeInstanceTypesCommand,
   DescribeInstancesCommand,
   DescribeSubnetsCommand,
   EC2Client,
@@ -9,6 +10,8 @@ import {
   type RunInstancesCommandInput,
   waitUntilInstanceRunning,
 } from "@aws-sdk/client-ec2";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AMI, clients, eventually, failure, launch, SUBNET, toBase64 } from "./helpers.js";
 import { startStandIn, type StandIn } from "../../stand-in/index.js";
@@ -265,5 +268,63 @@ describe("stand-in EC2", () => {
       action: "DescribeSubnets",
       accessKeyId: standIn.staticCredentialsEnv().AWS_ACCESS_KEY_ID,
     });
+  });
+});
+
+describe("stand-in EC2 with EFA", () => {
+  /** What remote/node/inventory.sh reports as the instance's EFA devices. */
+  const efaDevices = (id: string): string[] => {
+    const root = join(standIn.instances().find((i) => i.id === id)!.sandbox, "root");
+    const script = join(import.meta.dirname, "../../remote/node/inventory.sh");
+    return JSON.parse(
+      execFileSync("bash", ["-c", `source "${script}"; ROOT="$1" efa_devices`, "-", root], { encoding: "utf8" }),
+    ) as string[];
+  };
+  const efaInterface = {
+    DeviceIndex: 0,
+    InterfaceType: "efa",
+    SubnetId: "subnet-aaaaaaaa",
+    Groups: ["sg-0123abcd"],
+    DeleteOnTermination: true,
+  };
+
+  it("describes instance types with EFA support and refuses an unknown type", async () => {
+    const out = await ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ["g5.2xlarge", "p5.48xlarge"] }));
+    expect(
+      out.InstanceTypes!.map((t) => [t.InstanceType, t.VCpuInfo?.DefaultVCpus, t.NetworkInfo?.EfaSupported, t.NetworkInfo?.EfaInfo]),
+    ).toEqual([
+      ["g5.2xlarge", 8, false, undefined],
+      ["p5.48xlarge", 192, true, { MaximumEfaInterfaces: 32 }],
+    ]);
+    const unknown = await failure(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ["g9.huge" as never] })));
+    expect(unknown.name).toBe("InvalidInstanceType");
+    expect(unknown.message).toContain("g9.huge");
+  });
+
+  it("launches with an EFA interface on a type that has EFA, and its inventory lists the EFA device", async () => {
+    const id = await launch(ec2, { InstanceType: "g5.8xlarge", SubnetId: undefined, NetworkInterfaces: [efaInterface] });
+    const view = standIn.instances().find((i) => i.id === id)!;
+    expect(view).toMatchObject({ efa: true, subnetId: "subnet-aaaaaaaa", az: "us-west-2b", securityGroupIds: ["sg-0123abcd"] });
+    expect(efaDevices(id)).toEqual(["rdmap0s6"]);
+    // Without EFA the same type's inventory lists none.
+    const plain = await launch(ec2, { InstanceType: "g5.8xlarge" });
+    expect(standIn.instances().find((i) => i.id === plain)!.efa).toBe(false);
+    expect(efaDevices(plain)).toEqual([]);
+    // DescribeInstances and TerminateInstances know a new instance only after a moment (describeLagMs).
+    await eventually(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id, plain] })).catch(() => undefined));
+  });
+
+  it("refuses an EFA interface on a type without EFA, and a subnet or group beside network interfaces", async () => {
+    const count = standIn.instances().length;
+    const refused = await failure(launch(ec2, { InstanceType: "g5.2xlarge", SubnetId: undefined, NetworkInterfaces: [efaInterface] }));
+    expect([refused.name, refused.message]).toEqual([
+      "InvalidParameterCombination",
+      "g5.2xlarge instances do not support Elastic Fabric Adapters.",
+    ]);
+    const both = await failure(
+      launch(ec2, { InstanceType: "g5.8xlarge", SecurityGroupIds: ["sg-0123abcd"], NetworkInterfaces: [efaInterface] }),
+    );
+    expect(both.name).toBe("InvalidParameterCombination");
+    expect(standIn.instances()).toHaveLength(count);
   });
 });
