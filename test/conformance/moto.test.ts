@@ -18,6 +18,9 @@
  *     DescribeVolumes report back; the error codes for an unknown subnet and AMI; DescribeInstances
  *     filters by tag and state (findLiveByTags, the post step, the sweep); TerminateInstances and
  *     the confirming describe.
+ *   - EFA (suite efa): DescribeInstanceTypes' NetworkInfo.EfaSupported / EfaInfo for requireEfa, and
+ *     RunInstances with NetworkInterfaces (subnet and security group on the interface at device
+ *     index 0, none at the top level) as the instance's subnet and groups.
  *   - SSM Parameter Store: GetParameter for an AMI given as a parameter.
  *   - S3 (REST): the evidence archive and history (PutObject with the SDK's default checksums,
  *     GetObject, NoSuchKey, ListObjectsV2, content types) through publishEvidence / readHistory.
@@ -29,6 +32,8 @@
  *   - RunInstances ClientToken idempotency (moto starts a second instance for a repeated token)
  *     and the `client-token` DescribeInstances filter (moto answers HTTP 500), which the post
  *     step uses to find a launch whose answer main never saw.
+ *   - The EFA interface type itself (moto records InterfaceType "interface" whatever was asked)
+ *     and an EFA device in the node's inventory.
  *   - Capacity, quota and throttling errors, DescribeInstances lag after RunInstances, an instance
  *     that really runs its user data, the OIDC issuer and trust-policy checks (moto assumes any
  *     role for any token), and non-AWS (HTML) error replies.
@@ -64,6 +69,7 @@ import {
   type LaunchRequest,
   type ResolvedImage,
 } from "../../src/cloud/ec2.js";
+import { describeEfaSupport, requireEfa } from "../../src/cloud/efa.js";
 import { MAX_TTL_MINUTES } from "../../src/config/inputs.js";
 import { getText, listKeys } from "../../src/cloud/s3.js";
 import { MANAGED_BY, TagKeys } from "../../src/config/names.js";
@@ -281,6 +287,32 @@ describe("moto vouches for: launching with every setting", () => {
   it("stops with the subnet named when a subnet does not exist", async () => {
     const req = launchRequest("1002", { candidates: [{ instanceType: "g5.xlarge", subnetId: "subnet-0000000000000dead" }] });
     await expect(launch(req)).rejects.toThrow(/subnet-0000000000000dead does not exist in this region: check 'subnet-ids'/);
+  });
+});
+
+describe("moto vouches for: EFA (suite efa)", () => {
+  it("reads EFA support from DescribeInstanceTypes and refuses a type without it", async () => {
+    expect(await describeEfaSupport(clients.ec2, ["g5.xlarge", "p4d.24xlarge"], systemClock)).toEqual([
+      { instanceType: "g5.xlarge", supported: false, maxInterfaces: 0 },
+      { instanceType: "p4d.24xlarge", supported: true, maxInterfaces: expect.any(Number) as number },
+    ]);
+    await expect(requireEfa(clients.ec2, ["g5.8xlarge", "g5.xlarge"], systemClock)).rejects.toThrow(/but g5\.xlarge has no EFA/);
+  });
+
+  it("launches with the subnet and security group on an EFA interface at device index 0", async () => {
+    const launched = await launch(
+      launchRequest("1003", { efa: true, candidates: [{ instanceType: "g5.8xlarge", subnetId: subnets[1]! }] }),
+    );
+    const request = sent.at(-1)!;
+    expect(request.NetworkInterfaces?.[0]?.InterfaceType).toBe("efa");
+    const described = (await describeOne(clients.ec2, launched.id))!;
+    expect(described.SubnetId).toBe(subnets[1]);
+    expect(launched.availabilityZone).toBe("us-west-2b");
+    const nic = described.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
+    // moto takes the request but records InterfaceType "interface" whatever was asked: the EFA type itself only the stand-in checks.
+    expect(nic?.SubnetId).toBe(subnets[1]);
+    expect(nic?.Groups?.map((g) => g.GroupId)).toEqual([securityGroupId]);
+    await terminateAndConfirm(clients.ec2, [launched.id], systemClock, new MemoryLog());
   });
 });
 
