@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Results } from "../../src/evidence/results.js";
+import type { StandIn } from "../../stand-in/index.js";
+import { CHAOS_INPUTS } from "./chaos-runner.js";
+import { lifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
+
+/** Suite efa, the bundles run as the runner runs them against the stand-in (whose DescribeInstanceTypes knows which GPU types have EFA). */
+
+let standIn: StandIn;
+useLifecycleStandIn((s) => (standIn = s));
+
+const EFA_SUITE = { ...CHAOS_INPUTS, suite: "test/fixtures/suites/multi-node-efa.yaml" };
+const results = (path: string | undefined) => Results.parse(JSON.parse(readFileSync(path!, "utf8")));
+
+describe("a suite with efa: true", () => {
+  it("refuses, before anything is launched, instance types without EFA, naming them and the fix", async () => {
+    const before = standIn.calls.length;
+    const r = await lifecycle(standIn, EFA_SUITE);
+    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainLog).toContain("The suite sets 'efa: true' but g5.2xlarge, g5.xlarge have no EFA");
+    expect(r.mainLog).toMatch(/List only instance types with EFA in 'instance-types' \(e\.g\. g5\.8xlarge and larger/);
+    expect(runInstances(standIn, r.job.runId)).toEqual([]);
+    expect(standIn.calls.slice(before).filter((c) => c.action === "RunInstances" || c.action === "CreatePlacementGroup")).toEqual([]);
+    expect(results(r.job.outputs()["results-path"]).outcome).toMatchObject({ status: "failed", failedPhase: "efa check" });
+    expect(r.alive).toEqual([]);
+  }, 120_000);
+
+  it("launches every node with an EFA interface in the run's placement group, and each node's inventory lists its EFA device", async () => {
+    const r = await lifecycle(standIn, { ...EFA_SUITE, "instance-types": "g5.8xlarge" });
+    expect(r.mainExit.code, r.mainLog).toBe(0);
+    const launched = runInstances(standIn, r.job.runId);
+    expect(launched.map((i) => [i.type, i.efa])).toEqual([
+      ["g5.8xlarge", true],
+      ["g5.8xlarge", true],
+    ]);
+    expect(new Set(launched.map((i) => i.placementGroup)).size).toBe(1);
+    expect(launched[0]!.placementGroup).toBeTruthy();
+    expect(r.mainLog).toContain("EFA: g5.8xlarge (up to 1 EFA interface(s)); one attached per node");
+    const out = results(r.job.outputs()["results-path"]);
+    expect(out.nodes?.map((n) => n.inventory?.efaDevices)).toEqual([["rdmap0s6"], ["rdmap0s6"]]);
+    expect(r.alive).toEqual([]);
+  }, 300_000);
+});
