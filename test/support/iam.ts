@@ -166,6 +166,8 @@ interface RunInstancesShape {
   InstanceType?: string;
   SubnetId?: string;
   SecurityGroupIds?: string[];
+  /** Instead of SubnetId/SecurityGroupIds (an EFA launch): the interfaces' subnet and groups are authorized as those. */
+  NetworkInterfaces?: Array<{ SubnetId?: string; Groups?: string[] }>;
   IamInstanceProfile?: { Name?: string; Arn?: string };
   MetadataOptions?: { HttpTokens?: string; HttpPutResponseHopLimit?: number; HttpEndpoint?: string };
   BlockDeviceMappings?: Array<{ Ebs?: { Encrypted?: boolean; VolumeSize?: number; VolumeType?: string } }>;
@@ -193,7 +195,9 @@ export function runInstancesRequests(input: RunInstancesShape, w: Ec2World): Req
   const ec2 = `arn:${w.partition}:ec2:${w.region}:${w.accountId}`;
   const base: Context = { "aws:RequestedRegion": w.region, "ec2:Region": w.region };
   const vpcArn = (vpc: string) => `${ec2}:vpc/${vpc}`;
-  const vpc = vpcArn(w.vpcOfSubnet(input.SubnetId ?? ""));
+  const subnet = input.SubnetId ?? input.NetworkInterfaces?.[0]?.SubnetId ?? "";
+  const groups = input.SecurityGroupIds ?? (input.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? []);
+  const vpc = vpcArn(w.vpcOfSubnet(subnet));
   const profile = input.IamInstanceProfile?.Arn ?? input.IamInstanceProfile?.Name;
   const market = input.InstanceMarketOptions?.MarketType ?? "on-demand";
   const requests: Request[] = [
@@ -216,13 +220,13 @@ export function runInstancesRequests(input: RunInstancesShape, w: Ec2World): Req
       resource: `arn:${w.partition}:ec2:${w.region}::image/${input.ImageId}`,
       context: { ...base, "ec2:Owner": w.imageOwner(input.ImageId ?? "") },
     },
-    { action: "ec2:RunInstances", resource: `${ec2}:subnet/${input.SubnetId}`, context: { ...base, "ec2:Vpc": vpc } },
+    { action: "ec2:RunInstances", resource: `${ec2}:subnet/${subnet}`, context: { ...base, "ec2:Vpc": vpc } },
     {
       action: "ec2:RunInstances",
       resource: `${ec2}:network-interface/*`,
-      context: { ...base, "ec2:Vpc": vpc, "ec2:Subnet": `${ec2}:subnet/${input.SubnetId}` },
+      context: { ...base, "ec2:Vpc": vpc, "ec2:Subnet": `${ec2}:subnet/${subnet}` },
     },
-    ...(input.SecurityGroupIds ?? []).map((sg) => ({
+    ...groups.map((sg) => ({
       action: "ec2:RunInstances",
       resource: `${ec2}:security-group/${sg}`,
       context: { ...base, "ec2:Vpc": vpcArn(w.vpcOfSecurityGroup(sg)) },

@@ -2,6 +2,7 @@ import {
   CreatePlacementGroupCommand,
   type CreatePlacementGroupCommandInput,
   DescribeImagesCommand,
+  DescribeInstanceTypesCommand,
   DescribeInstancesCommand,
   EC2Client,
   RunInstancesCommand,
@@ -95,6 +96,13 @@ async function capturedLaunch(
         },
       ],
     });
+    // Every type has EFA here: the suite efa check passes, and the launch is what is evaluated.
+    ec2.on(DescribeInstanceTypesCommand).callsFake((input: { InstanceTypes?: string[] }) => ({
+      InstanceTypes: (input.InstanceTypes ?? []).map((t) => ({
+        InstanceType: t,
+        NetworkInfo: { EfaSupported: true, EfaInfo: { MaximumEfaInterfaces: 1 } },
+      })),
+    }));
     ec2.on(RunInstancesCommand).rejects(awsError("UnauthorizedOperation"));
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     s3.resolves({});
@@ -449,4 +457,29 @@ describe("the platform login's Cognito permission (CognitoUserPoolArn)", () => {
     expect(stack.condition("GrantCognitoLogin")).toBe(false);
     expect(evaluate(workflow, { action: "cognito-idp:AdminInitiateAuth", resource: pool }).allowed).toBe(false);
   });
+});
+
+describe("infra/gpu-bench.yaml: a suite with efa", () => {
+  const suite = "version: 1\nname: efa\nnodes: 2\nefa: true\nworkloads:\n  - {id: rn50, kind: resnet50}\n";
+
+  it("allows the EFA launch (subnet and group on the interface) once the type is in AllowedInstanceTypes, and DescribeInstanceTypes", async () => {
+    const sent = await capturedLaunch({ "instance-types": "g5.8xlarge" }, suite);
+    expect(sent.runInstances.NetworkInterfaces?.[0]).toMatchObject({ InterfaceType: "efa", Groups: [SECURITY_GROUP] });
+    expect(sent.runInstances.SubnetId).toBeUndefined();
+    const requests = runInstancesRequests(sent.runInstances, { ...world, placementGroupTags: () => tagsOf(sent.createPlacementGroup!) });
+    expect(requests.map((r) => r.resource.split(":").at(-1)!.split("/")[0])).toEqual(
+      expect.arrayContaining(["instance", "subnet", "network-interface", "security-group", "placement-group"]),
+    );
+    // The default AllowedInstanceTypes holds no EFA type: only the instance itself is refused, for its type.
+    expect(deniedOf(requests)).toEqual([`ec2:RunInstances ${arn("ec2", "instance/*")}`]);
+    const withType = new Resolver(template, {
+      ...DEPLOYMENT,
+      parameters: { ...DEPLOYMENT.parameters, AllowedInstanceTypes: "g5.2xlarge,g5.8xlarge" },
+    }).policyStatements("WorkflowRole");
+    expect(evaluateAll(withType, requests).denied).toEqual([]);
+    expect(evaluate(workflow, { action: "ec2:DescribeInstanceTypes", resource: "*" }).allowed).toBe(true);
+  });
+
+  const tagsOf = (input: CreatePlacementGroupCommandInput) =>
+    Object.fromEntries((input.TagSpecifications ?? []).flatMap((s) => s.Tags ?? []).map((t) => [t.Key!, t.Value!]));
 });
