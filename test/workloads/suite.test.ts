@@ -107,7 +107,9 @@ workloads:
     expect(list).toEqual([
       "version (line 1): must be 1 (this tool reads suite version 1), got 2",
       expect.stringMatching(/^name \(line 2\): must be 1-64 letters, digits and \. _ -, got 'my suite'$/),
-      expect.stringMatching(/^colour \(line 3\): unknown key \(allowed here: version, name, description, nodes, workloads, telemetry\)$/),
+      expect.stringMatching(
+        /^colour \(line 3\): unknown key \(allowed here: version, name, description, nodes, efa, workloads, telemetry\)$/,
+      ),
       expect.stringMatching(/^workloads\[0\]\.id \(line 5\): must be 1-32 lowercase letters/),
       expect.stringMatching(/^workloads\[0\]\.batch_size \(line 7\): unknown key; did you mean 'batchSize'\?/),
       "workloads[0].batchSize (line 8): must be at most 4096, got 5000",
