@@ -29,7 +29,10 @@ class SlowFirst extends BaseSequencer {
       if (/^test\/(e2e|workloads\/stand-in-|workloads\/telemetry-node)/.test(path)) return 1;
       return 2;
     };
-    return sorted.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r - b.r || a.i - b.i).map(({ f }) => f);
+    return sorted
+      .map((f, i) => ({ f, i, r: rank(f) }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map(({ f }) => f);
   }
 }
 
