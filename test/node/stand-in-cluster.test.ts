@@ -1,29 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { readNodeToken, waitClusterReady } from "../../src/node/cluster.js";
-import { K3S_VERSION } from "../../src/node/versions.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { systemClock } from "../../src/runtime/clock.js";
-import { localRemote } from "../support/local-remote.js";
+import { AGENT_JOIN, endStandInNetwork, standInNetwork } from "../support/stand-in-cluster.js";
 import { TEST_SCALE } from "./node-sandbox.js";
 
 // Two stand-in instances on one network folder form one k3s cluster: the server's state holds the
 // API objects, the agent registers its node there, and a pod bound to the agent runs in the
 // agent's sandbox with the agent's GPUs.
 const dir = mkdtempSync(join(tmpdir(), "stand-in-cluster-"));
-const network = join(dir, "network");
-const IPS = ["10.0.7.11", "10.0.7.12"];
-const nodes = IPS.map((ip, i) => {
-  const sandbox = join(dir, `i-node${i}`);
-  mkdirSync(sandbox, { recursive: true });
-  mkdirSync(network, { recursive: true });
-  symlinkSync(sandbox, join(network, ip));
-  const env = { STUB_LATENCY_SCALE: TEST_SCALE, STANDIN_PRIVATE_IP: ip, STANDIN_NETWORK: network };
-  return { ip, name: `ip-${ip.replace(/\./g, "-")}`, root: join(sandbox, "root"), remote: localRemote({ sandbox, env }) };
-});
+const nodes = standInNetwork(dir, ["10.0.7.11", "10.0.7.12"], { STUB_LATENCY_SCALE: TEST_SCALE });
 const [server, agent] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
 
 async function sh(
@@ -42,35 +32,15 @@ async function sh(
   return result.stdout;
 }
 
-/** The agent's side of the join, as the k3s docs give it: the installer in agent mode, then K3S_URL and K3S_TOKEN in the unit's environment file. */
-const JOIN = `curl -sfL https://get.k3s.io -o install.sh
-INSTALL_K3S_VERSION=${K3S_VERSION} INSTALL_K3S_BIN_DIR="$GPU_BENCH_ROOT/usr/local/bin" \\
-  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
-(umask 077 && printf 'K3S_URL=https://%s:6443\\nK3S_TOKEN=%s\\n' "$SERVER" "$TOKEN" >"$GPU_BENCH_ROOT/etc/systemd/system/k3s-agent.service.env")
-systemctl start k3s-agent
-`;
-
 beforeAll(async () => {
   await bootstrapNode(server.remote, { images: [], clock: systemClock, log: new MemoryLog() });
 });
-afterAll(() => {
-  for (const node of nodes) {
-    const procs = join(node.root, "var/lib/stand-in/procs");
-    for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
-      try {
-        process.kill(-Number(pid), "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => endStandInNetwork(dir, nodes));
 
 describe("a stand-in cluster of two instances", () => {
   it("leaves out an agent whose token the server does not take, and says so in its journal", async () => {
     const lone = nodes.map((n) => n.name);
-    await sh(agent, JOIN, { SERVER: server.ip, TOKEN: "K10wrong::server:wrong" });
+    await sh(agent, AGENT_JOIN, { SERVER: server.ip, TOKEN: "K10wrong::server:wrong" });
     const journal = readFileSync(join(agent.root, "var/log/journal/k3s-agent.service.log"), "utf8");
     expect(journal).toContain("401 Unauthorized");
     const out = await sh(server, "sleep 0.3; kubectl get nodes --no-headers");
@@ -94,7 +64,7 @@ describe("a stand-in cluster of two instances", () => {
 
   it("joins an agent with the server's node token: both nodes Ready, each with its own GPUs allocatable", async () => {
     const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
-    await sh(agent, JOIN, { SERVER: server.ip, TOKEN: token });
+    await sh(agent, AGENT_JOIN, { SERVER: server.ip, TOKEN: token });
     const cluster = await waitClusterReady(server.remote, [{ privateIp: agent.ip }], { timeoutSeconds: 30, smokeTestSeconds: 30 });
     expect(cluster.nodes).toEqual([
       { name: server.name, privateIp: server.ip, ready: true, gpus: 1 },
@@ -163,7 +133,7 @@ kubectl get pods -o wide --no-headers`,
   });
 
   it("turns an agent NotReady once its instance is gone from the network, and Ready again when it is back", async () => {
-    const link = join(network, agent.ip);
+    const link = join(dir, "network", agent.ip);
     rmSync(link);
     try {
       const out = await sh(

@@ -18,6 +18,48 @@ export interface ClusterNode {
 }
 
 /**
+ * Stand-in instances on one network folder under `dir`, one per private IP, each with its own
+ * sandbox and `env`: an agent finds the server at https://<its IP>:6443 through that folder.
+ */
+export function standInNetwork(dir: string, ips: readonly string[], env: Record<string, string>): ClusterNode[] {
+  const network = join(dir, "network");
+  return ips.map((ip, i) => {
+    const sandbox = join(dir, `i-node${i}`);
+    mkdirSync(sandbox, { recursive: true });
+    mkdirSync(network, { recursive: true });
+    symlinkSync(sandbox, join(network, ip));
+    const nodeEnv = { ...env, STANDIN_PRIVATE_IP: ip, STANDIN_NETWORK: network };
+    return { ip, name: `ip-${ip.replace(/\./g, "-")}`, root: join(sandbox, "root"), remote: localRemote({ sandbox, env: nodeEnv }) };
+  });
+}
+
+/** Ends every container process the nodes' stand-in kubelets started, then removes `dir`. */
+export function endStandInNetwork(dir: string, nodes: readonly ClusterNode[]): void {
+  for (const node of nodes) {
+    const procs = join(node.root, "var/lib/stand-in/procs");
+    for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
+      try {
+        process.kill(-Number(pid), "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The agent's side of a join, as the k3s docs give it: the installer in agent mode, then K3S_URL
+ * (https://$SERVER:6443) and K3S_TOKEN ($TOKEN) in the unit's environment file, then the unit started.
+ */
+export const AGENT_JOIN = `curl -sfL https://get.k3s.io -o install.sh
+INSTALL_K3S_VERSION=${K3S_VERSION} INSTALL_K3S_BIN_DIR="$GPU_BENCH_ROOT/usr/local/bin" \\
+  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
+(umask 077 && printf 'K3S_URL=https://%s:6443\\nK3S_TOKEN=%s\\n' "$SERVER" "$TOKEN" >"$GPU_BENCH_ROOT/etc/systemd/system/k3s-agent.service.env")
+systemctl start k3s-agent
+`;
+
+/**
  * A two-instance stand-in k3s cluster for a test file: the server bootstrapped as a run does it
  * (pulling `images`), the agent joined as the k3s docs give it (the installer in agent mode,
  * K3S_URL and the server's node token), both Ready with their own GPU. Registers the beforeAll
@@ -25,17 +67,9 @@ export interface ClusterNode {
  */
 export function useStandInCluster(options: { prefix: string; images: readonly string[]; env: Record<string, string> }) {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
-  const network = join(dir, "network");
   // Addresses of this file's own, so two files' clusters never share a network folder.
   const base = 20 + Math.floor(Math.random() * 200);
-  const nodes: ClusterNode[] = [`10.1.${base}.11`, `10.1.${base}.12`].map((ip, i) => {
-    const sandbox = join(dir, `i-node${i}`);
-    mkdirSync(sandbox, { recursive: true });
-    mkdirSync(network, { recursive: true });
-    symlinkSync(sandbox, join(network, ip));
-    const env = { ...options.env, STANDIN_PRIVATE_IP: ip, STANDIN_NETWORK: network };
-    return { ip, name: `ip-${ip.replace(/\./g, "-")}`, root: join(sandbox, "root"), remote: localRemote({ sandbox, env }) };
-  });
+  const nodes = standInNetwork(dir, [`10.1.${base}.11`, `10.1.${base}.12`], options.env);
   const [server, agent] = nodes as [ClusterNode, ClusterNode];
 
   async function sh(node: ClusterNode, script: string, env: Record<string, string> = {}): Promise<string> {
@@ -46,31 +80,11 @@ export function useStandInCluster(options: { prefix: string; images: readonly st
   beforeAll(async () => {
     await bootstrapNode(server.remote, { images: options.images, clock: systemClock, log: new MemoryLog() });
     const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
-    await sh(
-      agent,
-      `curl -sfL https://get.k3s.io -o install.sh
-INSTALL_K3S_VERSION=${K3S_VERSION} INSTALL_K3S_BIN_DIR="$GPU_BENCH_ROOT/usr/local/bin" \\
-  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
-(umask 077 && printf 'K3S_URL=https://%s:6443\\nK3S_TOKEN=%s\\n' "$SERVER" "$TOKEN" >"$GPU_BENCH_ROOT/etc/systemd/system/k3s-agent.service.env")
-systemctl start k3s-agent`,
-      { SERVER: server.ip, TOKEN: token },
-    );
+    await sh(agent, AGENT_JOIN, { SERVER: server.ip, TOKEN: token });
     await sh(server, `kubectl wait --for=jsonpath='{.status.allocatable.nvidia\\.com/gpu}'=1 node/${agent.name} --timeout=60s`);
   }, 120_000);
 
-  afterAll(() => {
-    for (const node of nodes) {
-      const procs = join(node.root, "var/lib/stand-in/procs");
-      for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
-        try {
-          process.kill(-Number(pid), "SIGKILL");
-        } catch {
-          /* already gone */
-        }
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => endStandInNetwork(dir, nodes));
 
   return {
     server,
