@@ -24,7 +24,7 @@ class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const rank = (f: TestSpecification) => {
-      const path = relative(process.cwd(), f.moduleId);
+      const path = relative(this.ctx.config.root, f.moduleId);
       if (/^test\/(e2e\/chaos|faults\/stand-in-)/.test(path)) return 0;
       if (/^test\/(e2e|workloads\/stand-in-|workloads\/telemetry-node)/.test(path)) return 1;
       return 2;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import { ActionJob } from "./action-process.js";
-import { CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
+import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated, startLifecycleStandIn } from "./chaos-runner.js";
 
 /**
  * One lifecycle stand-in per test file: started before the file's tests, stopped after them, its
@@ -26,7 +26,7 @@ export function useLifecycleStandIn(set: (standIn: StandIn) => void): void {
 /**
  * One whole job on `standIn`: main, then the post step, as the runner runs them; `during` sees the
  * job and main's process as soon as main starts (to kill it, say). Returns both exits and logs and
- * the run's instances still alive after the post step.
+ * the run's instances still alive after the post step, and other runs' instances it terminated.
  */
 export async function lifecycle(
   standIn: StandIn,
@@ -39,7 +39,15 @@ export async function lifecycle(
   const mainExit = await main.exited;
   const post = job.post();
   const postExit = await post.exited;
-  return { job, mainExit, postExit, mainLog: main.output(), postLog: post.output(), alive: await instancesLeftAlive(standIn, job.runId) };
+  return {
+    job,
+    mainExit,
+    postExit,
+    mainLog: main.output(),
+    postLog: post.output(),
+    alive: await instancesLeftAlive(standIn, job.runId),
+    overTerminated: instancesOverTerminated(standIn, job.runId),
+  };
 }
 
 /** The stand-in's instances launched by run `runId` (any state). */

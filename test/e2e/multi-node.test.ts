@@ -5,34 +5,18 @@ import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
 import type { StoredParameter } from "../../stand-in/ssm.js";
 import { filesUnder } from "../support/wait.js";
-import { ActionJob, leakedSecrets } from "./action-process.js";
-import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated } from "./chaos-runner.js";
-import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { leakedSecrets } from "./action-process.js";
+import { CHAOS_BUCKET } from "./chaos-runner.js";
+import { lifecycle as runLifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s));
 
-const MULTI_NODE = { ...CHAOS_INPUTS, suite: "test/fixtures/suites/multi-node.yaml" };
+/** One lifecycle of the two-node suite (the lifecycle inputs otherwise). */
+const lifecycle = (inputs: Record<string, string> = {}, during?: Parameters<typeof runLifecycle>[2]) =>
+  runLifecycle(standIn, { suite: "test/fixtures/suites/multi-node.yaml", ...inputs }, during);
 
-async function lifecycle(inputs: Record<string, string> = {}, during?: (job: ActionJob, main: ReturnType<ActionJob["main"]>) => void) {
-  const job = new ActionJob({ ...standIn.env }, { ...MULTI_NODE, ...inputs });
-  const main = job.main();
-  during?.(job, main);
-  const mainExit = await main.exited;
-  const post = job.post();
-  const postExit = await post.exited;
-  return {
-    job,
-    mainExit,
-    postExit,
-    mainLog: main.output(),
-    postLog: post.output(),
-    alive: await instancesLeftAlive(standIn, job.runId),
-    overTerminated: instancesOverTerminated(standIn, job.runId),
-  };
-}
-
-const ofRun = (runId: string) => standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === runId);
+const ofRun = (runId: string) => runInstances(standIn, runId);
 
 describe("a suite with nodes: 2, the bundles run as the runner runs them", () => {
   it("launches both instances of one type in one zone in one request, tags each, runs, and terminates both", async () => {
