@@ -230,6 +230,16 @@ def register_node(cluster: str, state: dict) -> None:
     write_json(path, entry)
 
 
+def startup_seconds() -> dict:
+    """How long a k3s node takes, in seconds from its start (or, for an agent, from getting its
+    configuration), until containerd answers, the API answers or the node registers, and it is Ready."""
+    return {
+        "containerdSeconds": knob("STUB_CONTAINERD_SECONDS", 2),
+        "apiSeconds": knob("STUB_APISERVER_SECONDS", 6),
+        "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
+    }
+
+
 def k3s_server(version: str, args: list[str]) -> int:
     """`k3s server`, as systemd starts it: records the start; the rest follows from the clock.
     Writes the node token agents join with (kept across restarts, as k3s keeps it in its datastore)."""
@@ -246,9 +256,7 @@ def k3s_server(version: str, args: list[str]) -> int:
         "labels": labels,
         "disabled": disabled,
         "runtimes": runtimes,
-        "containerdSeconds": knob("STUB_CONTAINERD_SECONDS", 2),
-        "apiSeconds": knob("STUB_APISERVER_SECONDS", 6),
-        "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
+        **startup_seconds(),
     }
     write_json(K3S_STATE, state)
     register_node(STATE, state)
@@ -363,9 +371,7 @@ def k3s_agent(version: str, args: list[str]) -> int:
         "serverIp": match.group(1),
         "network": os.environ.get("STANDIN_NETWORK", ""),
         "tokenHash": token_hash(token),
-        "containerdSeconds": knob("STUB_CONTAINERD_SECONDS", 2),
-        "apiSeconds": knob("STUB_APISERVER_SECONDS", 6),
-        "readySeconds": knob("STUB_NODE_READY_SECONDS", 15),
+        **startup_seconds(),
     }
     with contextlib.suppress(FileNotFoundError):
         os.remove(os.path.join(STATE, "k3s.containerd-up-at"))
