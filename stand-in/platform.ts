@@ -50,6 +50,11 @@ export interface PlatformStandInOptions {
   faults?: PlatformFaults;
 }
 
+/** One HTTP reply from a route: status code and optional JSON body. */
+type Reply = { status: number; body?: unknown };
+/** A user-facing API layout: answers one authenticated request for `owner`'s clusters. */
+type LayoutRoute = (req: IncomingMessage, method: string, path: string, owner: string) => Promise<Reply>;
+
 interface Job {
   id: string;
   type: string;
@@ -134,7 +139,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     issuedTokens,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-  const idempotent = new Map<string, { status: number; body?: unknown }>();
+  const idempotent = new Map<string, Reply>();
 
   const authorize = async (req: IncomingMessage): Promise<string> => {
     const header = req.headers.authorization;
@@ -190,7 +195,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     return c;
   };
 
-  const userRoute = async (req: IncomingMessage, path: string, as: (user: string) => void): Promise<{ status: number; body?: unknown }> => {
+  const userRoute = async (req: IncomingMessage, path: string, as: (user: string) => void): Promise<Reply> => {
     const owner = await authorize(req);
     as(owner);
     if (faults.throttle) {
@@ -239,12 +244,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   const listed = (owner: string) => [...clusters.values()].filter((c) => c.owner === owner);
 
   /** The radix contract (src/platform/radix.ts). */
-  const radixRoute = async (
-    req: IncomingMessage,
-    method: string,
-    path: string,
-    owner: string,
-  ): Promise<{ status: number; body?: unknown }> => {
+  const radixRoute: LayoutRoute = async (req, method, path, owner) => {
     let m: RegExpExecArray | null;
     if (path === "/v1/clusters" && method === "POST")
       return { status: 201, body: { id: (await create(owner, (await readJson(req)).name)).id } };
@@ -282,12 +282,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
    *   POST   /api/v2/workspaces/{uid}/archive                  → 204 (the workspace is gone)
    *   GET    /api/v2/workspaces                                → {items: [{uid, displayName, created}]}
    */
-  const workspacesRoute = async (
-    req: IncomingMessage,
-    method: string,
-    path: string,
-    owner: string,
-  ): Promise<{ status: number; body?: unknown }> => {
+  const workspacesRoute: LayoutRoute = async (req, method, path, owner) => {
     let m: RegExpExecArray | null;
     const phase = { queued: "RUNNING", running: "RUNNING", succeeded: "COMPLETED", failed: "ERROR" } as const;
     if (path === "/api/v2/workspaces" && method === "POST")
@@ -324,7 +319,7 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     throw new HttpError(404, `no route ${method} ${path}`);
   };
 
-  const agentRoute = async (req: IncomingMessage, path: string): Promise<{ status: number; body?: unknown }> => {
+  const agentRoute = async (req: IncomingMessage, path: string): Promise<Reply> => {
     const c = agentCluster(req);
     let m: RegExpExecArray | null;
     if (path === "/v1/agent/register" && req.method === "POST") {
