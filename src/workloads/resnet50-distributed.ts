@@ -6,8 +6,8 @@ import { summarize } from "../evidence/stats.js";
 import { distributedJobScript, type ClusterShape } from "./distributed.js";
 import { WORKLOAD_NAMESPACE } from "./images.js";
 import { kubeName } from "./manifest.js";
-import { failedWorkloadResult, metric } from "./output.js";
-import { resnet50Args, resnet50Image, resnet50Result } from "./resnet50.js";
+import { metric } from "./output.js";
+import { failedResNet50Result, resnet50Args, resnet50Image, resnet50Result } from "./resnet50.js";
 import type { WorkloadContext } from "./run.js";
 
 /**
@@ -118,11 +118,7 @@ export async function runDistributedResNet50(remote: RunRemote, w: ResNet50Workl
       const output = await remote(plan.script);
       return resnet50Result(w, output, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
     } catch (error) {
-      const parameters = { mode: w.mode, batchSize: w.batchSize, precision: w.precision, image: resnet50Image(w) };
-      return failedWorkloadResult({ id: w.id, kind: "resnet50", parameters }, error, {
-        startedAt,
-        endedAt: new Date(ctx.clock.now()).toISOString(),
-      });
+      return failedResNet50Result(w, error, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
     }
   };
   const one = shape.nodes > 1 ? await once(1) : undefined;

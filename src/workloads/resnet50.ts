@@ -308,15 +308,20 @@ export async function runResNet50(remote: RunRemote, workload: ResNet50Workload,
     if (result.status !== "ok") ctx.log.warning(`${workload.id}: ${result.status}: ${result.message ?? ""}`);
     return result;
   } catch (error) {
-    const parameters = {
-      mode: workload.mode,
-      batchSize: workload.batchSize,
-      precision: workload.precision,
-      image: resnet50Image(workload),
-    };
-    return failedWorkloadResult({ id: workload.id, kind: "resnet50", parameters }, error, {
-      startedAt,
-      endedAt: new Date(ctx.clock.now()).toISOString(),
-    });
+    return failedResNet50Result(workload, error, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
   }
+}
+
+/**
+ * The failed result of a ResNet50 run (single-node or distributed) whose job failed on the node or
+ * whose output could not be read: its mode, batch, precision and image, no metrics. Rethrows any
+ * other error (see failedWorkloadResult).
+ */
+export function failedResNet50Result(
+  workload: ResNet50Workload,
+  error: unknown,
+  times: { startedAt: string; endedAt: string },
+): WorkloadResult {
+  const parameters = { mode: workload.mode, batchSize: workload.batchSize, precision: workload.precision, image: resnet50Image(workload) };
+  return failedWorkloadResult({ id: workload.id, kind: "resnet50", parameters }, error, times);
 }
