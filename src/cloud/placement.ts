@@ -5,7 +5,7 @@ import {
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import type { Clock } from "../runtime/clock.js";
-import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { Backoff, awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
 
 /**
  * Whether an instance type can be launched into a cluster placement group. EC2 documents cluster
@@ -58,7 +58,8 @@ export async function deletePlacementGroup(
   waitSeconds = PLACEMENT_GROUP_DELETE_SECONDS,
 ): Promise<void> {
   const until = clock.now() + waitSeconds * 1000;
-  for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 5000)) {
+  const backoff = new Backoff(500, 5000, 2);
+  for (;;) {
     try {
       await withRetry(() => ec2.send(new DeletePlacementGroupCommand({ GroupName: name })), {
         clock,
@@ -72,7 +73,7 @@ export async function deletePlacementGroup(
       const code = awsErrorCode(error);
       if (code === "InvalidPlacementGroup.Unknown") return;
       if (code !== "InvalidPlacementGroup.InUse" || clock.now() >= until) throw error;
-      await clock.sleep(delayMs);
+      await clock.sleep(backoff.next());
     }
   }
 }
