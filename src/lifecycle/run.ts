@@ -104,7 +104,6 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   /** A stage that is also a phase of the timeline. */
   const step = <T>(name: string, fn: () => Promise<T>): Promise<T> => stage(name, () => run.phases.time(name, fn));
 
-  let onNode: RunRemote | undefined;
   /** Every node, node 0 first, once SSM reaches them (diagnostics come from each). */
   let allNodes: RunRemote[] = [];
   let runError: Error | undefined;
@@ -126,9 +125,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     // Every node's agent, probe and dead-man switch, side by side; the workloads run on node 0.
     await step("ssm agent online", () => Promise.all(instances.map((i) => agentOnline(run, i))));
     const nodes = instances.map((i) => nodeRemote(run, i));
-    onNode = nodes[0]!;
     allNodes = nodes;
-    const node = onNode;
+    const node = nodes[0]!;
     const kernel = (await step("probe", () => Promise.all(nodes.map((n) => probe(run, n)))))[0];
     run.facts.deadMan = (await step("dead-man switch", () => Promise.all(nodes.map((n, i) => armSwitch(run, n, instances[i]!)))))[0];
     if (nodes.length === 1) run.facts.inventory = await stage("node bootstrap", () => bootstrap(run, node, kernel));
@@ -181,9 +179,14 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   }
 
   // Diagnostics cost instance time: not when the budget stopped the run, nor when the instance is gone.
-  if (run.facts.outcome.status === "failed" && onNode && !signal.aborted && !run.facts.budget?.stoppedRun && !run.facts.interrupted) {
-    const nodes = allNodes.length > 0 ? allNodes : [onNode];
-    run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, nodes)));
+  if (
+    run.facts.outcome.status === "failed" &&
+    allNodes.length > 0 &&
+    !signal.aborted &&
+    !run.facts.budget?.stoppedRun &&
+    !run.facts.interrupted
+  ) {
+    run.facts.diagnostics = await log.group("diagnostics", () => run.phases.time("diagnostics", () => diagnostics(run, allNodes)));
   }
 
   const cleanupErrors = await cleanup.run();
