@@ -1,6 +1,7 @@
 import { cell, code, formatNumber, table } from "./format.js";
 import { barChart, lineChart } from "./mermaid.js";
 import type { Metric, WorkloadResult } from "./results.js";
+import { summarize } from "./stats.js";
 
 /**
  * The evidence of the multi-node workloads (issue 14): an all-reduce sweep's bandwidth against
@@ -30,13 +31,6 @@ export function bytesText(bytes: number): string {
   return `${bytes} B`;
 }
 
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
  * An all-reduce sweep: per message size the time of one operation, the algorithm and the bus
  * bandwidth (medians over trials, nccl-tests' definitions), a chart of bus bandwidth against
@@ -46,7 +40,7 @@ export function bandwidthBlock(w: WorkloadResult, sized: readonly Metric[]): str
   const sizes = [...new Set(sized.map((m) => m.messageBytes!))].sort((a, b) => a - b);
   const at = (label: string, size: number) => sized.find((m) => m.label === label && m.messageBytes === size)?.summary.median;
   const time = (size: number) =>
-    median(w.trials.filter((t) => t.size_bytes === size && typeof t.time_us === "number").map((t) => t.time_us as number));
+    summarize(w.trials.filter((t) => t.size_bytes === size && typeof t.time_us === "number").map((t) => t.time_us as number)).median;
   const bus = sizes.map((s) => at("Bus bandwidth", s));
   const out = [`#### ${cell(w.id)}: all-reduce bandwidth by message size`, ""];
   const first = w.trials[0] ?? {};
