@@ -76,15 +76,7 @@ export class PlatformClient {
   private readonly used = new Set<string>();
   constructor(private readonly o: PlatformClientOptions) {}
 
-  get<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-    return this.call("GET", path, schema, undefined, signal);
-  }
-
-  post<T>(path: string, body: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
-    return this.call("POST", path, schema, body, signal);
-  }
-
-  /** Any method, the body sent as JSON when given (a platform-config step). */
+  /** Any method, the body sent as JSON when given; the reply parsed with `schema` (a description's step). */
   request<T>(method: HttpMethod, path: string, body: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
     return this.call(method, path, schema, body, signal);
   }

@@ -50,7 +50,7 @@ describe("platform API client", () => {
       .intercept({ path: "/v1/clusters", method: "POST", body: JSON.stringify({ name: "gpu-bench" }) })
       .reply((opts) => (seen(opts), { statusCode: 503, data: "busy" }));
     pool.intercept({ path: "/v1/clusters", method: "POST" }).reply((opts) => (seen(opts), { statusCode: 201, data: { id: "c-1" } }));
-    expect(await client().post("/v1/clusters", { name: "gpu-bench" }, Id)).toEqual({ id: "c-1" });
+    expect(await client().request("POST", "/v1/clusters", { name: "gpu-bench" }, Id)).toEqual({ id: "c-1" });
     expect(keys).toEqual(["key-1 Bearer tok-1", "key-1 Bearer tok-1"]);
     expect(slept).toEqual([250]);
   });
@@ -75,7 +75,7 @@ describe("platform API client", () => {
     const pool = agent.get(BASE);
     pool.intercept({ path: "/v1/clusters/c-1", method: "GET" }).reply(429, "slow down", { headers: { "retry-after": "7" } });
     pool.intercept({ path: "/v1/clusters/c-1", method: "GET" }).reply(200, { id: "c-1" });
-    await client().get("/v1/clusters/c-1", Id);
+    await client().request("GET", "/v1/clusters/c-1", undefined, Id);
     expect(slept).toEqual([7000]);
     expect(retryAfterMs("Thu, 01 Jan 2027 00:00:10 GMT", Date.parse("Thu, 01 Jan 2027 00:00:00 GMT"))).toBe(10_000);
   });
@@ -88,7 +88,7 @@ describe("platform API client", () => {
     pool.intercept({ path: "/v1/clusters/c-1", method: "GET", headers: { authorization: "Bearer new" } }).reply(200, { id: "c-1" });
     let refreshes = 0;
     const auth = { token: async () => "old", refresh: async () => (refreshes++, "new") };
-    expect(await client(auth).get("/v1/clusters/c-1", Id)).toEqual({ id: "c-1" });
+    expect(await client(auth).request("GET", "/v1/clusters/c-1", undefined, Id)).toEqual({ id: "c-1" });
     expect(refreshes).toBe(1);
   });
 
@@ -100,7 +100,7 @@ describe("platform API client", () => {
       .reply(401, `{"message":"bad token tok-1","token":"onboard-secret","echo":"${leaked}"}`)
       .times(2);
     const error = (await client({ token: async () => "tok-1", refresh: async () => "tok-1" })
-      .post("/v1/clusters", { name: "x" }, Id)
+      .request("POST", "/v1/clusters", { name: "x" }, Id)
       .catch((e: unknown) => e)) as PlatformApiError;
     expect(error).toBeInstanceOf(PlatformApiError);
     expect(error.message).toMatch(/^Platform API POST \/v1\/clusters answered HTTP 401 \(the token was refused again after a refresh\)/);
@@ -111,13 +111,15 @@ describe("platform API client", () => {
 
   it("gives up after five 5xx answers and says how many", async () => {
     agent.get(BASE).intercept({ path: "/v1/clusters", method: "GET" }).reply(502, "bad gateway").times(5);
-    await expect(client().get("/v1/clusters", Id)).rejects.toThrow(/GET \/v1\/clusters answered HTTP 502 5 times: bad gateway/);
+    await expect(client().request("GET", "/v1/clusters", undefined, Id)).rejects.toThrow(
+      /GET \/v1\/clusters answered HTTP 502 5 times: bad gateway/,
+    );
     expect(slept).toHaveLength(4);
   });
 
   it("refuses a reply that does not match the schema, naming the field", async () => {
     agent.get(BASE).intercept({ path: "/v1/clusters", method: "POST" }).reply(200, { identifier: "c-1" });
-    await expect(client().post("/v1/clusters", {}, Id)).rejects.toThrow(
+    await expect(client().request("POST", "/v1/clusters", {}, Id)).rejects.toThrow(
       /POST \/v1\/clusters answered HTTP 200 with an unexpected body \(id: /,
     );
   });
@@ -134,7 +136,9 @@ describe("platform API client", () => {
       attempts: 2,
       random: () => 0,
     });
-    await expect(c.get("/v1/clusters", Id)).rejects.toThrow(/GET \/v1\/clusters failed without a reply .* after 2 attempts/);
+    await expect(c.request("GET", "/v1/clusters", undefined, Id)).rejects.toThrow(
+      /GET \/v1\/clusters failed without a reply .* after 2 attempts/,
+    );
   });
 });
 
@@ -223,6 +227,6 @@ describe("platform auth modes", () => {
       .intercept({ path: "/v1/clusters", method: "GET", headers: (h) => !("authorization" in h) })
       .reply(200, { id: "anon" });
     const none = await platformTokenSource({ kind: "none" }, { clock, log });
-    expect(await client(none).get("/v1/clusters", Id)).toEqual({ id: "anon" });
+    expect(await client(none).request("GET", "/v1/clusters", undefined, Id)).toEqual({ id: "anon" });
   });
 });
