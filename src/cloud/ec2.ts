@@ -233,6 +233,11 @@ function networkOf(
   };
 }
 
+/** The run's cluster placement group, when it has one and the candidate's type supports it. */
+function placementOf(req: LaunchRequest, candidate: LaunchCandidate): RunInstancesCommandInput["Placement"] {
+  return req.placementGroup && supportsClusterPlacement(candidate.instanceType) ? { GroupName: req.placementGroup } : undefined;
+}
+
 function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clientToken: string): RunInstancesCommandInput {
   const tags = Object.entries({ ...req.tags, [TagKeys.expiresAt]: req.expiresAt.toISOString() }).map(([Key, Value]) => ({ Key, Value }));
   return {
@@ -255,7 +260,7 @@ function runInstancesInput(req: LaunchRequest, candidate: LaunchCandidate, clien
         Ebs: { VolumeSize: req.rootVolumeGb, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true },
       },
     ],
-    Placement: req.placementGroup && supportsClusterPlacement(candidate.instanceType) ? { GroupName: req.placementGroup } : undefined,
+    Placement: placementOf(req, candidate),
     InstanceMarketOptions:
       req.market === "spot"
         ? { MarketType: "spot", SpotOptions: { SpotInstanceType: "one-time", InstanceInterruptionBehavior: "terminate" } }
@@ -404,7 +409,7 @@ export async function launchGroupWithFallback(req: LaunchRequest, deps: LaunchDe
     await terminateAndConfirm(deps.ec2, live, deps.clock, deps.log);
     // A cluster placement group stays in the zone of any member not yet terminated: wait them out
     // before the next candidate, which may be in another zone, launches into the same group.
-    if (runInstancesInput(req, candidate, clientToken).Placement) await waitTerminated(deps.ec2, live, deps.runningTimeoutSeconds ?? 600);
+    if (placementOf(req, candidate)) await waitTerminated(deps.ec2, live, deps.runningTimeoutSeconds ?? 600);
     deps.onReleased?.(ids);
     if (other) throw new Error(`Instance ${other.id} did not reach running: ${other.message}`);
     if (count === 1) deps.log.warning(`${ids[0]} stopped on its way to running (${code}); trying the next candidate`);
