@@ -5,7 +5,7 @@ import { metric } from "../workloads/output.js";
 import { errorLine } from "../runtime/error-text.js";
 import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent.js";
 import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
-import { PlatformTimeoutError } from "../platform/api.js";
+import { deleteClustersNamed, PlatformTimeoutError } from "../platform/api.js";
 import { PlatformApiError } from "../platform/client.js";
 import type { CleanupStack } from "./cleanup.js";
 import { putRunSecret } from "./node-secrets.js";
@@ -169,11 +169,7 @@ export async function deleteClusterByName(run: RunContext): Promise<void> {
   if (!run.platform) throw new Error("The run has no platform connection.");
   const { api } = run.platform;
   try {
-    const found = await platformStep(run, "delete cluster by name", async () => {
-      const named = (await api.listClusters()).filter((c) => c.name === name);
-      for (const c of named) await api.deleteCluster(c.id);
-      return named;
-    });
+    const found = await platformStep(run, "delete cluster by name", () => deleteClustersNamed(api, name));
     facts.deleted = true;
     if (found[0]) facts.clusterId = found[0].id;
     run.state.update({ platform: { ...run.state.get().platform!, deleted: true } });

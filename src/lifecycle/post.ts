@@ -21,7 +21,7 @@ import type { Log } from "../runtime/log.js";
 import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
-import type { PlatformApi } from "../platform/api.js";
+import { deleteClustersNamed, type PlatformApi } from "../platform/api.js";
 import { fillPath } from "../platform/description.js";
 import { RADIX } from "../platform/radix.js";
 import { isRunClusterName } from "../platform/cluster-name.js";
@@ -268,10 +268,9 @@ export async function deleteSavedCluster(
       log.info(existed ? `Deleted platform cluster ${platform.clusterId}.` : `Platform cluster ${platform.clusterId} was already gone.`);
       return [platform.clusterId];
     }
-    const named = (await api.listClusters()).filter((c) => c.name === platform.clusterName);
+    const named = await deleteClustersNamed(api, platform.clusterName!);
     if (named.length === 0) log.info(`No platform cluster named '${platform.clusterName}': main created none, or deleted it.`);
     for (const c of named) {
-      await api.deleteCluster(c.id);
       log.info(`Deleted platform cluster ${c.id} ('${c.name}'), created as main was stopped before it heard the id.`);
     }
     return named.map((c) => c.id);

@@ -169,6 +169,21 @@ export class PlatformApi {
   }
 }
 
+/**
+ * Deletes every cluster the platform lists under `name` (a run's own name, see runClusterName),
+ * one after another; returns those deleted (empty: none had the name). Throws the first failed
+ * list or delete (PlatformApiError).
+ */
+export async function deleteClustersNamed(
+  api: Pick<PlatformApi, "listClusters" | "deleteCluster">,
+  name: string,
+  signal?: AbortSignal,
+): Promise<ClusterSummary[]> {
+  const named = (await api.listClusters(signal)).filter((c) => c.name === name);
+  for (const c of named) await api.deleteCluster(c.id, signal);
+  return named;
+}
+
 /** The numeric entries of a metrics object; anything else gives none. */
 function numbers(value: unknown): Record<string, number> {
   if (!value || typeof value !== "object" || Array.isArray(value)) return {};
