@@ -38,6 +38,18 @@ describe("the nccl-allreduce suite entry", () => {
     expect(w).toMatchObject({ trials: 3, warmupIters: 5, iters: 20 });
   });
 
+  it("the widest sweep the limits allow, 4 B to 8 GiB by 2, is 32 sizes", () => {
+    const sizes = allReduceSizes(workload(", minBytes: 4, maxBytes: 8589934592, stepFactor: 2"));
+    expect(sizes).toHaveLength(32);
+    expect([sizes[0], sizes.at(-1)]).toEqual([4, 2 ** 33]);
+  });
+
+  it("takes no fault scenarios", () => {
+    expect(() => workload(", faults: [{ id: k, kind: pod-kill, at: 5, baselineSeconds: 5, slo: { maxRecoverySeconds: 10 } }]")).toThrow(
+      /faults.*nccl-allreduce takes no fault scenarios/,
+    );
+  });
+
   it("names every problem: sizes not of whole float32 elements, an empty range", () => {
     let error: unknown;
     try {
