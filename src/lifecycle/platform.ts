@@ -7,6 +7,7 @@ import { agentLabel, planAgentDiagnostics, planAgentUp } from "../platform/agent
 import { authLabel, type ConnectPlatform, type PlatformConnection } from "../platform/connect.js";
 import { deleteClustersNamed, PlatformTimeoutError } from "../platform/api.js";
 import { PlatformApiError } from "../platform/client.js";
+import { deleteRequest } from "../platform/description.js";
 import type { CleanupStack } from "./cleanup.js";
 import { putRunSecret } from "./node-secrets.js";
 import type { RunContext } from "./run.js";
@@ -139,7 +140,7 @@ export async function deletePlatformCluster(run: RunContext): Promise<void> {
     facts.deleteError = errorLine(error);
     throw new Error(
       `Could not delete platform cluster ${clusterId}: ${errorLine(error)}. The post step retries from the saved state; ` +
-        `by hand: ${connection.api.deleteRequest(clusterId, run.plan.platform!.settings.apiUrl)} with the CI user's token.`,
+        `by hand: ${deleteRequest(connection.api.description, clusterId, run.plan.platform!.settings.apiUrl)} with the CI user's token.`,
       { cause: error },
     );
   }

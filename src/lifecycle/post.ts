@@ -22,7 +22,7 @@ import { errorLine } from "../runtime/error-text.js";
 import type { SavedRun } from "./state.js";
 import type { ConnectPlatform, PlatformConnection } from "../platform/connect.js";
 import { deleteClustersNamed, type PlatformApi } from "../platform/api.js";
-import { fillPath } from "../platform/description.js";
+import { deleteRequest } from "../platform/description.js";
 import { RADIX } from "../platform/radix.js";
 import { isRunClusterName } from "../platform/cluster-name.js";
 
@@ -250,9 +250,10 @@ export async function deleteSavedCluster(
   const platform = saved.platform;
   if (!platform || platform.deleted) return [];
   const which = platform.clusterId ?? `named '${platform.clusterName}'`;
-  const { delete: del, list } = (platform.description ?? RADIX).cluster;
+  const description = platform.description ?? RADIX;
+  const { delete: del, list } = description.cluster;
   const byHand = platform.clusterId
-    ? `delete it by hand: ${del.method} ${platform.apiUrl}${fillPath(del.path, { clusterId: platform.clusterId })} with the CI user's token`
+    ? `delete it by hand: ${deleteRequest(description, platform.clusterId, platform.apiUrl)} with the CI user's token`
     : `find it by hand (${list.method} ${platform.apiUrl}${list.path}) and delete it (${del.method} ${platform.apiUrl}${del.path}) with the CI user's token`;
   if (!connect) {
     throw new CleanupError(

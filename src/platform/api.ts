@@ -146,12 +146,6 @@ export class PlatformApi {
     return this.client.delete(fillPath(c.path, { clusterId }), signal, c.method);
   }
 
-  /** The request that deletes the cluster, for an error that tells a person how to do it by hand. */
-  deleteRequest(clusterId: string, apiUrl: string): string {
-    const c = this.description.cluster.delete;
-    return `${c.method} ${apiUrl}${fillPath(c.path, { clusterId })}`;
-  }
-
   /** For the sweep and the post step: every cluster the user can see (items without an id or name are left out). */
   async listClusters(signal?: AbortSignal): Promise<ClusterSummary[]> {
     const c = this.description.cluster.list;

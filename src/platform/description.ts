@@ -158,3 +158,12 @@ export function fillBody(body: unknown, vars: Record<string, string>, params?: R
   if (body && typeof body === "object") return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, fillBody(v, vars, params)]));
   return body;
 }
+
+/**
+ * The request that deletes `clusterId` by `d` at `apiUrl` ("DELETE https://…/v1/clusters/c-1"),
+ * for an error that tells a person how to delete it by hand.
+ */
+export function deleteRequest(d: PlatformDescription, clusterId: string, apiUrl: string): string {
+  const c = d.cluster.delete;
+  return `${c.method} ${apiUrl}${fillPath(c.path, { clusterId })}`;
+}

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlatformApi } from "../../src/platform/api.js";
 import { PlatformClient } from "../../src/platform/client.js";
 import {
+  deleteRequest,
   fillBody,
   fillPath,
   parsePlatformDescription,
@@ -148,7 +149,7 @@ describe("a custom-described API against the platform stand-in's workspaces layo
     expect(await a.deleteCluster(id)).toBe(true);
     expect(platform.calls.at(-1)).toMatchObject({ method: "POST", path: `/api/v2/workspaces/${id}/archive`, status: 204 });
     expect(await a.deleteCluster(id)).toBe(false);
-    expect(a.deleteRequest(id, "https://p.example.com")).toBe(`POST https://p.example.com/api/v2/workspaces/${id}/archive`);
+    expect(deleteRequest(a.description, id, "https://p.example.com")).toBe(`POST https://p.example.com/api/v2/workspaces/${id}/archive`);
   });
 
   it("a failed job ends the wait with its message", async () => {
