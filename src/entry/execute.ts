@@ -73,13 +73,7 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
   let text: string | undefined;
   if (settings.suitePath) {
     const path = insideWorkspace(workspace, settings.suitePath, Inputs.suite);
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new InputError([
-        `'${Inputs.suite}' names '${settings.suitePath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
-      ]);
-    }
+    text = readInputFile(Inputs.suite, settings.suitePath, path);
   }
   return loadSuite(text, { epochs: settings.epochs, batchSize: settings.batchSize }, { source: settings.suitePath });
 }
@@ -92,14 +86,7 @@ export function suiteFor(settings: RunSettings, workspace: string): Suite {
  * could never fail); without it, that is a warning on `log`.
  */
 export function checkBaselineFile(path: string, given: string, failOnRegression: boolean, log: Pick<Log, "warning">): void {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InputError([
-      `'${Inputs.baselineFile}' names '${given}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
-    ]);
-  }
+  const text = readInputFile(Inputs.baselineFile, given, path);
   const read = parseBaselineFile(text, given);
   if (read.entries.length === 0) {
     throw new InputError([
@@ -118,16 +105,23 @@ export function checkBaselineFile(path: string, given: string, failOnRegression:
   }
 }
 
-/** The text of platform-agent-script (a file in the checkout), read before anything is spent. */
-function readAgentScript(path: string, workspace: string): string {
-  const full = insideWorkspace(workspace, path, Inputs.platformAgentScript);
+/**
+ * The text (UTF-8) of the file at `full` that `input` names as `given`; throws an InputError naming
+ * the input, the path and the error code when it cannot be read.
+ */
+function readInputFile(input: string, given: string, full: string): string {
   try {
     return readFileSync(full, "utf8");
   } catch (error) {
     throw new InputError([
-      `'${Inputs.platformAgentScript}' names '${path}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
+      `'${input}' names '${given}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
     ]);
   }
+}
+
+/** The text of platform-agent-script (a file in the checkout), read before anything is spent. */
+function readAgentScript(path: string, workspace: string): string {
+  return readInputFile(Inputs.platformAgentScript, path, insideWorkspace(workspace, path, Inputs.platformAgentScript));
 }
 
 /**
@@ -137,14 +131,7 @@ function readAgentScript(path: string, workspace: string): string {
 function describePlatform(preset: PlatformPreset, workspace: string): PlatformDescription {
   if (preset.kind === "radix") return RADIX;
   const full = insideWorkspace(workspace, preset.configPath, Inputs.platformConfig);
-  let text: string;
-  try {
-    text = readFileSync(full, "utf8");
-  } catch (error) {
-    throw new InputError([
-      `'${Inputs.platformConfig}' names '${preset.configPath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
-    ]);
-  }
+  const text = readInputFile(Inputs.platformConfig, preset.configPath, full);
   try {
     return parsePlatformDescription(text, `'${Inputs.platformConfig}' (${preset.configPath})`);
   } catch (error) {
