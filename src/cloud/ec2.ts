@@ -17,7 +17,7 @@ import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
 import { MANAGED_BY, TagKeys } from "../config/names.js";
 import userDataScript from "../../remote/user-data.sh";
-import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { awsCallRetry, awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
 import { supportsClusterPlacement } from "./placement.js";
 import { awsErrorText, explainAwsError } from "./aws-errors.js";
 
@@ -343,14 +343,10 @@ export async function launchGroupWithFallback(req: LaunchRequest, deps: LaunchDe
     let reply: Instance[];
     deps.onAttempt(clientToken);
     try {
-      const out = await withRetry(() => deps.ec2Launch.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))), {
-        clock: deps.clock,
-        attempts: 5,
-        baseMs: 500,
-        maxMs: 8000,
-        retryable: isThrottlingOrInternal,
-        onRetry: (e, n, ms) => deps.log.info(`RunInstances: ${awsErrorCode(e)}, retry ${n} in ${ms} ms`),
-      });
+      const out = await withRetry(
+        () => deps.ec2Launch.send(new RunInstancesCommand(runInstancesInput(req, candidate, clientToken))),
+        awsCallRetry(deps.clock, (e, n, ms) => deps.log.info(`RunInstances: ${awsErrorCode(e)}, retry ${n} in ${ms} ms`)),
+      );
       reply = out.Instances ?? [];
     } catch (error) {
       const code = awsErrorCode(error) ?? "Unknown";

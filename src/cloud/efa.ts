@@ -1,6 +1,6 @@
 import { DescribeInstanceTypesCommand, type EC2Client, type _InstanceType } from "@aws-sdk/client-ec2";
 import { awsErrorText } from "./aws-errors.js";
-import { awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { awsCallRetry, awsErrorCode, withRetry } from "./retry.js";
 import type { Clock } from "../runtime/clock.js";
 
 /** What EC2 says about one instance type's Elastic Fabric Adapter support. */
@@ -30,13 +30,10 @@ const EFA_EXAMPLES = "g5.8xlarge and larger, g6.8xlarge and larger, g6e.8xlarge 
  */
 export async function describeEfaSupport(ec2: EC2Client, instanceTypes: string[], clock: Clock): Promise<EfaSupport[]> {
   const types = [...new Set(instanceTypes)];
-  const out = await withRetry(() => ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as _InstanceType[] })), {
-    clock,
-    attempts: 5,
-    baseMs: 500,
-    maxMs: 8000,
-    retryable: isThrottlingOrInternal,
-  }).catch((error: unknown) => {
+  const out = await withRetry(
+    () => ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as _InstanceType[] })),
+    awsCallRetry(clock),
+  ).catch((error: unknown) => {
     const hint =
       awsErrorCode(error) === "InvalidInstanceType" ? " Check 'instance-types': EC2 does not know one of them in this region." : "";
     throw new Error(`Could not describe instance types ${types.join(", ")} for 'efa': ${awsErrorText(error)}${hint}`, {

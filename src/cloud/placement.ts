@@ -5,7 +5,7 @@ import {
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import type { Clock } from "../runtime/clock.js";
-import { Backoff, awsErrorCode, isThrottlingOrInternal, withRetry } from "./retry.js";
+import { Backoff, awsCallRetry, awsErrorCode, withRetry } from "./retry.js";
 
 /**
  * Whether an instance type can be launched into a cluster placement group. EC2 documents cluster
@@ -30,13 +30,7 @@ export async function createPlacementGroup(ec2: EC2Client, name: string, tags: R
     TagSpecifications: [{ ResourceType: "placement-group" as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
   };
   try {
-    await withRetry(() => ec2.send(new CreatePlacementGroupCommand(input)), {
-      clock,
-      attempts: 5,
-      baseMs: 500,
-      maxMs: 8000,
-      retryable: isThrottlingOrInternal,
-    });
+    await withRetry(() => ec2.send(new CreatePlacementGroupCommand(input)), awsCallRetry(clock));
   } catch (error) {
     if (awsErrorCode(error) !== "InvalidPlacementGroup.Duplicate") throw error;
   }
@@ -61,13 +55,7 @@ export async function deletePlacementGroup(
   const backoff = new Backoff(500, 5000, 2);
   for (;;) {
     try {
-      await withRetry(() => ec2.send(new DeletePlacementGroupCommand({ GroupName: name })), {
-        clock,
-        attempts: 5,
-        baseMs: 500,
-        maxMs: 8000,
-        retryable: isThrottlingOrInternal,
-      });
+      await withRetry(() => ec2.send(new DeletePlacementGroupCommand({ GroupName: name })), awsCallRetry(clock));
       return;
     } catch (error) {
       const code = awsErrorCode(error);

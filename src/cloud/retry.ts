@@ -12,6 +12,14 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
+/**
+ * The retry most single EC2 calls use: 5 attempts, full-jitter backoff from 500 ms to 8 s (at most
+ * about 15 s of waiting), retrying only throttling and AWS internal errors.
+ */
+export function awsCallRetry(clock: Clock, onRetry?: RetryOptions["onRetry"]): RetryOptions {
+  return { clock, attempts: 5, baseMs: 500, maxMs: 8000, retryable: isThrottlingOrInternal, onRetry };
+}
+
 /** Full-jitter exponential backoff: delay = random(0, min(max, base * 2^attempt)). */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
