@@ -83,14 +83,7 @@ export async function executePost(
   let laterError: unknown;
   try {
     // Main's credentials may have expired: assume the role again with a fresh OIDC token.
-    clients = postClientsFor(
-      { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
-      saved.sessionName,
-      rt.idToken,
-      rt.log,
-      rt.env,
-      TOOL.version,
-    );
+    clients = postClientsFor(...savedRunAccess(saved, rt));
     const { ec2, ssm } = clients;
     await checkCredentials(ec2);
     // The instance first (it bills); then the run's node secrets, which must not outlive it either.
@@ -172,18 +165,26 @@ export function postFallbackFrom(read: InputReader, job: JobContext): PostFallba
 }
 
 /**
- * Instances a saved run names that EC2 still shows alive (by id and by its tags): a state record
- * that names one must not be overwritten, or nothing would lead a cleanup to it.
+ * The AWS access a later step uses for a saved run: main's region and role, assumed again with a
+ * fresh OIDC token for 15 minutes (main's credentials may have expired), as clientsFor's arguments.
  */
-export async function liveInstancesOf(saved: SavedRun, rt: PostRuntime): Promise<string[]> {
-  const ec2 = ec2ClientFor(
+function savedRunAccess(saved: SavedRun, rt: PostRuntime): Parameters<typeof postClientsFor> {
+  return [
     { region: saved.region, roleToAssume: saved.roleToAssume, roleDurationSeconds: 900, roleSessionName: saved.sessionName },
     saved.sessionName,
     rt.idToken,
     rt.log,
     rt.env,
     TOOL.version,
-  );
+  ];
+}
+
+/**
+ * Instances a saved run names that EC2 still shows alive (by id and by its tags): a state record
+ * that names one must not be overwritten, or nothing would lead a cleanup to it.
+ */
+export async function liveInstancesOf(saved: SavedRun, rt: PostRuntime): Promise<string[]> {
+  const ec2 = ec2ClientFor(...savedRunAccess(saved, rt));
   try {
     const ids = new Set((await findLiveByTags(ec2, saved.runTags)).map((i) => i.InstanceId!));
     for (const id of saved.terminated ? [] : (saved.instanceIds ?? [])) {
