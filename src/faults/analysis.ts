@@ -93,7 +93,7 @@ export function requestTimeline(records: readonly RequestRecord[], injectedAt: n
 /**
  * Detection, first success, recovery, error rate and the three windows of an LLM-serving fault.
  * Recovery is the start of the first 10 s window (after the fault was taken back, for lasting
- * kinds) with no failed request, throughput at least (1 - band) × the baseline's and median TTFT
+ * kinds) that begins as a request succeeds and has no failed request, throughput at least (1 - band) × the baseline's and median TTFT
  * at most (1 + band) × the baseline's: being better than the baseline never delays recovery.
  * The median, not the p99, decides: a 10 s window at a few requests per second holds a few dozen
  * requests, so its p99 is its one slowest request, and a single scheduling hiccup on a recovered
@@ -111,7 +111,11 @@ export function measureLlmFault(records: readonly RequestRecord[], times: FaultT
 
   let recoveredAt: number | undefined;
   const earliest = Math.max(T, times.removedAt ?? T);
-  for (let s = earliest; s + RECOVERY_WINDOW_SECONDS <= times.windowEnd + 1e-9; s += 1) {
+  // A clean window starts where a successful request ended, so recovery is never before the first
+  // success and is as exact as the requests' clocks, not a whole second.
+  const starts = after.filter((r) => r.ok && r.end >= earliest).map((r) => r.end);
+  for (const s of starts) {
+    if (s + RECOVERY_WINDOW_SECONDS > times.windowEnd + 1e-9) break;
     const w = requestWindow(records, s, s + RECOVERY_WINDOW_SECONDS);
     if ((w.requests ?? 0) === 0 || (w.failed ?? 0) > 0) continue;
     const fastEnough = baseline.throughput === undefined || (w.throughput ?? 0) >= baseline.throughput * (1 - band);
