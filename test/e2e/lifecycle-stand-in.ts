@@ -5,10 +5,21 @@ import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated, startLifecyc
 
 /**
  * One lifecycle stand-in per test file: started before the file's tests, stopped after them, its
- * faults reset before each test (hanging commands meet their executionTimeout in a fiftieth of the
- * time). `set` receives it once started.
+ * faults reset before each test. `set` receives it once started.
+ *
+ * `executionSecondMs`: milliseconds of real time per second of an SSM command's executionTimeout.
+ * The default, 20, makes a hanging command meet its limit in a fiftieth of the time, which is what
+ * the lifecycle and fault tests want. It compresses the limit of every command, though, not its
+ * work: a step that really computes (torch on the CPU: gloo DDP, an all-reduce sweep) keeps its
+ * real duration while its limit, the run's remaining TTL (~1,650 s), shrinks to ~33 s, which a
+ * loaded 2-core machine overruns. A file whose commands do real work passes 1000 (SSM's own
+ * seconds) and bounds a hang by the workload's own `timeoutMinutes`, which job.sh counts in real
+ * seconds.
  */
-export function useLifecycleStandIn(set: (standIn: StandIn) => void): void {
+export function useLifecycleStandIn(
+  set: (standIn: StandIn) => void,
+  { executionSecondMs = 20 }: { executionSecondMs?: number } = {},
+): void {
   let standIn: StandIn | undefined;
   beforeAll(async () => {
     standIn = await startLifecycleStandIn();
@@ -19,7 +30,7 @@ export function useLifecycleStandIn(set: (standIn: StandIn) => void): void {
   });
   beforeEach(() => {
     standIn!.faults.reset();
-    standIn!.faults.executionSecondMs = 20;
+    standIn!.faults.executionSecondMs = executionSecondMs;
   });
 }
 
