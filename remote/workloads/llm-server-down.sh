@@ -2,7 +2,10 @@
 # Stops the vLLM server of one LLM workload and waits (bounded) until its pod is gone, so the GPU is
 # free for the next workload; removes the token Secret. Idempotent: nothing to delete is fine.
 #
-# Environment: NAMESPACE, NAME, TOKEN_SECRET (validated by the caller), TIMEOUT_SECONDS (default 180).
+# A server across nodes (vllm-ray-cluster.yaml) is a Job of that name with its ConfigMap and the
+# headless Service RAY_SERVICE: those go too.
+# Environment: NAMESPACE, NAME, TOKEN_SECRET (validated by the caller), TIMEOUT_SECONDS (default 180),
+#   RAY_SERVICE (optional).
 set -euo pipefail
 
 : "${NAMESPACE:?NAMESPACE is required}" "${NAME:?NAME is required}" "${TOKEN_SECRET:?TOKEN_SECRET is required}"
@@ -16,7 +19,12 @@ if ! kubectl get namespace "$NAMESPACE" >/dev/null 2>&1; then
   exit 0
 fi
 k delete deployment "$NAME" --ignore-not-found --wait=true --timeout="${timeout}s" >&2
+k delete job "$NAME" --ignore-not-found --wait=true --timeout="${timeout}s" >&2
 k delete service "$NAME" --ignore-not-found >&2
+if [[ -n "${RAY_SERVICE:-}" ]]; then
+  k delete service "$RAY_SERVICE" --ignore-not-found >&2
+  k delete configmap "$NAME" --ignore-not-found >&2
+fi
 k delete secret "$TOKEN_SECRET" --ignore-not-found >/dev/null
 
 deadline=$(( SECONDS + timeout ))

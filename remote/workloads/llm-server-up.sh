@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Starts vLLM's OpenAI-compatible server (Deployment + Service) and waits, bounded, until its pod
 # is Ready (the readiness probe answers /health), failing fast on a crash loop, an image that cannot
-# be pulled or a pod that can never be scheduled.
+# be pulled or a pod that can never be scheduled. With SERVER_KIND=ray the server is a Ray cluster
+# across the nodes (an Indexed Job, vllm-ray-cluster.yaml): ready when pod 0 (head and API server)
+# is Ready, crashed when the Job failed (any of its pods exited), and the head's GPU_BENCH_RAY line
+# (the cluster as Ray counted it) is relayed.
 #
 # Usage: llm-server-up.sh [manifest.yaml]
 # Environment: NAMESPACE, NAME, TOKEN_SECRET (validated by the caller), TIMEOUT_SECONDS,
 #   HF_TOKEN_PARAMETER and HF_TOKEN_REGION (optional: the run's SecureString parameter holding the
 #   Hugging Face token, read here with the instance role; the token becomes a Secret, never an
 #   argument, a log line or part of the SSM command), POLL_SECONDS (default 3),
-#   PULL_GRACE_SECONDS (default 120), UNSCHEDULABLE_GRACE_SECONDS (default 180).
-# Stdout: last line GPU_BENCH_SERVER {"name":…,"outcome":"ready|crashed|timeout|image-pull|unschedulable|config","seconds":N}
+#   PULL_GRACE_SECONDS (default 120), UNSCHEDULABLE_GRACE_SECONDS (default 180),
+#   SERVER_KIND (deployment, the default, or ray).
+# Stdout: GPU_BENCH_RAY {"nodes":N,"gpus":G,"joinSeconds":S} (SERVER_KIND=ray, once ready); last line GPU_BENCH_SERVER {"name":…,"outcome":"ready|crashed|timeout|image-pull|unschedulable|config","seconds":N}
 # Exit status: 0 when the server reached an outcome, non-zero when kubectl itself failed.
 set -euo pipefail
 
@@ -23,10 +27,13 @@ for n in "$TIMEOUT_SECONDS" "$pull_grace" "$unschedulable_grace"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "llm-server-up.sh: '$n' is not a number of seconds" >&2; exit 2; }
 done
 [[ "$poll" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "llm-server-up.sh: POLL_SECONDS '$poll' is not a number" >&2; exit 2; }
+kind="${SERVER_KIND:-deployment}"
+[[ "$kind" == deployment || "$kind" == ray ]] || { echo "llm-server-up.sh: SERVER_KIND '$kind' is not deployment or ray" >&2; exit 2; }
 
 log() { printf '[%s] %s\n' "$NAME" "$*" >&2; }
 k() { kubectl -n "$NAMESPACE" "$@"; }
 selector="gpu-bench/server=$NAME"
+head="$selector,batch.kubernetes.io/job-completion-index=0"
 
 kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || kubectl create namespace "$NAMESPACE" >&2
 
@@ -60,10 +67,18 @@ started=$SECONDS
 outcome=""
 reason=""
 while [[ -z "$outcome" ]]; do
-  ready="$(k get deployment "$NAME" -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)"
-  if [[ "$ready" =~ ^[1-9] ]]; then outcome=ready; break; fi
+  if [[ "$kind" == ray ]]; then
+    ready="$(k get pods -l "$head" -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)"
+    if [[ " $ready " == *" True "* ]]; then outcome=ready; break; fi
+  else
+    ready="$(k get deployment "$NAME" -o jsonpath='{.status.readyReplicas}' 2>/dev/null || true)"
+    if [[ "$ready" =~ ^[1-9] ]]; then outcome=ready; break; fi
+  fi
   pod_trouble "$selector"
   if [[ " $waiting " == *" CrashLoopBackOff "* ]]; then outcome=crashed; reason="the server exited while starting"; fi
+  if [[ -z "$outcome" && "$kind" == ray && "$(k get job "$NAME" -o jsonpath='{.status.failed}' 2>/dev/null || true)" =~ ^[1-9] ]]; then
+    outcome=crashed; reason="a pod of the Ray cluster exited while starting"
+  fi
   if [[ -z "$outcome" ]] && (( SECONDS - started >= TIMEOUT_SECONDS )); then
     outcome=timeout; reason="not Ready after ${TIMEOUT_SECONDS}s"
   fi
@@ -78,9 +93,19 @@ if [[ "$outcome" != ready ]]; then
     echo "--- diagnostics for server $NAME ---"
     k describe pods -l "$selector" 2>&1 | tail -n 60 || true
     k get events --sort-by=.lastTimestamp 2>&1 | tail -n 20 || true
-    echo "--- log of server $NAME ---"
-    k logs "deployment/$NAME" --previous --tail=80 2>/dev/null || k logs "deployment/$NAME" --tail=80 2>&1 || true
+    if [[ "$kind" == ray ]]; then
+      # The workers first, the head last: its log says how many nodes joined and what vLLM said.
+      for pod in $(k get pods -l "$selector" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{end}' 2>/dev/null | tr ' ' '\n' | sort -r); do
+        echo "--- log of $pod ---"
+        k logs "$pod" --tail=60 2>&1 || true
+      done
+    else
+      echo "--- log of server $NAME ---"
+      k logs "deployment/$NAME" --previous --tail=80 2>/dev/null || k logs "deployment/$NAME" --tail=80 2>&1 || true
+    fi
   } >&2
+elif [[ "$kind" == ray ]]; then
+  k logs -l "$head" --tail=-1 2>/dev/null | grep '^GPU_BENCH_RAY ' | tail -n 1 || true
 fi
 
 printf 'GPU_BENCH_SERVER {"name":"%s","outcome":"%s","seconds":%d}\n' "$NAME" "$outcome" "$elapsed"

@@ -131,6 +131,25 @@ export const LlmServingWorkload = z
     /** Service-level objectives for goodput: a request counts when it meets all of them. */
     slo: ServingSlo.default({ ttftMs: 1000, tpotMs: 100 }),
     image: image.optional(),
+    /**
+     * vLLM's --tensor-parallel-size: GPUs each layer is split over. With `nodes` > 1 (or
+     * pipelineParallelSize), tensorParallelSize × pipelineParallelSize must equal the cluster's
+     * GPUs (nodes × GPUs per node) and the model is served across every node over Ray; on one node
+     * it is the node's GPU count. Absent: one GPU on node 0.
+     */
+    tensorParallelSize: z.int().min(1).max(64).optional(),
+    /**
+     * vLLM's --pipeline-parallel-size: pipeline stages (groups of layers), one per node as vLLM
+     * documents for multi-node serving; > 1 needs the suite's `nodes` > 1. Served over a Ray
+     * cluster of one pod per node (`--distributed-executor-backend ray`).
+     */
+    pipelineParallelSize: z.int().min(1).max(MAX_NODES).optional(),
+    /**
+     * Bound on the Ray cluster forming before vLLM starts (every worker pod scheduled and joined),
+     * on top of serverStartTimeoutMinutes; only for a workload served across nodes. 10 when absent
+     * (absent, not defaulted, so an existing suite keeps its hash).
+     */
+    rayJoinTimeoutMinutes: z.int().min(1).max(60).optional(),
     serverStartTimeoutMinutes: z.int().min(1).max(120).default(20),
     benchTimeoutMinutes: z.int().min(1).max(720).default(30),
     faults,
@@ -274,6 +293,9 @@ export const Suite = z
     telemetry: z.strictObject({ intervalSeconds: z.number().min(0.1).max(60) }).optional(),
   })
   .superRefine((s, ctx) => {
+    s.workloads.forEach((w, i) => {
+      if (w.kind === "llm-serving") checkParallelLayout(w, s.nodes ?? 1, ctx, ["workloads", i]);
+    });
     const seen = new Map<string, number>();
     s.workloads.forEach((w, i) => {
       const first = seen.get(w.id);
@@ -283,6 +305,86 @@ export const Suite = z
     });
   });
 export type Suite = z.infer<typeof Suite>;
+
+/**
+ * How an llm-serving workload is laid out: `single` (one GPU on node 0, the default), `node`
+ * (tensor parallel over node 0's GPUs, vLLM's own multiprocessing) or `ray` (one model across every
+ * node of the suite: tensor parallel within, pipeline parallel across, vLLM on a Ray cluster).
+ */
+export type ServingLayout =
+  | { kind: "single" }
+  | { kind: "node"; tensorParallelSize: number }
+  | { kind: "ray"; tensorParallelSize: number; pipelineParallelSize: number; nodes: number };
+
+/** The layout of an llm-serving workload in a suite of `nodes` nodes (see ServingLayout). */
+export function servingLayout(w: Pick<LlmServingWorkload, "tensorParallelSize" | "pipelineParallelSize">, nodes: number): ServingLayout {
+  if (w.tensorParallelSize === undefined && w.pipelineParallelSize === undefined) return { kind: "single" };
+  const tensorParallelSize = w.tensorParallelSize ?? 1;
+  const pipelineParallelSize = w.pipelineParallelSize ?? 1;
+  if (nodes <= 1 && pipelineParallelSize === 1) return { kind: "node", tensorParallelSize };
+  return { kind: "ray", tensorParallelSize, pipelineParallelSize, nodes };
+}
+
+/**
+ * What the suite alone can check of a layout before anything is launched: pipeline stages need
+ * nodes, and tensorParallelSize × pipelineParallelSize GPUs must spread evenly over the nodes (every
+ * node has the same GPUs). That the product equals nodes × GPUs per node is checked again once the
+ * node reported its GPUs, before any pod starts (checkLayoutGpus).
+ */
+function checkParallelLayout(w: LlmServingWorkload, nodes: number, ctx: z.RefinementCtx, at: (string | number)[]): void {
+  const layout = servingLayout(w, nodes);
+  const p = w.pipelineParallelSize ?? 1;
+  if (nodes <= 1 && p > 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "pipelineParallelSize"],
+      message:
+        `${p} pipeline stages are served one per node over Ray, and this suite has one node: set the suite's 'nodes: ${p}', ` +
+        "or remove pipelineParallelSize and split the model over one node's GPUs with tensorParallelSize",
+    });
+    return;
+  }
+  if (layout.kind !== "ray") return;
+  const world = layout.tensorParallelSize * layout.pipelineParallelSize;
+  if (world % nodes !== 0 || world < nodes) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, w.tensorParallelSize !== undefined ? "tensorParallelSize" : "pipelineParallelSize"],
+      message:
+        `tensorParallelSize × pipelineParallelSize (${layout.tensorParallelSize} × ${layout.pipelineParallelSize} = ${world}) must equal the cluster's GPUs, ` +
+        `nodes × GPUs per node, and ${world} GPUs do not spread evenly over ${nodes} nodes: vLLM's multi-node layout is ` +
+        `tensorParallelSize = GPUs per node and pipelineParallelSize = nodes (${nodes})`,
+    });
+  }
+  if (w.faults.length > 0)
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "faults"],
+      message: "a model served across nodes over Ray takes no fault scenarios (they act on one node's server)",
+    });
+}
+
+/**
+ * Checks a layout against the GPUs the nodes reported, before any pod starts: tensorParallelSize ×
+ * pipelineParallelSize must equal nodes × gpusPerNode. Returns the problem (naming the fields and
+ * the fix) or undefined when the layout fits; `single` always fits.
+ */
+export function checkLayoutGpus(layout: ServingLayout, gpusPerNode: number): string | undefined {
+  if (layout.kind === "single") return undefined;
+  const nodes = layout.kind === "ray" ? layout.nodes : 1;
+  const p = layout.kind === "ray" ? layout.pipelineParallelSize : 1;
+  const world = layout.tensorParallelSize * p;
+  const gpus = nodes * gpusPerNode;
+  if (world === gpus) return undefined;
+  const fix =
+    nodes > 1
+      ? `set tensorParallelSize: ${gpusPerNode} and pipelineParallelSize: ${nodes} (vLLM's multi-node layout), or choose an instance type with ${world / nodes} GPU(s)`
+      : `set tensorParallelSize: ${gpusPerNode}, or choose an instance type with ${world} GPUs`;
+  return (
+    `tensorParallelSize × pipelineParallelSize (${layout.tensorParallelSize} × ${p} = ${world}) must equal the cluster's GPUs, ` +
+    `${nodes} node(s) × ${gpusPerNode} GPU(s) = ${gpus}: ${fix}`
+  );
+}
 
 /** The classic run, used when no suite file is given: ResNet50 training at batch 128. */
 export const DEFAULT_SUITE: Suite = Suite.parse({

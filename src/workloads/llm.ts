@@ -1,10 +1,12 @@
 import { z } from "zod";
 import serverTemplate from "../../remote/workloads/vllm-server.yaml";
+import rayClusterTemplate from "../../remote/workloads/vllm-ray-cluster.yaml";
+import rayPodPy from "../../remote/workloads/ray-vllm-pod.py";
 import benchTemplate from "../../remote/workloads/vllm-bench-job.yaml";
 import upSh from "../../remote/workloads/llm-server-up.sh";
 import downSh from "../../remote/workloads/llm-server-down.sh";
 import { POD_WATCH_FILE, jobScript } from "./job-script.js";
-import type { LlmServingWorkload } from "../config/suite.js";
+import { checkLayoutGpus, servingLayout, type LlmServingWorkload, type ServingLayout } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { RemoteScriptError } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
@@ -14,6 +16,7 @@ import {
   JobOutcome,
   MARK,
   OUTCOME_WORDS,
+  RayCluster,
   ServerOutcome,
   WorkloadOutputError,
   lastMarked,
@@ -73,12 +76,32 @@ export function vllmImage(w: LlmServingWorkload): string {
   return w.image ?? IMAGES.vllm;
 }
 
-/** The Kubernetes names of a workload's vLLM server (Deployment and Service) and its token Secret. */
+/**
+ * The Kubernetes names of a workload's vLLM server (Deployment, or across nodes the Job, and the
+ * API Service), the headless Service of its Ray cluster, and its token Secret.
+ */
 export function serverNames(w: LlmServingWorkload) {
-  return { server: kubeName("vllm", w.id), tokenSecret: kubeName("vllm", w.id, "hf-token") };
+  return { server: kubeName("vllm", w.id), rayService: kubeName("vllm", w.id, "ray"), tokenSecret: kubeName("vllm", w.id, "hf-token") };
 }
 
-export function serverArgs(w: LlmServingWorkload, dtype: string): string[] {
+/** Where Ray's GCS listens in the head pod (`ray start --head`'s default port). */
+export const RAY_PORT = 6379;
+
+/** Minutes the Ray cluster may take to form when the workload does not say (rayJoinTimeoutMinutes). */
+export const DEFAULT_RAY_JOIN_TIMEOUT_MINUTES = 10;
+
+/**
+ * vLLM's parallel flags for a layout: none for one GPU; --tensor-parallel-size on one node (vLLM's
+ * own multiprocessing); across nodes also --pipeline-parallel-size and --distributed-executor-backend ray.
+ */
+export function parallelArgs(layout: ServingLayout): string[] {
+  if (layout.kind === "single") return [];
+  const tp = ["--tensor-parallel-size", String(layout.tensorParallelSize)];
+  if (layout.kind === "node") return tp;
+  return [...tp, "--pipeline-parallel-size", String(layout.pipelineParallelSize), "--distributed-executor-backend", "ray"];
+}
+
+export function serverArgs(w: LlmServingWorkload, dtype: string, layout: ServingLayout = { kind: "single" }): string[] {
   return [
     w.model,
     "--host",
@@ -94,6 +117,7 @@ export function serverArgs(w: LlmServingWorkload, dtype: string): string[] {
     "--seed",
     String(w.seed),
     ...(w.revision ? ["--revision", w.revision] : []),
+    ...parallelArgs(layout),
   ];
 }
 
@@ -136,20 +160,80 @@ export function benchArgs(w: LlmServingWorkload, rate: RequestRate, baseUrl: str
   ];
 }
 
-export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: string, hfToken?: HfTokenParameter): RemoteScript {
+/** How a workload's server is placed: its layout and each node's GPUs (the inventory's count). */
+export interface ServerPlacement {
+  layout: ServingLayout;
+  gpusPerNode: number;
+}
+
+/** The placement of a workload served on one node (its layout as if the suite had one node), e.g. for fault scenarios. */
+export function oneNodePlacement(w: LlmServingWorkload): ServerPlacement {
+  const layout = servingLayout(w, 1);
+  return { layout, gpusPerNode: layout.kind === "node" ? layout.tensorParallelSize : 1 };
+}
+
+/** Seconds the server may take to become ready: across nodes, the Ray cluster's forming comes first. */
+export function serverWaitSeconds(w: LlmServingWorkload, layout: ServingLayout): number {
+  const join = layout.kind === "ray" ? (w.rayJoinTimeoutMinutes ?? DEFAULT_RAY_JOIN_TIMEOUT_MINUTES) * 60 : 0;
+  return join + w.serverStartTimeoutMinutes * 60;
+}
+
+/**
+ * The step that starts the server and waits until it is ready (remote/workloads/llm-server-up.sh):
+ * one Deployment on node 0 (one GPU, or tensorParallelSize GPUs), or across nodes a Ray cluster of
+ * one pod per node with vLLM in pod 0 (remote/workloads/vllm-ray-cluster.yaml). Throws when the
+ * placement's node count or GPUs are not positive whole numbers.
+ */
+export function planServerUp(
+  w: LlmServingWorkload,
+  dtype: string,
+  namespace: string,
+  hfToken?: HfTokenParameter,
+  placement: ServerPlacement = oneNodePlacement(w),
+): RemoteScript {
   const n = serverNames(w);
-  const waitSeconds = w.serverStartTimeoutMinutes * 60;
-  const manifest = renderManifest(serverTemplate, {
-    namespace,
-    name: n.server,
-    workloadId: w.id,
-    image: vllmImage(w),
-    args: serverArgs(w, dtype),
-    tokenSecret: n.tokenSecret,
-    hfCacheHostPath: HF_CACHE_HOST_PATH,
-    // The startup probe must outlast a model download and load; the script's own wait bounds it.
-    startupFailureThreshold: Math.ceil(waitSeconds / 5) + 12,
-  });
+  const { layout, gpusPerNode } = placement;
+  if (!Number.isInteger(gpusPerNode) || gpusPerNode < 1)
+    throw new Error(`A vLLM server needs at least one GPU per node, not ${gpusPerNode}`);
+  const waitSeconds = serverWaitSeconds(w, layout);
+  const args = serverArgs(w, dtype, layout);
+  let manifest: string;
+  if (layout.kind === "ray") {
+    if (!Number.isInteger(layout.nodes) || layout.nodes < 2 || layout.nodes > 8)
+      throw new Error(`A vLLM server across nodes spans 2 to 8 nodes, not ${layout.nodes}`);
+    manifest = renderManifest(rayClusterTemplate, {
+      namespace,
+      name: n.server,
+      rayService: n.rayService,
+      workloadId: w.id,
+      scripts: { "ray-vllm-pod.py": rayPodPy },
+      image: vllmImage(w),
+      args,
+      nodes: layout.nodes,
+      nodesText: String(layout.nodes),
+      gpusPerNode,
+      gpusPerNodeText: String(gpusPerNode),
+      rayHead: `${n.server}-0.${n.rayService}.${namespace}.svc.cluster.local`,
+      rayPort: RAY_PORT,
+      rayPortText: String(RAY_PORT),
+      joinTimeoutText: String((w.rayJoinTimeoutMinutes ?? DEFAULT_RAY_JOIN_TIMEOUT_MINUTES) * 60),
+      tokenSecret: n.tokenSecret,
+      hfCacheHostPath: HF_CACHE_HOST_PATH,
+    });
+  } else {
+    manifest = renderManifest(serverTemplate, {
+      namespace,
+      name: n.server,
+      workloadId: w.id,
+      image: vllmImage(w),
+      args,
+      gpus: layout.kind === "node" ? layout.tensorParallelSize : 1,
+      tokenSecret: n.tokenSecret,
+      hfCacheHostPath: HF_CACHE_HOST_PATH,
+      // The startup probe must outlast a model download and load; the script's own wait bounds it.
+      startupFailureThreshold: Math.ceil(waitSeconds / 5) + 12,
+    });
+  }
   return {
     name: `workload-${w.id}-server-up`,
     body: upSh,
@@ -159,6 +243,7 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
       NAME: n.server,
       TOKEN_SECRET: n.tokenSecret,
       TIMEOUT_SECONDS: String(waitSeconds),
+      ...(layout.kind === "ray" ? { SERVER_KIND: "ray" } : {}),
       // The parameter's name, never the token: the node reads the value with its instance role.
       ...(hfToken ? { HF_TOKEN_PARAMETER: hfToken.name, HF_TOKEN_REGION: hfToken.region } : {}),
     },
@@ -167,12 +252,19 @@ export function planServerUp(w: LlmServingWorkload, dtype: string, namespace: st
   };
 }
 
-export function planServerDown(w: LlmServingWorkload, namespace: string): RemoteScript {
+/** Stops the server (either kind; across nodes also its Ray cluster's Service and ConfigMap) and waits until its pods are gone. */
+export function planServerDown(w: LlmServingWorkload, namespace: string, layout: ServingLayout = { kind: "single" }): RemoteScript {
   const n = serverNames(w);
   return {
     name: `workload-${w.id}-server-down`,
     body: downSh,
-    env: { NAMESPACE: namespace, NAME: n.server, TOKEN_SECRET: n.tokenSecret, TIMEOUT_SECONDS: "180" },
+    env: {
+      NAMESPACE: namespace,
+      NAME: n.server,
+      TOKEN_SECRET: n.tokenSecret,
+      TIMEOUT_SECONDS: "180",
+      ...(layout.kind === "ray" ? { RAY_SERVICE: n.rayService } : {}),
+    },
     timeoutSeconds: 400,
   };
 }
@@ -252,24 +344,37 @@ function benchWindow(stdout: string, durationS: number): PointRun["window"] {
   return { start: Number.isFinite(durationS) && durationS > 0 ? Math.max(start, end - durationS) : start, end };
 }
 
-/** Starts the server, runs every load point of every trial, and always stops the server. */
+/**
+ * Starts the server, runs every load point of every trial, and always stops the server. Across
+ * nodes (ServingLayout `ray`) the layout is first checked against the GPUs the nodes reported:
+ * a layout that does not fit fails the workload before any pod starts.
+ */
 export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ctx: WorkloadContext): Promise<WorkloadResult> {
   const namespace = ctx.namespace ?? WORKLOAD_NAMESPACE;
   const startedAt = new Date(ctx.clock.now()).toISOString();
   const dtype = effectiveDtype(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
   const dtypeNote = autoDtypeNote(w, ctx.gpu?.computeCapability, ctx.gpu?.name);
   if (dtypeNote) ctx.log.warning(`${w.id}: ${dtypeNote}`);
+  const placement: ServerPlacement = { layout: servingLayout(w, ctx.cluster?.nodes ?? 1), gpusPerNode: ctx.cluster?.gpusPerNode ?? 1 };
+  const misfit = checkLayoutGpus(placement.layout, placement.gpusPerNode);
+  if (misfit) {
+    ctx.log.warning(`${w.id}: ${misfit}`);
+    const endedAt = new Date(ctx.clock.now()).toISOString();
+    return llmResult(w, dtype, [], `The vLLM server was not started: ${misfit}.`, { startedAt, endedAt }, dtypeNote, placement);
+  }
   const points = loadPoints(w);
   const runs: PointRun[] = [];
   let failure: string | undefined;
+  let ray: RayCluster | undefined;
   try {
-    const up = await remote(planServerUp(w, dtype, namespace, ctx.hfTokenParameter));
+    const up = await remote(planServerUp(w, dtype, namespace, ctx.hfTokenParameter, placement));
     const server = lastMarked(up.stdout, MARK.server, ServerOutcome);
     if (!server) throw new WorkloadOutputError("the server setup step printed no outcome");
+    ray = lastMarked(up.stdout, MARK.ray, RayCluster);
     if (server.outcome !== "ready") {
       failure = `The vLLM server for ${w.model} did not become ready: ${OUTCOME_WORDS[server.outcome] ?? server.outcome} after ${server.seconds}s.${logTail(up.stderr)}`;
     } else {
-      ctx.log.info(`${w.id}: vLLM server ready in ${server.seconds}s (${w.model}, dtype ${dtype})`);
+      ctx.log.info(`${w.id}: vLLM server ready in ${server.seconds}s (${w.model}, dtype ${dtype}${layoutWords(placement, ray)})`);
       for (let trial = 1; trial <= w.trials; trial++) {
         for (const [index, rate] of points.entries()) {
           runs.push(await runPoint(remote, w, rate, trial, index, namespace, ctx));
@@ -281,13 +386,41 @@ export async function runLlmServing(remote: RunRemote, w: LlmServingWorkload, ct
     failure = describeError(error);
   } finally {
     try {
-      await remote(planServerDown(w, namespace));
+      await remote(planServerDown(w, namespace, placement.layout));
     } catch (error) {
       ctx.log.warning(`${w.id}: stopping the vLLM server failed; the instance is terminated anyway: ${describeError(error)}`);
     }
   }
   const endedAt = new Date(ctx.clock.now()).toISOString();
-  return llmResult(w, dtype, runs, failure, { startedAt, endedAt }, dtypeNote);
+  return llmResult(w, dtype, runs, failure, { startedAt, endedAt }, dtypeNote, placement, ray);
+}
+
+/** ", TP 1 × PP 2 over Ray on 2 nodes (2 GPUs joined)" for the log; "" for one GPU. */
+function layoutWords(p: ServerPlacement, ray?: RayCluster): string {
+  const { layout } = p;
+  if (layout.kind === "single") return "";
+  if (layout.kind === "node") return `, tensor parallel over ${layout.tensorParallelSize} GPUs`;
+  const joined = ray ? ` (${ray.nodes} nodes, ${ray.gpus} GPUs joined in ${ray.joinSeconds}s)` : "";
+  return `, TP ${layout.tensorParallelSize} × PP ${layout.pipelineParallelSize} over Ray on ${layout.nodes} nodes${joined}`;
+}
+
+/**
+ * The layout's parameters in results: tensorParallelSize, pipelineParallelSize, nodes, gpusPerNode
+ * and the executor (`mp`: vLLM's multiprocessing on one node, `ray`), plus what Ray counted when the
+ * cluster formed (rayNodes, rayGpus, rayJoinSeconds). None for one GPU, so such a run keeps its parameters.
+ */
+export function layoutParameters(p: ServerPlacement, ray?: RayCluster): Record<string, string | number> {
+  const { layout } = p;
+  if (layout.kind === "single") return {};
+  const nodes = layout.kind === "ray" ? layout.nodes : 1;
+  return {
+    tensorParallelSize: layout.tensorParallelSize,
+    pipelineParallelSize: layout.kind === "ray" ? layout.pipelineParallelSize : 1,
+    nodes,
+    gpusPerNode: p.gpusPerNode,
+    executor: layout.kind === "ray" ? "ray" : "mp",
+    ...(ray ? { rayNodes: ray.nodes, rayGpus: ray.gpus, rayJoinSeconds: ray.joinSeconds } : {}),
+  };
 }
 
 async function runPoint(
@@ -348,6 +481,8 @@ function llmResult(
   failure: string | undefined,
   times: { startedAt: string; endedAt: string },
   dtypeNote?: string,
+  placement?: ServerPlacement,
+  ray?: RayCluster,
 ): WorkloadResult {
   const ok = runs.filter((r): r is PointRun & { point: ServingPoint } => r.point !== undefined);
   const errors = runs.filter((r) => r.error).map((r) => r.error!);
@@ -427,6 +562,7 @@ function llmResult(
       ...(w.slo.ttftMs !== undefined ? { sloTtftMs: w.slo.ttftMs } : {}),
       ...(w.slo.tpotMs !== undefined ? { sloTpotMs: w.slo.tpotMs } : {}),
       ...(w.slo.e2elMs !== undefined ? { sloE2elMs: w.slo.e2elMs } : {}),
+      ...(placement ? layoutParameters(placement, ray) : {}),
       image: vllmImage(w),
     },
     status,

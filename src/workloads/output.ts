@@ -12,6 +12,7 @@ export const MARK = {
   vllmResult: "GPU_BENCH_VLLM_RESULT ",
   vllmWindow: "GPU_BENCH_VLLM_WINDOW ",
   server: "GPU_BENCH_SERVER ",
+  ray: "GPU_BENCH_RAY ",
 } as const;
 
 export const JobOutcome = z.object({
@@ -28,6 +29,15 @@ export const ServerOutcome = z.object({
   seconds: z.number(),
 });
 export type ServerOutcome = z.infer<typeof ServerOutcome>;
+
+/** The Ray cluster a vLLM server across nodes formed, as `ray status` counted it when every worker had joined. */
+export const RayCluster = z.object({
+  nodes: z.int().positive(),
+  gpus: z.number().nonnegative(),
+  /** Seconds from `ray start --head` to the last worker active. */
+  joinSeconds: z.number().nonnegative(),
+});
+export type RayCluster = z.infer<typeof RayCluster>;
 
 /** The last marked line parsed with `schema`; undefined when the script never printed one. */
 export function lastMarked<T>(stdout: string, mark: string, schema: z.ZodType<T>): T | undefined {

@@ -34,7 +34,8 @@ fixture="$here/../../test/fixtures/vllm/vllm-bench-serve-v0.11.json"
 
 # Called as the fake `vllm` program itself (see PATH below).
 if [[ "${VLLM_STANDIN_AS_VLLM:-}" == 1 ]]; then
-  exec /usr/bin/python3 - "$fixture" "$@" <<'PY'
+  PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/emulated:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" \
+    exec /usr/bin/python3 - "$fixture" "$@" <<'PY'
 import json, math, os, sys, time, urllib.parse, urllib.request
 
 fixture, argv = sys.argv[1], sys.argv[2:]
@@ -135,6 +136,73 @@ if argv[:2] == ["bench", "serve"]:
             json.dump(result, fh)
     sys.exit(0)
 
+def place_workers(tp, pp, backend):
+    """What vLLM does with tensor_parallel_size x pipeline_parallel_size > 1 before it loads a model:
+    with the multiprocessing backend (the default when this node has the GPUs and pp is 1) every
+    worker needs a GPU of this node; with Ray (or without enough local GPUs) it connects to the
+    running cluster (ray.init(address="auto"): RAY_ADDRESS or the one `ray start` left) and waits,
+    as vllm/executor/ray_utils.py does, for a placement group of tp x pp GPU bundles, logging with
+    exponential back-off and failing after PG_WAIT_TIMEOUT (1800 s, scaled; STUB_VLLM_PG_TIMEOUT_SECONDS).
+    Once placed, a watchdog ends the server the way vLLM's engine dies when a worker's node leaves
+    the cluster (ActorDiedError)."""
+    import standin_ray, threading
+    world = tp * pp
+    local = standin_ray.local_gpus()
+    if backend is None:
+        backend = "mp" if pp == 1 and world <= local else "ray"
+    if backend == "mp":
+        if world > local:
+            sys.exit(f"ValueError: tensor_parallel_size x pipeline_parallel_size ({tp} x {pp} = {world}) is more than the "
+                     f"{local} GPU(s) of this node: use --distributed-executor-backend ray across nodes")
+        print(f"INFO Using mp distributed executor: world_size={world} (TP {tp} x PP {pp}) on this node", flush=True)
+        return
+    if backend != "ray":
+        sys.exit(f"ValueError: distributed executor backend '{backend}' is not emulated by the stand-in (mp, ray are)")
+    address = standin_ray.current_address()
+    if address is None:
+        # ray.init() without a cluster starts a local one: this node's GPUs only.
+        have, nodes = local, 1
+    else:
+        nodes, have = standin_ray.alive_gpus(address)
+    specs = [{"GPU": 1.0, "node:127.0.0.1": 0.001}] + [{"GPU": 1.0}] * (world - 1)
+    limit = float(os.environ.get("STUB_VLLM_PG_TIMEOUT_SECONDS", "1800"))
+    scale = float(os.environ.get("STUB_LATENCY_SCALE", "1"))
+    start, interval, last_log = time.time(), 10.0, time.time()
+    print(f"INFO Connected to Ray cluster at {address or 'a new local instance'}: {nodes} node(s), {have} GPU(s)", flush=True)
+    while have < world:
+        waited = time.time() - start
+        if waited >= limit * scale:
+            sys.exit(f"ValueError: Cannot provide a placement group of placement_group_specs={specs} within {limit:.0f} seconds. "
+                     "See `ray status` to make sure the cluster has enough resources.")
+        if time.time() - last_log >= interval * scale:
+            interval, last_log = interval * 2, time.time()
+            print(f"INFO Waiting for creating a placement group of specs for {int(waited / scale)} seconds. specs={specs}. "
+                  "Check `ray status` to see if you have enough resources, and make sure the IP addresses used by ray cluster "
+                  "are the same as VLLM_HOST_IP environment variable specified in each node if you are running on a multi-node.", flush=True)
+        time.sleep(0.5)
+        if address is not None:
+            nodes, have = standin_ray.alive_gpus(address)
+    print(f"INFO Using ray distributed executor: world_size={world} (TP {tp} x PP {pp}) on {nodes} node(s) with {have} GPU(s)", flush=True)
+    for stage in range(pp):
+        print(f"INFO pipeline stage {stage}: ranks {stage * tp}-{stage * tp + tp - 1}", flush=True)
+    if address is None:
+        return
+
+    def watchdog():
+        while True:
+            time.sleep(1)
+            try:
+                _, now = standin_ray.alive_gpus(address)
+            except OSError:
+                now = 0
+            if now < world:
+                print(f"ERROR ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task: "
+                      f"a worker's node left the Ray cluster ({now} of {world} GPUs alive); the engine is dead", flush=True)
+                os._exit(1)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+
+
 if argv[:1] == ["serve"]:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     f, positional = flags(argv[1:])
@@ -144,6 +212,10 @@ if argv[:1] == ["serve"]:
         print(f"INFO vLLM API server version 0.11.0 (stand-in)\nERROR Engine core initialization failed for {model}", flush=True)
         sys.exit(1)
     print(f"INFO vLLM API server version 0.11.0 (stand-in), model={model}, dtype={one(f, 'dtype', 'auto')}", flush=True)
+    tp, pp = int(one(f, "tensor-parallel-size", "1")), int(one(f, "pipeline-parallel-size", "1"))
+    world = tp * pp
+    if world > 1:
+        place_workers(tp, pp, one(f, "distributed-executor-backend"))
     # Counted from the container's start (the runtime's startedAt): this process's own start-up
     # (run-container, the shells, Python) is part of the server's start-up, as it is for the real one.
     startup = float(os.environ.get("STUB_VLLM_STARTUP_SECONDS", "0")) * float(os.environ.get("STUB_LATENCY_SCALE", "1"))
@@ -275,12 +347,16 @@ fi
 bin="${STANDIN_SCRATCH:-${TMPDIR:-/tmp}}/vllm-standin-bin"
 mkdir -p "$bin"
 printf '#!/usr/bin/env bash\nVLLM_STANDIN_AS_VLLM=1 exec %q "$@"\n' "$here/vllm-openai.sh" >"$bin/vllm"
-chmod +x "$bin/vllm"
+# The image's `ray` CLI: the stand-in's emulation of a Ray cluster across stand-in nodes (emulated/standin_ray.py).
+printf '#!/usr/bin/env bash\nPYTHONPYCACHEPREFIX=%q PYTHONPATH=%q exec /usr/bin/python3 %q "$@"\n' \
+  "${TMPDIR:-/tmp}/stand-in-pycache" "$here/cluster-net" "$here/emulated/standin_ray.py" >"$bin/ray"
+chmod +x "$bin/vllm" "$bin/ray"
 export PATH="$bin:$PATH"
 
 if (($# == 0)); then set -- vllm serve; fi
 case ${1##*/} in
   vllm) shift && exec "$bin/vllm" "$@" ;;
+  ray) shift && exec "$bin/ray" "$@" ;;
   python | python3 | python3.*)
     shift
     for ((i = 1; i <= $#; i++)); do
