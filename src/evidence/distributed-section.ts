@@ -6,7 +6,8 @@ import { summarize } from "./stats.js";
 /**
  * The evidence of the multi-node workloads (issue 14): an all-reduce sweep's bandwidth against
  * message size (table and chart, the network NCCL used); distributed training's throughput on one
- * node and on all of them, with the scaling efficiency.
+ * node and on all of them, with the scaling efficiency; the parallel layout of a vLLM model served
+ * over several GPUs or nodes.
  */
 
 /** The network a collective ran over: EFA through the AWS OFI NCCL plugin, InfiniBand, TCP sockets, or gloo's TCP on a CPU. */
@@ -109,5 +110,57 @@ export function scalingBlock(w: WorkloadResult): string | undefined {
     const chart = barChart("Training throughput by node count (images/s)", "nodes", ["1", String(nodes)], "images/s", [one, all]);
     if (chart) out.push("", chart);
   }
+  return out.join("\n");
+}
+
+/**
+ * A vLLM model served over several GPUs (parameters `executor`, set by src/workloads/llm.ts): its
+ * nodes, GPUs per node, tensor- and pipeline-parallel sizes and executor, and for Ray the cluster
+ * as `ray status` counted it before vLLM started. Undefined for a one-GPU server.
+ */
+export function servingLayoutBlock(w: WorkloadResult): string | undefined {
+  const p = w.parameters;
+  if (w.kind !== "llm-serving" || (p.executor !== "ray" && p.executor !== "mp")) return undefined;
+  const ray = p.executor === "ray";
+  const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+  const [nodes, perNode, tp, pp] = [num(p.nodes), num(p.gpusPerNode), num(p.tensorParallelSize), num(p.pipelineParallelSize)];
+  const used = tp !== undefined && pp !== undefined ? tp * pp : undefined;
+  const joined =
+    num(p.rayNodes) !== undefined
+      ? `${cell(p.rayNodes!)} nodes, ${cell(p.rayGpus ?? "?")} GPUs, formed in ${formatNumber(num(p.rayJoinSeconds))} s`
+      : "not reported (the server did not start)";
+  const out = [
+    `#### ${cell(w.id)}: ${ray ? "one model served across nodes" : "one model over several GPUs"}`,
+    "",
+    ray
+      ? "vLLM on a Ray cluster of one pod per node (`ray start --head` on node 0, `ray start --address` on the others), then " +
+        "`vllm serve --tensor-parallel-size T --pipeline-parallel-size P --distributed-executor-backend ray` on node 0: " +
+        "tensor parallel within a node, one pipeline stage per node. The benchmark ran against node 0's OpenAI endpoint. " +
+        "GPU telemetry and energy are node 0's (energy per token counts node 0's share, 1/nodes, of every token)."
+      : "vLLM's multiprocessing executor, tensor parallel over the node's GPUs.",
+    "",
+    table(
+      [
+        "Nodes",
+        "GPUs per node",
+        "Tensor parallel (TP)",
+        "Pipeline parallel (PP)",
+        "GPUs used (TP × PP)",
+        "Executor",
+        ...(ray ? ["Ray cluster before vLLM started"] : []),
+      ],
+      [
+        [
+          cell(nodes ?? "?"),
+          cell(perNode ?? "?"),
+          cell(tp ?? "?"),
+          cell(pp ?? "?"),
+          cell(used ?? "?"),
+          ray ? "Ray (`--distributed-executor-backend ray`)" : "multiprocessing (`mp`)",
+          ...(ray ? [joined] : []),
+        ],
+      ],
+    ),
+  ];
   return out.join("\n");
 }

@@ -23,7 +23,7 @@ import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
 import { platformSection } from "./platform-section.js";
-import { bandwidthBlock, scalingBlock } from "./distributed-section.js";
+import { bandwidthBlock, scalingBlock, servingLayoutBlock } from "./distributed-section.js";
 import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
@@ -662,6 +662,8 @@ function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
   if (sized.length > 0) blocks.push(bandwidthBlock(w, sized));
   const scaling = scalingBlock(w);
   if (scaling) blocks.push(scaling);
+  const layout = servingLayoutBlock(w);
+  if (layout) blocks.push(layout);
   if (w.kind === "resnet50") {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
     blocks.push(

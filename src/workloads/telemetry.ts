@@ -87,9 +87,12 @@ export function attachTelemetry(result: WorkloadResult, w: NodeWorkload, samples
     const finite = rates.filter((r): r is number => typeof r === "number");
     const point = rates.includes("max") ? "max" : finite.length > 0 ? Math.max(...finite) : undefined;
     const tokens = new Map<string, number>();
+    // One model across several nodes over Ray: the samples are node 0's GPUs, one of the pipeline's
+    // stages, which did their share (1/nodes) of the work on every token.
+    const nodes = result.parameters.executor === "ray" ? (num(result.parameters.nodes) ?? 1) : 1;
     for (const t of result.trials) {
       const n = num(t.total_output_tokens);
-      if (t.request_rate === point && n !== undefined) tokens.set(windowLabel(result, t), n);
+      if (t.request_rate === point && n !== undefined) tokens.set(windowLabel(result, t), n / nodes);
     }
     energy = point === undefined ? [] : servingEnergyMetrics(detail, tokens, point === "max" ? "max throughput" : `${point} req/s`);
   }

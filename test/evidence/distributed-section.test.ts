@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandwidthBlock, bytesText, scalingBlock } from "../../src/evidence/distributed-section.js";
+import { bandwidthBlock, bytesText, scalingBlock, servingLayoutBlock } from "../../src/evidence/distributed-section.js";
 import type { WorkloadResult } from "../../src/evidence/results.js";
 import { metric } from "../../src/workloads/output.js";
 
@@ -60,5 +60,51 @@ describe("the distributed training evidence", () => {
     expect(text).toContain("| 2 | 8 | 7,400 | 925.0 | 0.925 |");
     expect(text).toMatch(/```mermaid[\s\S]*x-axis "nodes" \["1", "2"\][\s\S]*bar \[4000, 7400\]/);
     expect(scalingBlock({ ...w, parameters: {} })).toBeUndefined();
+  });
+});
+
+describe("the evidence of a model served over several GPUs", () => {
+  const served: WorkloadResult = {
+    ...result,
+    id: "pp",
+    kind: "llm-serving",
+    metrics: [],
+    trials: [],
+    parameters: {
+      model: "Qwen/Qwen2.5-0.5B-Instruct",
+      tensorParallelSize: 4,
+      pipelineParallelSize: 2,
+      nodes: 2,
+      gpusPerNode: 4,
+      executor: "ray",
+      rayNodes: 2,
+      rayGpus: 8,
+      rayJoinSeconds: 12.5,
+    },
+  };
+
+  it("says nodes, TP, PP and that Ray was the executor, with the cluster Ray counted", () => {
+    const text = servingLayoutBlock(served)!;
+    expect(text).toContain("#### pp: one model served across nodes");
+    expect(text).toContain(
+      "| Nodes | GPUs per node | Tensor parallel (TP) | Pipeline parallel (PP) | GPUs used (TP × PP) | Executor | Ray cluster before vLLM started |",
+    );
+    expect(text).toContain("| 2 | 4 | 4 | 2 | 8 | Ray (`--distributed-executor-backend ray`) | 2 nodes, 8 GPUs, formed in 12.50 s |");
+    expect(text).toContain("energy per token counts node 0's share, 1/nodes, of every token");
+  });
+
+  it("says when the Ray cluster never formed, names vLLM's own executor on one node, and is absent for one GPU", () => {
+    const { rayNodes, rayGpus, rayJoinSeconds, ...unstarted } = served.parameters;
+    expect([rayNodes, rayGpus, rayJoinSeconds]).toEqual([2, 8, 12.5]);
+    expect(servingLayoutBlock({ ...served, status: "failed", parameters: unstarted })).toContain(
+      "| not reported (the server did not start) |",
+    );
+    const mp = servingLayoutBlock({
+      ...served,
+      parameters: { tensorParallelSize: 4, pipelineParallelSize: 1, nodes: 1, gpusPerNode: 4, executor: "mp" },
+    })!;
+    expect(mp).toContain("#### pp: one model over several GPUs");
+    expect(mp).toContain("| 1 | 4 | 4 | 1 | 4 | multiprocessing (`mp`) |");
+    expect(servingLayoutBlock({ ...served, parameters: { model: "Qwen/Qwen2.5-0.5B-Instruct" } })).toBeUndefined();
   });
 });

@@ -5,6 +5,10 @@ import { layoutParameters, planServerDown, planServerUp, runLlmServing, serverAr
 import type { RemoteScript } from "../../src/cloud/remote-script.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
+import type { WorkloadResult } from "../../src/evidence/results.js";
+import { parseSamples } from "../../src/node/telemetry-samples.js";
+import { attachTelemetry } from "../../src/workloads/telemetry.js";
+import { everySecond, samplesText } from "../support/telemetry-samples.js";
 
 // vLLM across nodes (issue 14): the layout fields, what the suite refuses before launch, the Ray
 // cluster's manifests, and the layout in results.
@@ -191,5 +195,30 @@ describe("the layout in results", () => {
     expect(result.message).toMatch(/^The vLLM server was not started: tensorParallelSize × pipelineParallelSize \(4 × 2 = 8\) must equal/);
     expect(result.parameters).toMatchObject({ tensorParallelSize: 4, pipelineParallelSize: 2, nodes: 2, executor: "ray" });
     expect(result.metrics).toEqual([]);
+  });
+});
+
+describe("the energy of a model served across nodes", () => {
+  it("is node 0's energy over node 0's share of every token: its GPUs are the ones sampled", () => {
+    const T0 = 1_741_572_000;
+    // One GPU at 200 W for 10 s: 2000 J in the load point's window.
+    const samples = parseSamples(samplesText({ gpu: everySecond(T0, T0 + 12, () => ({ powerW: 200 })) }))!;
+    const trial = { trial: 1, request_rate: "max", total_output_tokens: 1000, window_start_unix: T0 + 1, window_end_unix: T0 + 11 };
+    const result = (parameters: WorkloadResult["parameters"]): WorkloadResult => ({
+      id: "m",
+      kind: "llm-serving",
+      parameters,
+      status: "ok",
+      metrics: [],
+      trials: [trial],
+      startedAt: "2026-12-06T03:00:00.000Z",
+      endedAt: "2026-12-06T03:05:00.000Z",
+    });
+    const w = workload(2, "pipelineParallelSize: 2");
+    const perToken = (r: WorkloadResult) => r.metrics.find((m) => m.name === "joules_per_output_token")!.summary.median;
+    const one = perToken(attachTelemetry(result({}), w, samples));
+    const two = perToken(attachTelemetry(result({ executor: "ray", nodes: 2 }), w, samples));
+    expect(two).toBeCloseTo(2 * one, 9);
+    expect(one).toBeGreaterThan(1.5);
   });
 });
