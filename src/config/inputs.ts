@@ -531,7 +531,17 @@ function parsePreset(p: Problems, read: InputReader): PlatformPreset {
 /** The platform inputs; undefined when platform-api-url is empty. */
 function parsePlatform(p: Problems, read: InputReader): PlatformSettings | undefined {
   const raw = read(Inputs.platformApiUrl);
-  if (!raw) return undefined;
+  if (!raw) {
+    // Inputs that only say how to use a platform: without its URL the run would silently go without one.
+    for (const input of [Inputs.platformAgentImage, Inputs.platformAgentScript, Inputs.platformConfig]) {
+      if (read(input))
+        p.add(
+          input,
+          `is given but '${Inputs.platformApiUrl}' is empty, so the run would not go through a platform: set platform-api-url (and platform-auth), or remove ${input}`,
+        );
+    }
+    return undefined;
+  }
   const apiUrl = parseApiUrl(p, raw);
   const preset = parsePreset(p, read);
   const clusterName = parseClusterName(p, read);
@@ -633,8 +643,14 @@ export function parseSettings(readRaw: InputReader): Settings {
   if (mode !== "run") {
     p.add(Inputs.mode, `must be run, sweep, comment or compare, got '${mode}'`);
   }
-  // dry-run acts in sweep mode only, but a misspelt boolean is refused in either mode.
-  parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false);
+  // dry-run acts in sweep mode only, but a misspelt boolean is refused in either mode; and a run
+  // asked to be dry would launch and bill instances all the same.
+  if (parseBoolean(p, Inputs.dryRun, read(Inputs.dryRun), false)) {
+    p.add(
+      Inputs.dryRun,
+      "lists what mode sweep would terminate; mode run has no dry run and would launch instances all the same: remove dry-run, or set mode: sweep",
+    );
+  }
 
   const subnetIds = splitList(read(Inputs.subnetIds));
   if (subnetIds.length === 0) p.add(Inputs.subnetIds, "is required: one or more subnet ids (subnet-…), one per Availability Zone to try");

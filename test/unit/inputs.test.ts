@@ -134,6 +134,25 @@ describe("action inputs", () => {
     expect(parseSettings(reader({ mode: "sweep", "dry-run": "true" }))).toMatchObject({ mode: "sweep", dryRun: true });
   });
 
+  it("refuses dry-run: true in mode run, which would launch and bill instances all the same", () => {
+    expect(problemsOf({ ...valid, "dry-run": "true" })).toEqual([
+      "'dry-run' lists what mode sweep would terminate; mode run has no dry run and would launch instances all the same: remove dry-run, or set mode: sweep",
+    ]);
+    expect(parseSettings(reader({ ...valid, "dry-run": "false" }))).toMatchObject({ mode: "run" });
+  });
+
+  it("refuses a platform agent or platform-config without platform-api-url, which would run without the platform", () => {
+    for (const [input, value] of [
+      ["platform-agent-image", "ghcr.io/example/agent:1.2.3"],
+      ["platform-agent-script", "ci/start-agent.sh"],
+      ["platform-config", "ci/platform.yaml"],
+    ] as const) {
+      expect(problemsOf({ ...valid, [input]: value })).toEqual([
+        `'${input}' is given but 'platform-api-url' is empty, so the run would not go through a platform: set platform-api-url (and platform-auth), or remove ${input}`,
+      ]);
+    }
+  });
+
   it("reads suite and baseline-file only from inside the workspace", () => {
     for (const bad of ["../../etc/passwd", "/etc/passwd", "suites/../../secret.yaml", ".."]) {
       const problems = problemsOf({ ...valid, suite: bad, "baseline-file": bad });
