@@ -228,7 +228,7 @@ export function summarizeTelemetry(
     validity,
   };
   const detail: TelemetryDetail = {
-    timeline: timeline(gpuRows, gpus, timed),
+    timeline: timeline(gpuRows, gpus, timed, new Set(inside)),
     windows: perWindow,
     gpus,
     ...(maxSmClock !== undefined ? { maxSmClockMHz: maxSmClock } : {}),
@@ -238,8 +238,17 @@ export function summarizeTelemetry(
   return { telemetry, detail };
 }
 
-/** At most TIMELINE_POINTS points: per time bucket, power summed over the GPUs (each GPU's mean) and the mean SM clock. */
-function timeline(rows: readonly GpuSample[], gpus: readonly number[], windows: readonly TimedWindow[]): TelemetryDetail["timeline"] {
+/**
+ * At most TIMELINE_POINTS points: per time bucket, power summed over the GPUs (each GPU's mean) and
+ * the mean SM clock. A point is in a timed window when its middle is, or when it holds a sample the
+ * summary counted in one (`inside`: a window shorter than the interval counts its nearest sample).
+ */
+function timeline(
+  rows: readonly GpuSample[],
+  gpus: readonly number[],
+  windows: readonly TimedWindow[],
+  inside: ReadonlySet<GpuSample>,
+): TelemetryDetail["timeline"] {
   if (rows.length === 0) return [];
   const t0 = rows[0]!.t;
   const t1 = rows[rows.length - 1]!.t;
@@ -261,7 +270,7 @@ function timeline(rows: readonly GpuSample[], gpus: readonly number[], windows: 
       t: round(mid, 3),
       powerWatts: round(power, 1),
       smClockMHz: round(mean(finite(inBucket.map((s) => s.smMHz))), 0),
-      inWindow: inAny(mid, windows) || inBucket.some((s) => inAny(s.t, windows)),
+      inWindow: inAny(mid, windows) || inBucket.some((s) => inside.has(s)),
     });
   }
   return out;

@@ -208,4 +208,14 @@ describe("the chart's timeline", () => {
     expect(detail.timeline.filter((p) => p.inWindow).length).toBeGreaterThanOrEqual(20);
     expect(detail.timeline[0]!.powerWatts).toBe(50);
   });
+
+  it("marks the samples a timed window shorter than the sampling interval is counted by (the one nearest its middle)", () => {
+    // Two sub-second trials between whole-second samples, as ResNet50 at stand-in sizes gives:
+    // the table says 2 samples in the timed windows, so the chart marks those 2.
+    const s = parsed(samplesText({ gpu: everySecond(T0, T0 + 10, () => ({ powerW: 255 })) }));
+    const { telemetry, detail } = summarizeTelemetry(s, windows([2.2, 2.66], [4.3, 4.74]), OWN)!;
+    expect(telemetry.samples).toBe(2);
+    const marked = detail.timeline.filter((p) => p.inWindow).map((p) => Math.round(p.t - T0));
+    expect(marked).toEqual([2, 5]);
+  });
 });
