@@ -28,6 +28,10 @@ export interface PlatformFaults {
   lostCreateReplies?: number;
   /** DELETE /v1/clusters/{id} answers 500 and keeps the cluster. */
   deleteFails?: boolean;
+  /** The next N creates answer 403 (the account's cluster quota) and create nothing. */
+  refusedCreates?: number;
+  /** Listing the clusters answers 500. */
+  listFails?: boolean;
 }
 
 /** What the authorizer accepts besides the Cognito pool's tokens; the tests change it between runs. */
@@ -213,6 +217,10 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
   // The operations behind both layouts.
   const create = async (owner: string, name: unknown): Promise<Cluster> => {
     if (typeof name !== "string" || !name) throw new HttpError(400, "name is required");
+    if (faults.refusedCreates) {
+      faults.refusedCreates--;
+      throw new HttpError(403, "cluster quota exceeded");
+    }
     const id = `c-${randomUUID().slice(0, 8)}`;
     const c: Cluster = { id, name, owner, status: "pending", createdAt: new Date().toISOString(), jobs: new Map() };
     clusters.set(id, c);
@@ -241,7 +249,10 @@ export async function startPlatformStandIn(options: PlatformStandInOptions): Pro
     clusters.delete(c.id);
     deleted.push(c.id);
   };
-  const listed = (owner: string) => [...clusters.values()].filter((c) => c.owner === owner);
+  const listed = (owner: string) => {
+    if (faults.listFails) throw new HttpError(500, "list failed");
+    return [...clusters.values()].filter((c) => c.owner === owner);
+  };
 
   /** The radix contract (src/platform/radix.ts). */
   const radixRoute: LayoutRoute = async (req, method, path, owner) => {

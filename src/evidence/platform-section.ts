@@ -10,11 +10,15 @@ import type { Results } from "./results.js";
 export function platformSection(results: Results): string | undefined {
   const p = results.platform;
   if (!p) return undefined;
+  // Without an id, a delete error is a failed lookup by name after a create whose outcome is unknown.
+  const unknown = !p.clusterId && p.deleteError !== undefined;
   const deleted = p.deleted
     ? "yes"
     : p.clusterId
       ? `**no**${p.deleteError ? `: ${cell(p.deleteError)}` : ""} (the post step retries from the saved state)`
-      : "no cluster was created";
+      : unknown
+        ? `**unknown**: the lookup by name failed: ${cell(p.deleteError!)} (the post step retries by the name)`
+        : "no cluster was created";
   const out = [
     "## Platform",
     "",
@@ -23,7 +27,12 @@ export function platformSection(results: Results): string | undefined {
       [
         ["API", `${code(p.api)} (${p.preset === "radix" ? "radix preset" : cell(p.preset)})`],
         ["Login", cell(p.auth)],
-        ["Cluster", p.clusterId ? `${code(p.clusterId)} (${cell(p.clusterName)})` : `${cell(p.clusterName)}: not created`],
+        [
+          "Cluster",
+          p.clusterId
+            ? `${code(p.clusterId)} (${cell(p.clusterName)})`
+            : `${cell(p.clusterName)}: ${unknown ? "perhaps created (its create's outcome is unknown)" : "not created"}`,
+        ],
         ["Agent", `${code(p.agent)}${p.agentVersion ? `, version ${cell(p.agentVersion)}` : ""}`],
         ["Agent start to cluster active", p.secondsToActive === undefined ? "never active" : formatDuration(p.secondsToActive)],
         ["Cluster deleted", deleted],

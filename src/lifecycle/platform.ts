@@ -74,6 +74,8 @@ export async function createPlatformCluster(run: RunContext, connect: ConnectPla
   } catch (error) {
     // No reply, a 5xx, a cancelled run or a reply without the id: the platform may have created it all the same.
     if (mayHaveCreated(error)) cleanup.push("delete platform cluster by name", () => deleteClusterByName(run));
+    // Refused: there is no cluster, for main or the post step to look for by its name.
+    else run.state.update({ platform: undefined });
     throw error;
   }
   facts.clusterId = clusterId;

@@ -272,7 +272,7 @@ export async function deleteSavedCluster(
     const named = await deleteClustersNamed(api, platform.clusterName!);
     if (named.length === 0) log.info(`No platform cluster named '${platform.clusterName}': main created none, or deleted it.`);
     for (const c of named) {
-      log.info(`Deleted platform cluster ${c.id} ('${c.name}'), created as main was stopped before it heard the id.`);
+      log.info(`Deleted platform cluster ${c.id} ('${c.name}'), whose id main never heard (stopped first, or its create got no answer).`);
     }
     return named.map((c) => c.id);
   } catch (error) {

@@ -118,6 +118,61 @@ describe("platform-preset custom (examples/platform-custom.yaml)", () => {
     }
   }, 120_000);
 
+  it("a create the platform refuses (403) fails the run before any launch and never looks for the cluster by name, in main or the post step", async () => {
+    platform.faults.refusedCreates = 1;
+    try {
+      const aws = standIn.calls.length;
+      const before = platform.calls.length;
+      const job = new ActionJob({ ...standIn.env }, inputs());
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      expect(main.output()).toMatch(/Platform API POST \/api\/v2\/workspaces answered HTTP 403/);
+      expect(main.output()).not.toMatch(/by name|by its name/);
+      const post = job.post();
+      expect((await post.exited).code, post.output()).toBe(0);
+      expect(post.output()).not.toMatch(/platform cluster/i);
+      // One refused create, no list (the lookup) and no delete, from main or the post step.
+      expect(platform.calls.slice(before).map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(["POST /api/v2/workspaces 403"]);
+      expect(platform.clusters.size).toBe(0);
+      expect(standIn.calls.slice(aws).some((c) => c.action === "RunInstances")).toBe(false);
+    } finally {
+      platform.faults.refusedCreates = 0;
+    }
+  }, 120_000);
+
+  it("a list that fails during main's lookup by name is an error naming the cluster's name and what to do; cleanup goes on and the post step deletes it", async () => {
+    Object.assign(platform.faults, { lostCreateReplies: 10, listFails: true });
+    try {
+      const job = new ActionJob({ ...standIn.env }, inputs());
+      const main = job.main();
+      expect((await main.exited).code).toBe(1);
+      const out = main.output();
+      const name = /'(gpu-bench-gb[0-9a-f]{16})'/.exec(out)?.[1];
+      expect(name, out).toBeDefined();
+      expect(out).toContain(
+        `Could not check for or delete a platform cluster named '${name}' after its create failed: Platform API GET /api/v2/workspaces answered HTTP 500 5 times`,
+      );
+      expect(out).toContain(
+        `The post step retries by the name; by hand: find it (GET ${platform.url}/api/v2/workspaces) and delete it with the CI user's token.`,
+      );
+      // The cleanup went on after it: the connection closed, the summary written, the run's verdict reported.
+      expect(job.summary()).toContain(`| Cluster | ${name}: perhaps created (its create's outcome is unknown) |`);
+      expect(job.summary()).toMatch(
+        /\| Cluster deleted \| \*\*unknown\*\*: the lookup by name failed: Platform API GET \/api\/v2\/workspaces answered HTTP 500/,
+      );
+      expect(out).toMatch(/::error title=Benchmark run failed::/);
+      expect(platform.clusters.size).toBe(1);
+      platform.faults.listFails = false;
+      const post = job.post();
+      expect((await post.exited).code, post.output()).toBe(0);
+      const [cluster] = [...platform.clusters.values()];
+      expect(cluster).toBeUndefined();
+      expect(post.output()).toMatch(new RegExp(`Deleted platform cluster c-\\w{8} \\('${name}'\\), whose id main never heard`));
+    } finally {
+      Object.assign(platform.faults, { lostCreateReplies: 0, listFails: false });
+    }
+  }, 120_000);
+
   it("a platform-config with a mistake fails the run before anything is launched or created, naming the field and the fix", async () => {
     const aws = standIn.calls.length;
     const before = platform.calls.length;

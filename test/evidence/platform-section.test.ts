@@ -52,4 +52,25 @@ describe("the evidence's Platform section", () => {
     );
     expect(text).toContain("| Agent start to cluster active | never active |");
   });
+
+  it("a refused create: not created; a create of unknown outcome whose lookup by name failed: perhaps created, deletion unknown", () => {
+    const none = platformSection(withPlatform(platform({ clusterId: undefined, deleted: false, secondsToActive: undefined, jobs: [] })))!;
+    expect(none).toContain("| Cluster | gpu-bench: not created |");
+    expect(none).toContain("| Cluster deleted | no cluster was created |");
+    const unknown = platformSection(
+      withPlatform(
+        platform({
+          clusterId: undefined,
+          deleted: false,
+          deleteError: "Platform API GET /v1/clusters answered HTTP 500 5 times",
+          secondsToActive: undefined,
+          jobs: [],
+        }),
+      ),
+    )!;
+    expect(unknown).toContain("| Cluster | gpu-bench: perhaps created (its create's outcome is unknown) |");
+    expect(unknown).toContain(
+      "| Cluster deleted | **unknown**: the lookup by name failed: Platform API GET /v1/clusters answered HTTP 500 5 times (the post step retries by the name) |",
+    );
+  });
 });

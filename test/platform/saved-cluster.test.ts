@@ -49,7 +49,9 @@ describe("deleteSavedCluster", () => {
     const log = new MemoryLog();
     expect(await deleteSavedCluster({ platform: { apiUrl: API, clusterName: NAME, deleted: false } }, p.connect, log)).toEqual(["c-run"]);
     expect(p.deleted).toEqual(["c-run"]);
-    expect(log.lines).toEqual([`Deleted platform cluster c-run ('${NAME}'), created as main was stopped before it heard the id.`]);
+    expect(log.lines).toEqual([
+      `Deleted platform cluster c-run ('${NAME}'), whose id main never heard (stopped first, or its create got no answer).`,
+    ]);
   });
 
   it("without an id and no cluster of that name, says main created none", async () => {
