@@ -3,10 +3,10 @@ import { existsSync, statSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { InputError, parsePlatformAuthInputs, parseSettings } from "./config/inputs.js";
 import { SuiteError } from "./config/suite.js";
-import { Inputs, Outputs, SECRET_ENV, SECRET_INPUTS, TagKeys, type InputName } from "./config/names.js";
+import { Inputs, Outputs, SECRET_INPUTS, TagKeys } from "./config/names.js";
 import { systemClock } from "./runtime/clock.js";
 import { canRequestIdToken, idToken, identityFromEnv } from "./entry/github.js";
-import { EXIT, UsageError, helpText, parseCli, secretFlagWarnings } from "./entry/cli-args.js";
+import { EXIT, UsageError, cliInputReader, helpText, parseCli, secretFlagWarnings } from "./entry/cli-args.js";
 import { cliPublisher, fileState, localRunner, outliveClosedOutput, stateDir, stateRecords, stderrLog } from "./entry/cli-runtime.js";
 import { TOOL, executePost, liveInstancesOf, type PostFallback, type PostRuntime } from "./entry/execute.js";
 import { buildRuntime, executeMode } from "./entry/dispatch.js";
@@ -47,11 +47,7 @@ async function cli(argv: string[]): Promise<number> {
   const env = process.env;
   const job = { ...identityFromEnv(env), runner: env.RUNNER_NAME || localRunner(env) };
   // Secrets may come from GPU_BENCH_* variables instead of flags, to keep them off the command line.
-  const read = (name: InputName): string => {
-    if (name === Inputs.mode) return command;
-    const fromEnv = SECRET_ENV[name];
-    return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
-  };
+  const read = cliInputReader(command, values, env);
   const postRt: PostRuntime = {
     env,
     log,

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import actionYml from "../../action.yml";
-import { RUN_REQUIRED_INPUTS } from "../config/inputs.js";
+import { RUN_REQUIRED_INPUTS, type InputReader } from "../config/inputs.js";
 import { Inputs, SECRET_ENV, type InputName } from "../config/names.js";
 
 /**
@@ -300,6 +300,19 @@ export function secretFlagWarnings(values: ReadonlyMap<string, string>): string[
       ([input, env]) =>
         `--${input} was given on the command line, where other local users (ps) and your shell history can read it; set ${env} in the environment instead`,
     );
+}
+
+/**
+ * How the CLI reads an action input: the flag of that name when given, else, for a secret
+ * (SECRET_ENV: cognito-password, cognito-client-secret, platform-token, github-token, hf-token),
+ * its environment variable, else "" (the input's default applies). `mode` is the command word.
+ */
+export function cliInputReader(command: Command, values: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): InputReader {
+  return (name) => {
+    if (name === Inputs.mode) return command;
+    const fromEnv = SECRET_ENV[name];
+    return values.get(name) ?? (fromEnv ? (env[fromEnv] ?? "") : "");
+  };
 }
 
 /** `gpu-bench --help` (every command and flag) or `gpu-bench COMMAND --help` (that command's flags). */

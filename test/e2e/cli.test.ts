@@ -134,6 +134,36 @@ describe("the gpu-bench CLI", () => {
     expect(run.out().stderr).toMatch(/'subnet-ids' is required/);
   });
 
+  it("reads the Cognito client secret from GPU_BENCH_COGNITO_CLIENT_SECRET, and warns when --cognito-client-secret puts it on the command line", async () => {
+    const awsCalls = standIn.calls.length;
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    const cognito = [
+      ...runFlags(out),
+      ...["--platform-api-url", "https://platform.example.com", "--cognito-user-pool-id", "us-west-2_AbCdEf123"],
+      ...["--cognito-client-id", "abc123", "--cognito-username", "ci-user"],
+    ];
+    // A two-line secret in the variable is refused by name, before anything is spent: the CLI read it there.
+    const fromEnv = cli(cognito, {
+      GPU_BENCH_COGNITO_PASSWORD: "Planted-Pw-1",
+      GPU_BENCH_COGNITO_CLIENT_SECRET: "cs-Planted-a\ncs-Planted-b",
+    });
+    expect(await fromEnv.exited).toBe(2);
+    expect(fromEnv.out().stderr).toContain("'cognito-client-secret' must be a single line");
+    expect(fromEnv.out().stderr).not.toContain("was given on the command line");
+    expect(fromEnv.out().stderr).not.toContain("cs-Planted");
+    // The same through the flag: the warning names the variable, never the secret.
+    const fromFlag = cli([...cognito, "--cognito-client-secret", "cs-Planted-c\ncs-Planted-d"], {
+      GPU_BENCH_COGNITO_PASSWORD: "Planted-Pw-1",
+    });
+    expect(await fromFlag.exited).toBe(2);
+    expect(fromFlag.out().stderr).toContain(
+      "--cognito-client-secret was given on the command line, where other local users (ps) and your shell history can read it; set GPU_BENCH_COGNITO_CLIENT_SECRET in the environment instead",
+    );
+    expect(fromFlag.out().stderr).toContain("'cognito-client-secret' must be a single line");
+    expect(fromFlag.out().stderr).not.toContain("cs-Planted");
+    expect(standIn.calls.length).toBe(awsCalls);
+  });
+
   it.each([
     [["run", "--instance-type", "g5.xlarge"], "error: unknown flag '--instance-type'; did you mean --instance-types?"],
     [["run", "--bogus"], "error: unknown flag '--bogus' (gpu-bench run --help lists them)"],

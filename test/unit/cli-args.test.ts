@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { FLAGS, UsageError, closest, helpText, parseCli, secretFlagWarnings } from "../../src/entry/cli-args.js";
-import { Inputs } from "../../src/config/names.js";
+import { FLAGS, UsageError, cliInputReader, closest, helpText, parseCli, secretFlagWarnings } from "../../src/entry/cli-args.js";
+import { parsePlatformAuthInputs } from "../../src/config/inputs.js";
+import { Inputs, SECRET_ENV } from "../../src/config/names.js";
 
 const usage = (argv: string[]) => {
   try {
@@ -107,6 +108,45 @@ describe("gpu-bench flags", () => {
     ]);
     expect(warnings.join("\n")).not.toMatch(/Planted/);
     expect(secretFlagWarnings(flags(["run", "--ttl-minutes", "30"]))).toEqual([]);
+  });
+
+  it("warn about --cognito-client-secret and every other secret flag, each naming its own variable", () => {
+    const parsed = parseCli(["run", "--cognito-client-secret", "cs-Planted-9f2"]);
+    if (parsed.kind !== "command") throw new Error(`not a command: ${parsed.kind}`);
+    expect(secretFlagWarnings(parsed.values)).toEqual([
+      "--cognito-client-secret was given on the command line, where other local users (ps) and your shell history can read it; set GPU_BENCH_COGNITO_CLIENT_SECRET in the environment instead",
+    ]);
+    const all = new Map(Object.keys(SECRET_ENV).map((input) => [input, "s3cret-Planted"]));
+    const warnings = secretFlagWarnings(all);
+    expect(warnings).toHaveLength(5);
+    for (const [input, env] of Object.entries(SECRET_ENV))
+      expect(warnings).toContain(
+        `--${input} was given on the command line, where other local users (ps) and your shell history can read it; set ${env} in the environment instead`,
+      );
+    expect(warnings.join("\n")).not.toContain("Planted");
+  });
+
+  it("read each secret input from its variable when no flag gives it (the Cognito client secret from GPU_BENCH_COGNITO_CLIENT_SECRET), a flag first", () => {
+    const cognito = ["run", "--cognito-user-pool-id", "us-west-2_AbCdEf123", "--cognito-client-id", "abc123", "--cognito-username", "ci"];
+    const env = { GPU_BENCH_COGNITO_CLIENT_SECRET: "cs-from-env", GPU_BENCH_COGNITO_PASSWORD: "pw-from-env" };
+    const read = (argv: string[], e: NodeJS.ProcessEnv) => {
+      const parsed = parseCli(argv);
+      if (parsed.kind !== "command") throw new Error(`not a command: ${parsed.kind}`);
+      return cliInputReader(parsed.command, parsed.values, e);
+    };
+    expect(parsePlatformAuthInputs(read(cognito, env))).toMatchObject({
+      kind: "cognito",
+      clientSecret: "cs-from-env",
+      password: "pw-from-env",
+    });
+    // A flag wins over the variable; without either, no client secret (a public app client).
+    expect(read([...cognito, "--cognito-client-secret", "cs-from-flag"], env)(Inputs.cognitoClientSecret)).toBe("cs-from-flag");
+    expect(parsePlatformAuthInputs(read(cognito, { GPU_BENCH_COGNITO_PASSWORD: "pw" }))).toMatchObject({ clientSecret: undefined });
+    // Every secret has its variable; an input that is no secret is never read from the environment; mode is the command.
+    for (const [input, variable] of Object.entries(SECRET_ENV))
+      expect(read(["run"], { [variable]: `v-${input}` })(input as never)).toBe(`v-${input}`);
+    expect(read(["sweep"], { "cognito-client-id": "x", COGNITO_CLIENT_ID: "x" })(Inputs.cognitoClientId)).toBe("");
+    expect(read(["sweep"], {})(Inputs.mode)).toBe("sweep");
   });
 
   it("suggest only close names", () => {
