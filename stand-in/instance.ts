@@ -15,6 +15,7 @@ import { basename, dirname, join } from "node:path";
 import type { Scheduler } from "./clock.js";
 import type { FaultSettings, Market } from "./faults.js";
 import { newInstanceId, newSpotRequestId, newVolumeId, stableHash } from "./ids.js";
+import { writeEfaDevices, writeEfaSoftware } from "./efa.js";
 import { Sandbox } from "./sandbox.js";
 
 export type InstanceStateName = "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
@@ -176,6 +177,7 @@ export class Instance {
     );
     writeFileSync(this.sandbox.powerFile, "");
     this.writeNetworkDevices();
+    writeEfaSoftware(this.sandbox.root, deps.instanceBin);
     this.watcher = watch(this.sandbox.dir, (_event, file) => {
       if (file === basename(this.sandbox.powerFile)) this.readPowerSchedule();
     });
@@ -365,7 +367,7 @@ export class Instance {
   /**
    * What its /sys shows of its network, as on a Nitro instance: lo and one ENA interface, ens5,
    * with a MAC of its own and the VPC's jumbo MTU; launched with an EFA interface, also that
-   * interface's RDMA device, rdmap0s6, of the efa driver under /sys/class/infiniband.
+   * interface's RDMA device of the efa driver under /sys/class/infiniband (see efa.ts).
    */
   private writeNetworkDevices(): void {
     const net = join(this.sandbox.root, "sys/class/net");
@@ -381,11 +383,7 @@ export class Instance {
       writeFileSync(join(net, name, "mtu"), `${mtu}\n`);
       if (driver) symlinkSync(`../../../../bus/pci/drivers/${driver}`, join(net, name, "device/driver"));
     }
-    if (this.spec.efa) {
-      const rdma = join(this.sandbox.root, "sys/class/infiniband/rdmap0s6");
-      mkdirSync(join(rdma, "device"), { recursive: true });
-      symlinkSync("../../../../bus/pci/drivers/efa", join(rdma, "device/driver"));
-    }
+    if (this.spec.efa) writeEfaDevices(this.sandbox.root, 1);
   }
 
   /** Its private IP answers on the network (see InstanceDeps.networkDir) while it runs. */

@@ -10,7 +10,9 @@
 # Environment: K3S_VERSION, DEVICE_PLUGIN_VERSION (required); K3S_READY_TIMEOUT,
 # DEVICE_PLUGIN_TIMEOUT, GPU_ALLOCATABLE_TIMEOUT, SMOKE_TEST_TIMEOUT, IMAGE_PULL_TIMEOUT (seconds);
 # for an agent K3S_ROLE=agent, K3S_SERVER_URL, K3S_TOKEN_PARAMETER, K3S_TOKEN_REGION,
-# K3S_JOIN_TIMEOUT, K3S_JOIN_POLL_SECONDS.
+# K3S_JOIN_TIMEOUT, K3S_JOIN_POLL_SECONDS; with EFA=1 (suite `efa`) the EFA software, its check
+# and the EFA device plugin too (efa.sh): EFA_DEVICE_PLUGIN_VERSION, EFA_INSTALLER_VERSION,
+# EFA_INSTALLER_SHA256, EFA_DEVICE_PLUGIN_TIMEOUT, EFA_ALLOCATABLE_TIMEOUT.
 # Prints progress lines and GPU_BENCH_JSON lines (phases with the instance's own timestamps, the
 # inventory, or the error that stopped it); see lib.sh.
 # shellcheck source-path=SCRIPTDIR
@@ -20,6 +22,8 @@ source "$NODE_SCRIPTS/nvidia.sh"
 source "$NODE_SCRIPTS/k3s.sh"
 source "$NODE_SCRIPTS/gpu-stack.sh"
 source "$NODE_SCRIPTS/inventory.sh"
+# efa.sh comes with EFA=1 only (it and its manifest are sent with the suite's `efa`).
+if [[ ${EFA:-0} == 1 ]]; then source "$NODE_SCRIPTS/efa.sh"; fi
 
 K3S_READY_TIMEOUT=${K3S_READY_TIMEOUT:-180}
 DEVICE_PLUGIN_TIMEOUT=${DEVICE_PLUGIN_TIMEOUT:-180}
@@ -34,6 +38,15 @@ if [[ ! ${K3S_VERSION:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$ ]]; then
 fi
 if [[ ! ${DEVICE_PLUGIN_VERSION:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
   fail "DEVICE_PLUGIN_VERSION '${DEVICE_PLUGIN_VERSION:-}' is not a release such as v0.18.2." "Use a tag from https://github.com/NVIDIA/k8s-device-plugin/releases." validate
+fi
+EFA=${EFA:-0}
+if [[ $EFA == 1 ]]; then
+  if [[ ! ${EFA_DEVICE_PLUGIN_VERSION:-} =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    fail "EFA_DEVICE_PLUGIN_VERSION '${EFA_DEVICE_PLUGIN_VERSION:-}' is not a release such as v0.5.13." "This is a bug in the runner." validate
+  fi
+  if [[ ! ${EFA_INSTALLER_VERSION:-} =~ ^[0-9]+\.[0-9]+\.[0-9]+$ || ! ${EFA_INSTALLER_SHA256:-} =~ ^[0-9a-f]{64}$ ]]; then
+    fail "EFA_INSTALLER_VERSION '${EFA_INSTALLER_VERSION:-}' or its sha256 is malformed." "This is a bug in the runner." validate
+  fi
 fi
 if [[ $K3S_ROLE == agent ]]; then
   if [[ ! ${K3S_SERVER_URL:-} =~ ^https://[0-9.]+:6443$ ]]; then
@@ -66,7 +79,9 @@ trap stop_background EXIT
 # for the node to be Ready; duplicates are pulled once.
 SMOKE_IMAGE=$(awk '$1 == "image:" { print $2; exit }' "$NODE_SCRIPTS/smoke-pod.yaml")
 PULL_IMAGES=()
-for image in "nvcr.io/nvidia/k8s-device-plugin:$DEVICE_PLUGIN_VERSION" "$SMOKE_IMAGE" "$@"; do
+PLUGIN_IMAGES=("nvcr.io/nvidia/k8s-device-plugin:$DEVICE_PLUGIN_VERSION")
+if [[ $EFA == 1 ]]; then PLUGIN_IMAGES+=("$EFA_PLUGIN_IMAGE:$EFA_DEVICE_PLUGIN_VERSION"); fi
+for image in "${PLUGIN_IMAGES[@]}" "$SMOKE_IMAGE" "$@"; do
   case " ${PULL_IMAGES[*]} " in *" $image "*) ;; *) PULL_IMAGES+=("$image") ;; esac
 done
 
@@ -93,6 +108,8 @@ wait_pulls() {
 k3s_install_begin
 check_driver
 ensure_container_toolkit
+# Before k3s starts: its containers inherit the locked-memory limit set there.
+if [[ $EFA == 1 ]]; then ensure_efa_software; fi
 k3s_install_finish
 k3s_wait_containerd
 setsid bash "$NODE_SCRIPTS/pull-images.sh" "$PULL_DIR" "$IMAGE_PULL_TIMEOUT" "${PULL_IMAGES[@]}" &
@@ -106,12 +123,20 @@ fi
 k3s_wait_node_registered
 render_device_plugin "$RUN_DIR/device-plugin.yaml"
 apply_gpu_stack "$RUN_DIR/device-plugin.yaml"
+if [[ $EFA == 1 ]]; then
+  render_efa_device_plugin "$RUN_DIR/efa-device-plugin.yaml"
+  apply_efa_device_plugin "$RUN_DIR/efa-device-plugin.yaml"
+fi
 k3s_wait_node_ready
 failed_pull
 wait_device_plugin
 failed_pull
 wait_gpu_allocatable
 failed_pull
+if [[ $EFA == 1 ]]; then
+  wait_efa_allocatable
+  failed_pull
+fi
 run_smoke_test
 
 wait_pulls

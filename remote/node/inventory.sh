@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the node is: one GPU_BENCH_JSON inventory line, from what the other steps found.
-# Sourced by bootstrap.sh; reads GPU_QUERY, GPU_ROWS, GPU_WARNINGS, DRIVER_NOTE, DRIVER_VERSION, CUDA_VERSION, PULL_DIR.
+# Sourced by bootstrap.sh; reads GPU_QUERY, GPU_ROWS, GPU_WARNINGS, DRIVER_NOTE, DRIVER_VERSION, CUDA_VERSION, PULL_DIR,
+# EFA_SOFTWARE_JSON (efa.sh, with EFA=1).
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -33,16 +34,18 @@ network_interfaces() {
   printf '[%s]' "$out"
 }
 
-# EFA devices (the efa driver's RDMA devices under /sys/class/infiniband), as a JSON array of names.
-efa_devices() {
-  local ib="$ROOT/sys/class/infiniband" dev names=""
+# The EFA devices (RDMA devices of the efa driver under /sys/class/infiniband), one name a line.
+efa_device_names() {
+  local ib="$ROOT/sys/class/infiniband" dev
   [[ -d $ib ]] || ib=/sys/class/infiniband
   for dev in "$ib"/*; do
     [[ -e $dev ]] || continue
-    if [[ $(basename "$(readlink "$dev/device/driver" 2>/dev/null)" 2>/dev/null || true) == efa ]]; then names+="${dev##*/}"$'\n'; fi
+    if [[ $(basename "$(readlink "$dev/device/driver" 2>/dev/null)" 2>/dev/null || true) == efa ]]; then printf '%s\n' "${dev##*/}"; fi
   done
-  json_array "$names"
 }
+
+# The same as a JSON array of names.
+efa_devices() { json_array "$(efa_device_names)"; }
 
 print_inventory() { # image-count
   step_begin inventory
@@ -57,6 +60,6 @@ print_inventory() { # image-count
     images+="$sep{\"ref\":$(json_str "$ref")${digest:+,\"digest\":$(json_str "$digest")}}"
     sep=","
   done
-  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"gpuWarnings\":$(json_array "${GPU_WARNINGS:-}"),\"driverNote\":$(json_str "${DRIVER_NOTE:-}"),\"images\":[$images],\"network\":$(network_interfaces),\"efa\":$(efa_devices)}"
+  emit "{\"kind\":\"inventory\",\"kernel\":$(json_str "$kernel"),\"os\":$(json_str "$os"),\"k3sVersion\":$(json_str "$k3s_version"),\"driverVersion\":$(json_str "$DRIVER_VERSION"),\"cudaVersion\":$(json_str "$CUDA_VERSION"),\"gpuQuery\":$(json_str "$GPU_QUERY"),\"gpuRows\":$(json_array "$GPU_ROWS"),\"gpuWarnings\":$(json_array "${GPU_WARNINGS:-}"),\"driverNote\":$(json_str "${DRIVER_NOTE:-}"),\"images\":[$images],\"network\":$(network_interfaces),\"efa\":$(efa_devices)${EFA_SOFTWARE_JSON:+,\"efaSoftware\":$EFA_SOFTWARE_JSON}}"
   step_end "$GPU_COUNT GPU(s), $1 image(s)"
 }

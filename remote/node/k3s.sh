@@ -12,8 +12,11 @@ K3S_INSTALLER_URL=https://get.k3s.io
 # and CPU while the node comes up.
 # The GPU label lets the device plugin's DaemonSet schedule as soon as the node registers;
 # gpu-stack.sh sets it again for a k3s installed by other means.
-K3S_SERVER_ARGS="server --write-kubeconfig-mode 0600 --disable traefik --disable metrics-server --node-label nvidia.com/gpu.present=true"
-K3S_AGENT_ARGS="agent --node-label nvidia.com/gpu.present=true"
+# With EFA=1 (suite `efa`) the EFA label does the same for the EFA device plugin (efa.sh).
+K3S_NODE_LABELS="--node-label nvidia.com/gpu.present=true"
+if [[ ${EFA:-0} == 1 ]]; then K3S_NODE_LABELS+=" --node-label vpc.amazonaws.com/efa.present=true"; fi
+K3S_SERVER_ARGS="server --write-kubeconfig-mode 0600 --disable traefik --disable metrics-server $K3S_NODE_LABELS"
+K3S_AGENT_ARGS="agent $K3S_NODE_LABELS"
 K3S_ROLE=${K3S_ROLE:-server}
 if [[ $K3S_ROLE == agent ]]; then
   K3S_UNIT=k3s-agent K3S_EXEC=$K3S_AGENT_ARGS

@@ -4,7 +4,9 @@
 
 Environment: JOB_COMPLETION_INDEX (the pod's index: torchrun's node rank), NNODES, NPROC_PER_NODE,
 RDZV_HOST and RDZV_PORT (pod 0's DNS name under the headless Service, and the port its torchrun
-store listens on), RDZV_TIMEOUT_SECONDS (default 600).
+store listens on), RDZV_TIMEOUT_SECONDS (default 600); EFA_LIBRARY_PATH (EFA pods: the node's
+libfabric and AWS OFI NCCL plugin folders, mounted from the host), put before the image's own
+LD_LIBRARY_PATH so that NCCL in every worker finds libnccl-net.so and libfabric.
 
 Pod 0's DNS record exists only once pod 0 runs, so the name is resolved here, retrying until then;
 torchrun then gets the address (static rendezvous: --master_addr/--master_port, node rank = index),
@@ -48,6 +50,10 @@ def main() -> None:
         timeout = float(env.get("RDZV_TIMEOUT_SECONDS", "600"))
     except (KeyError, ValueError) as error:
         fail(f"torchrun-pod.py needs JOB_COMPLETION_INDEX, NNODES, NPROC_PER_NODE, RDZV_HOST and RDZV_PORT ({error!r})")
+    efa_path = env.get("EFA_LIBRARY_PATH", "")
+    if efa_path:
+        os.environ["LD_LIBRARY_PATH"] = ":".join(p for p in (efa_path, env.get("LD_LIBRARY_PATH", "")) if p)
+        print(f"torchrun-pod: EFA libraries from {efa_path}", file=sys.stderr, flush=True)
     addr, port = resolve(host, port, timeout)
     print(f"torchrun-pod: node {index} of {nodes}, {per_node} process(es), rendezvous {host} -> {addr}:{port}", file=sys.stderr, flush=True)
     argv = [

@@ -124,6 +124,13 @@ export const Inventory = z.object({
     .default([]),
   /** EFA devices (RDMA devices of the efa driver, e.g. rdmap16s27); empty when the node has none. */
   efaDevices: z.array(z.string()).default([]),
+  /**
+   * Where the node's EFA software is, checked by the bootstrap when the suite sets `efa`: libfabric
+   * (with fi_info; /opt/amazon/efa), the AWS OFI NCCL plugin's folder and the folder of its
+   * libnccl-net.so, and whether the AMI had it or the EFA installer put it there. The EFA pods
+   * mount these folders.
+   */
+  efaSoftware: z.object({ libfabricHome: z.string(), ofiNcclHome: z.string(), ofiNcclLibDir: z.string(), source: z.string() }).optional(),
 });
 export type Inventory = z.infer<typeof Inventory>;
 

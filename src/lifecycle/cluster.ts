@@ -25,7 +25,7 @@ export async function bootstrapCluster(
   const ips = await Promise.all(instances.map((i) => privateIpOf(run, i.id)));
   return formCluster({
     nodes: nodes.map((remote, i) => ({ remote, privateIp: ips[i]! })),
-    bootstrap: { k3sVersion: run.plan.node.k3sVersion, images: run.plan.node.images, clock: run.clock },
+    bootstrap: { k3sVersion: run.plan.node.k3sVersion, images: run.plan.node.images, efa: run.plan.launch.efa, clock: run.clock },
     bootstrapServer,
     tokenParameter: { name: secret.name, region: run.plan.region },
     putToken: (token) => putRunSecret(run, { name: secret.name, value: token, keyId: secret.keyId }, "The k3s node token", cleanup),

@@ -27,6 +27,7 @@ import type { Clock } from "../runtime/clock.js";
 import { errorDetail, errorLine } from "../runtime/error-text.js";
 import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
+import { efaPods } from "../workloads/efa-pods.js";
 import { runWorkload } from "../workloads/run.js";
 import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
@@ -434,6 +435,7 @@ async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | un
     const node = await bootstrapNode(onNode, {
       k3sVersion: run.plan.node.k3sVersion,
       images: run.plan.node.images,
+      efa: run.plan.launch.efa,
       clock: run.clock,
       log: run.log,
     });
@@ -447,6 +449,12 @@ async function bootstrap(run: RunContext, onNode: RunRemote, kernel: string | un
   }
 }
 
+/** Every node's inventory, node 0 first (one node: node 0's alone). */
+function nodeInventories(run: RunContext): Inventory[] {
+  if (run.facts.clusterNodes) return run.facts.clusterNodes.map((n) => n.inventory);
+  return run.facts.inventory ? [run.facts.inventory] : [];
+}
+
 function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorkload): Promise<WorkloadResult> {
   const gpu = run.facts.inventory?.gpus[0];
   const { bucket, rawPrefix } = run.plan.evidence;
@@ -456,7 +464,8 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorklo
     cluster: {
       nodes: run.plan.launch.nodes,
       gpusPerNode: Math.max(1, run.facts.inventory?.gpus.length ?? 1),
-      efa: (run.facts.clusterNodes ?? []).length > 0 && run.facts.clusterNodes!.every((n) => n.inventory.efaDevices.length > 0),
+      // Suite `efa`: the pods request the EFA devices the bootstrap checked and load the nodes' OFI NCCL plugin.
+      efa: run.plan.launch.efa ? efaPods(run.facts.instances?.[0]?.type ?? "", nodeInventories(run)) : undefined,
     },
     log: run.log,
     clock: run.clock,

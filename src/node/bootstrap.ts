@@ -5,8 +5,15 @@ import type { Log } from "../runtime/log.js";
 import type { Clock } from "../runtime/clock.js";
 import { toInventory } from "./inventory.js";
 import { parseScriptOutput, type ScriptOutput } from "./script-output.js";
-import { BOOTSTRAP_FILES, bootstrapSh } from "./scripts.js";
-import { DEVICE_PLUGIN_VERSION, DEVICE_PLUGIN_VERSION_PATTERN, K3S_VERSION, K3S_VERSION_PATTERN } from "./versions.js";
+import { BOOTSTRAP_FILES, EFA_BOOTSTRAP_FILES, bootstrapSh } from "./scripts.js";
+import {
+  DEVICE_PLUGIN_VERSION,
+  DEVICE_PLUGIN_VERSION_PATTERN,
+  EFA_DEVICE_PLUGIN_VERSION,
+  EFA_INSTALLER,
+  K3S_VERSION,
+  K3S_VERSION_PATTERN,
+} from "./versions.js";
 
 /** Bounded waits on the instance, in seconds. */
 export interface BootstrapTimeouts {
@@ -37,6 +44,14 @@ export interface BootstrapOptions {
   devicePluginVersion?: string;
   /** The suite's workload images, pulled while the GPU comes up. */
   images: readonly string[];
+  /**
+   * Suite `efa`: the node also checks its EFA software (installing it with the pinned EFA
+   * installer when the AMI has none), that libfabric's efa provider sees its EFA devices, and
+   * (server) runs the AWS EFA device plugin until the node offers one vpc.amazonaws.com/efa per
+   * EFA device (remote/node/efa.sh). A node without EFA devices or provider fails the bootstrap
+   * at step efa-software.
+   */
+  efa?: boolean;
   /**
    * Make the instance an agent of the cluster whose k3s server is at `serverUrl`
    * (`https://<private IP>:6443`) instead of a server: it waits for the node token in the
@@ -75,10 +90,17 @@ export class NodeBootstrapError extends Error {
   }
 }
 
-/** Time SSM may give the whole script: the waits that follow each other, plus installs and downloads. */
-function scriptTimeout(t: BootstrapTimeouts): number {
-  const gpuChain = t.devicePluginSeconds + t.gpuAllocatableSeconds + t.smokeTestSeconds;
-  return t.k3sReadySeconds + Math.max(gpuChain, t.imagePullSeconds) + 900;
+/** Seconds the EFA installer may take on a node whose AMI has no EFA software. */
+const EFA_INSTALL_SECONDS = 600;
+
+/**
+ * Time SSM may give the whole script: the waits that follow each other, plus installs and
+ * downloads; with EFA, its install and the EFA device plugin's waits too.
+ */
+function scriptTimeout(t: BootstrapTimeouts, efa: boolean): number {
+  const efaChain = efa ? t.devicePluginSeconds + t.gpuAllocatableSeconds : 0;
+  const gpuChain = t.devicePluginSeconds + t.gpuAllocatableSeconds + t.smokeTestSeconds + efaChain;
+  return t.k3sReadySeconds + Math.max(gpuChain, t.imagePullSeconds) + 900 + (efa ? EFA_INSTALL_SECONDS : 0);
 }
 
 export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">): RemoteScript {
@@ -112,7 +134,7 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">
   return {
     name: join ? "node-bootstrap-agent" : "node-bootstrap",
     body: bootstrapSh,
-    files: BOOTSTRAP_FILES,
+    files: options.efa ? [...BOOTSTRAP_FILES, ...EFA_BOOTSTRAP_FILES] : BOOTSTRAP_FILES,
     args: images,
     env: {
       K3S_VERSION: k3sVersion,
@@ -122,6 +144,16 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">
       GPU_ALLOCATABLE_TIMEOUT: String(t.gpuAllocatableSeconds),
       SMOKE_TEST_TIMEOUT: String(t.smokeTestSeconds),
       IMAGE_PULL_TIMEOUT: String(t.imagePullSeconds),
+      ...(options.efa
+        ? {
+            EFA: "1",
+            EFA_DEVICE_PLUGIN_VERSION,
+            EFA_INSTALLER_VERSION: EFA_INSTALLER.version,
+            EFA_INSTALLER_SHA256: EFA_INSTALLER.sha256,
+            EFA_DEVICE_PLUGIN_TIMEOUT: String(t.devicePluginSeconds),
+            EFA_ALLOCATABLE_TIMEOUT: String(t.gpuAllocatableSeconds),
+          }
+        : {}),
       ...(join
         ? {
             K3S_ROLE: "agent",
@@ -132,7 +164,7 @@ export function bootstrapScript(options: Omit<BootstrapOptions, "clock" | "log">
           }
         : {}),
     },
-    timeoutSeconds: scriptTimeout(t) + (join?.timeoutSeconds ?? 0),
+    timeoutSeconds: scriptTimeout(t, options.efa === true) + (join?.timeoutSeconds ?? 0),
     // A node is ready the moment this ends (the other nodes and the workloads wait on it): its
     // end is noticed within 2 s rather than the default 5.
     pollCapMs: 2000,

@@ -61,21 +61,26 @@ export type ClusterNode = ClusterLine["nodes"][number];
 /**
  * On the server node, once its k3s has started (beside its own bootstrap): waits until every agent
  * (by private IP) is registered, Ready and offers as many nvidia.com/gpu as the server node has
- * GPUs, then runs the GPU smoke pod on each agent node. Returns every node of the cluster and the
+ * GPUs (with `efa`, also as many vpc.amazonaws.com/efa as it has EFA devices), then runs the GPU
+ * smoke pod on each agent node. Returns every node of the cluster and the
  * server's phases (cluster-ready, gpu-smoke-test-agents). Throws NodeBootstrapError naming the
  * agents that fell short.
  */
 export async function waitClusterReady(
   remote: RunRemote,
   agents: ReadonlyArray<{ privateIp: string }>,
-  options: { timeoutSeconds: number; smokeTestSeconds: number },
+  options: { timeoutSeconds: number; smokeTestSeconds: number; efa?: boolean },
 ): Promise<{ nodes: ClusterNode[]; phases: Phase[] }> {
   const result = await runStep(remote, {
     name: "cluster-ready",
     body: clusterReadySh,
     files: CLUSTER_READY_FILES,
     args: agents.map((a) => a.privateIp),
-    env: { CLUSTER_READY_TIMEOUT: String(options.timeoutSeconds), SMOKE_TEST_TIMEOUT: String(options.smokeTestSeconds) },
+    env: {
+      CLUSTER_READY_TIMEOUT: String(options.timeoutSeconds),
+      SMOKE_TEST_TIMEOUT: String(options.smokeTestSeconds),
+      ...(options.efa ? { EFA: "1" } : {}),
+    },
     timeoutSeconds: options.timeoutSeconds + options.smokeTestSeconds + 60,
   });
   const output = parseScriptOutput(result.stdout);
@@ -199,6 +204,7 @@ export async function formCluster(o: FormClusterOptions): Promise<ClusterMember[
       waitClusterReady(server.remote, agents, {
         timeoutSeconds: CLUSTER_READY_TIMEOUT_SECONDS,
         smokeTestSeconds: DEFAULT_BOOTSTRAP_TIMEOUTS.smokeTestSeconds,
+        efa: o.bootstrap.efa,
       }),
     ),
   );

@@ -62,5 +62,6 @@ export function toInventory(line: z.input<typeof InventoryLine>): Inventory {
       mtu: /^\d+$/.test(n.mtu) && Number(n.mtu) > 0 ? Number(n.mtu) : undefined,
     })),
     efaDevices: line.efa ?? [],
+    efaSoftware: line.efaSoftware,
   });
 }

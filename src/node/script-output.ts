@@ -38,6 +38,8 @@ export const InventoryLine = z.object({
   network: z.array(z.object({ name: z.string(), mac: z.string(), driver: z.string(), state: z.string(), mtu: z.string() })).default([]),
   /** EFA devices (RDMA devices of the efa driver). */
   efa: z.array(z.string()).default([]),
+  /** With EFA=1 (remote/node/efa.sh): where the node's libfabric and AWS OFI NCCL plugin are. */
+  efaSoftware: z.object({ libfabricHome: z.string(), ofiNcclHome: z.string(), ofiNcclLibDir: z.string(), source: z.string() }).optional(),
 });
 export type InventoryLine = z.infer<typeof InventoryLine>;
 

@@ -1,6 +1,7 @@
 import jobTemplate from "../../remote/workloads/distributed-job.yaml";
 import torchrunPod from "../../remote/workloads/torchrun-pod.py";
 import type { RemoteScript } from "../cloud/remote-script.js";
+import { withEfa, type EfaPods } from "./efa-pods.js";
 import { jobScript } from "./job-script.js";
 import { renderManifest } from "./manifest.js";
 
@@ -16,8 +17,12 @@ export interface ClusterShape {
   nodes: number;
   /** GPUs per node (the inventory's count): torchrun's processes per pod, and the pod's nvidia.com/gpu. */
   gpusPerNode: number;
-  /** Whether every node's inventory lists EFA devices: the report then says when NCCL did not use them. */
-  efa?: boolean;
+  /**
+   * Suite `efa` on nodes whose EFA the bootstrap checked (efa-pods.ts): each pod requests its
+   * node's EFA devices and loads the node's libfabric and AWS OFI NCCL plugin; the report says
+   * whether NCCL used them.
+   */
+  efa?: EfaPods;
 }
 
 /** The port torchrun's store listens on in pod 0 (torchrun's default). */
@@ -44,7 +49,7 @@ export function rankZeroSelector(jobName: string): string {
   return `job-name=${jobName},batch.kubernetes.io/job-completion-index=0`;
 }
 
-/** The Job's manifests: Namespace, ConfigMap with the scripts, headless Service, Indexed Job. */
+/** The Job's manifests: Namespace, ConfigMap with the scripts, headless Service, Indexed Job (with EFA: see withEfa). */
 export function distributedManifest(j: DistributedJob): string {
   const { nodes, gpusPerNode } = j.shape;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new Error(`A distributed Job spans 1 to 8 nodes, not ${nodes}`);
@@ -52,7 +57,7 @@ export function distributedManifest(j: DistributedJob): string {
     throw new Error(`A distributed Job needs at least one GPU per node, not ${gpusPerNode}`);
   if (j.jobName.length > 47)
     throw new Error(`'${j.jobName}' is too long for a distributed Job (47 characters at most: pods add '-<index>-xxxxx')`);
-  return renderManifest(jobTemplate, {
+  const manifests = renderManifest(jobTemplate, {
     namespace: j.namespace,
     name: j.jobName,
     workloadId: j.workloadId,
@@ -68,6 +73,7 @@ export function distributedManifest(j: DistributedJob): string {
     rendezvousPortNumber: RENDEZVOUS_PORT,
     deadlineSeconds: j.waitSeconds + 120,
   });
+  return j.shape.efa ? withEfa(manifests, j.shape.efa) : manifests;
 }
 
 /** The remote step that runs a distributed Job to its end and relays rank 0's records (remote/workloads/job.sh). */

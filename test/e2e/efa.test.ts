@@ -26,7 +26,7 @@ describe("a suite with efa: true", () => {
     expect(r.alive).toEqual([]);
   }, 120_000);
 
-  it("launches every node with an EFA interface in the run's placement group, and each node's inventory lists its EFA device", async () => {
+  it("launches every node with an EFA interface in the run's placement group; each node checks its EFA software and offers vpc.amazonaws.com/efa", async () => {
     const r = await lifecycle(standIn, { ...EFA_SUITE, "instance-types": "g5.8xlarge" });
     expect(r.mainExit.code, r.mainLog).toBe(0);
     const launched = runInstances(standIn, r.job.runId);
@@ -39,6 +39,19 @@ describe("a suite with efa: true", () => {
     expect(r.mainLog).toContain("EFA: g5.8xlarge (up to 1 EFA interface(s)); one attached per node");
     const out = results(r.job.outputs()["results-path"]);
     expect(out.nodes?.map((n) => n.inventory?.efaDevices)).toEqual([["rdmap0s6"], ["rdmap0s6"]]);
+    // Each node checked its EFA software (the stand-in AMI has it) and libfabric's efa provider;
+    // node 0 rolled out the EFA device plugin and the cluster check saw both nodes offer vpc.amazonaws.com/efa.
+    expect(out.nodes?.[0]?.inventory?.efaSoftware).toEqual({
+      libfabricHome: "/opt/amazon/efa",
+      ofiNcclHome: "/opt/amazon/ofi-nccl",
+      ofiNcclLibDir: "/opt/amazon/ofi-nccl/lib",
+      source: "on the AMI",
+    });
+    const phases = new Map(out.phases.map((p) => [p.name, p]));
+    expect(phases.get("efa-software")).toMatchObject({ status: "ok", detail: expect.stringMatching(/^1 EFA device\(s\), provider efa/) });
+    expect(phases.get("node1 efa-software")).toMatchObject({ status: "ok" });
+    expect(phases.get("efa-allocatable")).toMatchObject({ status: "ok", detail: "vpc.amazonaws.com/efa: 1" });
+    expect(phases.get("cluster-ready")).toMatchObject({ status: "ok" });
     expect(r.alive).toEqual([]);
   }, 300_000);
 });

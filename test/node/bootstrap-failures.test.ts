@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bootstrapNode, NodeBootstrapError, type BootstrapOptions } from "../../src/node/bootstrap.js";
+import { writeEfaDevices, writeEfaSoftware } from "../../stand-in/efa.js";
+import { INSTANCE_BIN } from "../support/local-remote.js";
 import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
 
 const WORKLOAD_IMAGES = ["pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "vllm/vllm-openai:v0.8.5"];
@@ -98,5 +100,67 @@ describe("bootstrapNode failures say what did not work and what to do", () => {
 
     expect(error.step).toBe("validate");
     expect(sandbox.remote.calls).toHaveLength(0);
+  });
+});
+
+describe("bootstrapNode with efa: a node whose EFA does not work fails at efa-software, naming the node and the fix", () => {
+  /** A sandbox as a stand-in instance with `devices` EFA devices and the stand-in AMI's EFA software. */
+  function efaSandbox(devices: number, knobs: Record<string, string> = {}): NodeSandbox {
+    const s = nodeSandbox(knobs);
+    if (devices > 0) writeEfaDevices(s.root, devices);
+    writeEfaSoftware(s.root, INSTANCE_BIN);
+    return s;
+  }
+
+  it("libfabric without its efa provider (fi_info -p efa finds none): says so with fi_info's words, before k3s starts", async () => {
+    sandbox = efaSandbox(1, { STUB_FI_INFO: "no-provider" });
+    const error = await failure(sandbox, { images: [], efa: true });
+    expect(error.step).toBe("efa-software");
+    expect(error.message).toMatch(
+      /^Node bootstrap failed at efa-software: libfabric on \S+ does not offer its efa provider \(fi_info -p efa -t FI_EP_RDM: fi_getinfo: -61 \(No data available\)\) although the node has 1 EFA device\(s\)\./,
+    );
+    expect(error.hint).toContain(
+      "reinstall it with the EFA installer (efa_installer.sh -y) and reboot, or launch a current Deep Learning AMI",
+    );
+    expect(sandbox.lines("var/lib/stand-in/systemd/k3s.service.active")).toHaveLength(0);
+  });
+
+  it("no EFA device although the suite sets efa", async () => {
+    sandbox = efaSandbox(0);
+    const error = await failure(sandbox, { images: [], efa: true });
+    expect(error.step).toBe("efa-software");
+    expect(error.message).toMatch(
+      /has no EFA device \(no RDMA device of the efa driver under \/sys\/class\/infiniband\) although the suite sets 'efa: true'/,
+    );
+    expect(error.hint).toContain("efa kernel module");
+  });
+
+  it("an EFA device plugin that registers nothing fails at efa-allocatable, naming its DaemonSet", async () => {
+    sandbox = efaSandbox(2, { STUB_EFA_DEVICE_PLUGIN: "no-register" });
+    const error = await failure(sandbox, { images: [], efa: true, timeouts: { gpuAllocatableSeconds: 1 } });
+    expect(error.step).toBe("efa-allocatable");
+    expect(error.message).toMatch(
+      /^Node bootstrap failed at efa-allocatable: The node offers no vpc\.amazonaws\.com\/efa after 1s; it has 2 EFA device\(s\)/,
+    );
+    expect(error.message).toContain("aws-efa-k8s-device-plugin-daemonset-");
+  });
+
+  it("a working node: EFA software from the AMI, its locked-memory limit lifted for k3s's containers, one vpc.amazonaws.com/efa per device", async () => {
+    sandbox = efaSandbox(2);
+    const ready = await bootstrapNode(sandbox.remote, options(sandbox, { images: [], efa: true }));
+    const phases = ready.phases.map((p) => [p.name, p.status, p.detail]);
+    expect(phases).toContainEqual([
+      "efa-software",
+      "ok",
+      "2 EFA device(s), provider efa, software on the AMI, OFI NCCL plugin in /opt/amazon/ofi-nccl/lib",
+    ]);
+    expect(phases).toContainEqual(["efa-allocatable", "ok", "vpc.amazonaws.com/efa: 2"]);
+    expect(ready.inventory.efaSoftware).toEqual({
+      libfabricHome: "/opt/amazon/efa",
+      ofiNcclHome: "/opt/amazon/ofi-nccl",
+      ofiNcclLibDir: "/opt/amazon/ofi-nccl/lib",
+      source: "on the AMI",
+    });
+    expect(sandbox.lines("etc/systemd/system/k3s.service.d/efa-memlock.conf")).toEqual(["[Service]", "LimitMEMLOCK=infinity"]);
   });
 });

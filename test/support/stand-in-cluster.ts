@@ -6,7 +6,9 @@ import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { K3S_VERSION } from "../../src/node/versions.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { localRemote } from "./local-remote.js";
+import { writeEfaDevices, writeEfaSoftware } from "../../stand-in/efa.js";
+import type { Inventory } from "../../src/evidence/results.js";
+import { INSTANCE_BIN, localRemote } from "./local-remote.js";
 
 export interface ClusterNode {
   ip: string;
@@ -54,7 +56,7 @@ export function endStandInNetwork(dir: string, nodes: readonly ClusterNode[]): v
  */
 export const AGENT_JOIN = `curl -sfL https://get.k3s.io -o install.sh
 INSTALL_K3S_VERSION=${K3S_VERSION} INSTALL_K3S_BIN_DIR="$GPU_BENCH_ROOT/usr/local/bin" \\
-  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
+  INSTALL_K3S_SYSTEMD_DIR="$GPU_BENCH_ROOT/etc/systemd/system" INSTALL_K3S_EXEC="agent --node-label nvidia.com/gpu.present=true \${EXTRA_LABELS:-}" INSTALL_K3S_SKIP_START=true sh install.sh >/dev/null
 (umask 077 && printf 'K3S_URL=https://%s:6443\\nK3S_TOKEN=%s\\n' "$SERVER" "$TOKEN" >"$GPU_BENCH_ROOT/etc/systemd/system/k3s-agent.service.env")
 systemctl start k3s-agent
 `;
@@ -62,26 +64,58 @@ systemctl start k3s-agent
 /**
  * A two-instance stand-in k3s cluster for a test file: the server bootstrapped as a run does it
  * (pulling `images`), the agent joined as the k3s docs give it (the installer in agent mode,
- * K3S_URL and the server's node token), both Ready with their own GPU. Registers the beforeAll
- * (up to 120 s) and an afterAll that ends the containers of both and removes the folder.
+ * K3S_URL and the server's node token), both Ready with their own GPU. With `efaDevices`, each
+ * instance also has that many EFA devices and the stand-in AMI's EFA software, the server
+ * bootstraps with `efa` (the EFA device plugin) and the agent joins with the EFA label, and both
+ * offer vpc.amazonaws.com/efa. Registers the beforeAll (up to 120 s) and an afterAll that ends
+ * the containers of both and removes the folder.
  */
-export function useStandInCluster(options: { prefix: string; images: readonly string[]; env: Record<string, string> }) {
+export function useStandInCluster(options: {
+  prefix: string;
+  images: readonly string[];
+  env: Record<string, string>;
+  efaDevices?: number;
+}) {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
   // Addresses of this file's own, so two files' clusters never share a network folder.
   const base = 20 + Math.floor(Math.random() * 200);
   const nodes = standInNetwork(dir, [`10.1.${base}.11`, `10.1.${base}.12`], options.env);
   const [server, agent] = nodes as [ClusterNode, ClusterNode];
 
-  async function sh(node: ClusterNode, script: string, env: Record<string, string> = {}): Promise<string> {
-    const result = await node.remote({ name: "probe", body: `#!/usr/bin/env bash\nset -euo pipefail\n${script}`, env, timeoutSeconds: 60 });
+  async function sh(
+    node: ClusterNode,
+    script: string,
+    env: Record<string, string> = {},
+    files: { path: string; content: string }[] = [],
+  ): Promise<string> {
+    const body = `#!/usr/bin/env bash\nset -euo pipefail\n${script}`;
+    const result = await node.remote({ name: "probe", body, env, files, timeoutSeconds: 60 });
     return result.stdout;
   }
 
+  const efa = options.efaDevices ?? 0;
+  /** The server's inventory, from its bootstrap. */
+  let serverInventory: Inventory | undefined;
   beforeAll(async () => {
-    await bootstrapNode(server.remote, { images: options.images, clock: systemClock, log: new MemoryLog() });
+    for (const node of efa ? nodes : []) {
+      writeEfaDevices(node.root, efa);
+      writeEfaSoftware(node.root, INSTANCE_BIN);
+    }
+    serverInventory = (
+      await bootstrapNode(server.remote, { images: options.images, efa: efa > 0, clock: systemClock, log: new MemoryLog() })
+    ).inventory;
     const token = readFileSync(join(server.root, "var/lib/rancher/k3s/server/node-token"), "utf8").trim();
-    await sh(agent, AGENT_JOIN, { SERVER: server.ip, TOKEN: token });
+    await sh(agent, AGENT_JOIN, {
+      SERVER: server.ip,
+      TOKEN: token,
+      EXTRA_LABELS: efa ? "--node-label vpc.amazonaws.com/efa.present=true" : "",
+    });
     await sh(server, `kubectl wait --for=jsonpath='{.status.allocatable.nvidia\\.com/gpu}'=1 node/${agent.name} --timeout=60s`);
+    if (efa)
+      await sh(
+        server,
+        `kubectl wait --for=jsonpath='{.status.allocatable.vpc\\.amazonaws\\.com/efa}'=${efa} node/${agent.name} --timeout=60s`,
+      );
   }, 120_000);
 
   afterAll(() => endStandInNetwork(dir, nodes));
@@ -90,6 +124,8 @@ export function useStandInCluster(options: { prefix: string; images: readonly st
     server,
     agent,
     sh,
+    /** The server's inventory from its bootstrap (after beforeAll). */
+    serverInventory: () => serverInventory!,
     /** The workload pods whose containers ran in a node's sandbox: namespace_name without the random suffix, sorted. */
     podsRanOn(node: ClusterNode): string[] {
       const pods = join(node.root, "var/lib/stand-in/k8s/pods");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SuiteError, allReduceSizes, loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { allReduceBandwidth, allReduceResult, ncclTransport, planAllReduce } from "../../src/workloads/allreduce.js";
+import type { EfaPods } from "../../src/workloads/efa-pods.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -111,19 +112,52 @@ describe("the distributed Job's manifest", () => {
 });
 
 describe("which network NCCL used", () => {
-  it("reads NCCL_DEBUG=INFO's lines: NET/OFI (EFA through the AWS OFI plugin), NET/IB, NET/Socket", () => {
-    expect(ncclTransport("ip-10-0-1-2:55:55 [0] NCCL INFO NET/OFI Selected provider is efa, fabric is efa-direct (found 4 nics)")).toEqual({
+  // Lines as NCCL printed them, from public logs: NVIDIA/nccl#1597 (2 × p5en, aws-ofi-nccl),
+  // aws/aws-ofi-nccl#24 (NCCL 2.4 through the plugin), and a container without the plugin
+  // (NCCL 2.21.5, "No plugin found" / 2.23.4, "Could not find").
+  const p5en = [
+    "8h200-3:6310:6318 [0] NCCL INFO NET/OFI Selected Provider is efa (found 16 nics)",
+    "8h200-3:6310:6318 [0] NCCL INFO NET/OFI NIC group 0 device #0 0000:56:00.0",
+    "8h200-2:6831:6840 [0] NCCL INFO PROFILER/Plugin: Could not find: libnccl-profiler.so.",
+    "8h200-2:6831:6840 [0] NCCL INFO Using network Libfabric",
+  ].join("\n");
+  const oldPlugin = "[1,7]<stdout>:ip-172-32-38-1:21471:22316 [7] NCCL INFO Ring 00 : 7 -> 8 [send] via NET/AWS Libfabric/0";
+  const noPlugin = [
+    "0fed198eb8ba:528157:528157 [0] NCCL INFO Bootstrap : Using eth0:10.60.10.2<0>",
+    "0fed198eb8ba:528157:528157 [0] NCCL INFO NET/Plugin: No plugin found (libnccl-net.so)",
+    "0fed198eb8ba:528157:528157 [0] NCCL INFO NET/Plugin: Using internal network plugin.",
+    "0fed198eb8ba:528157:528268 [0] NCCL INFO NET/Socket : Using [0]eth0:10.60.10.2<0>",
+    "0fed198eb8ba:528157:528268 [0] NCCL INFO Using network Socket",
+  ].join("\n");
+  const couldNotFind = [
+    "DESKTOP-P54EAF3:58239:58245 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.",
+    "DESKTOP-P54EAF3:58239:58245 [0] NCCL INFO Failed to open libibverbs.so[.1]",
+    "DESKTOP-P54EAF3:58239:58245 [0] NCCL INFO NET/Socket : Using [0]eth0:172.26.190.235<0>",
+  ].join("\n");
+
+  it("EFA: 'Using network Libfabric' (the network NCCL chose), NET/OFI, or an older NCCL's 'via NET/AWS Libfabric'", () => {
+    expect(ncclTransport(p5en)).toEqual({ transport: "efa", line: "8h200-2:6831:6840 [0] NCCL INFO Using network Libfabric" });
+    expect(ncclTransport(p5en.split("\n").slice(0, 2).join("\n"))).toEqual({
       transport: "efa",
-      line: "ip-10-0-1-2:55:55 [0] NCCL INFO NET/OFI Selected provider is efa, fabric is efa-direct (found 4 nics)",
+      line: "8h200-3:6310:6318 [0] NCCL INFO NET/OFI Selected Provider is efa (found 16 nics)",
     });
-    expect(
-      ncclTransport("h:1:1 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.1.23<0>\nh:1:1 [0] NCCL INFO Using network Socket"),
-    ).toMatchObject({
+    expect(ncclTransport(oldPlugin)?.transport).toBe("efa");
+  });
+
+  it("TCP sockets, with NCCL's line saying that it found no network plugin", () => {
+    expect(ncclTransport(noPlugin)).toEqual({
       transport: "socket",
-      line: "h:1:1 [0] NCCL INFO Using network Socket",
+      line: "0fed198eb8ba:528157:528268 [0] NCCL INFO Using network Socket",
+      plugin: "0fed198eb8ba:528157:528157 [0] NCCL INFO NET/Plugin: No plugin found (libnccl-net.so)",
     });
-    expect(ncclTransport("h:1:1 [0] NCCL INFO Using network AWS Libfabric")?.transport).toBe("efa");
-    expect(ncclTransport("h:1:1 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB")?.transport).toBe("ib");
+    expect(ncclTransport(couldNotFind)).toMatchObject({
+      transport: "socket",
+      plugin: "DESKTOP-P54EAF3:58239:58245 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.",
+    });
+  });
+
+  it("InfiniBand, and nothing from lines outside NCCL's INFO lines", () => {
+    expect(ncclTransport("h:1:1 [0] NCCL INFO Using network IB")?.transport).toBe("ib");
     expect(ncclTransport("some other line\nNET/Socket outside NCCL's INFO lines")).toBeUndefined();
   });
 });
@@ -166,21 +200,47 @@ describe("the all-reduce result", () => {
     expect(result.message).toMatch(/wrong sums at 1 MiB$/);
   });
 
-  it("says when the nodes have EFA devices but NCCL used TCP sockets between them", () => {
-    const stdout = [line(1, 1048576, 100e-6), line(1, 4194304, 200e-6), line(2, 1048576, 100e-6), line(2, 4194304, 250e-6), job].join("\n");
-    const stderr = "node-0:7:7 [0] NCCL INFO Using network Socket";
-    const onEfa = allReduceResult(w, { nodes: 2, gpusPerNode: 8, efa: true }, { stdout, stderr }, times);
+  const efa: EfaPods = {
+    devicesPerNode: 4,
+    libfabricHome: "/opt/amazon/efa",
+    ofiNcclHome: "/opt/amazon/ofi-nccl",
+    libraryPath: "/opt/amazon/efa/lib:/opt/amazon/ofi-nccl/lib",
+    deviceRdma: true,
+  };
+  const points = [line(1, 1048576, 100e-6), line(1, 4194304, 200e-6), line(2, 1048576, 100e-6), line(2, 4194304, 250e-6), job].join("\n");
+
+  it("says when the pods had EFA but NCCL used TCP sockets between the nodes, and why NCCL said so", () => {
+    const stderr = [
+      "node-0:7:7 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.",
+      "node-0:7:7 [0] NCCL INFO Using network Socket",
+    ].join("\n");
+    const onEfa = allReduceResult(w, { nodes: 2, gpusPerNode: 8, efa }, { stdout: points, stderr }, times);
     expect(onEfa.status).toBe("ok");
     expect(onEfa.message).toBe(
-      "the nodes have EFA devices but NCCL used TCP sockets between them (the pinned PyTorch image carries no AWS OFI NCCL plugin)",
+      "the pods had 4 EFA device(s) each and the AWS OFI NCCL plugin from /opt/amazon/ofi-nccl, but NCCL used TCP sockets between the nodes " +
+        "(node-0:7:7 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.; node-0:7:7 [0] NCCL INFO Using network Socket)",
     );
+    expect(onEfa.trials[0]!.transport).toBe("socket");
+  });
+
+  it("says nothing when NCCL used EFA, and records the line that says so", () => {
     const used = allReduceResult(
       w,
-      { nodes: 2, gpusPerNode: 8, efa: true },
-      { stdout, stderr: "h [0] NCCL INFO NET/OFI Selected provider is efa" },
+      { nodes: 2, gpusPerNode: 8, efa },
+      { stdout: points, stderr: "h:1:2 [0] NCCL INFO Using network Libfabric" },
       times,
     );
     expect(used.message).toBeUndefined();
-    expect(used.trials[0]!.transport).toBe("efa");
+    expect(used.trials[0]).toMatchObject({ transport: "efa", transport_evidence: "h:1:2 [0] NCCL INFO Using network Libfabric" });
+  });
+
+  it("with gloo on the CPU (the stand-in), says that EFA was not exercised rather than that NCCL chose TCP", () => {
+    const gloo = points.replaceAll('"backend":"nccl","device":"cuda"', '"backend":"gloo","device":"cpu"');
+    const result = allReduceResult(w, { nodes: 2, gpusPerNode: 1, efa }, { stdout: gloo, stderr: "" }, times);
+    expect(result.trials[0]!.transport).toBe("gloo-tcp");
+    expect(result.message).toBe(
+      "the pods had 4 EFA device(s) each and the AWS OFI NCCL plugin from /opt/amazon/ofi-nccl, but the ranks ran gloo on the CPU, which does not use EFA: whether NCCL would use it was not measured",
+    );
+    expect(result.message).not.toMatch(/NCCL used/);
   });
 });

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -37,5 +40,27 @@ describe("torchrun-pod.py", () => {
       record: "error",
       message: expect.stringMatching(/needs JOB_COMPLETION_INDEX, NNODES/),
     });
+  });
+
+  it("with EFA_LIBRARY_PATH (EFA pods), starts torchrun with the node's libfabric and plugin folders before the image's library path", async () => {
+    // A torch whose torch.distributed.run prints what torchrun would get.
+    const fake = mkdtempSync(join(tmpdir(), "fake-torch-"));
+    try {
+      mkdirSync(join(fake, "torch/distributed"), { recursive: true });
+      writeFileSync(join(fake, "torch/__init__.py"), "");
+      writeFileSync(join(fake, "torch/distributed/__init__.py"), "");
+      writeFileSync(join(fake, "torch/distributed/run.py"), 'import os, sys\nprint(os.environ.get("LD_LIBRARY_PATH"), sys.argv[1:4])\n');
+      const base = { ...ENV, RDZV_HOST: "localhost", PYTHONPATH: fake, LD_LIBRARY_PATH: "/usr/local/nvidia/lib64" };
+      const run = await pod({ ...base, EFA_LIBRARY_PATH: "/opt/amazon/efa/lib:/opt/amazon/ofi-nccl/lib" });
+      expect(run.stderr).toMatch(/EFA libraries from \/opt\/amazon\/efa\/lib:\/opt\/amazon\/ofi-nccl\/lib/);
+      expect(run.stdout).toMatch(
+        /^\/opt\/amazon\/efa\/lib:\/opt\/amazon\/ofi-nccl\/lib:\/usr\/local\/nvidia\/lib64 \['--nnodes=2', '--node_rank=1', '--nproc_per_node=8'\]/,
+      );
+      expect(run.code).toBe(0);
+      // Without EFA the image's own path is left alone.
+      expect((await pod(base)).stdout).toMatch(/^\/usr\/local\/nvidia\/lib64 /);
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
   });
 });

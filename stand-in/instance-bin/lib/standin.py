@@ -84,7 +84,7 @@ IMAGES_DIR = os.path.join(os.path.dirname(INSTANCE_BIN), "images")
 RUN_CONTAINER = os.path.join(IMAGES_DIR, "run-container")
 SCALE = float(os.environ.get("STUB_LATENCY_SCALE", "1"))
 API_REFUSED = "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?"
-BUILTIN_PULL_SECONDS = {"K8S_DEVICE_PLUGIN": 6.0, "CUDA": 8.0}
+BUILTIN_PULL_SECONDS = {"K8S_DEVICE_PLUGIN": 6.0, "AWS_EFA_K8S_DEVICE_PLUGIN": 4.0, "CUDA": 8.0}
 
 
 def knob(name: str, default: float) -> float:
@@ -705,8 +705,14 @@ def new_meta(meta: dict, ns: str | None) -> dict:
 
 # ---------------------------------------------------------------- the node
 
-def plugin_devices() -> list[str]:
-    path = os.path.join(ROOT, "var/lib/kubelet/device-plugins/nvidia-gpu.sock")
+# The extended resources the stand-in's device plugins register (images/k8s-device-plugin.sh,
+# images/aws-efa-k8s-device-plugin.sh): resource -> the file in the kubelet's device-plugin folder
+# where the plugin wrote its device IDs, one a line (a socket on a real node).
+DEVICE_PLUGIN_FILES = {"nvidia.com/gpu": "nvidia-gpu.sock", "vpc.amazonaws.com/efa": "aws-efa-device-plugin.sock"}
+
+
+def plugin_devices(resource: str = "nvidia.com/gpu") -> list[str]:
+    path = os.path.join(ROOT, "var/lib/kubelet/device-plugins", DEVICE_PLUGIN_FILES[resource])
     try:
         with open(path) as f:
             return [line.strip() for line in f if line.strip()]
@@ -757,10 +763,11 @@ def node_object(store: dict, entry: dict) -> dict | None:
         **({"node-role.kubernetes.io/control-plane": "true"} if server else {}), "node.kubernetes.io/instance-type": "k3s",
         **state["labels"], **(store["nodeLabels"].get(name) or {}),
     }
-    gpus = len(plugin_devices())
     capacity = {"cpu": "8", "memory": "32386120Ki", "pods": "110", "ephemeral-storage": "101430960Ki"}
-    if gpus:
-        capacity["nvidia.com/gpu"] = str(gpus)
+    for resource in DEVICE_PLUGIN_FILES:
+        count = len(plugin_devices(resource))
+        if count:
+            capacity[resource] = str(count)
     cond_time = iso(times["ready"] if ready else state["startedAt"])
     reason, message = ("KubeletReady", "kubelet is posting ready status") if ready else (
         ("NodeStatusUnknown", "Kubelet stopped posting node status.") if gone else ("KubeletNotReady", "container runtime network not ready"))
@@ -788,16 +795,17 @@ def live(pod: dict) -> bool:
     return pod["status"].get("phase") not in ("Succeeded", "Failed")
 
 
-def schedule(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]]) -> tuple[dict | None, list[str], str | None]:
-    """The scheduler's choice for a pod: (node, its GPUs) or (None, [], why not). Filters as
-    kube-scheduler does for what the stand-in emulates (node Ready, spec.nodeName, nodeSelector
-    and required node affinity, free nvidia.com/gpu); of the nodes left, the one running the
-    fewest pods, then the first registered."""
+def schedule(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]]) -> tuple[dict | None, dict[str, list[str]], str | None]:
+    """The scheduler's choice for a pod: (node, the device IDs it gets per extended resource) or
+    (None, {}, why not). Filters as kube-scheduler does for what the stand-in emulates (node
+    Ready, spec.nodeName, nodeSelector and required node affinity, free nvidia.com/gpu and
+    vpc.amazonaws.com/efa); of the nodes left, the one running the fewest pods, then the first
+    registered."""
     spec = pod["spec"]
     nodes = [n for _, n in cluster if n]
     if not nodes:
-        return None, [], "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."
-    need = gpu_request(spec)
+        return None, {}, "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."
+    need = {r: device_request(spec, r) for r in DEVICE_PLUGIN_FILES}
     reasons: dict[str, int] = {}
     fits = []
     for entry, node in cluster:
@@ -811,21 +819,31 @@ def schedule(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]]) ->
         elif not matches_node(spec, node):
             why = "node(s) didn't match Pod's node affinity/selector"
         else:
-            with on_node(entry["root"]):
-                devices = plugin_devices()
             bound = [p for p in objects(store, "Pod") if p is not pod and live(p) and p["spec"].get("nodeName") == node["metadata"]["name"]]
-            used = {g for p in bound for g in (p.get("_sim") or {}).get("gpus", [])}
-            free = [d for d in devices if d not in used]
-            if need > len(free):
-                why = "Insufficient nvidia.com/gpu"
+            given: dict[str, list[str]] = {}
+            for resource, count in need.items():
+                with on_node(entry["root"]):
+                    devices = plugin_devices(resource)
+                used = {d for p in bound for d in allocated(p, resource)}
+                free = [d for d in devices if d not in used]
+                if count > len(free):
+                    why = f"Insufficient {resource}"
+                    break
+                given[resource] = free[:count]
             else:
-                fits.append((len(bound), len(fits), node, free[:need]))
+                fits.append((len(bound), len(fits), node, given))
         if why:
             reasons[why] = reasons.get(why, 0) + 1
     if fits:
-        _, _, node, gpus = min(fits, key=lambda f: (f[0], f[1]))
-        return node, gpus, None
-    return None, [], f"0/{len(nodes)} nodes are available: " + ", ".join(f"{n} {why}" for why, n in reasons.items()) + "."
+        _, _, node, given = min(fits, key=lambda f: (f[0], f[1]))
+        return node, given, None
+    return None, {}, f"0/{len(nodes)} nodes are available: " + ", ".join(f"{n} {why}" for why, n in reasons.items()) + "."
+
+
+def allocated(pod: dict, resource: str) -> list[str]:
+    """The device IDs of a resource the scheduler gave a pod (GPUs under "gpus", as before)."""
+    sim = pod.get("_sim") or {}
+    return sim.get("gpus", []) if resource == "nvidia.com/gpu" else (sim.get("devices") or {}).get(resource, [])
 
 
 def matches_node(spec: dict, node: dict) -> bool:
@@ -879,11 +897,12 @@ def selector_matches(selector: dict | str | None, labels: dict) -> bool:
 
 # ---------------------------------------------------------------- controllers and kubelet
 
-def gpu_request(spec: dict) -> int:
+def device_request(spec: dict, resource: str = "nvidia.com/gpu") -> int:
+    """How many of an extended resource the pod's containers ask for (limit, else request)."""
     total = 0
     for c in spec.get("containers", []):
         res = c.get("resources") or {}
-        value = (res.get("limits") or {}).get("nvidia.com/gpu") or (res.get("requests") or {}).get("nvidia.com/gpu") or 0
+        value = (res.get("limits") or {}).get(resource) or (res.get("requests") or {}).get(resource) or 0
         total += int(value)
     return total
 
@@ -1211,7 +1230,8 @@ def start_container(store: dict, pod: dict, container: dict, restart: int, entry
         "env": env, "workingDir": container.get("workingDir"), "mounts": mounts,
         "ports": container.get("ports") or [], "resources": container.get("resources") or {},
         "pod": pod["metadata"]["name"], "namespace": pod["metadata"]["namespace"], "container": container["name"],
-        "nvidiaRuntime": gpu, "gpus": sim.get("gpus") or [], "scratch": os.path.join(cdir, "scratch"),
+        "nvidiaRuntime": gpu, "gpus": sim.get("gpus") or [], "devices": sim.get("devices") or {},
+        "scratch": os.path.join(cdir, "scratch"),
         "hostname": pod["spec"].get("hostname") or pod["metadata"]["name"],
     }
     publish_pod_dns(store, pod)
@@ -1338,12 +1358,13 @@ def reconcile_pod(store: dict, pod: dict, cluster: list[tuple[dict, dict | None]
     if status.get("phase") in ("Succeeded", "Failed"):
         return
     if "scheduledAt" not in sim:
-        chosen, gpus, why = schedule(store, pod, cluster)
+        chosen, given, why = schedule(store, pod, cluster)
         if why:
             status.update({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": why}]})
             add_event(store, pod, "FailedScheduling", why, "Warning")
             return
-        sim["gpus"] = gpus
+        sim["gpus"] = given.get("nvidia.com/gpu", [])
+        sim["devices"] = {r: ids for r, ids in given.items() if r != "nvidia.com/gpu" and ids}
         sim["scheduledAt"] = time.time()
         spec["nodeName"] = chosen["metadata"]["name"]
         add_event(store, pod, "Scheduled", f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {spec['nodeName']}")
