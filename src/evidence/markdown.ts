@@ -162,7 +162,14 @@ function gpuLine(results: Results): string {
   const first = gpus[0]!;
   const same = gpus.every((g) => g.name === first.name);
   const memory = first.memoryMiB !== undefined ? `, ${formatNumber(first.memoryMiB)} MiB` : "";
-  const name = same ? `${gpus.length} × ${first.name}${memory}` : gpus.map((g) => g.name).join(", ");
+  let name = same ? `${gpus.length} × ${first.name}${memory}` : gpus.map((g) => g.name).join(", ");
+  // A multi-node run: the inventory above is node 0's; say so, and how many GPUs the run had in all.
+  const nodes = results.nodes ?? [];
+  if (nodes.length > 1) {
+    const counted = nodes.every((n) => n.inventory !== undefined);
+    const total = nodes.reduce((sum, n) => sum + (n.inventory?.gpus.length ?? 0), 0);
+    name += counted ? ` per node, ${total} GPUs on ${nodes.length} nodes` : ` on node 0 (of ${nodes.length} nodes)`;
+  }
   const software = [
     results.inventory?.driverVersion && `driver ${results.inventory.driverVersion}`,
     results.inventory?.cudaVersion && `CUDA ${results.inventory.cudaVersion}`,

@@ -102,6 +102,20 @@ describe("the report's contents", () => {
     expect(top).toMatch(/The smallest change this history catches in 95% of runs: Throughput 7\.5%/);
   });
 
+  it("a multi-node run's GPU line says the GPUs are per node and how many there are in all", () => {
+    const one = passingRun();
+    const node = (index: number) => ({
+      index,
+      instance: `i-0${index}23456789abcdef0`,
+      availabilityZone: "us-west-2b",
+      inventory: one.inventory,
+    });
+    const md = renderEvidence(model(Results.parse({ ...one, nodes: [node(0), node(1)] })));
+    expect(md).toMatch(/\| GPU \| 1 × NVIDIA A10G, 23,028 MiB per node, 2 GPUs on 2 nodes · driver /);
+    // One node: the line is unchanged.
+    expect(renderEvidence(model(one))).toMatch(/\| GPU \| 1 × NVIDIA A10G, 23,028 MiB · driver /);
+  });
+
   it("names the request rate of every headline latency and the SLO beside goodput", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
