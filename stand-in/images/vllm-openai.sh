@@ -7,8 +7,12 @@
 #                                   (test/fixtures/vllm/vllm-bench-serve-v0.11.json) to
 #                                   --result-dir/--result-filename, its numbers a deterministic
 #                                   function of --request-rate, --num-prompts and the lengths
-# A shell command (the benchmark Job's `/bin/sh -c SCRIPT`) runs for real with this fake `vllm`
-# first on PATH; arguments alone run the image's entrypoint, `vllm serve`.
+#   vllm serve … --tensor-parallel-size T --pipeline-parallel-size P [--distributed-executor-backend ray]
+#                                   with T x P > 1: waits for T x P GPUs in the running Ray cluster as
+#                                   vLLM's placement group does (place_workers below)
+#   ray start|status|stop           a Ray cluster across stand-in instances (emulated/standin_ray.py)
+# A shell command (the benchmark Job's `/bin/sh -c SCRIPT`) runs for real with these fake `vllm` and
+# `ray` first on PATH; arguments alone run the image's entrypoint, `vllm serve`.
 # Knobs: STUB_VLLM_SERVER=crash              the server exits at start (bad model, bf16 on a T4, …)
 #        STUB_VLLM_STARTUP_SECONDS=0         the server answers only after this long (download, load)
 #                                            from its container's start, at STUB_LATENCY_SCALE=1
@@ -18,6 +22,7 @@
 #                                            (default STUB_LATENCY_SCALE): 1 makes the GPU telemetry's
 #                                            timed window as long as the reported duration, so energy
 #                                            per token = power x duration / tokens holds (the demo)
+#        STUB_VLLM_PG_TIMEOUT_SECONDS=1800   vLLM's PG_WAIT_TIMEOUT for a Ray placement group (x STUB_LATENCY_SCALE)
 #        STUB_VLLM_TTFT_MS=40 STUB_VLLM_TPOT_MS=4  the server's time to first token and per output token,
 #                                            stretched by default/current GPU power limit (nvidia-smi -pl)
 # Other pods' compute processes on its GPU (a gpu-contention pod) time-slice with it, and stress-ng

@@ -344,7 +344,7 @@ workloads:
 });
 
 describe("the example suites", () => {
-  it("all load, and multi-node.yaml runs both distributed workloads on two nodes", async () => {
+  it("all load, and multi-node.yaml runs the distributed workloads and one model across its two nodes", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     const files = readdirSync("examples/suites").filter((f) => f.endsWith(".yaml"));
     const suites = Object.fromEntries(files.map((f) => [f, loadSuite(readFileSync(`examples/suites/${f}`, "utf8"), {}, { source: f })]));
@@ -353,6 +353,8 @@ describe("the example suites", () => {
     expect(multi.workloads.map((w) => [w.kind, w.kind === "resnet50" && w.distributed])).toEqual([
       ["nccl-allreduce", false],
       ["resnet50", true],
+      ["llm-serving", false],
     ]);
+    expect(multi.workloads[2]).toMatchObject({ tensorParallelSize: 1, pipelineParallelSize: 2 });
   });
 });
