@@ -415,16 +415,18 @@ function parseProfile(p: Problems, raw: string, region: string): InstanceProfile
 }
 
 function parseApiUrl(p: Problems, raw: string): string {
+  // A user:password@ written into the URL is refused below, and never repeated in a message.
+  const shown = raw.replace(/\/\/[^/?#]*@/, "//…@");
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    p.add(Inputs.platformApiUrl, `must be an https:// URL such as https://api.example.com, got '${raw}'`);
+    p.add(Inputs.platformApiUrl, `must be an https:// URL such as https://api.example.com, got '${shown}'`);
     return raw;
   }
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    p.add(Inputs.platformApiUrl, `must use https:// (plain http only on localhost), got '${raw}'`);
+    p.add(Inputs.platformApiUrl, `must use https:// (plain http only on localhost), got '${shown}'`);
   }
   if (url.username || url.password || url.search || url.hash) {
     p.add(Inputs.platformApiUrl, "must be a plain base URL: no credentials, query or fragment (give credentials through platform-auth)");

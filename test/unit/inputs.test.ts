@@ -281,6 +281,25 @@ describe("platform inputs", () => {
     ]);
   });
 
+  it("never repeats a password written into platform-api-url in its error", () => {
+    for (const url of [
+      "http://ci:hunter2-secret@api.example.com",
+      "https://ci:hunter2-secret@api.example.com/v1",
+      "ftp://ci:hunter2-secret@x",
+    ]) {
+      for (const mode of ["run", "sweep"]) {
+        const problems = problemsOf({ ...cognito, mode, "platform-api-url": url });
+        expect(problems.join("\n")).not.toContain("hunter2-secret");
+        expect(problems).toContainEqual(
+          "'platform-api-url' must be a plain base URL: no credentials, query or fragment (give credentials through platform-auth)",
+        );
+      }
+    }
+    expect(problemsOf({ ...cognito, "platform-api-url": "https://ci:hunter2-secret@" })).toContain(
+      "'platform-api-url' must be an https:// URL such as https://api.example.com, got 'https://…@'",
+    );
+  });
+
   it("needs exactly one way to start the agent", () => {
     const { "platform-agent-image": _image, ...noAgent } = cognito;
     expect(problemsOf(noAgent)).toEqual([expect.stringMatching(/^'platform-agent-image' or 'platform-agent-script' is required/)]);
