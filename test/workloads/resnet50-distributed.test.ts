@@ -7,6 +7,11 @@ import { metric } from "../../src/workloads/output.js";
 import { attachTelemetry } from "../../src/workloads/telemetry.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
 import { distributedResNet50Result, planDistributedResNet50, scalingEfficiency } from "../../src/workloads/resnet50-distributed.js";
+import { RemoteScriptError, type RemoteResult, type RemoteScript } from "../../src/cloud/remote-script.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { runWorkload } from "../../src/workloads/run.js";
+import { samplerBackstopSeconds } from "../../src/workloads/telemetry.js";
+import { instantClock } from "../support/fakes.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -101,5 +106,105 @@ describe("the energy of a distributed run", () => {
     // Two nodes: node 0 trained 500 of the 1000 images with the energy it was sampled spending.
     expect(two).toBeCloseTo(2 * one, 9);
     expect(one).toBeGreaterThan(1.5);
+  });
+});
+
+describe("a distributed run whose step fails", () => {
+  /** A node whose every telemetry step succeeds (printing nothing) and whose workload steps `workload` answers; records the steps. */
+  const node = (workload: (script: RemoteScript) => Promise<RemoteResult>) => {
+    const steps: RemoteScript[] = [];
+    const remote = async (script: RemoteScript): Promise<RemoteResult> => {
+      steps.push(script);
+      if (script.name.startsWith("telemetry-"))
+        return { commandId: "t", status: "Success", exitCode: 0, stdout: "", stderr: "", durationMs: 1 };
+      return workload(script);
+    };
+    return { remote, steps };
+  };
+  const ctx = (log = new MemoryLog()) => ({
+    log,
+    clock: instantClock(),
+    cluster: { nodes: 2, gpusPerNode: 1 },
+    telemetry: { intervalSeconds: 1 },
+  });
+
+  it("a one-node step that fails on the node is a failed workload, not an exception, and the N-node step is never sent", async () => {
+    const { remote, steps } = node(async (script) => {
+      throw new RemoteScriptError(script.name, {
+        commandId: "c",
+        status: "Failed",
+        exitCode: 1,
+        stdout: "",
+        stderr: "RuntimeError: Connection reset by peer",
+        durationMs: 5,
+      });
+    });
+    const log = new MemoryLog();
+    const result = await runWorkload(remote, workload(), ctx(log));
+    expect(result).toMatchObject({
+      id: "ddp",
+      kind: "resnet50",
+      status: "failed",
+      metrics: [],
+      parameters: { distributed: true, nodes: 2 },
+    });
+    expect(result.message).toMatch(
+      /^the one-node run, the scaling baseline, ended failed: Step 'workload-ddp-1-node' on the instance ended Failed with exit code 1\n[^]*Connection reset by peer/,
+    );
+    expect(steps.filter((s) => s.name.startsWith("workload-")).map((s) => s.name)).toEqual(["workload-ddp-1-node"]);
+    expect(log.lines.join("\n")).toMatch(/ddp: failed: the one-node run/);
+  });
+
+  it("output that does not read (a record against the script's schema) is a failed workload too", async () => {
+    const { remote } = node(async () => ({
+      commandId: "c",
+      status: "Success",
+      exitCode: 0,
+      stdout: 'GPU_BENCH_JSON {"record":"trial","status":"ok","images_per_sec":"fast"}',
+      stderr: "",
+      durationMs: 5,
+    }));
+    const result = await runWorkload(remote, workload(), ctx());
+    expect(result.status).toBe("failed");
+    expect(result.message).toMatch(/resnet50\.py printed a record that does not match its schema/);
+  });
+
+  it("an error of the run itself (cancelled) is thrown, not turned into a failed result, single-node or distributed", async () => {
+    const cancelled = async (): Promise<RemoteResult> => {
+      throw new DOMException("The run was cancelled", "AbortError");
+    };
+    await expect(runWorkload(node(cancelled).remote, workload(), ctx())).rejects.toThrow("The run was cancelled");
+    const single = loadSuite("version: 1\nname: t\nworkloads:\n  - { id: rn, kind: resnet50, steps: 10 }\n", {})
+      .workloads[0] as ResNet50Workload;
+    await expect(runWorkload(node(cancelled).remote, single, { log: new MemoryLog(), clock: instantClock() })).rejects.toThrow(
+      "The run was cancelled",
+    );
+  });
+});
+
+describe("the telemetry sampler's backstop", () => {
+  it("covers both of a distributed ResNet50's Jobs (one node, then all), each up to timeoutMinutes: twice the single-node limit", () => {
+    const one = loadSuite("version: 1\nname: t\nworkloads:\n  - { id: rn, kind: resnet50, timeoutMinutes: 30 }\n", {})
+      .workloads[0] as ResNet50Workload;
+    // The workload's own limits plus 30 min of margin, in seconds.
+    expect(samplerBackstopSeconds(one)).toBe(30 * 60 + 1800);
+    expect(samplerBackstopSeconds(workload(", timeoutMinutes: 30"))).toBe(2 * 30 * 60 + 1800);
+  });
+
+  it("is what the sampler's start step is given for a distributed run", async () => {
+    const steps: RemoteScript[] = [];
+    const remote = async (script: RemoteScript): Promise<RemoteResult> => {
+      steps.push(script);
+      if (script.name.startsWith("telemetry-"))
+        return { commandId: "t", status: "Success", exitCode: 0, stdout: "", stderr: "", durationMs: 1 };
+      throw new RemoteScriptError(script.name, { commandId: "c", status: "Failed", exitCode: 1, stdout: "", stderr: "", durationMs: 1 });
+    };
+    await runWorkload(remote, workload(", timeoutMinutes: 45"), {
+      log: new MemoryLog(),
+      clock: instantClock(),
+      cluster: { nodes: 2, gpusPerNode: 1 },
+      telemetry: { intervalSeconds: 1 },
+    });
+    expect(steps.find((s) => s.name.startsWith("telemetry-start-"))!.env).toMatchObject({ MAX_SECONDS: String(2 * 45 * 60 + 1800) });
   });
 });
