@@ -248,6 +248,14 @@ export function allReduceResult(
     status = "failed";
     notes.push(`the all-reduce gave wrong sums at ${wrong.join(", ")}`);
   }
+  // busbw = algbw × 2(n−1)/n is 0 for one rank by definition: no figure, rather than a 0 GB/s headline.
+  const oneRank = points.length > 0 && points.every((p) => p.ranks === 1);
+  if (oneRank) {
+    status = "failed";
+    notes.push(
+      `an all-reduce over 1 rank (${shape.nodes} node × ${shape.gpusPerNode} GPU) moves no data, so there is no bandwidth to measure: give the suite nodes: 2 or more, or list an instance type with several GPUs`,
+    );
+  }
   const efaNote = shape.efa && shape.nodes > 1 && transport ? efaTransportNote(shape.efa, transport) : undefined;
   if (efaNote) notes.push(efaNote);
 
@@ -257,7 +265,7 @@ export function allReduceResult(
     parameters,
     status,
     ...(notes.length > 0 ? { message: notes.join("; ") } : {}),
-    metrics: allReduceMetrics(points),
+    metrics: oneRank ? [] : allReduceMetrics(points),
     trials: points.map((p) => {
       const bw = allReduceBandwidth(p.size_bytes, p.time_s, p.ranks);
       return {

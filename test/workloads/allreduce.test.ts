@@ -184,6 +184,18 @@ describe("the all-reduce result", () => {
     expect(result.trials[0]).toMatchObject({ transport: "socket", time_us: 100 });
   });
 
+  it("one rank (one node with one GPU) is a failure with no metric, never a bus bandwidth of 0 GB/s as the headline", () => {
+    const single = (trial: number, size: number) =>
+      `GPU_BENCH_JSON ${JSON.stringify({ record: "allreduce", trial, size_bytes: size, count: size / 4, dtype: "float32", ranks: 1, nodes: 1, time_s: 20e-6, iters: 20, backend: "nccl", device: "cuda", correct: true })}`;
+    const stdout = [single(1, 1048576), single(1, 4194304), single(2, 1048576), single(2, 4194304), job].join("\n");
+    const result = allReduceResult(w, { nodes: 1, gpusPerNode: 1 }, { stdout, stderr: "" }, times);
+    expect(result.status).toBe("failed");
+    expect(result.metrics).toEqual([]);
+    expect(result.message).toBe(
+      "an all-reduce over 1 rank (1 node × 1 GPU) moves no data, so there is no bandwidth to measure: give the suite nodes: 2 or more, or list an instance type with several GPUs",
+    );
+  });
+
   it("fails on wrong sums or missing sizes", () => {
     const stdout = [line(1, 1048576, 100e-6, false), 'GPU_BENCH_JOB {"job":"nccl-ar","outcome":"failed","seconds":4,"exitCode":1}'].join(
       "\n",
