@@ -561,7 +561,15 @@ function describeIssues(issues: readonly Issue[], raw: unknown, prefix: Property
     switch (issue.code) {
       case "unrecognized_keys": {
         const allowed = allowedKeys(raw, path);
+        const inWorkload = path.length === 2 && path[0] === "workloads";
         for (const key of issue.keys) {
+          if (inWorkload && SUITE_LEVEL_KEYS.has(key)) {
+            out.push({
+              path: [...path, key],
+              message: `unknown key in a workload: ${key} is a key of the whole suite, at the top of the file beside workloads`,
+            });
+            continue;
+          }
           const hint = allowed ? suggest(key, allowed) : undefined;
           out.push({
             path: [...path, key],
@@ -620,6 +628,9 @@ function describeIssues(issues: readonly Issue[], raw: unknown, prefix: Property
   }
   return out;
 }
+
+/** Keys of the whole suite that a newcomer may write inside a workload instead (the cluster's shape, telemetry). */
+const SUITE_LEVEL_KEYS = new Set(["nodes", "efa", "telemetry"]);
 
 function bound(word: string, limit: number | bigint, inclusive: boolean | undefined, origin: string, value: unknown): string {
   const n = Number(limit);

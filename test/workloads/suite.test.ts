@@ -123,6 +123,17 @@ workloads:
     ]);
   });
 
+  it("says where a suite-level key written inside a workload (nodes, efa, telemetry) belongs", () => {
+    const list = problems(
+      "version: 1\nname: m\nworkloads:\n  - { id: ar, kind: nccl-allreduce, nodes: 2, efa: true }\n  - { id: rn, kind: resnet50, telemetry: { intervalSeconds: 2 } }\n",
+    );
+    expect(list).toEqual([
+      "workloads[0].nodes (line 4): unknown key in a workload: nodes is a key of the whole suite, at the top of the file beside workloads",
+      "workloads[0].efa (line 4): unknown key in a workload: efa is a key of the whole suite, at the top of the file beside workloads",
+      "workloads[1].telemetry (line 5): unknown key in a workload: telemetry is a key of the whole suite, at the top of the file beside workloads",
+    ]);
+  });
+
   it("reads a platform-job with its defaults, and refuses fault scenarios and bad job types on it", () => {
     const suite = loadSuite("version: 1\nname: p\nworkloads:\n  - id: radix\n    kind: platform-job\n    params: { batchSize: 8 }\n");
     expect(suite.workloads[0]).toEqual({
