@@ -623,7 +623,7 @@ export function ec2Handler(options: Ec2Options): Handler {
   }
 
   /**
-   * The catalog's instance types (InstanceType.N; no filters): vCPUs and NetworkInfo with
+   * The catalog's instance types (InstanceType.N; no filters): vCPUs, GpuInfo and NetworkInfo with
    * EfaSupported, and EfaInfo.MaximumEfaInterfaces when supported. A type it does not describe is
    * refused as EC2 refuses an unknown one (InvalidInstanceType).
    */
@@ -640,6 +640,16 @@ export function ec2Handler(options: Ec2Options): Handler {
         leaf("instanceType", t.instanceType) +
         leaf("currentGeneration", true) +
         el("vCpuInfo", leaf("defaultVCpus", t.vcpus)) +
+        el(
+          "gpuInfo",
+          list("gpus", [
+            leaf("name", t.gpu.name) +
+              leaf("manufacturer", "NVIDIA") +
+              leaf("count", t.gpu.count) +
+              el("memoryInfo", leaf("sizeInMiB", t.gpu.memoryMiB)),
+          ]),
+          leaf("totalGpuMemoryInMiB", t.gpu.count * t.gpu.memoryMiB),
+        ) +
         el(
           "networkInfo",
           leaf("enaSupport", "required"),

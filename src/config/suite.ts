@@ -365,6 +365,39 @@ function checkParallelLayout(w: LlmServingWorkload, nodes: number, ctx: z.Refine
 }
 
 /**
+ * Before launch: every llm-serving layout of the suite against each candidate instance type's GPUs
+ * (EC2's count): T × P must equal nodes × that count. Returns one problem per workload that does not
+ * fit some type, naming the workload, the types and the fix; [] when all fit or none needs GPUs beyond one.
+ */
+export function checkLayoutsForTypes(workloads: readonly Workload[], nodes: number, gpusByType: ReadonlyMap<string, number>): string[] {
+  const problems: string[] = [];
+  for (const w of workloads) {
+    if (w.kind !== "llm-serving") continue;
+    const layout = servingLayout(w, nodes);
+    if (layout.kind === "single") continue;
+    const misfits = [...gpusByType].filter(([, gpus]) => checkLayoutGpus(layout, gpus) !== undefined);
+    if (misfits.length === 0) continue;
+    const gpus = misfits[0]![1];
+    const fits = [...gpusByType].filter(([, g]) => checkLayoutGpus(layout, g) === undefined).map(([t]) => t);
+    problems.push(
+      `workload '${w.id}' on ${misfits.map(([t, g]) => `${t} (${g} GPU${g === 1 ? "" : "s"})`).join(", ")}: ${checkLayoutGpus(layout, gpus)!}` +
+        (fits.length > 0 ? `; or list only ${fits.join(", ")} in 'instance-types'` : ""),
+    );
+  }
+  return problems;
+}
+
+/** An llm-serving layout does not fit a candidate instance type's GPUs (checked before launch). */
+export class ServingLayoutError extends Error {
+  override name = "ServingLayoutError";
+}
+
+/** Whether any llm-serving workload of the suite uses more than one GPU (a layout to check against the instance types). */
+export function hasParallelLayout(workloads: readonly Workload[], nodes: number): boolean {
+  return workloads.some((w) => w.kind === "llm-serving" && servingLayout(w, nodes).kind !== "single");
+}
+
+/**
  * Checks a layout against the GPUs the nodes reported, before any pod starts: tensorParallelSize ×
  * pipelineParallelSize must equal nodes × gpusPerNode. Returns the problem (naming the fields and
  * the fix) or undefined when the layout fits; `single` always fits.

@@ -1,5 +1,6 @@
 import type { AwsClients } from "../cloud/clients.js";
 import { requireEfa } from "../cloud/efa.js";
+import { describeGpuCounts } from "../cloud/instance-gpus.js";
 import {
   CleanupError,
   describeOne,
@@ -18,7 +19,7 @@ import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
 import { createPlacementGroup, deletePlacementGroup } from "../cloud/placement.js";
 import { TagKeys } from "../config/names.js";
-import type { NodeWorkload } from "../config/suite.js";
+import { ServingLayoutError, checkLayoutsForTypes, hasParallelLayout, type NodeWorkload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
@@ -111,6 +112,8 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   try {
     // EFA on every candidate type, from EC2's own facts, before anything is bought.
     if (plan.launch.efa) await step("efa check", () => checkEfa(run));
+    // A vLLM layout over several GPUs against each candidate type's GPUs, before anything is bought.
+    if (hasParallelLayout(plan.suite.workloads, plan.launch.nodes)) await step("layout check", () => checkServingLayouts(run));
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
     // The platform first: a refused credential or API fails the run before anything is spent.
     if (plan.platform) await step("platform cluster", () => createPlatformCluster(run, platformConnector(deps), cleanup));
@@ -261,6 +264,31 @@ async function checkEfa(run: RunContext): Promise<void> {
   run.log.info(
     `EFA: ${support.map((s) => `${s.instanceType} (up to ${s.maxInterfaces} EFA interface(s))`).join(", ")}; one attached per node`,
   );
+}
+
+/**
+ * tensorParallelSize × pipelineParallelSize of every llm-serving workload must equal nodes × each
+ * candidate type's GPUs (EC2 DescribeInstanceTypes): ServingLayoutError names the workloads, types
+ * and fix. When EC2 cannot say, a warning: the same check runs once the nodes report their GPUs.
+ */
+async function checkServingLayouts(run: RunContext): Promise<void> {
+  const { workloads } = run.plan.suite;
+  const nodes = run.plan.launch.nodes;
+  let gpus: Map<string, number>;
+  try {
+    gpus = await describeGpuCounts(
+      run.clients.ec2,
+      run.plan.launch.candidates.map((c) => c.instanceType),
+      run.clock,
+    );
+  } catch (error) {
+    run.signal.throwIfAborted();
+    run.log.warning(`The vLLM layout is checked once the nodes report their GPUs: ${errorLine(error)}`);
+    return;
+  }
+  const problems = checkLayoutsForTypes(workloads, nodes, gpus);
+  if (problems.length > 0) throw new ServingLayoutError(`The suite's vLLM layout does not fit the instance types: ${problems.join("\n")}`);
+  run.log.info(`vLLM layout fits: ${[...gpus].map(([t, g]) => `${t} × ${nodes} = ${g * nodes} GPUs`).join(", ")}`);
 }
 
 /**

@@ -1,6 +1,15 @@
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { SuiteError, checkLayoutGpus, loadSuite, servingLayout, suiteHash, type LlmServingWorkload } from "../../src/config/suite.js";
+import {
+  SuiteError,
+  checkLayoutGpus,
+  checkLayoutsForTypes,
+  hasParallelLayout,
+  loadSuite,
+  servingLayout,
+  suiteHash,
+  type LlmServingWorkload,
+} from "../../src/config/suite.js";
 import { layoutParameters, planServerDown, planServerUp, runLlmServing, serverArgs } from "../../src/workloads/llm.js";
 import type { RemoteScript } from "../../src/cloud/remote-script.js";
 import { systemClock } from "../../src/runtime/clock.js";
@@ -86,6 +95,25 @@ describe("the serving layout of an llm-serving workload", () => {
         "set tensorParallelSize: 1, or choose an instance type with 4 GPUs",
     );
     expect(checkLayoutGpus({ kind: "single" }, 8)).toBeUndefined();
+  });
+
+  it("checks every candidate type before launch, naming the types that fit", () => {
+    const suite = loadSuite(
+      "version: 1\nname: x\nnodes: 2\nworkloads:\n  - {id: big, kind: llm-serving, tensorParallelSize: 4, pipelineParallelSize: 2}\n  - {id: one, kind: llm-serving}\n",
+      {},
+    );
+    expect(hasParallelLayout(suite.workloads, 2)).toBe(true);
+    expect(hasParallelLayout(suite.workloads.slice(1), 2)).toBe(false);
+    const gpus = new Map([
+      ["g5.12xlarge", 4],
+      ["g5.2xlarge", 1],
+    ]);
+    expect(checkLayoutsForTypes(suite.workloads, 2, gpus)).toEqual([
+      "workload 'big' on g5.2xlarge (1 GPU): tensorParallelSize × pipelineParallelSize (4 × 2 = 8) must equal the cluster's GPUs, " +
+        "2 node(s) × 1 GPU(s) = 2: set tensorParallelSize: 1 and pipelineParallelSize: 2 (vLLM's multi-node layout), " +
+        "or choose an instance type with 4 GPU(s); or list only g5.12xlarge in 'instance-types'",
+    ]);
+    expect(checkLayoutsForTypes(suite.workloads, 2, new Map([["g5.24xlarge", 4]]))).toEqual([]);
   });
 });
 
