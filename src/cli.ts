@@ -94,7 +94,7 @@ async function cli(argv: string[]): Promise<number> {
       // The phase's error and the verdict line have said why; repeat it only when no evidence was written.
       if (done.failed && !outputs[Outputs.evidencePath]) log.error(done.failed);
       process.stdout.write(`evidence: ${outputs[Outputs.evidencePath] ?? "(none written)"}\n`);
-    }
+    } else if (done.failed) log.error(`gpu-bench ${command} failed: ${done.failed}`);
     if (controller.signal.aborted) return EXIT.cancelled;
     return done.failed ? EXIT.failed : EXIT.ok;
   } catch (error) {

@@ -260,6 +260,11 @@ export function parseCli(argv: readonly string[]): Parsed {
       throw new UsageError(`'--${name}' is a flag of ${def.commands.map((c) => `'gpu-bench ${c}'`).join(" and ")}, not of '${command}'`);
     }
   }
+  if (command === "compare" && !values.get(Inputs.results)) {
+    throw new UsageError(
+      "gpu-bench compare needs the runs to compare: gpu-bench compare FILE_OR_DIR_OR_S3_URI... (results.json files, folders of downloaded artifacts, s3:// URIs; or --results with them comma separated)",
+    );
+  }
   return { kind: "command", command, values };
 }
 

@@ -52,7 +52,10 @@ export function cliPublisher(log: Log): Publisher {
   };
 }
 
-/** A JSON file standing in for the action's saved state. */
+/**
+ * A JSON file standing in for the action's saved state. `load` never throws: no file is missing,
+ * one that cannot be read (a folder, no permission) or decoded is unusable, with the reason.
+ */
 export function fileState(path: string): StateStore & { path: string } {
   return {
     path,
@@ -60,7 +63,16 @@ export function fileState(path: string): StateStore & { path: string } {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, encodeState(run));
     },
-    load: () => (existsSync(path) ? decodeState(readFileSync(path, "utf8")) : { kind: "missing" }),
+    load: () => {
+      let raw: string;
+      try {
+        raw = readFileSync(path, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
+        return { kind: "unusable", reason: `it could not be read (${(error as Error).message})` };
+      }
+      return decodeState(raw);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -224,6 +224,23 @@ describe("the gpu-bench CLI", () => {
     );
     return path;
   };
+
+  it("cleanup with a record it cannot read names it and why, searches by tags instead, and goes on to the next record", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cli-"));
+    // A folder where a record should be: reading it fails (EISDIR), as a record without read permission would (EACCES).
+    mkdirSync(join(out, "state", "a-unreadable.json"), { recursive: true });
+    writeFileSync(join(out, "state", "b-corrupt.json"), '{"region":');
+    const cleanup = cli(["cleanup", "--out", out]);
+    expect(await cleanup.exited).toBe(0);
+    const err = cleanup.out().stderr;
+    expect(err).toContain(`${join(out, "state", "a-unreadable.json")}:\n`);
+    expect(err).toContain(
+      "warning: a previous run's saved state is unusable: it could not be read (EISDIR: illegal operation on a directory, read). Searching us-west-2 for this job's instances by their tags",
+    );
+    expect(err).toContain(`${join(out, "state", "b-corrupt.json")}:\n`);
+    expect(err).toContain("warning: a previous run's saved state is unusable: not JSON");
+    expect(err).not.toMatch(/^error:/m);
+  });
 
   it("cleanup with AWS unreachable names the instance it could not confirm terminated and how to terminate it, exit 1", async () => {
     const cleanup = cli(["cleanup", "--state-file", savedRun("i-0abc1234def567890")], {

@@ -157,5 +157,7 @@ describe("fork pull requests and the workflow_run pattern", () => {
     readOnly.stderr.on("data", (d: Buffer) => (refused += d.toString()));
     expect(await new Promise((done) => readOnly.on("close", done))).toBe(1);
     expect(refused).toMatch(/GitHub refused the token .*401 Bad credentials.*'github-token'/);
+    // Exit 1 with an error line that says why, not only the warning.
+    expect(refused).toMatch(/^error: gpu-bench comment failed: .*GitHub refused the token .*401 Bad credentials/m);
   }, 180_000);
 });

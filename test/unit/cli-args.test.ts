@@ -149,6 +149,14 @@ describe("gpu-bench flags", () => {
     expect(read(["sweep"], {})(Inputs.mode)).toBe("sweep");
   });
 
+  it("compare without the runs to compare says what to pass", () => {
+    const line =
+      "gpu-bench compare needs the runs to compare: gpu-bench compare FILE_OR_DIR_OR_S3_URI... (results.json files, folders of downloaded artifacts, s3:// URIs; or --results with them comma separated)";
+    expect(usage(["compare"])).toBe(line);
+    expect(usage(["compare", "--results="])).toBe(line);
+    expect(values(["compare", "legs/", "s3://b/p/"])).toMatchObject({ results: "legs/\ns3://b/p/" });
+  });
+
   it("suggest only close names", () => {
     expect(closest("instnace-types", ["instance-types", "instance-profile"])).toEqual(["instance-types"]);
     expect(closest("zzz", ["instance-types", "ami"])).toEqual([]);
