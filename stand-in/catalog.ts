@@ -34,6 +34,8 @@ export interface InstanceTypeInfo {
   gpu: { name: string; count: number; memoryMiB: number };
   /** NetworkInfo.EfaInfo.MaximumEfaInterfaces; 0 when EfaSupported is false. */
   maxEfaInterfaces: number;
+  /** NetworkInfo.MaximumNetworkCards. */
+  networkCards: number;
 }
 
 /**
@@ -114,7 +116,14 @@ export class Catalog {
     const known = INSTANCE_TYPES[instanceType];
     if (!known) return undefined;
     const [name, memoryMiB] = GPU_KINDS[instanceType.split(".")[0]!]!;
-    return { instanceType, vcpus: known.vcpus, gpu: { name, count: known.gpus, memoryMiB }, maxEfaInterfaces: known.efa };
+    // The multi-EFA types have one network card per EFA interface (p4d.24xlarge 4, p5.48xlarge 32); the others one card.
+    return {
+      instanceType,
+      vcpus: known.vcpus,
+      gpu: { name, count: known.gpus, memoryMiB },
+      maxEfaInterfaces: known.efa,
+      networkCards: Math.max(1, known.efa),
+    };
   }
 
   /** The AMI id a public SSM parameter names, or undefined when there is no such parameter. */

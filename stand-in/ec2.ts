@@ -4,7 +4,7 @@ import type { CredentialStore } from "./credentials.js";
 import type { CapacityErrorCode, Faults, Market } from "./faults.js";
 import { header, type Handler, type Reply } from "./http.js";
 import { ACCOUNT_ID, newRequestId, newReservationId, stableHash, stableHex } from "./ids.js";
-import { STATE_CODES, type BlockDeviceMapping, type Instance, type LaunchSpec } from "./instance.js";
+import { STATE_CODES, type BlockDeviceMapping, type Instance, type LaunchSpec, type NetworkInterfaceSpec } from "./instance.js";
 import { spotPriceUsd, STAND_IN_ON_DEMAND_USD } from "./prices.js";
 import { QueryParams } from "./query.js";
 import { el, leaf, list, xmlDocument } from "./xml.js";
@@ -331,14 +331,8 @@ export function ec2Handler(options: Ec2Options): Handler {
         );
     }
     const instanceType = params.get("InstanceType") ?? "m1.small";
-    const interfaceType = nic?.get("InterfaceType") ?? "interface";
-    if (interfaceType !== "interface" && interfaceType !== "efa" && interfaceType !== "efa-only")
-      throw new Ec2Error("InvalidParameterValue", `Value (${interfaceType}) for parameter interfaceType is invalid.`);
-    const efa = interfaceType !== "interface";
-    // EC2 refuses an EFA interface on a type without EFA. The wording is EC2's for attaching one
-    // (ec2 attach-network-interface); the code is the stand-in's choice (AWS documents neither).
-    if (efa && !catalog.instanceType(instanceType)?.maxEfaInterfaces)
-      throw new Ec2Error("InvalidParameterCombination", `${instanceType} instances do not support Elastic Fabric Adapters.`);
+    const networkInterfaces = networkInterfacesOf(params, instanceType);
+    const efaInterfaces = networkInterfaces.filter((n) => n.type !== "interface").length;
     const iamArn =
       params.get("IamInstanceProfile.Arn") ?? (profileName ? `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${profileName}` : undefined);
 
@@ -364,8 +358,56 @@ export function ec2Handler(options: Ec2Options): Handler {
       shutdownBehavior,
       market,
       placementGroup,
-      efa,
+      efa: efaInterfaces > 0,
+      efaInterfaces,
+      networkInterfaces,
     };
+  }
+
+  /**
+   * The network interfaces a RunInstances request asks for (NetworkInterface.N), checked as EC2
+   * documents them: types interface, efa or efa-only; each on a network card the type has
+   * (NetworkCardIndex, default 0) with a device index of its own there; the primary one (card 0,
+   * device 0) present and not EFA-only ("You can't use an EFA-only network interface as the
+   * primary network interface"); EFA only on a type with EFA and no more EFA interfaces than it
+   * takes. The refusals' codes and wording are the stand-in's own, except EC2's "… instances do
+   * not support Elastic Fabric Adapters." (from attaching one). Empty without NetworkInterface.
+   */
+  function networkInterfacesOf(params: QueryParams, instanceType: string): NetworkInterfaceSpec[] {
+    const nics = params.structs("NetworkInterface").map((n) => {
+      const type = n.get("InterfaceType") ?? "interface";
+      if (type !== "interface" && type !== "efa" && type !== "efa-only")
+        throw new Ec2Error("InvalidParameterValue", `Value (${type}) for parameter interfaceType is invalid.`);
+      return { card: Number(n.get("NetworkCardIndex") ?? 0), device: Number(n.get("DeviceIndex") ?? 0), type } as NetworkInterfaceSpec;
+    });
+    if (nics.length === 0) return nics;
+    const info = catalog.instanceType(instanceType);
+    const efa = nics.filter((n) => n.type !== "interface").length;
+    if (efa > 0 && !info?.maxEfaInterfaces)
+      throw new Ec2Error("InvalidParameterCombination", `${instanceType} instances do not support Elastic Fabric Adapters.`);
+    if (info && efa > info.maxEfaInterfaces)
+      throw new Ec2Error(
+        "InvalidParameterValue",
+        `${instanceType} takes at most ${info.maxEfaInterfaces} EFA interfaces; the request has ${efa}.`,
+      );
+    const seen = new Set<string>();
+    for (const n of nics) {
+      if (info && n.card >= info.networkCards)
+        throw new Ec2Error(
+          "InvalidParameterValue",
+          `Network card index ${n.card} is out of range: ${instanceType} has ${info.networkCards} network card(s).`,
+        );
+      const at = `${n.card}/${n.device}`;
+      if (seen.has(at))
+        throw new Ec2Error("InvalidParameterValue", `Two network interfaces at network card ${n.card}, device index ${n.device}.`);
+      seen.add(at);
+    }
+    const primary = nics.find((n) => n.card === 0 && n.device === 0);
+    if (!primary)
+      throw new Ec2Error("InvalidParameterValue", "The request has no primary network interface (network card 0, device index 0).");
+    if (primary.type === "efa-only")
+      throw new Ec2Error("InvalidParameterCombination", "An EFA-only network interface cannot be the primary network interface.");
+    return nics;
   }
 
   function placementGroupXml(g: PlacementGroup): string {
@@ -653,6 +695,7 @@ export function ec2Handler(options: Ec2Options): Handler {
         el(
           "networkInfo",
           leaf("enaSupport", "required"),
+          leaf("maximumNetworkCards", t.networkCards),
           leaf("efaSupported", t.maxEfaInterfaces > 0),
           t.maxEfaInterfaces > 0 ? el("efaInfo", leaf("maximumEfaInterfaces", t.maxEfaInterfaces)) : "",
         )

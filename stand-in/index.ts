@@ -8,7 +8,7 @@ import { CredentialStore, type StaticKey } from "./credentials.js";
 import { ec2Handler, type PlacementGroup } from "./ec2.js";
 import { Faults, type FaultSettings, type Market } from "./faults.js";
 import { startServer, type CallRecord, type Handler, type RunningServer, type ServiceName } from "./http.js";
-import { Instance, type BlockDeviceMapping, type InstanceStateName, type MetadataOptions } from "./instance.js";
+import { Instance, type BlockDeviceMapping, type InstanceStateName, type MetadataOptions, type NetworkInterfaceSpec } from "./instance.js";
 import { Invocation, type InvocationStatus } from "./invocation.js";
 import { OIDC_ISSUER, OIDC_JWKS_PATH, OidcIssuer } from "./oidc.js";
 import { pricingHandler } from "./pricing.js";
@@ -78,8 +78,10 @@ export interface InstanceView {
   securityGroupIds: string[];
   market: Market;
   placementGroup?: string;
-  /** Launched with an EFA interface (its /sys then lists an efa RDMA device). */
+  /** Launched with EFA interfaces (its /sys then lists one efa RDMA device per interface). */
   efa: boolean;
+  /** The network interfaces RunInstances asked for: network card, device index, type; empty for the subnet's default one. */
+  networkInterfaces: NetworkInterfaceSpec[];
   agentOnline: boolean;
   /** The running boot's /proc/sys/kernel/random/boot_id, and how many boots there were (reboots + 1). */
   bootId: string;
@@ -286,6 +288,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     market: i.spec.market,
     placementGroup: i.spec.placementGroup,
     efa: i.spec.efa ?? false,
+    networkInterfaces: i.spec.networkInterfaces ?? [],
     agentOnline: i.agentOnline,
     bootId: i.bootId,
     boots: i.boots,

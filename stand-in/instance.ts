@@ -85,8 +85,19 @@ export interface LaunchSpec {
   market: Market;
   /** The placement group it was launched into (Placement.GroupName), if any. */
   placementGroup?: string;
-  /** Its primary network interface is an EFA interface (NetworkInterface.1.InterfaceType efa). */
+  /** It was launched with EFA interfaces (NetworkInterface.N.InterfaceType efa or efa-only). */
   efa?: boolean;
+  /** How many (one EFA device each under /sys/class/infiniband). */
+  efaInterfaces?: number;
+  /** The network interfaces RunInstances asked for (none: the subnet's one default interface). */
+  networkInterfaces?: NetworkInterfaceSpec[];
+}
+
+/** One network interface of a launch: its network card, device index and type. */
+export interface NetworkInterfaceSpec {
+  card: number;
+  device: number;
+  type: "interface" | "efa" | "efa-only";
 }
 
 export interface InstanceDeps {
@@ -367,7 +378,7 @@ export class Instance {
   /**
    * What its /sys shows of its network, as on a Nitro instance: lo and one ENA interface, ens5,
    * with a MAC of its own and the VPC's jumbo MTU; launched with an EFA interface, also that
-   * interface's RDMA device of the efa driver under /sys/class/infiniband (see efa.ts).
+   * interface's RDMA device of the efa driver under /sys/class/infiniband, one per EFA interface (see efa.ts).
    */
   private writeNetworkDevices(): void {
     const net = join(this.sandbox.root, "sys/class/net");
@@ -383,7 +394,7 @@ export class Instance {
       writeFileSync(join(net, name, "mtu"), `${mtu}\n`);
       if (driver) symlinkSync(`../../../../bus/pci/drivers/${driver}`, join(net, name, "device/driver"));
     }
-    if (this.spec.efa) writeEfaDevices(this.sandbox.root, 1);
+    if (this.spec.efaInterfaces) writeEfaDevices(this.sandbox.root, this.spec.efaInterfaces);
   }
 
   /** Its private IP answers on the network (see InstanceDeps.networkDir) while it runs. */

@@ -91,6 +91,11 @@ export interface LaunchRequest {
    * types must support EFA (requireEfa in efa.ts checks that before launch).
    */
   efa?: boolean;
+  /**
+   * With `efa`: the EFA interfaces to attach per instance type (EfaSupport.interfaces: one per
+   * network card, up to MaximumEfaInterfaces); 1 for a type not named.
+   */
+  efaInterfaces?: Readonly<Record<string, number>>;
 }
 
 export interface LaunchedInstance {
@@ -216,20 +221,29 @@ export function userDataFor(expiresAt: Date): string {
 
 /**
  * Where the instance joins the network. Without EFA: the subnet and security group at the top
- * level. With EFA: one network interface of type efa at device index 0 in the same subnet and
- * group (EC2 refuses top-level SubnetId/SecurityGroupIds beside NetworkInterfaces), deleted with
- * the instance. Source: EC2 User Guide, "Get started with EFA and NCCL", launching with
- * `--network-interfaces ... InterfaceType=efa`.
+ * level. With EFA (EC2 refuses top-level SubnetId/SecurityGroupIds beside NetworkInterfaces), `n`
+ * EFA interfaces (efaInterfaces of the candidate's type), one per network card, each in the same
+ * subnet and group and deleted with the instance: on card 0 the primary interface at device index
+ * 0, of type efa (EFA with ENA: the instance's IP address; an EFA-only interface cannot be the
+ * primary); on cards 1 … n−1 device index 1, of type efa-only (EFA without ENA: no IP address of
+ * the subnet's is used up, the card carries only the fabric's traffic). Sources: EC2 User Guide,
+ * "Get started with EFA and NCCL" (`--network-interfaces ... InterfaceType=efa`) and "Maximize
+ * network bandwidth on Amazon EC2 instances with multiple network cards" (EFA-only interfaces,
+ * the P5 layout with NetworkCardIndex and DeviceIndex 1 beyond card 0).
  */
-function networkOf(
-  req: LaunchRequest,
+export function networkOf(
+  req: Pick<LaunchRequest, "efa" | "efaInterfaces" | "securityGroupId">,
   candidate: LaunchCandidate,
 ): Pick<RunInstancesCommandInput, "SubnetId" | "SecurityGroupIds" | "NetworkInterfaces"> {
   if (!req.efa) return { SubnetId: candidate.subnetId, SecurityGroupIds: [req.securityGroupId] };
+  const n = Math.max(1, req.efaInterfaces?.[candidate.instanceType] ?? 1);
+  const common = { SubnetId: candidate.subnetId, Groups: [req.securityGroupId], DeleteOnTermination: true };
   return {
-    NetworkInterfaces: [
-      { DeviceIndex: 0, InterfaceType: "efa", SubnetId: candidate.subnetId, Groups: [req.securityGroupId], DeleteOnTermination: true },
-    ],
+    NetworkInterfaces: Array.from({ length: n }, (_, card) =>
+      card === 0
+        ? { NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "efa", ...common }
+        : { NetworkCardIndex: card, DeviceIndex: 1, InterfaceType: "efa-only", ...common },
+    ),
   };
 }
 

@@ -10,6 +10,10 @@ export interface EfaSupport {
   supported: boolean;
   /** NetworkInfo.EfaInfo.MaximumEfaInterfaces: EFA interfaces the type can attach; 0 without EFA. */
   maxInterfaces: number;
+  /** NetworkInfo.MaximumNetworkCards (1 when EC2 does not say): each EFA interface sits on a card of its own. */
+  networkCards: number;
+  /** The EFA interfaces a launch attaches: one per network card, up to maxInterfaces (0 without EFA). */
+  interfaces: number;
 }
 
 /** A candidate instance type cannot attach an EFA interface (suite `efa: true`); the message names the types and the fix. */
@@ -21,8 +25,9 @@ export class EfaError extends Error {
 const EFA_EXAMPLES = "g5.8xlarge and larger, g6.8xlarge and larger, g6e.8xlarge and larger, p4d.24xlarge, p5.48xlarge";
 
 /**
- * EFA support of each instance type, from EC2 DescribeInstanceTypes (NetworkInfo.EfaSupported and
- * NetworkInfo.EfaInfo.MaximumEfaInterfaces), in the order given, each type once. Which types have
+ * EFA support of each instance type, from EC2 DescribeInstanceTypes (NetworkInfo.EfaSupported,
+ * NetworkInfo.EfaInfo.MaximumEfaInterfaces, NetworkInfo.MaximumNetworkCards), in the order given,
+ * each type once. Which types have
  * EFA is EC2's fact, not ours: AWS's EFA docs ("Elastic Fabric Adapter for AI/ML and HPC workloads
  * on Amazon EC2", section "Supported instance types") point to DescribeInstanceTypes with the filter
  * network-info.efa-supported for the current list. Throttling is retried; an unknown type
@@ -45,7 +50,9 @@ export async function describeEfaSupport(ec2: EC2Client, instanceTypes: string[]
     if (!byType.has(instanceType)) throw new Error(`EC2 DescribeInstanceTypes did not describe ${instanceType}: check 'instance-types'.`);
     const info = byType.get(instanceType)!.NetworkInfo;
     const supported = info?.EfaSupported === true;
-    return { instanceType, supported, maxInterfaces: supported ? (info?.EfaInfo?.MaximumEfaInterfaces ?? 1) : 0 };
+    const maxInterfaces = supported ? (info?.EfaInfo?.MaximumEfaInterfaces ?? 1) : 0;
+    const networkCards = Math.max(1, info?.MaximumNetworkCards ?? 1);
+    return { instanceType, supported, maxInterfaces, networkCards, interfaces: Math.min(maxInterfaces, networkCards) };
   });
 }
 

@@ -79,6 +79,8 @@ export interface RunContext extends Omit<EngineDeps, "state" | "tool" | "platfor
   budget?: BudgetGuard;
   /** The logged-in platform API, once the platform step connected. */
   platform?: PlatformConnection;
+  /** Suite `efa`: the EFA interfaces each candidate type gets (checkEfa). */
+  efaInterfaces?: Record<string, number>;
 }
 
 /** The state reason EC2 gives a spot instance it reclaims. */
@@ -111,7 +113,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   let runError: Error | undefined;
   try {
     // EFA on every candidate type, from EC2's own facts, before anything is bought.
-    if (plan.launch.efa) await step("efa check", () => checkEfa(run));
+    if (plan.launch.efa) run.efaInterfaces = await step("efa check", () => checkEfa(run));
     // A vLLM layout over several GPUs against each candidate type's GPUs, before anything is bought.
     if (hasParallelLayout(plan.suite.workloads, plan.launch.nodes)) await step("layout check", () => checkServingLayouts(run));
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
@@ -254,16 +256,28 @@ async function resolveRunImage(run: RunContext): Promise<ResolvedImage> {
   return image;
 }
 
-/** Suite `efa`: every candidate type must support EFA (EC2 DescribeInstanceTypes); EfaError names the ones that do not. */
-async function checkEfa(run: RunContext): Promise<void> {
+/**
+ * Suite `efa`: every candidate type must support EFA (EC2 DescribeInstanceTypes); EfaError names
+ * the ones that do not. Returns the EFA interfaces each type gets (one per network card, up to its
+ * maximum), and warns when that is more than one: EC2 gives an instance with several network
+ * interfaces no public IPv4 address.
+ */
+async function checkEfa(run: RunContext): Promise<Record<string, number>> {
   const support = await requireEfa(
     run.clients.ec2,
     run.plan.launch.candidates.map((c) => c.instanceType),
     run.clock,
   );
   run.log.info(
-    `EFA: ${support.map((s) => `${s.instanceType} (up to ${s.maxInterfaces} EFA interface(s))`).join(", ")}; one attached per node`,
+    `EFA: ${support.map((s) => `${s.instanceType}: ${s.interfaces} EFA interface(s) per node (${s.networkCards} network card(s), at most ${s.maxInterfaces} EFA)`).join("; ")}`,
   );
+  const several = support.filter((s) => s.interfaces > 1).map((s) => s.instanceType);
+  if (several.length > 0)
+    run.log.warning(
+      `${several.join(", ")} get several network interfaces, and EC2 gives such an instance no public IPv4 address: ` +
+        "its subnet needs a NAT gateway (or VPC endpoints for SSM, S3 and the image registries) for SSM and the downloads to work.",
+    );
+  return Object.fromEntries(support.map((s) => [s.instanceType, s.interfaces]));
 }
 
 /**
@@ -350,6 +364,7 @@ async function launchInMarket(
   const launched = await launchGroupWithFallback(
     {
       ...plan.launch,
+      efaInterfaces: run.efaInterfaces,
       count: plan.launch.nodes,
       candidates: pass.candidates,
       market: pass.market,

@@ -18,9 +18,10 @@
  *     DescribeVolumes report back; the error codes for an unknown subnet and AMI; DescribeInstances
  *     filters by tag and state (findLiveByTags, the post step, the sweep); TerminateInstances and
  *     the confirming describe.
- *   - EFA (suite efa): DescribeInstanceTypes' NetworkInfo.EfaSupported / EfaInfo for requireEfa, and
- *     RunInstances with NetworkInterfaces (subnet and security group on the interface at device
- *     index 0, none at the top level) as the instance's subnet and groups.
+ *   - EFA (suite efa): DescribeInstanceTypes' NetworkInfo.EfaSupported / EfaInfo /
+ *     MaximumNetworkCards for requireEfa, and RunInstances with NetworkInterfaces (subnet and
+ *     security group on the interface at device index 0, none at the top level; one interface per
+ *     network card on a multi-card type) as the instance's subnet and groups.
  *   - SSM Parameter Store: GetParameter for an AMI given as a parameter.
  *   - S3 (REST): the evidence archive and history (PutObject with the SDK's default checksums,
  *     GetObject, NoSuchKey, ListObjectsV2, content types) through publishEvidence / readHistory.
@@ -293,8 +294,14 @@ describe("moto vouches for: launching with every setting", () => {
 describe("moto vouches for: EFA (suite efa)", () => {
   it("reads EFA support from DescribeInstanceTypes and refuses a type without it", async () => {
     expect(await describeEfaSupport(clients.ec2, ["g5.xlarge", "p4d.24xlarge"], systemClock)).toEqual([
-      { instanceType: "g5.xlarge", supported: false, maxInterfaces: 0 },
-      { instanceType: "p4d.24xlarge", supported: true, maxInterfaces: expect.any(Number) as number },
+      { instanceType: "g5.xlarge", supported: false, maxInterfaces: 0, networkCards: 1, interfaces: 0 },
+      {
+        instanceType: "p4d.24xlarge",
+        supported: true,
+        maxInterfaces: expect.any(Number) as number,
+        networkCards: expect.any(Number) as number,
+        interfaces: expect.any(Number) as number,
+      },
     ]);
     await expect(requireEfa(clients.ec2, ["g5.8xlarge", "g5.xlarge"], systemClock)).rejects.toThrow(/but g5\.xlarge has no EFA/);
   });
@@ -312,6 +319,33 @@ describe("moto vouches for: EFA (suite efa)", () => {
     // moto takes the request but records InterfaceType "interface" whatever was asked: the EFA type itself only the stand-in checks.
     expect(nic?.SubnetId).toBe(subnets[1]);
     expect(nic?.Groups?.map((g) => g.GroupId)).toEqual([securityGroupId]);
+    await terminateAndConfirm(clients.ec2, [launched.id], systemClock, new MemoryLog());
+  });
+
+  it("reads the network cards of a multi-card type, and takes one interface per card (NetworkCardIndex, DeviceIndex 1 beyond card 0)", async () => {
+    const [p4d] = await describeEfaSupport(clients.ec2, ["p4d.24xlarge"], systemClock);
+    expect(p4d!.networkCards).toBeGreaterThan(1);
+    expect(p4d!.interfaces).toBe(Math.min(p4d!.maxInterfaces, p4d!.networkCards));
+    const launched = await launch(
+      launchRequest("1004", {
+        efa: true,
+        efaInterfaces: { "p4d.24xlarge": p4d!.interfaces },
+        candidates: [{ instanceType: "p4d.24xlarge", subnetId: subnets[1]! }],
+      }),
+    );
+    const request = sent.at(-1)!;
+    expect(request.NetworkInterfaces?.map((n) => [n.NetworkCardIndex, n.DeviceIndex])).toEqual(
+      Array.from({ length: p4d!.interfaces }, (_, card) => [card, card === 0 ? 0 : 1]),
+    );
+    const described = (await describeOne(clients.ec2, launched.id))!;
+    // moto keeps one interface per device index (it has no network cards) and records neither card nor
+    // EFA type: the primary and one at device index 1 here, each in the subnet and group asked for. The
+    // one-per-card layout itself only the stand-in checks (test/stand-in/ec2.test.ts).
+    expect(described.NetworkInterfaces?.map((n) => n.Attachment?.DeviceIndex).sort()).toEqual([0, 1]);
+    for (const nic of described.NetworkInterfaces ?? []) {
+      expect(nic.SubnetId).toBe(subnets[1]);
+      expect(nic.Groups?.map((g) => g.GroupId)).toEqual([securityGroupId]);
+    }
     await terminateAndConfirm(clients.ec2, [launched.id], systemClock, new MemoryLog());
   });
 });

@@ -36,7 +36,9 @@ describe("a suite with efa: true", () => {
     ]);
     expect(new Set(launched.map((i) => i.placementGroup)).size).toBe(1);
     expect(launched[0]!.placementGroup).toBeTruthy();
-    expect(r.mainLog).toContain("EFA: g5.8xlarge (up to 1 EFA interface(s)); one attached per node");
+    expect(r.mainLog).toContain("EFA: g5.8xlarge: 1 EFA interface(s) per node (1 network card(s), at most 1 EFA)");
+    expect(r.mainLog).not.toContain("no public IPv4");
+    expect(launched[0]!.networkInterfaces).toEqual([{ card: 0, device: 0, type: "efa" }]);
     const out = results(r.job.outputs()["results-path"]);
     expect(out.nodes?.map((n) => n.inventory?.efaDevices)).toEqual([["rdmap0s6"], ["rdmap0s6"]]);
     // Each node checked its EFA software (the stand-in AMI has it) and libfabric's efa provider;
@@ -52,6 +54,27 @@ describe("a suite with efa: true", () => {
     expect(phases.get("node1 efa-software")).toMatchObject({ status: "ok" });
     expect(phases.get("efa-allocatable")).toMatchObject({ status: "ok", detail: "vpc.amazonaws.com/efa: 1" });
     expect(phases.get("cluster-ready")).toMatchObject({ status: "ok" });
+    expect(r.alive).toEqual([]);
+  }, 300_000);
+
+  it("a p4d.24xlarge-like type gets 4 EFA interfaces on its 4 network cards, and each node offers 4 vpc.amazonaws.com/efa", async () => {
+    const r = await lifecycle(standIn, { ...EFA_SUITE, "instance-types": "p4d.24xlarge" });
+    expect(r.mainExit.code, r.mainLog).toBe(0);
+    const launched = runInstances(standIn, r.job.runId);
+    expect(launched).toHaveLength(2);
+    for (const i of launched)
+      expect(i.networkInterfaces).toEqual([
+        { card: 0, device: 0, type: "efa" },
+        { card: 1, device: 1, type: "efa-only" },
+        { card: 2, device: 1, type: "efa-only" },
+        { card: 3, device: 1, type: "efa-only" },
+      ]);
+    expect(r.mainLog).toContain("EFA: p4d.24xlarge: 4 EFA interface(s) per node (4 network card(s), at most 4 EFA)");
+    // Several network interfaces: EC2 gives no public IPv4, which the run says before it buys anything.
+    expect(r.mainLog).toContain("p4d.24xlarge get several network interfaces, and EC2 gives such an instance no public IPv4 address");
+    const out = results(r.job.outputs()["results-path"]);
+    for (const node of out.nodes ?? []) expect(node.inventory?.efaDevices).toEqual(["rdmap0s6", "rdmap1s6", "rdmap2s6", "rdmap3s6"]);
+    expect(out.phases.find((p) => p.name === "efa-allocatable")).toMatchObject({ status: "ok", detail: "vpc.amazonaws.com/efa: 4" });
     expect(r.alive).toEqual([]);
   }, 300_000);
 });

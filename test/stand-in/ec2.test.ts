@@ -296,6 +296,7 @@ describe("stand-in EC2 with EFA", () => {
       ["g5.2xlarge", 8, false, undefined],
       ["p5.48xlarge", 192, true, { MaximumEfaInterfaces: 32 }],
     ]);
+    expect(out.InstanceTypes!.map((t) => t.NetworkInfo?.MaximumNetworkCards)).toEqual([1, 32]);
     const unknown = await failure(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ["g9.huge" as never] })));
     expect(unknown.name).toBe("InvalidInstanceType");
     expect(unknown.message).toContain("g9.huge");
@@ -312,6 +313,51 @@ describe("stand-in EC2 with EFA", () => {
     expect(efaDevices(plain)).toEqual([]);
     // DescribeInstances and TerminateInstances know a new instance only after a moment (describeLagMs).
     await eventually(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id, plain] })).catch(() => undefined));
+  });
+
+  it("launches a p4d.24xlarge with 4 EFA interfaces on its 4 network cards: 4 EFA devices", async () => {
+    const nics = [0, 1, 2, 3].map((card) => ({
+      ...efaInterface,
+      NetworkCardIndex: card,
+      DeviceIndex: card === 0 ? 0 : 1,
+      InterfaceType: card === 0 ? "efa" : "efa-only",
+    }));
+    const id = await launch(ec2, { InstanceType: "p4d.24xlarge", SubnetId: undefined, NetworkInterfaces: nics });
+    expect(standIn.instances().find((i) => i.id === id)!.networkInterfaces).toEqual([
+      { card: 0, device: 0, type: "efa" },
+      { card: 1, device: 1, type: "efa-only" },
+      { card: 2, device: 1, type: "efa-only" },
+      { card: 3, device: 1, type: "efa-only" },
+    ]);
+    expect(efaDevices(id)).toEqual(["rdmap0s6", "rdmap1s6", "rdmap2s6", "rdmap3s6"]);
+    await eventually(() => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })).catch(() => undefined));
+  });
+
+  it("refuses more EFA interfaces or network cards than the type has, and an EFA-only primary interface", async () => {
+    const count = standIn.instances().length;
+    const at = (card: number, device: number, InterfaceType = "efa-only") => ({
+      ...efaInterface,
+      NetworkCardIndex: card,
+      DeviceIndex: device,
+      InterfaceType,
+    });
+    const tooMany = await failure(
+      launch(ec2, { InstanceType: "g5.8xlarge", SubnetId: undefined, NetworkInterfaces: [at(0, 0, "efa"), at(1, 1)] }),
+    );
+    expect([tooMany.name, tooMany.message]).toEqual([
+      "InvalidParameterValue",
+      "g5.8xlarge takes at most 1 EFA interfaces; the request has 2.",
+    ]);
+    const noCard = await failure(
+      launch(ec2, { InstanceType: "p4d.24xlarge", SubnetId: undefined, NetworkInterfaces: [at(0, 0, "efa"), at(4, 1)] }),
+    );
+    expect(noCard.message).toBe("Network card index 4 is out of range: p4d.24xlarge has 4 network card(s).");
+    const efaOnly = await failure(launch(ec2, { InstanceType: "p4d.24xlarge", SubnetId: undefined, NetworkInterfaces: [at(0, 0)] }));
+    expect([efaOnly.name, efaOnly.message]).toEqual([
+      "InvalidParameterCombination",
+      "An EFA-only network interface cannot be the primary network interface.",
+    ]);
+    expect(standIn.instances()).toHaveLength(count);
   });
 
   it("refuses an EFA interface on a type without EFA, and a subnet or group beside network interfaces", async () => {

@@ -8,6 +8,7 @@ import {
   findExpired,
   launchGroupWithFallback,
   launchWithFallback,
+  networkOf,
   terminateAndConfirm,
   terminateEach,
   userDataFor,
@@ -383,13 +384,40 @@ describe("launch with EFA (suite efa)", () => {
     await launchGroupWithFallback(efaRequest, d);
     const sent = ec2Mock.commandCalls(RunInstancesCommand)[0]!.args[0].input;
     expect(sent.NetworkInterfaces).toEqual([
-      { DeviceIndex: 0, InterfaceType: "efa", SubnetId: "subnet-aaaaaaaa", Groups: ["sg-0123456789abcdef0"], DeleteOnTermination: true },
+      {
+        NetworkCardIndex: 0,
+        DeviceIndex: 0,
+        InterfaceType: "efa",
+        SubnetId: "subnet-aaaaaaaa",
+        Groups: ["sg-0123456789abcdef0"],
+        DeleteOnTermination: true,
+      },
     ]);
     // EC2 refuses a top-level subnet or security group beside NetworkInterfaces.
     expect(sent).not.toHaveProperty("SubnetId");
     expect(sent).not.toHaveProperty("SecurityGroupIds");
     expect(sent.Placement).toEqual({ GroupName: "gpu-bench-abc" });
     expect([sent.MinCount, sent.MaxCount]).toEqual([2, 2]);
+  });
+
+  it("on a type with several network cards, one EFA interface per card: the primary (efa) on card 0, EFA-only at device index 1 beyond", () => {
+    const p4d = { instanceType: "p4d.24xlarge", subnetId: "subnet-aaaaaaaa" };
+    const req = { efa: true, efaInterfaces: { "p4d.24xlarge": 4, "g5.8xlarge": 1 }, securityGroupId: "sg-0123456789abcdef0" };
+    const nics = networkOf(req, p4d).NetworkInterfaces!;
+    expect(nics.map((n) => [n.NetworkCardIndex, n.DeviceIndex, n.InterfaceType])).toEqual([
+      [0, 0, "efa"],
+      [1, 1, "efa-only"],
+      [2, 1, "efa-only"],
+      [3, 1, "efa-only"],
+    ]);
+    for (const n of nics)
+      expect(n).toMatchObject({ SubnetId: "subnet-aaaaaaaa", Groups: ["sg-0123456789abcdef0"], DeleteOnTermination: true });
+    // A type it was not told about (and one card) gets the one primary interface.
+    expect(networkOf(req, { instanceType: "g5.8xlarge", subnetId: "subnet-aaaaaaaa" }).NetworkInterfaces).toHaveLength(1);
+    expect(networkOf({ ...req, efaInterfaces: undefined }, p4d).NetworkInterfaces).toHaveLength(1);
+    // p5.48xlarge: 32 cards.
+    const p5 = networkOf({ ...req, efaInterfaces: { "p5.48xlarge": 32 } }, { instanceType: "p5.48xlarge", subnetId: "subnet-aaaaaaaa" });
+    expect(p5.NetworkInterfaces!.map((n) => n.NetworkCardIndex)).toEqual(Array.from({ length: 32 }, (_, i) => i));
   });
 
   it("keeps the top-level subnet and security group without EFA", async () => {

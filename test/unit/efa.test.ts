@@ -7,25 +7,34 @@ import { awsError, instantClock } from "../support/fakes.js";
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: "us-west-2" });
 
-/** DescribeInstanceTypes' answer for these types, as EC2 shapes NetworkInfo (EfaInfo only on EFA types). */
-function described(types: Record<string, number | undefined>) {
+/**
+ * DescribeInstanceTypes' answer for these types, as EC2 shapes NetworkInfo (EfaInfo only on EFA
+ * types): [MaximumEfaInterfaces, MaximumNetworkCards] or just the first (one card).
+ */
+function described(types: Record<string, number | [number, number] | undefined>) {
   return {
-    InstanceTypes: Object.entries(types).map(([InstanceType, max]) => ({
-      InstanceType: InstanceType as never,
-      NetworkInfo: max === undefined ? { EfaSupported: false } : { EfaSupported: true, EfaInfo: { MaximumEfaInterfaces: max } },
-    })),
+    InstanceTypes: Object.entries(types).map(([InstanceType, v]) => {
+      const [max, cards] = typeof v === "number" ? [v, 1] : (v ?? [undefined, 1]);
+      return {
+        InstanceType: InstanceType as never,
+        NetworkInfo:
+          max === undefined
+            ? { EfaSupported: false, MaximumNetworkCards: cards }
+            : { EfaSupported: true, EfaInfo: { MaximumEfaInterfaces: max }, MaximumNetworkCards: cards },
+      };
+    }),
   };
 }
 
 beforeEach(() => ec2Mock.reset());
 
 describe("EFA support from DescribeInstanceTypes", () => {
-  it("asks once for each distinct type and reads EfaSupported and MaximumEfaInterfaces", async () => {
-    ec2Mock.on(DescribeInstanceTypesCommand).resolves(described({ "p5.48xlarge": 32, "g5.8xlarge": 1 }));
+  it("asks once for each distinct type and reads EfaSupported, MaximumEfaInterfaces and MaximumNetworkCards", async () => {
+    ec2Mock.on(DescribeInstanceTypesCommand).resolves(described({ "p5.48xlarge": [32, 32], "g5.8xlarge": 1 }));
     const support = await describeEfaSupport(ec2, ["g5.8xlarge", "p5.48xlarge", "g5.8xlarge"], instantClock());
     expect(support).toEqual([
-      { instanceType: "g5.8xlarge", supported: true, maxInterfaces: 1 },
-      { instanceType: "p5.48xlarge", supported: true, maxInterfaces: 32 },
+      { instanceType: "g5.8xlarge", supported: true, maxInterfaces: 1, networkCards: 1, interfaces: 1 },
+      { instanceType: "p5.48xlarge", supported: true, maxInterfaces: 32, networkCards: 32, interfaces: 32 },
     ]);
     const calls = ec2Mock.commandCalls(DescribeInstanceTypesCommand);
     expect(calls).toHaveLength(1);
@@ -41,9 +50,19 @@ describe("EFA support from DescribeInstanceTypes", () => {
   });
 
   it("passes when every type has EFA", async () => {
-    ec2Mock.on(DescribeInstanceTypesCommand).resolves(described({ "p4d.24xlarge": 4 }));
+    ec2Mock.on(DescribeInstanceTypesCommand).resolves(described({ "p4d.24xlarge": [4, 4] }));
     await expect(requireEfa(ec2, ["p4d.24xlarge"], instantClock())).resolves.toEqual([
-      { instanceType: "p4d.24xlarge", supported: true, maxInterfaces: 4 },
+      { instanceType: "p4d.24xlarge", supported: true, maxInterfaces: 4, networkCards: 4, interfaces: 4 },
+    ]);
+  });
+
+  it("attaches one EFA interface per network card, never more than MaximumEfaInterfaces", async () => {
+    ec2Mock.on(DescribeInstanceTypesCommand).resolves(described({ "x.fewer-efa": [2, 4], "y.fewer-cards": [4, 2], "z.no-efa": undefined }));
+    const support = await describeEfaSupport(ec2, ["x.fewer-efa", "y.fewer-cards", "z.no-efa"], instantClock());
+    expect(support.map((s) => [s.instanceType, s.interfaces])).toEqual([
+      ["x.fewer-efa", 2],
+      ["y.fewer-cards", 2],
+      ["z.no-efa", 0],
     ]);
   });
 
