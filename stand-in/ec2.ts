@@ -410,16 +410,16 @@ export function ec2Handler(options: Ec2Options): Handler {
     return nics;
   }
 
+  /** One group's fields, for the `<item>` that list() wraps them in. */
   function placementGroupXml(g: PlacementGroup): string {
-    return el(
-      "item",
+    return [
       leaf("groupName", g.name),
       leaf("groupId", g.groupId),
       leaf("state", g.state),
       leaf("strategy", g.strategy),
       leaf("groupArn", `arn:aws:ec2:${region}:${ACCOUNT_ID}:placement-group/${g.name}`),
       tagSet(Object.entries(g.tags)),
-    );
+    ].join("");
   }
 
   function createPlacementGroup(params: QueryParams): string {

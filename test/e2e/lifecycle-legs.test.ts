@@ -1,4 +1,4 @@
-import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreatePlacementGroupCommand, CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import { instancesOverTerminated } from "../../stand-in/settle.js";
@@ -141,6 +141,50 @@ describe("sweep mode", () => {
     const real = await sweep({});
     expect(real.swept).toContain(orphan.id);
     expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+  });
+
+  it("deletes this stack's placement groups whose run has expired; live ones, another stack's and a user's own stay", async () => {
+    const ec2 = new EC2Client({ region: "us-west-2", endpoint: standIn.env.AWS_ENDPOINT_URL_EC2, credentials: credentialsOf(standIn) });
+    const group = (name: string, tags: Record<string, string>) =>
+      ec2.send(
+        new CreatePlacementGroupCommand({
+          GroupName: name,
+          Strategy: "cluster",
+          TagSpecifications: [{ ResourceType: "placement-group", Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+        }),
+      );
+    const ours = (stack: string, expiresAt: string) => ({
+      "managed-by": "ephemeral-gpu-bench",
+      "gpu-bench:stack": stack,
+      "gpu-bench:expires-at": expiresAt,
+    });
+    await group("gpu-bench-sweep-expired", ours("gpu-bench", "2020-01-01T00:00:00.000Z"));
+    await group("gpu-bench-sweep-live", ours("gpu-bench", "2099-01-01T00:00:00.000Z"));
+    await group("gpu-bench-sweep-other-stack", ours("another-stack", "2020-01-01T00:00:00.000Z"));
+    await group("users-own-group", { team: "ml" });
+    ec2.destroy();
+    const state = (name: string) => standIn.placementGroups().find((g) => g.name === name)?.state;
+    const sweep = async (extra: Record<string, string> = {}) => {
+      const j = new ActionJob({ ...standIn.env }, { "role-to-assume": CHAOS_INPUTS["role-to-assume"]!, mode: "sweep", ...extra });
+      const run = j.main();
+      expect((await run.exited).code, run.output()).toBe(0);
+      return run.output();
+    };
+
+    expect(await sweep({ "dry-run": "true" })).toContain("Would delete placement group gpu-bench-sweep-expired (its run has expired)");
+    expect(state("gpu-bench-sweep-expired")).toBe("available");
+
+    const log = await sweep();
+    expect(log).toContain("Deleting placement group gpu-bench-sweep-expired (its run has expired)");
+    expect(log).not.toMatch(/placement group (gpu-bench-sweep-live|gpu-bench-sweep-other-stack|users-own-group)/);
+    expect(
+      ["gpu-bench-sweep-expired", "gpu-bench-sweep-live", "gpu-bench-sweep-other-stack", "users-own-group"].map((n) => [n, state(n)]),
+    ).toEqual([
+      ["gpu-bench-sweep-expired", "deleted"],
+      ["gpu-bench-sweep-live", "available"],
+      ["gpu-bench-sweep-other-stack", "available"],
+      ["users-own-group", "available"],
+    ]);
   });
 });
 
