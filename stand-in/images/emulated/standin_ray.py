@@ -17,7 +17,8 @@ stand-in's cluster DNS (cluster-net/) and join it, nodes counted alive while the
 - Without --block, `ray start` leaves its processes (GCS, the node's heartbeat) in the background and
   returns, as Ray's daemons do; with --block it stays in the foreground until the head is gone.
 - A node is alive while it heartbeats (every second); after DEAD_AFTER seconds of silence it is dead,
-  as Ray's GCS health check marks it (period 3 s x threshold 5). A worker whose head stops answering
+  as Ray's GCS health check marks it (period 3 s x threshold 5: 15 s x STUB_LATENCY_SCALE, at
+  least 5 s so that a busy machine's stall never reads as a death). A worker whose head stops answering
   for RECONNECT seconds (Ray's gcs_rpc_server_reconnect_timeout_s, 60, x STUB_LATENCY_SCALE) exits 1.
 - The address of the running cluster is kept in $HOME/ray/ray_current_cluster (Ray: /tmp/ray/…),
   where `ray status` and `vllm serve` (ray.init(address="auto")) find it; RAY_ADDRESS overrides it.
@@ -35,8 +36,8 @@ import time
 import urllib.request
 import uuid
 
-DEAD_AFTER = 15.0
 SCALE = float(os.environ.get("STUB_LATENCY_SCALE", "1") or 1)
+DEAD_AFTER = max(5.0, 15 * SCALE)
 RECONNECT = max(2.0, 60 * SCALE)
 STATE = os.path.join(os.environ.get("HOME") or os.environ.get("STANDIN_SCRATCH") or "/tmp", "ray")
 ADDRESS_FILE = os.path.join(STATE, "ray_current_cluster")
