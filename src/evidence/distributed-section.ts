@@ -20,6 +20,15 @@ export const TRANSPORT_WORDS: Record<Transport, string> = {
   "gloo-tcp": "gloo over TCP (CPU, no NCCL)",
 };
 
+/** "Network: …" for a collective's first trial: the network it used and the log line that shows it. */
+function networkLine(first: Record<string, unknown>): string {
+  const transport = typeof first.transport === "string" ? first.transport : undefined;
+  return (
+    `Network: ${transport ? (TRANSPORT_WORDS[transport as Transport] ?? cell(transport)) : "not reported (NCCL printed no NET line)"}` +
+    (typeof first.transport_evidence === "string" && first.transport_evidence ? ` — ${code(first.transport_evidence)}` : "")
+  );
+}
+
 /** "1 MiB", "256 KiB", "8 B". */
 export function bytesText(bytes: number): string {
   for (const [unit, size] of [
@@ -46,13 +55,11 @@ export function bandwidthBlock(w: WorkloadResult, sized: readonly Metric[]): str
   const out = [`#### ${cell(w.id)}: all-reduce bandwidth by message size`, ""];
   const first = w.trials[0] ?? {};
   const ranks = typeof first.ranks === "number" ? first.ranks : w.parameters.ranks;
-  const transport = typeof first.transport === "string" ? first.transport : undefined;
   out.push(
     `float32 sum over ${cell(ranks ?? "?")} ranks on ${cell(w.parameters.nodes ?? "?")} node(s); time = one operation, averaged over the ranks; ` +
       "algbw = size ÷ time; busbw = algbw × 2(n−1)/n (nccl-tests' definitions, its doc/PERFORMANCE.md). Medians over trials.",
     "",
-    `Network: ${transport ? (TRANSPORT_WORDS[transport as Transport] ?? cell(transport)) : "not reported (NCCL printed no NET line)"}` +
-      (typeof first.transport_evidence === "string" && first.transport_evidence ? ` — ${code(first.transport_evidence)}` : ""),
+    networkLine(first),
     "",
     table(
       ["Message size", "Bytes", "Time (µs)", "Algorithm bandwidth (GB/s)", "Bus bandwidth (GB/s)"],
@@ -106,6 +113,8 @@ export function scalingBlock(w: WorkloadResult): string | undefined {
     "",
     table(["Nodes", "GPUs", "Images/s", "Images/s per GPU", "Scaling efficiency"], rows),
   ];
+  // The N-node run's network, when it spanned several nodes.
+  if (nodes > 1) out.push("", networkLine(w.trials[0] ?? {}));
   if (one !== undefined && nodes > 1) {
     const chart = barChart("Training throughput by node count (images/s)", "nodes", ["1", String(nodes)], "images/s", [one, all]);
     if (chart) out.push("", chart);

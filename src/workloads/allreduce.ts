@@ -3,9 +3,9 @@ import allreducePy from "../../remote/workloads/allreduce.py";
 import { allReduceSizes, type NcclAllReduceWorkload } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { TRANSPORT_WORDS, bytesText, type Transport } from "../evidence/distributed-section.js";
+import { collectiveNetwork, efaTransportNote } from "./nccl-network.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { distributedJobScript, type ClusterShape } from "./distributed.js";
-import type { EfaPods } from "./efa-pods.js";
 import { IMAGES, WORKLOAD_NAMESPACE } from "./images.js";
 import { kubeName } from "./manifest.js";
 import {
@@ -83,55 +83,6 @@ export function parseAllReduceLines(text: string): AllReduceLine[] {
     records.push(parsed.data);
   }
   return records;
-}
-
-/**
- * Which network NCCL chose, from its NCCL_DEBUG=INFO lines: "Using network Libfabric" (NCCL 2.19
- * and later; "AWS Libfabric" before), "NET/OFI …" and "via NET/AWS Libfabric/…" for EFA through the
- * AWS OFI NCCL plugin; "Using network IB" / "NET/IB …" for InfiniBand; "Using network Socket" /
- * "NET/Socket …" for TCP sockets. With sockets, `plugin` is NCCL's line saying why it loaded no
- * network plugin ("NET/Plugin: Could not find: libnccl-net.so. …"), when it printed one.
- * Undefined when no such line was printed (NCCL_DEBUG off, or one node, where NCCL may never open
- * its network).
- */
-export function ncclTransport(log: string): { transport: Transport; line: string; plugin?: string } | undefined {
-  const lines = log.split("\n").filter((l) => /NCCL INFO/.test(l));
-  const find = (re: RegExp) => lines.find((l) => re.test(l));
-  const found = (transport: Transport, line: string) => {
-    const plugin =
-      transport === "socket" ? find(/NET\/Plugin: (Could not find|No plugin found|Plugin load returned|Failed to load)/) : undefined;
-    return { transport, line: line.trim(), ...(plugin ? { plugin: plugin.trim() } : {}) };
-  };
-  const chosen = find(/Using network (\S.*)$/);
-  if (chosen) {
-    const net = /Using network (\S.*)$/.exec(chosen)![1]!.trim();
-    if (/libfabric|ofi/i.test(net)) return found("efa", chosen);
-    if (/^IB/i.test(net)) return found("ib", chosen);
-    if (/^Socket/i.test(net)) return found("socket", chosen);
-  }
-  for (const [re, transport] of [
-    [/NET\/OFI|NET\/(AWS )?Libfabric/, "efa"],
-    [/NET\/IB/, "ib"],
-    [/NET\/Socket/, "socket"],
-  ] as const) {
-    const line = find(re);
-    if (line) return found(transport, line);
-  }
-  return undefined;
-}
-
-/**
- * What the report says when the pods had EFA but the collective did not run over it: NCCL chose
- * another network (its evidence line quoted), or the ranks ran gloo on the CPU (the stand-in),
- * which never uses EFA, so nothing was learnt about it. Undefined when NCCL used EFA.
- */
-export function efaTransportNote(efa: EfaPods, transport: { transport: Transport; line: string; plugin?: string }): string | undefined {
-  const had = `the pods had ${efa.devicesPerNode} EFA device(s) each and the AWS OFI NCCL plugin from ${efa.ofiNcclHome}`;
-  if (transport.transport === "efa") return undefined;
-  if (transport.transport === "gloo-tcp")
-    return `${had}, but the ranks ran gloo on the CPU, which does not use EFA: whether NCCL would use it was not measured`;
-  const evidence = [transport.plugin, transport.line].filter(Boolean).join("; ");
-  return `${had}, but NCCL used ${TRANSPORT_WORDS[transport.transport]} between the nodes${evidence ? ` (${evidence})` : ""}`;
 }
 
 export function allReduceImage(w: NcclAllReduceWorkload): string {
@@ -212,7 +163,7 @@ export function allReduceResult(
   const problem = records.find((r) => r.record === "error") as z.infer<typeof Problem> | undefined;
   const job = lastMarked(output.stdout, MARK.job, JobOutcome);
   const backend = points[0]?.backend;
-  const transport = backend === "gloo" ? { transport: "gloo-tcp" as const, line: "" } : ncclTransport(output.stderr);
+  const transport = collectiveNetwork(backend, output.stderr);
   const sizes = allReduceSizes(w);
   const parameters: WorkloadResult["parameters"] = {
     minBytes: w.minBytes,

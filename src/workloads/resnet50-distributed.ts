@@ -9,6 +9,7 @@ import { kubeName } from "./manifest.js";
 import { metric } from "./output.js";
 import { failedResNet50Result, resnet50Args, resnet50Image, resnet50Result } from "./resnet50.js";
 import type { WorkloadContext } from "./run.js";
+import { collectiveNetwork, efaTransportNote, type CollectiveNetwork } from "./nccl-network.js";
 
 /**
  * ResNet50 with `distributed: true` (issue 14): DDP over every GPU of every node with torchrun, one
@@ -60,14 +61,17 @@ export function scalingEfficiency(
 /**
  * Joins the one-node and the N-node results into the workload's: the N-node run's metrics and
  * trials (images/s counts every GPU of every node), plus `images_per_sec_one_node` and
- * `scaling_efficiency`, each trial carrying its own efficiency. A failed one-node run fails the
- * workload (no efficiency without it); so does a failed N-node run.
+ * `scaling_efficiency`, each trial carrying its own efficiency, and, over several nodes, the
+ * network the N-node run's collectives used (`transport`, `transport_evidence` on each trial; with
+ * EFA pods, a message when it was not EFA). A failed one-node run fails the workload (no
+ * efficiency without it); so does a failed N-node run.
  */
 export function distributedResNet50Result(
   w: ResNet50Workload,
   shape: ClusterShape,
   one: WorkloadResult | undefined,
   all: WorkloadResult,
+  network?: CollectiveNetwork,
 ): WorkloadResult {
   const worldSize = all.trials[0]?.world_size;
   const parameters = {
@@ -90,6 +94,8 @@ export function distributedResNet50Result(
   const ips = (r: WorkloadResult) => r.metrics.find((m) => m.name === "images_per_sec")?.trials ?? [];
   const efficiency = scalingEfficiency(ips(all), ips(one), shape.nodes);
   const oneMedian = summarize(ips(one)).median;
+  const note = shape.efa && network ? efaTransportNote(shape.efa, network) : undefined;
+  const message = [all.message, note].filter(Boolean).join("; ");
   const metrics: Metric[] = [
     ...all.metrics,
     metric({ name: "images_per_sec_one_node", label: "Throughput on one node", unit: "images/s", direction: "higher" }, ips(one)),
@@ -98,8 +104,15 @@ export function distributedResNet50Result(
   return {
     ...all,
     parameters,
+    ...(message ? { message } : {}),
     metrics,
-    trials: all.trials.map((t, i) => ({ ...t, one_node_images_per_sec: oneMedian, scaling_efficiency: efficiency[i] })),
+    trials: all.trials.map((t, i) => ({
+      ...t,
+      one_node_images_per_sec: oneMedian,
+      scaling_efficiency: efficiency[i],
+      ...(network ? { transport: network.transport } : {}),
+      ...(network?.line ? { transport_evidence: network.line } : {}),
+    })),
     startedAt: one.startedAt,
   };
 }
@@ -111,19 +124,23 @@ export function distributedResNet50Result(
  */
 export async function runDistributedResNet50(remote: RunRemote, w: ResNet50Workload, ctx: WorkloadContext): Promise<WorkloadResult> {
   const shape = ctx.cluster ?? { nodes: 1, gpusPerNode: 1 };
+  let network: CollectiveNetwork | undefined;
   const once = async (nodes: number): Promise<WorkloadResult> => {
     const startedAt = new Date(ctx.clock.now()).toISOString();
     const plan = planDistributedResNet50(w, { ...shape, nodes }, ctx.namespace);
     try {
       const output = await remote(plan.script);
-      return resnet50Result(w, output, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
+      const result = resnet50Result(w, output, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
+      // Between nodes only: on one node NCCL may never open its network.
+      if (nodes > 1) network = collectiveNetwork(result.trials[0]?.backend as string | undefined, output.stderr);
+      return result;
     } catch (error) {
       return failedResNet50Result(w, error, { startedAt, endedAt: new Date(ctx.clock.now()).toISOString() });
     }
   };
   const one = shape.nodes > 1 ? await once(1) : undefined;
   const all = one && one.status !== "ok" ? one : await once(shape.nodes);
-  const result = distributedResNet50Result(w, shape, one, all);
+  const result = distributedResNet50Result(w, shape, one, all, network);
   const ips = result.metrics.find((m) => m.name === "images_per_sec");
   const eff = result.metrics.find((m) => m.name === "scaling_efficiency");
   if (ips) {

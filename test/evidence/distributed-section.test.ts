@@ -59,6 +59,13 @@ describe("the distributed training evidence", () => {
     expect(text).toContain("| 1 | 4 | 4,000 | 1,000 | 1 (the baseline) |");
     expect(text).toContain("| 2 | 8 | 7,400 | 925.0 | 0.925 |");
     expect(text).toMatch(/```mermaid[\s\S]*x-axis "nodes" \["1", "2"\][\s\S]*bar \[4000, 7400\]/);
+    expect(text).toContain("Network: TCP sockets — `h:1:1 [0] NCCL INFO Using network Socket`");
+    expect(scalingBlock({ ...w, trials: [] })).toContain("Network: not reported (NCCL printed no NET line)");
+    const onEfa = scalingBlock({
+      ...w,
+      trials: [{ trial: 1, transport: "efa", transport_evidence: "h:1:2 [0] NCCL INFO Using network Libfabric" }],
+    })!;
+    expect(onEfa).toContain("Network: EFA (AWS OFI NCCL plugin) — `h:1:2 [0] NCCL INFO Using network Libfabric`");
     expect(scalingBlock({ ...w, parameters: {} })).toBeUndefined();
   });
 });

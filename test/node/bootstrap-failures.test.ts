@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bootstrapNode, NodeBootstrapError, type BootstrapOptions } from "../../src/node/bootstrap.js";
+import { EFA_INSTALLER } from "../../src/node/versions.js";
 import { writeEfaDevices, writeEfaSoftware } from "../../stand-in/efa.js";
 import { INSTANCE_BIN } from "../support/local-remote.js";
 import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
@@ -105,12 +106,24 @@ describe("bootstrapNode failures say what did not work and what to do", () => {
 
 describe("bootstrapNode with efa: a node whose EFA does not work fails at efa-software, naming the node and the fix", () => {
   /** A sandbox as a stand-in instance with `devices` EFA devices and the stand-in AMI's EFA software. */
-  function efaSandbox(devices: number, knobs: Record<string, string> = {}): NodeSandbox {
+  function efaSandbox(devices: number, knobs: Record<string, string> = {}, software = true): NodeSandbox {
     const s = nodeSandbox(knobs);
     if (devices > 0) writeEfaDevices(s.root, devices);
-    writeEfaSoftware(s.root, INSTANCE_BIN);
+    if (software) writeEfaSoftware(s.root, INSTANCE_BIN);
     return s;
   }
+
+  it("an AMI without EFA software gets the pinned EFA installer; when it cannot be downloaded, says from where and what the node needs", async () => {
+    // The stand-in's curl resolves no host but the ones the bootstrap always needs: efa-installer.amazonaws.com is unreachable.
+    sandbox = efaSandbox(1, {}, false);
+    const error = await failure(sandbox, { images: [], efa: true });
+    expect(error.step).toBe("efa-software");
+    expect(error.message).toContain(
+      `Could not download the EFA installer from https://efa-installer.amazonaws.com/aws-efa-installer-${EFA_INSTALLER.version}.tar.gz.`,
+    );
+    expect(error.hint).toContain("a NAT gateway: an instance with several network interfaces gets no public IPv4");
+    expect(error.hint).toContain("Deep Learning AMIs");
+  });
 
   it("libfabric without its efa provider (fi_info -p efa finds none): says so with fi_info's words, before k3s starts", async () => {
     sandbox = efaSandbox(1, { STUB_FI_INFO: "no-provider" });

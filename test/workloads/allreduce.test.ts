@@ -2,7 +2,8 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SuiteError, allReduceSizes, loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
-import { allReduceBandwidth, allReduceResult, ncclTransport, planAllReduce } from "../../src/workloads/allreduce.js";
+import { allReduceBandwidth, allReduceResult, planAllReduce } from "../../src/workloads/allreduce.js";
+import { ncclTransport } from "../../src/workloads/nccl-network.js";
 import type { EfaPods } from "../../src/workloads/efa-pods.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -6,6 +6,7 @@ import { parseSamples } from "../../src/node/telemetry-samples.js";
 import { metric } from "../../src/workloads/output.js";
 import { attachTelemetry } from "../../src/workloads/telemetry.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
+import { ncclTransport } from "../../src/workloads/nccl-network.js";
 import { distributedResNet50Result, planDistributedResNet50, scalingEfficiency } from "../../src/workloads/resnet50-distributed.js";
 import { RemoteScriptError, type RemoteResult, type RemoteScript } from "../../src/cloud/remote-script.js";
 import { MemoryLog } from "../../src/runtime/log.js";
@@ -75,6 +76,35 @@ describe("the distributed ResNet50 result", () => {
     expect(r.metrics.map((m) => m.name)).toEqual(["images_per_sec", "images_per_sec_one_node", "scaling_efficiency"]);
     expect(r.metrics[2]!.trials).toEqual([0.9, 0.95, 1]);
     expect(r.trials[1]).toMatchObject({ one_node_images_per_sec: 5000, scaling_efficiency: 0.95 });
+  });
+
+  it("carries the network of the N-node run on each trial; with EFA pods, says when NCCL used TCP sockets instead", () => {
+    const efa = {
+      devicesPerNode: 4,
+      libfabricHome: "/opt/amazon/efa",
+      ofiNcclHome: "/opt/amazon/ofi-nccl",
+      libraryPath: "/opt/amazon/efa/lib:/opt/amazon/ofi-nccl/lib",
+      deviceRdma: true,
+    };
+    // NCCL's own lines (NVIDIA/nccl#1597, 2 × p5en; a container without the plugin, NCCL 2.21.5).
+    const onEfa = ncclTransport("8h200-2:6831:6840 [0] NCCL INFO Using network Libfabric")!;
+    const used = distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8, efa }, run([5000]), run([9000]), onEfa);
+    expect(used.message).toBeUndefined();
+    expect(used.trials[0]).toMatchObject({
+      transport: "efa",
+      transport_evidence: "8h200-2:6831:6840 [0] NCCL INFO Using network Libfabric",
+    });
+    const sockets = ncclTransport(
+      "0fed198eb8ba:528157:528157 [0] NCCL INFO NET/Plugin: No plugin found (libnccl-net.so)\n0fed198eb8ba:528157:528268 [0] NCCL INFO Using network Socket",
+    )!;
+    const fell = distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8, efa }, run([5000]), run([9000]), sockets);
+    expect(fell.status).toBe("ok");
+    expect(fell.message).toMatch(
+      /^the pods had 4 EFA device\(s\) each and the AWS OFI NCCL plugin from \/opt\/amazon\/ofi-nccl, but NCCL used TCP sockets between the nodes \(.*No plugin found \(libnccl-net\.so\);.*Using network Socket\)$/,
+    );
+    expect(fell.trials[0]!.transport).toBe("socket");
+    // Without EFA pods the network is recorded, and nothing more is said.
+    expect(distributedResNet50Result(workload(), { nodes: 2, gpusPerNode: 8 }, run([5000]), run([9000]), sockets).message).toBeUndefined();
   });
 
   it("fails when the one-node baseline failed, saying so", () => {
