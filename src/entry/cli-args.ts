@@ -172,8 +172,12 @@ export function parseCli(argv: readonly string[]): Parsed {
   const values = new Map<string, string>();
   const seen: string[] = [];
 
+  // A boolean flag given without a value just before this word ("--flag maybe").
+  let bareBoolean: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    const afterBoolean = bareBoolean;
+    bareBoolean = undefined;
     if (arg === "--help" || arg === "-h") {
       help = true;
       continue;
@@ -202,6 +206,7 @@ export function parseCli(argv: readonly string[]): Parsed {
           value = argv[++i]!.toLowerCase();
         } else {
           value = "true";
+          bareBoolean = name;
         }
       } else if (inline !== undefined) {
         value = inline;
@@ -244,6 +249,9 @@ export function parseCli(argv: readonly string[]): Parsed {
       throw new UsageError(
         `unknown command '${arg}'${guess.length ? `; did you mean '${guess.join("' or '")}'?` : `: the commands are ${Object.keys(COMMANDS).join(", ")}`}`,
       );
+    }
+    if (afterBoolean !== undefined) {
+      throw new UsageError(`'--${afterBoolean}' takes true or false, got '${arg}' (--${afterBoolean} alone means true)`);
     }
     const asFlag = closest(arg, EVERY_NAME);
     throw new UsageError(

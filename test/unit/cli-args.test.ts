@@ -44,6 +44,11 @@ describe("gpu-bench flags", () => {
     expect(values(["run", "--fail-on-regression", "false"])).toEqual({ "fail-on-regression": "false" });
     expect(values(["run", "--fail-on-regression", "TRUE"])).toEqual({ "fail-on-regression": "true" });
     expect(usage(["sweep", "--dry-run=no"])).toBe("'--dry-run' takes true or false, got 'no'");
+    // The README's `--flag false` form with another word: the flag is named, not 'no positional arguments'.
+    expect(usage(["run", "--fail-on-regression", "yes"])).toBe(
+      "'--fail-on-regression' takes true or false, got 'yes' (--fail-on-regression alone means true)",
+    );
+    expect(usage(["sweep", "--dry-run", "no"])).toBe("'--dry-run' takes true or false, got 'no' (--dry-run alone means true)");
   });
 
   it("reject a misspelled or unknown flag in one line with a suggestion", () => {
