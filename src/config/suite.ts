@@ -73,6 +73,13 @@ export const ResNet50Workload = z
         path: ["distributed"],
         message: "distributed: true runs without faults, findMaxBatch or compile (one Job per node count, measured as is)",
       });
+    // At 32 px ResNet50's last stage is 1×1: with one image, its BatchNorm layers see one value per channel, which PyTorch refuses in training.
+    if (w.mode === "train" && w.batchSize === 1 && w.imageSize <= 32)
+      ctx.addIssue({
+        code: "custom",
+        path: ["batchSize"],
+        message: `batchSize 1 cannot train at imageSize ${w.imageSize}: ResNet50's last BatchNorm layers would see one value per channel (PyTorch refuses it); use batchSize 2 or more, or imageSize 33 or more`,
+      });
     if (w.faults.length > 0 && w.mode !== "train") {
       ctx.addIssue({
         code: "custom",

@@ -204,6 +204,12 @@ workloads:
       "workloads[0].inputLen (line 4): inputLen + outputLen (4200) exceeds maxModelLen (4096)",
       "workloads[1].id (line 5): 'a' is already the id of workloads[0]",
     ]);
+    // One 32 px image leaves one value per channel for the last BatchNorm layers: PyTorch refuses to train on it.
+    expect(problems("version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50, batchSize: 1, imageSize: 32}\n", {})).toEqual([
+      "workloads[0].batchSize (line 4): batchSize 1 cannot train at imageSize 32: ResNet50's last BatchNorm layers would see one value per channel (PyTorch refuses it); use batchSize 2 or more, or imageSize 33 or more",
+    ]);
+    for (const ok of ["batchSize: 2, imageSize: 32", "batchSize: 1, imageSize: 33", "batchSize: 1, imageSize: 32, mode: inference"])
+      expect(() => loadSuite(`version: 1\nname: x\nworkloads:\n  - {id: a, kind: resnet50, ${ok}}\n`, {}), ok).not.toThrow();
   });
 
   it("reports YAML syntax errors with their line", () => {
