@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RemoteScriptError } from "../../src/cloud/remote-script.js";
 import { bootstrapNode } from "../../src/node/bootstrap.js";
 import { collectDiagnostics } from "../../src/node/diagnostics.js";
+import { writeEfaDevices, writeEfaSoftware } from "../../stand-in/efa.js";
+import { INSTANCE_BIN } from "../support/local-remote.js";
 import { nodeSandbox, type NodeSandbox } from "./node-sandbox.js";
 
 let sandbox: NodeSandbox | undefined;
@@ -33,6 +35,20 @@ describe("collectDiagnostics", () => {
     expect(tail).toContain("If this is a GPU node, did you configure the NVIDIA Container Toolkit?");
     expect(tail).toContain("Xid (PCI:0000:00:1e): 79");
     expect(tail).toContain("k3s journal, last lines:");
+  });
+
+  it("on an EFA node whose libfabric has no efa provider: its EFA devices, fi_info's answer and the plugin's folder", async () => {
+    sandbox = nodeSandbox({ STUB_FI_INFO: "no-provider" });
+    writeEfaDevices(sandbox.root, 2);
+    writeEfaSoftware(sandbox.root, INSTANCE_BIN);
+    await expect(bootstrapNode(sandbox.remote, { images: [], efa: true, clock: sandbox.clock, log: sandbox.log })).rejects.toThrow(
+      /efa-software/,
+    );
+    const { text } = await collectDiagnostics(sandbox.remote);
+    const efa = text.slice(text.indexOf("===== efa ====="), text.indexOf("===== summary ====="));
+    expect(efa).toMatch(/rdmap0s6[\s\S]*rdmap1s6/);
+    expect(efa).toContain("fi_getinfo: -61 (No data available)");
+    expect(efa).toMatch(/libnccl-net\.so -> libnccl-net-ofi\.so/);
   });
 
   it("works on an instance where k3s never started", async () => {
