@@ -2250,7 +2250,7 @@ progress "node ready: $GPU_COUNT GPU(s) schedulable, \${#PULL_IMAGES[@]} image(s
 `;var diagnostics_default=`#!/usr/bin/env bash
 # Evidence of why a node is not ready, for the report: cloud-init output, the k3s service and
 # journal, nodes and pods, descriptions and logs of pods that do not run, Xid lines from the
-# kernel, nvidia-smi -q. Best effort: every section is bounded in time and size, and the script
+# kernel, nvidia-smi -q, and on an EFA node its devices, fi_info and the OFI NCCL plugin's folder. Best effort: every section is bounded in time and size, and the script
 # never fails. The last section, "summary", is the decisive tail the report shows.
 set -euo pipefail
 
@@ -2319,6 +2319,14 @@ printf '%s\\n' "\${xid:-(none)}"
 
 section "nvidia-smi -q"
 show nvidia-smi -q
+
+# EFA, when the node has RDMA devices: what libfabric sees and where the OFI NCCL plugin is.
+if [[ -d $ROOT/sys/class/infiniband ]]; then
+  section "efa"
+  show ls -l "$ROOT/sys/class/infiniband"
+  show "$ROOT/opt/amazon/efa/bin/fi_info" -p efa -t FI_EP_RDM
+  show ls -l "$ROOT/opt/amazon/ofi-nccl/lib" "$ROOT/opt/aws-ofi-nccl/lib"
+fi
 
 section "summary"
 if [[ -n $troubled ]]; then
