@@ -302,7 +302,7 @@ async function checkServingLayouts(run: RunContext): Promise<void> {
   }
   const problems = checkLayoutsForTypes(workloads, nodes, gpus);
   if (problems.length > 0) throw new ServingLayoutError(`The suite's vLLM layout does not fit the instance types: ${problems.join("\n")}`);
-  run.log.info(`vLLM layout fits: ${[...gpus].map(([t, g]) => `${t} × ${nodes} = ${g * nodes} GPUs`).join(", ")}`);
+  run.log.info(`vLLM layout fits every candidate type: ${[...gpus].map(([t, g]) => `${t} (${nodes} nodes × ${g} GPU(s))`).join(", ")}`);
 }
 
 /**
