@@ -276,7 +276,12 @@ export async function deleteSavedCluster(
     }
     return named.map((c) => c.id);
   } catch (error) {
-    throw new CleanupError(`Could not delete platform cluster ${which}: ${errorLine(error)}. ${byHand}.`, { cause: error });
+    throw new CleanupError(
+      `Could not delete platform cluster ${which}: ${errorLine(error)}. ${byHand[0]!.toUpperCase()}${byHand.slice(1)}.`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await connection?.close();
   }

@@ -87,7 +87,7 @@ describe("deleteSavedCluster", () => {
     await expect(
       deleteSavedCluster({ platform: { apiUrl: API, clusterName: NAME, deleted: false } }, p.connect, new MemoryLog()),
     ).rejects.toThrow(
-      `Could not delete platform cluster named '${NAME}': Platform API DELETE /v1/clusters/c-run answered HTTP 500. find it by hand (GET ${API}/v1/clusters) and delete it (DELETE ${API}/v1/clusters/{clusterId}) with the CI user's token.`,
+      `Could not delete platform cluster named '${NAME}': Platform API DELETE /v1/clusters/c-run answered HTTP 500. Find it by hand (GET ${API}/v1/clusters) and delete it (DELETE ${API}/v1/clusters/{clusterId}) with the CI user's token.`,
     );
     expect(p.closed()).toBe(1);
     const refused = async (): Promise<PlatformConnection> => {
@@ -95,7 +95,7 @@ describe("deleteSavedCluster", () => {
     };
     await expect(
       deleteSavedCluster({ platform: { apiUrl: API, clusterId: "c-1", deleted: false } }, refused, new MemoryLog()),
-    ).rejects.toThrow(/^Could not delete platform cluster c-1: Cognito login failed \(NotAuthorizedException\)\. delete it by hand/);
+    ).rejects.toThrow(/^Could not delete platform cluster c-1: Cognito login failed \(NotAuthorizedException\)\. Delete it by hand/);
   });
 
   it("the saved platform of an older state (id only, no name or description) still reads; one naming neither id nor name does not", () => {
