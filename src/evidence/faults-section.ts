@@ -125,7 +125,7 @@ function faultDetail(f: FaultResult): string | undefined {
   if (facts.length > 0) out.push(`${facts.join(" · ")}`, "");
   if (f.message) out.push(code(f.message), "");
   const windows = table(
-    ["Window", "Length", "Throughput", "p50 TTFT", "p99 TTFT", "Errors"],
+    ["Window", "Length", "Throughput", "p50 TTFT", "p99 TTFT", "Errors (requests that ended in it)"],
     [windowRow("baseline", f.baseline), windowRow("during", f.during), windowRow("after", f.after)],
   );
   // The chart takes the page's width (in half a table its per-second labels ran together); its
@@ -156,7 +156,8 @@ export function faultsSection(faults: readonly FaultResult[]): string | undefine
     "## Fault scenarios",
     "",
     `Resilience score **${score === undefined ? "—" : `${formatNumber(score)}%`}** (share of SLOs met, weighted per fault); ` +
-      `${faults.length - missed} of ${faults.length} fault(s) within their SLO. Times are seconds from the injection.`,
+      `${faults.length - missed} of ${faults.length} fault(s) within their SLO. Times are seconds from the injection. ` +
+      "The error rate counts the requests started between the injection and the recovery; each window's errors, the requests that ended in it.",
     "",
     faultRows(faults),
   ];

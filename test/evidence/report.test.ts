@@ -116,6 +116,15 @@ describe("the report's contents", () => {
     expect(renderEvidence(model(one))).toMatch(/\| GPU \| 1 × NVIDIA A10G, 23,028 MiB · driver /);
   });
 
+  it("says how the fault table's error rate and the windows' errors count requests, since the two differ", () => {
+    const md = renderEvidence(model(passingRun()));
+    const section = md.slice(md.indexOf("## Fault scenarios"));
+    expect(section).toContain(
+      "The error rate counts the requests started between the injection and the recovery; each window's errors, the requests that ended in it.",
+    );
+    expect(section).toContain("| Window | Length | Throughput | p50 TTFT | p99 TTFT | Errors (requests that ended in it) |");
+  });
+
   it("names the request rate of every headline latency and the SLO beside goodput", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
