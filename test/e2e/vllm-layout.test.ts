@@ -38,4 +38,25 @@ describe("tensorParallelSize × pipelineParallelSize against the instance types"
     expect(r.mainLog).toMatch(/workload 'qwen-tp-pp' on g5\.2xlarge \(1 GPU\): .*; or list only g5\.12xlarge in 'instance-types'/);
     expect(runInstances(standIn, r.job.runId)).toEqual([]);
   }, 120_000);
+
+  it("when EC2 cannot describe a type, warns and launches; the nodes' GPUs then fail the workload before any pod starts", async () => {
+    const r = await lifecycle(standIn, {
+      ...CHAOS_INPUTS,
+      suite: "test/fixtures/suites/multi-node-vllm-tp.yaml",
+      "instance-types": "g5.2xlarge,p3.2xlarge",
+    });
+    expect(r.mainLog).toMatch(
+      /The vLLM layout is checked once the nodes report their GPUs: Could not describe the GPUs of instance types g5\.2xlarge, p3\.2xlarge/,
+    );
+    expect(runInstances(standIn, r.job.runId).map((i) => i.type)).toEqual(["g5.2xlarge", "g5.2xlarge"]);
+    const out = results(r.job.outputs()["results-path"]);
+    expect(out.workloads[0]).toMatchObject({
+      id: "qwen-tp-pp",
+      status: "failed",
+      parameters: { tensorParallelSize: 4, pipelineParallelSize: 2, nodes: 2, gpusPerNode: 1, executor: "ray" },
+      metrics: [],
+    });
+    expect(out.workloads[0]!.message).toMatch(/^The vLLM server was not started: tensorParallelSize × pipelineParallelSize \(4 × 2 = 8\)/);
+    expect(r.alive).toEqual([]);
+  }, 300_000);
 });
