@@ -676,7 +676,9 @@ function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
     blocks.push(
       mfu
         ? `**MFU** (model FLOPs utilization: achieved ÷ peak dense FLOP/s at the precision used): median ${formatNumber(mfu.summary.median)} ${cell(mfu.unit)} over ${mfu.summary.n} trial(s).`
-        : "**MFU**: not reported by this run (the GPU's peak FLOP/s for this precision is unknown to the workload).",
+        : w.parameters.device === "cpu"
+          ? "**MFU**: not reported: the workload ran on the CPU, with no GPU peak to compare with."
+          : "**MFU**: not reported by this run (the GPU's peak FLOP/s for this precision is unknown to the workload).",
     );
   }
   if (points.length > 0) blocks.push(sweepBlock(model, w, points));

@@ -125,6 +125,21 @@ describe("the report's contents", () => {
     expect(section).toContain("| Window | Length | Throughput | p50 TTFT | p99 TTFT | Errors (requests that ended in it) |");
   });
 
+  it("says a ResNet50 run on the CPU (the stand-in) has no MFU because it had no GPU, not because the GPU's peak is unknown", () => {
+    const run = passingRun();
+    const onCpu = Results.parse({
+      ...run,
+      workloads: run.workloads.map((w) =>
+        w.kind === "resnet50"
+          ? { ...w, parameters: { ...w.parameters, device: "cpu" }, metrics: w.metrics.filter((m) => !/mfu/i.test(m.name)) }
+          : w,
+      ),
+    });
+    const md = renderEvidence(model(onCpu));
+    expect(md).toContain("**MFU**: not reported: the workload ran on the CPU, with no GPU peak to compare with.");
+    expect(md).not.toContain("peak FLOP/s for this precision is unknown");
+  });
+
   it("names the request rate of every headline latency and the SLO beside goodput", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
