@@ -7,11 +7,15 @@ import type { EfaPods } from "./efa-pods.js";
  * not used.
  */
 
-/** A network and the log line that shows it (with sockets, also NCCL's line on its network plugin). */
+/**
+ * A network and the log line that shows it; with sockets, also NCCL's line on its network plugin
+ * and torchrun-pod.py's line when the host's libfabric did not load in the image (`libfabric`).
+ */
 export interface CollectiveNetwork {
   transport: Transport;
   line: string;
   plugin?: string;
+  libfabric?: string;
 }
 
 /**
@@ -59,15 +63,19 @@ export function efaTransportNote(efa: EfaPods, transport: CollectiveNetwork): st
   if (transport.transport === "efa") return undefined;
   if (transport.transport === "gloo-tcp")
     return `${had}, but the ranks ran gloo on the CPU, which does not use EFA: whether NCCL would use it was not measured`;
-  const evidence = [transport.plugin, transport.line].filter(Boolean).join("; ");
+  const evidence = [transport.libfabric, transport.plugin, transport.line].filter(Boolean).join("; ");
   return `${had}, but NCCL used ${TRANSPORT_WORDS[transport.transport]} between the nodes${evidence ? ` (${evidence})` : ""}`;
 }
 
 /**
  * The network of a run whose ranks used `backend` (the scripts' records: "gloo" on the CPU, as on
- * the stand-in, is gloo's TCP and never NCCL's; otherwise NCCL's lines in `log` say). Undefined
- * when NCCL printed no network line.
+ * the stand-in, is gloo's TCP and never NCCL's; otherwise NCCL's lines in `log` say, with
+ * torchrun-pod.py's "torchrun-pod: EFA: …" line as `libfabric` when NCCL fell back to sockets).
+ * Undefined when NCCL printed no network line.
  */
 export function collectiveNetwork(backend: string | undefined, log: string): CollectiveNetwork | undefined {
-  return backend === "gloo" ? { transport: "gloo-tcp", line: "" } : ncclTransport(log);
+  if (backend === "gloo") return { transport: "gloo-tcp", line: "" };
+  const network = ncclTransport(log);
+  const libfabric = /^.*torchrun-pod: EFA: .*$/m.exec(log)?.[0].trim();
+  return network && network.transport === "socket" && libfabric ? { ...network, libfabric } : network;
 }

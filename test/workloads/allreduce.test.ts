@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SuiteError, allReduceSizes, loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { allReduceBandwidth, allReduceResult, planAllReduce } from "../../src/workloads/allreduce.js";
-import { ncclTransport } from "../../src/workloads/nccl-network.js";
+import { collectiveNetwork, efaTransportNote, ncclTransport } from "../../src/workloads/nccl-network.js";
 import type { EfaPods } from "../../src/workloads/efa-pods.js";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -154,6 +154,36 @@ describe("which network NCCL used", () => {
     expect(ncclTransport(couldNotFind)).toMatchObject({
       transport: "socket",
       plugin: "DESKTOP-P54EAF3:58239:58245 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin.",
+    });
+  });
+
+  it("with sockets, also torchrun-pod.py's line when the host's libfabric did not load in the image", () => {
+    const log = [
+      "torchrun-pod: EFA libraries from /opt/amazon/efa/lib:/opt/amazon/ofi-nccl/lib",
+      "torchrun-pod: EFA: libfabric.so.1 does not load in this image: OSError: libefa.so.1: cannot open shared object file: No such file or directory",
+      noPlugin,
+    ].join("\n");
+    const network = collectiveNetwork("nccl", log)!;
+    expect(network).toMatchObject({
+      transport: "socket",
+      libfabric:
+        "torchrun-pod: EFA: libfabric.so.1 does not load in this image: OSError: libefa.so.1: cannot open shared object file: No such file or directory",
+    });
+    const efa = {
+      devicesPerNode: 4,
+      libfabricHome: "/opt/amazon/efa",
+      ofiNcclHome: "/opt/amazon/ofi-nccl",
+      libraryPath: "",
+      deviceRdma: true,
+    };
+    expect(efaTransportNote(efa, network)).toMatch(
+      /but NCCL used TCP sockets between the nodes \(torchrun-pod: EFA: libfabric\.so\.1 does not load.*libefa\.so\.1.*; .*No plugin found.*; .*Using network Socket\)$/,
+    );
+    // gloo never reads NCCL's lines; EFA used: the line does not matter.
+    expect(collectiveNetwork("gloo", log)).toEqual({ transport: "gloo-tcp", line: "" });
+    expect(collectiveNetwork("nccl", `${log.split("\n").slice(0, 2).join("\n")}\nh:1:2 [0] NCCL INFO Using network Libfabric`)).toEqual({
+      transport: "efa",
+      line: "h:1:2 [0] NCCL INFO Using network Libfabric",
     });
   });
 

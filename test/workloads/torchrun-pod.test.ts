@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,10 +53,20 @@ describe("torchrun-pod.py", () => {
       const base = { ...ENV, RDZV_HOST: "localhost", PYTHONPATH: fake, LD_LIBRARY_PATH: "/usr/local/nvidia/lib64" };
       const run = await pod({ ...base, EFA_LIBRARY_PATH: "/opt/amazon/efa/lib:/opt/amazon/ofi-nccl/lib" });
       expect(run.stderr).toMatch(/EFA libraries from \/opt\/amazon\/efa\/lib:\/opt\/amazon\/ofi-nccl\/lib/);
+      // No libfabric there: said before torchrun starts, with the loader's words.
+      expect(run.stderr).toMatch(
+        /^torchrun-pod: EFA: libfabric\.so\.1 does not load in this image: OSError: libfabric\.so\.1: cannot open shared object file: No such file or directory$/m,
+      );
       expect(run.stdout).toMatch(
         /^\/opt\/amazon\/efa\/lib:\/opt\/amazon\/ofi-nccl\/lib:\/usr\/local\/nvidia\/lib64 \['--nnodes=2', '--node_rank=1', '--nproc_per_node=8'\]/,
       );
       expect(run.code).toBe(0);
+      // A libfabric.so.1 that loads (any shared object stands in): nothing said.
+      mkdirSync(join(fake, "efa-lib"));
+      symlinkSync("/lib/x86_64-linux-gnu/libm.so.6", join(fake, "efa-lib/libfabric.so.1"));
+      const loads = await pod({ ...base, EFA_LIBRARY_PATH: join(fake, "efa-lib") });
+      expect(loads.stderr).toContain("EFA libraries from");
+      expect(loads.stderr).not.toContain("torchrun-pod: EFA:");
       // Without EFA the image's own path is left alone.
       expect((await pod(base)).stdout).toMatch(/^\/usr\/local\/nvidia\/lib64 /);
     } finally {
