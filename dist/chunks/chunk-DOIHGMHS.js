@@ -420,7 +420,7 @@ if __name__ == "__main__":
     sys.stderr.flush()
     os._exit(code)
 `;function ncclTransport(log){let lines=log.split(`
-`).filter(l=>/NCCL INFO/.test(l)),find=re=>lines.find(l=>re.test(l)),found=(transport,line)=>{let plugin=transport==="socket"?find(/NET\/Plugin: (Could not find|No plugin found|Plugin load returned|Failed to load)/):void 0;return{transport,line:line.trim(),...plugin?{plugin:plugin.trim()}:{}}},chosen=find(/Using network (\S.*)$/);if(chosen){let net=/Using network (\S.*)$/.exec(chosen)[1].trim();if(/libfabric|ofi/i.test(net))return found("efa",chosen);if(/^IB/i.test(net))return found("ib",chosen);if(/^Socket/i.test(net))return found("socket",chosen)}for(let[re,transport]of[[/NET\/OFI|NET\/(AWS )?Libfabric/,"efa"],[/NET\/IB/,"ib"],[/NET\/Socket/,"socket"]]){let line=find(re);if(line)return found(transport,line)}}function efaTransportNote(efa,transport){let had=`the pods had ${efa.devicesPerNode} EFA device(s) each and the AWS OFI NCCL plugin from ${efa.ofiNcclHome}`;if(transport.transport==="efa")return;if(transport.transport==="gloo-tcp")return`${had}, but the ranks ran gloo on the CPU, which does not use EFA: whether NCCL would use it was not measured`;let evidence=[transport.plugin,transport.line].filter(Boolean).join("; ");return`${had}, but NCCL used ${TRANSPORT_WORDS[transport.transport]} between the nodes${evidence?` (${evidence})`:""}`}function collectiveNetwork(backend,log){return backend==="gloo"?{transport:"gloo-tcp",line:""}:ncclTransport(log)}var distributed_job_default=`# A workload across every GPU of every node (issue 14): torchrun in one pod per node, as an Indexed
+`).filter(l=>/NCCL INFO/.test(l)),find=re=>lines.find(l=>re.test(l)),found=(transport,line)=>{let plugin=transport==="socket"?find(/NET\/Plugin: (Could not find|No plugin found|Plugin load returned|Failed to load)/):void 0;return{transport,line:line.trim(),...plugin?{plugin:plugin.trim()}:{}}},chosen=find(/Using network (\S.*)$/);if(chosen){let net=/Using network (\S.*)$/.exec(chosen)[1].trim();if(/libfabric|ofi/i.test(net))return found("efa",chosen);if(/^IB/i.test(net))return found("ib",chosen);if(/^Socket/i.test(net))return found("socket",chosen)}for(let[re,transport]of[[/NET\/OFI|NET\/(AWS )?Libfabric/,"efa"],[/NET\/IB/,"ib"],[/NET\/Socket/,"socket"]]){let line=find(re);if(line)return found(transport,line)}}function efaTransportNote(efa,transport){let had=`the pods had ${efa.devicesPerNode} EFA device(s) each and the AWS OFI NCCL plugin from ${efa.ofiNcclHome}`;if(transport.transport==="efa")return;if(transport.transport==="gloo-tcp")return`${had}, but the ranks ran gloo on the CPU, which does not use EFA: whether NCCL would use it was not measured`;let evidence=[transport.libfabric,transport.plugin,transport.line].filter(Boolean).join("; ");return`${had}, but NCCL used ${TRANSPORT_WORDS[transport.transport]} between the nodes${evidence?` (${evidence})`:""}`}function collectiveNetwork(backend,log){if(backend==="gloo")return{transport:"gloo-tcp",line:""};let network2=ncclTransport(log),libfabric=/^.*torchrun-pod: EFA: .*$/m.exec(log)?.[0].trim();return network2&&network2.transport==="socket"&&libfabric?{...network2,libfabric}:network2}var distributed_job_default=`# A workload across every GPU of every node (issue 14): torchrun in one pod per node, as an Indexed
 # Job with a headless Service for the rendezvous, the pattern Kubernetes documents for pod-to-pod
 # communication in a Job. Pod <name>-0 (index 0) hosts torchrun's store; the others find it by its
 # DNS name <name>-0.<name>.<namespace>.svc.cluster.local. Each pod takes all the GPUs of its node
@@ -542,7 +542,8 @@ Environment: JOB_COMPLETION_INDEX (the pod's index: torchrun's node rank), NNODE
 RDZV_HOST and RDZV_PORT (pod 0's DNS name under the headless Service, and the port its torchrun
 store listens on), RDZV_TIMEOUT_SECONDS (default 600); EFA_LIBRARY_PATH (EFA pods: the node's
 libfabric and AWS OFI NCCL plugin folders, mounted from the host), put before the image's own
-LD_LIBRARY_PATH so that NCCL in every worker finds libnccl-net.so and libfabric.
+LD_LIBRARY_PATH so that NCCL in every worker finds libnccl-net.so and libfabric (whether libfabric
+loads there is checked first: see check_libfabric).
 
 Pod 0's DNS record exists only once pod 0 runs, so the name is resolved here, retrying until then;
 torchrun then gets the address (static rendezvous: --master_addr/--master_port, node rank = index),
@@ -553,6 +554,7 @@ and every pod starts NPROC_PER_NODE workers of SCRIPT, one per GPU. On failure t
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -574,6 +576,23 @@ def resolve(host: str, port: int, timeout: float) -> tuple[str, int]:
             time.sleep(1)
 
 
+def check_libfabric() -> None:
+    """Loads libfabric.so.1 by name with the pod's library path, as the AWS OFI NCCL plugin will in
+    every worker, in a child process (this one's library path was fixed at its start). The host's
+    libfabric needs rdma-core's libibverbs and libefa from the image: when it does not load, one
+    "torchrun-pod: EFA: \u2026" line on stderr says why, which the report quotes if NCCL then used
+    TCP sockets. Torchrun starts either way."""
+    probe = "import ctypes\\nctypes.CDLL('libfabric.so.1')\\n"
+    try:
+        run = subprocess.run([sys.executable, "-c", probe], env=os.environ, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"torchrun-pod: EFA: could not check libfabric.so.1: {error}", file=sys.stderr, flush=True)
+        return
+    if run.returncode != 0:
+        why = (run.stderr.strip().splitlines() or [f"exit status {run.returncode}"])[-1]
+        print(f"torchrun-pod: EFA: libfabric.so.1 does not load in this image: {why}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     if len(sys.argv) < 2:
         fail("usage: torchrun-pod.py SCRIPT [ARGS...]")
@@ -590,6 +609,7 @@ def main() -> None:
     if efa_path:
         os.environ["LD_LIBRARY_PATH"] = ":".join(p for p in (efa_path, env.get("LD_LIBRARY_PATH", "")) if p)
         print(f"torchrun-pod: EFA libraries from {efa_path}", file=sys.stderr, flush=True)
+        check_libfabric()
     addr, port = resolve(host, port, timeout)
     print(f"torchrun-pod: node {index} of {nodes}, {per_node} process(es), rendezvous {host} -> {addr}:{port}", file=sys.stderr, flush=True)
     argv = [
