@@ -91,13 +91,15 @@ export const RAY_PORT = 6379;
 export const DEFAULT_RAY_JOIN_TIMEOUT_MINUTES = 10;
 
 /**
- * vLLM's parallel flags for a layout: none for one GPU; --tensor-parallel-size on one node (vLLM's
- * own multiprocessing); across nodes also --pipeline-parallel-size and --distributed-executor-backend ray.
+ * vLLM's parallel flags for a layout: none for one GPU; on one node --tensor-parallel-size with
+ * --distributed-executor-backend mp (named, so that too few GPUs fail at once instead of vLLM
+ * falling back to a local Ray and waiting for a placement group); across nodes also
+ * --pipeline-parallel-size and --distributed-executor-backend ray.
  */
 export function parallelArgs(layout: ServingLayout): string[] {
   if (layout.kind === "single") return [];
   const tp = ["--tensor-parallel-size", String(layout.tensorParallelSize)];
-  if (layout.kind === "node") return tp;
+  if (layout.kind === "node") return [...tp, "--distributed-executor-backend", "mp"];
   return [...tp, "--pipeline-parallel-size", String(layout.pipelineParallelSize), "--distributed-executor-backend", "ray"];
 }
 

@@ -130,7 +130,12 @@ describe("the Ray cluster's manifests", () => {
       "--distributed-executor-backend",
       "ray",
     ]);
-    expect(serverArgs(w, "auto", { kind: "node", tensorParallelSize: 4 }).slice(-2)).toEqual(["--tensor-parallel-size", "4"]);
+    expect(serverArgs(w, "auto", { kind: "node", tensorParallelSize: 4 }).slice(-4)).toEqual([
+      "--tensor-parallel-size",
+      "4",
+      "--distributed-executor-backend",
+      "mp",
+    ]);
     expect(serverArgs(w, "auto")).not.toContain("--tensor-parallel-size");
   });
 
