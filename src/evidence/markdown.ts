@@ -23,7 +23,7 @@ import type { Metric, Results, WorkloadResult } from "./results.js";
 import { faultMissedSlo, type Verdict, type VerdictKind } from "./verdict.js";
 import { faultsSection } from "./faults-section.js";
 import { platformSection } from "./platform-section.js";
-import { bandwidthBlock, scalingBlock, servingLayoutBlock } from "./distributed-section.js";
+import { bandwidthBlock, bytesText, scalingBlock, servingLayoutBlock } from "./distributed-section.js";
 import { invalidResultsBlock, telemetryPart } from "./telemetry-markdown.js";
 
 /**
@@ -141,11 +141,20 @@ function sloText(parameters: WorkloadResult["parameters"] | undefined): string {
   return parts.length > 0 ? `SLO: ${parts.join(", ")}` : "";
 }
 
-/** A metric's name for a reader: "llm-serving · TTFT p99 at 4 req/s", goodput with its SLO. */
+/**
+ * Where a metric was measured, from its name: the request rate ("4 req/s", "max load") of a serving
+ * metric, or the message size ("4 MiB") of an all-reduce's ("bus_bandwidth_gbps@4194304B"); "" for neither.
+ */
+export function pointText(name: string): string {
+  const size = /@(\d+)B$/.exec(name)?.[1];
+  return size !== undefined ? bytesText(Number(size)) : rateText(rateOfName(name));
+}
+
+/** A metric's name for a reader: "llm-serving · TTFT p99 at 4 req/s", "allreduce · Bus bandwidth at 1 GiB", goodput with its SLO. */
 function metricTitle(results: Results, c: Pick<MetricComparison, "workload" | "label" | "metric">): string {
-  const rate = rateText(rateOfName(c.metric));
+  const point = pointText(c.metric);
   const slo = /goodput/i.test(c.metric) ? sloText(results.workloads.find((w) => w.id === c.workload)?.parameters) : "";
-  return `${cell(c.workload)} · ${cell(c.label)}${rate ? ` at ${rate}` : ""}${slo ? ` (${cell(slo)})` : ""}`;
+  return `${cell(c.workload)} · ${cell(c.label)}${point ? ` at ${point}` : ""}${slo ? ` (${cell(slo)})` : ""}`;
 }
 
 /**
@@ -338,10 +347,7 @@ function headlineSection(model: EvidenceModel): string {
   out.push(table(["Metric", "This run", "Baseline", "Change", "Regression if", "Decision"], rows));
   const mdc = headline
     .filter((m) => m.decision.mdcPercent !== undefined)
-    .map(
-      (m) =>
-        `${cell(m.label)}${rateOfName(m.metric) !== undefined ? ` at ${rateText(rateOfName(m.metric))}` : ""} ${percent(m.decision.mdcPercent)}`,
-    );
+    .map((m) => `${cell(m.label)}${pointText(m.metric) ? ` at ${pointText(m.metric)}` : ""} ${percent(m.decision.mdcPercent)}`);
   out.push(
     "",
     `<sub>Each run's value is the median of its trials. "Regression if" is the rule's one threshold on the worse side: ` +

@@ -1,6 +1,6 @@
 import { NO_INSTANCE } from "./history.js";
 import { cell, code, formatNumber, signedPercent, table } from "./format.js";
-import { DECISION_MARK, VERDICT_MARK } from "./markdown.js";
+import { DECISION_MARK, VERDICT_MARK, pointText } from "./markdown.js";
 import type { Decision } from "./regression.js";
 import type { Results } from "./results.js";
 
@@ -43,7 +43,7 @@ export function renderPrComment(results: Results, links: CommentLinks = {}): str
   if (a.headline.length > 0) {
     const rows = a.headline.map((h) => [
       cell(h.workload),
-      cell(h.label),
+      cell(pointText(h.metric) ? `${h.label} at ${pointText(h.metric)}` : h.label),
       h.value === null ? "—" : `${formatNumber(h.value)} ${cell(h.unit)}`,
       h.changePercent === null ? "—" : signedPercent(h.changePercent),
       DECISION_MARK[h.decision as Decision] ?? cell(h.decision),

@@ -140,6 +140,33 @@ describe("the report's contents", () => {
     expect(md).not.toContain("peak FLOP/s for this precision is unknown");
   });
 
+  it("names the message size of an all-reduce's headline bus bandwidth, as it names a latency's request rate", () => {
+    const run = passingRun();
+    const sized = (size: number, headline: boolean) => ({
+      name: `bus_bandwidth_gbps@${size}B`,
+      label: "Bus bandwidth",
+      unit: "GB/s",
+      direction: "higher",
+      headline,
+      messageBytes: size,
+      trials: [40, 42],
+      summary: { n: 2, median: 41, mean: 41, min: 40, max: 42, stdev: 1.41, cv: 0.034, q1: 40.5, q3: 41.5, iqr: 1 },
+    });
+    const allreduce = {
+      id: "allreduce",
+      kind: "nccl-allreduce",
+      parameters: { nodes: 2, ranks: 2 },
+      status: "ok",
+      metrics: [sized(1048576, false), sized(4194304, true)],
+      trials: [],
+      startedAt: "2026-12-06T03:00:00.000Z",
+      endedAt: "2026-12-06T03:01:00.000Z",
+    };
+    const md = renderEvidence(model(Results.parse({ ...run, workloads: [...run.workloads, allreduce] })));
+    const top = md.slice(0, md.indexOf("\n## "));
+    expect(top).toContain("| allreduce · Bus bandwidth at 4 MiB (↑ higher) | 41.00 GB/s |");
+  });
+
   it("names the request rate of every headline latency and the SLO beside goodput", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");

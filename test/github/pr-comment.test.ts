@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishEvidence } from "../../src/evidence/publish.js";
+import { renderPrComment } from "../../src/evidence/pr-comment.js";
 import { Results } from "../../src/evidence/results.js";
 import { octokitApi } from "../../src/github/api.js";
 import { forkRefusal, parseTriggerEvent, type TriggerEvent } from "../../src/github/event.js";
@@ -65,6 +66,12 @@ describe("results on the pull request", () => {
     const throughput = r.assessment!.headline.find((h) => h.metric === "images_per_sec")!;
     expect(throughput.decision).toBe("regression");
     expect(throughput.changePercent).toBeLessThan(-5);
+  });
+
+  it("names where each headline metric was measured (a latency's request rate), as the report does", async () => {
+    const text = renderPrComment(await published(passingRun()));
+    expect(text).toMatch(/\| llm-serving \| TTFT p99 at 4 req\/s \| 97\.50 ms \|/);
+    expect(text).toMatch(/\| llm-serving \| Output throughput at max load \| /);
   });
 
   it("creates one comment, then updates the same comment on the next run; another instance type gets its own", async () => {
