@@ -5,6 +5,8 @@ import { resnet50EnergyMetrics, servingEnergyMetrics, summarizeTelemetry, type T
 import { startTelemetry, stopTelemetry } from "../node/telemetry.js";
 import type { Samples } from "../node/telemetry-samples.js";
 import { errorLine } from "../runtime/error-text.js";
+import { formatNumber } from "../evidence/format.js";
+import type { Telemetry } from "../evidence/telemetry-schema.js";
 import { kubeName } from "./manifest.js";
 import type { WorkloadContext } from "./run.js";
 
@@ -170,10 +172,19 @@ export async function runWithTelemetry(
   });
   const summary = withTelemetry.telemetry;
   if (summary) {
-    ctx.log.info(
-      `${w.id}: GPU ${summary.powerWatts.mean} W mean, ${summary.energyJoules} J in the timed windows, SM clock median ${summary.smClockMHz.median} MHz (${summary.samples} samples)`,
-    );
+    ctx.log.info(telemetryLine(w.id, summary));
     if (!summary.valid) ctx.log.warning(`${w.id}: result invalid: ${summary.validity.join("; ")}`);
   }
   return withTelemetry;
+}
+
+/**
+ * The log's one line about a workload's telemetry: "rn50: GPU 255.0 W mean, 306.2 J in the timed
+ * windows, SM clock median 1,710 MHz (2 samples)", figures as the report prints them.
+ */
+export function telemetryLine(id: string, t: Telemetry): string {
+  return (
+    `${id}: GPU ${formatNumber(t.powerWatts.mean)} W mean, ${formatNumber(t.energyJoules)} J in the timed windows, ` +
+    `SM clock median ${formatNumber(t.smClockMHz.median)} MHz (${t.samples} sample${t.samples === 1 ? "" : "s"})`
+  );
 }

@@ -7,6 +7,7 @@ import {
   type TimedWindow,
 } from "../../src/evidence/telemetry.js";
 import { Telemetry } from "../../src/evidence/telemetry-schema.js";
+import { telemetryLine } from "../../src/workloads/telemetry.js";
 import { parseReasons, parseSamples, reasonNames, type Samples } from "../../src/node/telemetry-samples.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
 
@@ -217,5 +218,15 @@ describe("the chart's timeline", () => {
     expect(telemetry.samples).toBe(2);
     const marked = detail.timeline.filter((p) => p.inWindow).map((p) => Math.round(p.t - T0));
     expect(marked).toEqual([2, 5]);
+  });
+});
+
+describe("the log's telemetry line", () => {
+  it("prints the figures as the report does, and one sample in the singular", () => {
+    const s = parsed(samplesText({ gpu: everySecond(T0, T0 + 10, () => ({ powerW: 255 })) }));
+    const one = summarizeTelemetry(s, windows([2.2, 2.45]), OWN)!.telemetry;
+    expect(telemetryLine("rn50", one)).toBe("rn50: GPU 255.0 W mean, 63.75 J in the timed windows, SM clock median 1,710 MHz (1 sample)");
+    const two = summarizeTelemetry(s, windows([2, 3.2], [4, 5.2]), OWN)!.telemetry;
+    expect(telemetryLine("rn50", two)).toMatch(/^rn50: GPU 255\.0 W mean, 612\.0 J in the timed windows, .*\(4 samples\)$/);
   });
 });
