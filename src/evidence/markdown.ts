@@ -83,9 +83,10 @@ function betterText(m: Pick<Metric, "direction">): string {
   return m.direction === "higher" ? "↑ higher" : "↓ lower";
 }
 
+/** "1,005 img/s"; a fraction (scaling efficiency) is a bare number, never "0.925 fraction". */
 function withUnit(value: number | undefined, unit: string): string {
   const v = formatNumber(value);
-  return v === "—" || !unit ? v : `${v} ${unit}`;
+  return v === "—" || !unit || unit === "fraction" ? v : `${v} ${unit}`;
 }
 
 function baselineText(c: MetricComparison): string {

@@ -167,6 +167,22 @@ describe("the report's contents", () => {
     expect(top).toContain("| allreduce · Bus bandwidth at 4 MiB (↑ higher) | 41.00 GB/s |");
   });
 
+  it("prints a scaling efficiency as the bare fraction it is, not '0.925 fraction'", () => {
+    const run = passingRun();
+    const efficiency = {
+      name: "scaling_efficiency",
+      label: "Scaling efficiency",
+      unit: "fraction",
+      direction: "higher",
+      trials: [0.9, 0.95],
+      summary: { n: 2, median: 0.925, mean: 0.925, min: 0.9, max: 0.95, stdev: 0.035, cv: 0.038, q1: 0.9125, q3: 0.9375, iqr: 0.025 },
+    };
+    const workloads = run.workloads.map((w) => (w.kind === "resnet50" ? { ...w, metrics: [...w.metrics, efficiency] } : w));
+    const md = renderEvidence(model(Results.parse({ ...run, workloads })));
+    expect(md).toContain("| Scaling efficiency (↑ higher) `scaling_efficiency` | 0.925 | 0.900 – 0.950 |");
+    expect(md).not.toContain("fraction |");
+  });
+
   it("names the request rate of every headline latency and the SLO beside goodput", () => {
     const md = renderEvidence(model(passingRun()));
     expect(md).toContain("| llm-serving · TTFT p99 at 4 req/s (↓ lower) | 97.50 ms |");
