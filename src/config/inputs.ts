@@ -609,6 +609,8 @@ function parseResultsMode(
   const prRaw = read(Inputs.pr);
   const pr = prRaw ? parseInteger(p, Inputs.pr, prRaw, 1, 1e9) : undefined;
   const reporting = parseGitHubReporting(p, read);
+  if (reporting.comment === "never")
+    p.add(Inputs.comment, "is never, but mode comment posts the comment and nothing else: leave comment empty, or do not run mode comment");
   if (!reporting.githubToken) p.add(Inputs.githubToken, "is required in mode comment: a token that may write pull-request comments");
   if (p.list.length > 0) throw new InputError(p.list);
   return { mode, ...access, ...reporting, comment: "always", results: results[0]!, pr };

@@ -141,6 +141,14 @@ describe("action inputs", () => {
     expect(parseSettings(reader({ ...valid, "dry-run": "false" }))).toMatchObject({ mode: "run" });
   });
 
+  it("refuses comment: never in mode comment, whose one job is to post the comment", () => {
+    const base = { mode: "comment", results: "evidence/results.json", "github-token": "ghs_x" } as const;
+    expect(problemsOf({ ...base, comment: "never" })).toEqual([
+      "'comment' is never, but mode comment posts the comment and nothing else: leave comment empty, or do not run mode comment",
+    ]);
+    expect(parseSettings(reader(base))).toMatchObject({ mode: "comment", comment: "always" });
+  });
+
   it("refuses a platform agent or platform-config without platform-api-url, which would run without the platform", () => {
     for (const [input, value] of [
       ["platform-agent-image", "ghcr.io/example/agent:1.2.3"],
