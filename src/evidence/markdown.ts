@@ -83,10 +83,11 @@ function betterText(m: Pick<Metric, "direction">): string {
   return m.direction === "higher" ? "↑ higher" : "↓ lower";
 }
 
-/** "1,005 img/s"; a fraction (scaling efficiency) is a bare number, never "0.925 fraction". */
+/** "1,005 img/s", "31.35%" (as every other percentage here); a fraction (scaling efficiency) is a bare number. */
 function withUnit(value: number | undefined, unit: string): string {
   const v = formatNumber(value);
-  return v === "—" || !unit || unit === "fraction" ? v : `${v} ${unit}`;
+  if (v === "—" || !unit || unit === "fraction") return v;
+  return unit === "%" ? `${v}%` : `${v} ${unit}`;
 }
 
 function baselineText(c: MetricComparison): string {
@@ -682,7 +683,7 @@ function workloadBlock(model: EvidenceModel, w: WorkloadResult): string {
     const mfu = w.metrics.find((m) => /mfu/i.test(m.name));
     blocks.push(
       mfu
-        ? `**MFU** (model FLOPs utilization: achieved ÷ peak dense FLOP/s at the precision used): median ${formatNumber(mfu.summary.median)} ${cell(mfu.unit)} over ${mfu.summary.n} trial(s).`
+        ? `**MFU** (model FLOPs utilization: achieved ÷ peak dense FLOP/s at the precision used): median ${withUnit(mfu.summary.median, cell(mfu.unit))} over ${mfu.summary.n} trial(s).`
         : w.parameters.device === "cpu"
           ? "**MFU**: not reported: the workload ran on the CPU, with no GPU peak to compare with."
           : "**MFU**: not reported by this run (the GPU's peak FLOP/s for this precision is unknown to the workload).",

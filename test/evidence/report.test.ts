@@ -167,6 +167,12 @@ describe("the report's contents", () => {
     expect(top).toContain("| allreduce · Bus bandwidth at 4 MiB (↑ higher) | 41.00 GB/s |");
   });
 
+  it("writes a percentage as the report's other percentages are written, '31.35%', never '31.35 %'", () => {
+    const md = renderEvidence(model(passingRun()));
+    expect(md).toContain("median 31.35% over 3 trial(s)");
+    expect(md).not.toMatch(/\d %/);
+  });
+
   it("prints a scaling efficiency as the bare fraction it is, not '0.925 fraction'", () => {
     const run = passingRun();
     const efficiency = {
