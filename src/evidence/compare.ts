@@ -1,5 +1,5 @@
 import { estimateCost } from "./cost.js";
-import { cell, compactNumber, formatNumber, table } from "./format.js";
+import { cell, formatNumber, table } from "./format.js";
 import { barChart } from "./mermaid.js";
 import type { Results, WorkloadResult } from "./results.js";
 
@@ -12,9 +12,12 @@ import type { Results, WorkloadResult } from "./results.js";
 
 export interface ComparisonRow {
   instanceType: string;
-  /** "NVIDIA A10G" or "4 × NVIDIA L4"; "—" when the inventory is missing. */
+  /** Instances of instanceType the run bought together (suite `nodes`); 1 for a one-node run. */
+  nodes: number;
+  /** Every GPU of the run: "NVIDIA A10G", "4 × NVIDIA L4", "2 × NVIDIA A10G" over two nodes; "—" when the inventory is missing. */
   gpu: string;
   market?: "on-demand" | "spot";
+  /** USD per hour of all the run's instances (nodes × one instance's price): what its throughput costs. */
   pricePerHourUsd?: number;
   priceSource?: string;
   /** Median images/s of the ResNet50 training workload. */
@@ -40,7 +43,7 @@ export interface CrossTypeComparison {
   rows: ComparisonRow[];
   /** What the ranking is by. */
   rankedBy: "usdPer1kTrainImages" | "usdPer1MOutputTokens" | "trainImagesPerSec" | "outputTokensPerSec";
-  /** Older runs of a type a newer run replaced, and results without an instance, one line each. */
+  /** Older runs of a type (and node count) a newer run replaced, and results without an instance, one line each. */
   notes: string[];
 }
 
@@ -67,11 +70,18 @@ function atTopLoad(llm: WorkloadResult | undefined, name: string, finiteOnly = f
   return finite[0]?.summary.median;
 }
 
-function gpuText(results: Results): string {
+function gpuText(results: Results, nodes: number): string {
   const gpus = results.inventory?.gpus ?? [];
   if (gpus.length === 0) return "—";
   const name = gpus[0]!.name;
-  return gpus.length === 1 ? name : `${gpus.length} × ${name}`;
+  // A multi-node run: every node's GPUs (node 0's count for a node whose inventory is missing).
+  const count = nodes > 1 ? (results.nodes ?? []).reduce((sum, n) => sum + (n.inventory?.gpus.length ?? gpus.length), 0) : gpus.length;
+  return count === 1 ? name : `${count} × ${name}`;
+}
+
+/** "g5.2xlarge", or "2 × g5.2xlarge" for a run on two nodes. */
+function typeText(r: Pick<ComparisonRow, "instanceType" | "nodes">): string {
+  return r.nodes > 1 ? `${r.nodes} × ${r.instanceType}` : r.instanceType;
 }
 
 function per(price: number | undefined, rate: number | undefined, units: number): number | undefined {
@@ -83,22 +93,26 @@ function per(price: number | undefined, rate: number | undefined, units: number)
 export function comparisonRow(results: Results, nowMs = Date.now()): ComparisonRow | undefined {
   if (!results.instance) return undefined;
   const cost = estimateCost(results, nowMs);
+  const nodes = Math.max(1, results.nodes?.length ?? 1);
+  // The throughput below is every node's: its price is every node's too.
+  const pricePerHourUsd = cost.pricePerHourUsd === undefined ? undefined : cost.pricePerHourUsd * nodes;
   const train = resnet(results, "train");
   const llm = results.workloads.find((w) => w.kind === "llm-serving" && w.status === "ok");
   const trainImagesPerSec = median(train, "images_per_sec");
   const outputTokensPerSec = atTopLoad(llm, "output_throughput");
   return {
     instanceType: results.instance.type,
-    gpu: gpuText(results),
+    nodes,
+    gpu: gpuText(results, nodes),
     market: results.instance.market,
-    pricePerHourUsd: cost.pricePerHourUsd,
+    pricePerHourUsd,
     priceSource: cost.priceSource,
     trainImagesPerSec,
     inferenceImagesPerSec: median(resnet(results, "inference"), "images_per_sec"),
     outputTokensPerSec,
     ttftP99Ms: atTopLoad(llm, "ttft_p99_ms", true),
-    usdPer1kTrainImages: per(cost.pricePerHourUsd, trainImagesPerSec, 1_000),
-    usdPer1MOutputTokens: per(cost.pricePerHourUsd, outputTokensPerSec, 1_000_000),
+    usdPer1kTrainImages: per(pricePerHourUsd, trainImagesPerSec, 1_000),
+    usdPer1MOutputTokens: per(pricePerHourUsd, outputTokensPerSec, 1_000_000),
     joulesPerImage: median(train, "joules_per_image"),
     joulesPerOutputToken: median(llm, "joules_per_output_token"),
     verdict: results.assessment?.verdict,
@@ -120,13 +134,14 @@ export function compareAcrossTypes(runs: readonly Results[], nowMs = Date.now())
       notes.push(`run ${results.run.id} (attempt ${results.run.attempt}) launched no instance: left out`);
       continue;
     }
-    const key = `${row.instanceType}\u0000${row.gpu}`;
+    // A run on N nodes of a type is its own configuration, never the latest run of the one-node one.
+    const key = `${row.instanceType}\u0000${row.nodes}\u0000${row.gpu}`;
     const seen = latest.get(key);
     if (seen && Date.parse(seen.run.startedAt) >= Date.parse(row.run.startedAt)) {
-      notes.push(`run ${row.run.id} on ${row.instanceType} is older than run ${seen.run.id}: left out`);
+      notes.push(`run ${row.run.id} on ${typeText(row)} is older than run ${seen.run.id}: left out`);
       continue;
     }
-    if (seen) notes.push(`run ${seen.run.id} on ${seen.instanceType} is older than run ${row.run.id}: left out`);
+    if (seen) notes.push(`run ${seen.run.id} on ${typeText(seen)} is older than run ${row.run.id}: left out`);
     latest.set(key, row);
   }
   const rows = [...latest.values()];
@@ -181,7 +196,7 @@ export function renderComparison(c: CrossTypeComparison): string {
   ];
   const rows = c.rows.map((r, i) => [
     String(i + 1),
-    cell(r.instanceType),
+    cell(typeText(r)),
     cell(r.gpu),
     r.market ?? "—",
     usd(r.pricePerHourUsd),
@@ -191,21 +206,23 @@ export function renderComparison(c: CrossTypeComparison): string {
     formatNumber(r.ttftP99Ms),
     usd(r.usdPer1kTrainImages),
     usd(r.usdPer1MOutputTokens),
-    ...(energy ? [formatNumber(r.joulesPerImage), compactNumber(r.joulesPerOutputToken)] : []),
+    ...(energy ? [formatNumber(r.joulesPerImage), formatNumber(r.joulesPerOutputToken)] : []),
     r.run.url ? `[${r.verdict ?? "run"}](${r.run.url})` : (r.verdict ?? "—"),
   ]);
   out.push(table(header, rows), "");
   const chart = barChart(
     `${ranking.label} by instance type`,
     "instance type",
-    c.rows.map((r) => r.instanceType),
+    c.rows.map(typeText),
     ranking.unit,
     c.rows.map((r) => r[c.rankedBy]),
   );
   if (chart) out.push(chart, "");
   out.push("**Prices**", "");
   for (const r of c.rows)
-    out.push(`- ${cell(r.instanceType)} (${r.market ?? "unknown market"}): ${r.priceSource ? cell(r.priceSource) : "no price known"}`);
+    out.push(
+      `- ${cell(typeText(r))} (${r.market ?? "unknown market"}): ${r.priceSource ? cell(`${r.nodes > 1 ? `${r.nodes} instances × ` : ""}${r.priceSource}`) : "no price known"}`,
+    );
   if (c.notes.length > 0) out.push("", "**Left out**", "", ...c.notes.map((n) => `- ${cell(n)}`));
   return `${out.join("\n")}\n`;
 }
