@@ -30,6 +30,7 @@ import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
 import { efaPods } from "../workloads/efa-pods.js";
 import { runWorkload } from "../workloads/run.js";
+import { AllReduceRanksError, checkAllReduceRanks } from "../workloads/allreduce.js";
 import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
 import { BudgetError, BudgetGuard, candidatesWithinBudget, type LaunchPass } from "./budget.js";
@@ -116,6 +117,9 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     if (plan.launch.efa) run.efaInterfaces = await step("efa check", () => checkEfa(run));
     // A vLLM layout over several GPUs against each candidate type's GPUs, before anything is bought.
     if (hasParallelLayout(plan.suite.workloads, plan.launch.nodes)) await step("layout check", () => checkServingLayouts(run));
+    // An all-reduce on one node needs a type with several GPUs: one rank measures nothing.
+    if (plan.launch.nodes === 1 && plan.suite.workloads.some((w) => w.kind === "nccl-allreduce"))
+      await step("all-reduce check", () => checkAllReduceTypes(run));
     if (plan.maxCostUsd !== undefined) run.passes = await step("budget check", () => checkBudget(run, plan.maxCostUsd!));
     // The platform first: a refused credential or API fails the run before anything is spent.
     if (plan.platform) await step("platform cluster", () => createPlatformCluster(run, platformConnector(deps), cleanup));
@@ -278,6 +282,28 @@ async function checkEfa(run: RunContext): Promise<Record<string, number>> {
         "its subnet needs a NAT gateway (or VPC endpoints for SSM, S3 and the image registries) for SSM and the downloads to work.",
     );
   return Object.fromEntries(support.map((s) => [s.instanceType, s.interfaces]));
+}
+
+/**
+ * A one-node suite's nccl-allreduce against each candidate type's GPUs (EC2 DescribeInstanceTypes):
+ * AllReduceRanksError names the workloads, the one-GPU types and the fix. When EC2 cannot say, a
+ * warning: the workload then fails on the node, without a metric, if it has one rank.
+ */
+async function checkAllReduceTypes(run: RunContext): Promise<void> {
+  let gpus: Map<string, number>;
+  try {
+    gpus = await describeGpuCounts(
+      run.clients.ec2,
+      run.plan.launch.candidates.map((c) => c.instanceType),
+      run.clock,
+    );
+  } catch (error) {
+    run.signal.throwIfAborted();
+    run.log.warning(`The all-reduce's ranks are counted once the node reports its GPUs: ${errorLine(error)}`);
+    return;
+  }
+  const problems = checkAllReduceRanks(run.plan.suite.workloads, run.plan.launch.nodes, gpus);
+  if (problems.length > 0) throw new AllReduceRanksError(`The suite's all-reduce has nothing to measure: ${problems.join("\n")}`);
 }
 
 /**

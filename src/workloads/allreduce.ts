@@ -1,6 +1,6 @@
 import { z } from "zod";
 import allreducePy from "../../remote/workloads/allreduce.py";
-import { allReduceSizes, type NcclAllReduceWorkload } from "../config/suite.js";
+import { allReduceSizes, type NcclAllReduceWorkload, type Workload } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import { TRANSPORT_WORDS, bytesText, type Transport } from "../evidence/distributed-section.js";
 import { collectiveNetwork, efaTransportNote } from "./nccl-network.js";
@@ -261,4 +261,33 @@ export async function runAllReduce(remote: RunRemote, w: NcclAllReduceWorkload, 
       endedAt: new Date(ctx.clock.now()).toISOString(),
     });
   }
+}
+
+/** A one-node suite's nccl-allreduce would run on a candidate type with one GPU (checked before launch). */
+export class AllReduceRanksError extends Error {
+  override name = "AllReduceRanksError";
+}
+
+/**
+ * Before launch: the suite's nccl-allreduce workloads against each candidate instance type's GPUs
+ * (EC2's count). On one node of a type with one GPU the all-reduce has one rank and moves no data
+ * (busbw is 0 by definition), so nothing would be measured. Returns one problem per such workload,
+ * naming the types and the fix; [] when the suite spans several nodes or every type has several GPUs.
+ */
+export function checkAllReduceRanks(workloads: readonly Workload[], nodes: number, gpusByType: ReadonlyMap<string, number>): string[] {
+  if (nodes > 1) return [];
+  const single = [...gpusByType].filter(([, gpus]) => gpus <= 1);
+  if (single.length === 0) return [];
+  const several = [...gpusByType].filter(([, gpus]) => gpus > 1).map(([type]) => type);
+  const types = single.map(([type, gpus]) => `${type} (${gpus} GPU${gpus === 1 ? "" : "s"})`).join(", ");
+  const fix =
+    several.length > 0
+      ? `or list only ${several.join(", ")} in 'instance-types'`
+      : "or list instance types with several GPUs (such as g5.12xlarge) in 'instance-types'";
+  return workloads
+    .filter((w) => w.kind === "nccl-allreduce")
+    .map(
+      (w) =>
+        `workload '${w.id}' on one node of ${types} would all-reduce over 1 rank, which moves no data: set the suite's nodes: 2 or more, ${fix}`,
+    );
 }

@@ -2,7 +2,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SuiteError, allReduceSizes, loadSuite, type NcclAllReduceWorkload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
-import { allReduceBandwidth, allReduceResult, planAllReduce } from "../../src/workloads/allreduce.js";
+import { allReduceBandwidth, allReduceResult, checkAllReduceRanks, planAllReduce } from "../../src/workloads/allreduce.js";
 import { collectiveNetwork, efaTransportNote, ncclTransport } from "../../src/workloads/nccl-network.js";
 import type { EfaPods } from "../../src/workloads/efa-pods.js";
 
@@ -225,6 +225,23 @@ describe("the all-reduce result", () => {
     expect(result.message).toBe(
       "an all-reduce over 1 rank (1 node × 1 GPU) moves no data, so there is no bandwidth to measure: give the suite nodes: 2 or more, or list an instance type with several GPUs",
     );
+  });
+
+  it("before launch: a one-node all-reduce on a type with one GPU is named with the fix; several GPUs or several nodes pass", () => {
+    const gpus = new Map([
+      ["g5.2xlarge", 1],
+      ["g5.12xlarge", 4],
+    ]);
+    expect(checkAllReduceRanks([w], 1, gpus)).toEqual([
+      "workload 'ar' on one node of g5.2xlarge (1 GPU) would all-reduce over 1 rank, which moves no data: " +
+        "set the suite's nodes: 2 or more, or list only g5.12xlarge in 'instance-types'",
+    ]);
+    expect(checkAllReduceRanks([w], 1, new Map([["g5.xlarge", 1]]))).toEqual([
+      "workload 'ar' on one node of g5.xlarge (1 GPU) would all-reduce over 1 rank, which moves no data: " +
+        "set the suite's nodes: 2 or more, or list instance types with several GPUs (such as g5.12xlarge) in 'instance-types'",
+    ]);
+    expect(checkAllReduceRanks([w], 1, new Map([["g5.12xlarge", 4]]))).toEqual([]);
+    expect(checkAllReduceRanks([w], 2, gpus)).toEqual([]);
   });
 
   it("fails on wrong sums or missing sizes", () => {
