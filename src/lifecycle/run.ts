@@ -612,16 +612,21 @@ async function armSwitch(run: RunContext, onNode: RunRemote, instance: LaunchedI
  * error that names it; undefined otherwise. The results keep the workloads that finished.
  */
 async function spotInterruption(run: RunContext, step: string): Promise<Error | undefined> {
-  const instance = run.facts.instances[0];
-  if (instance?.market !== "spot") return undefined;
-  const described = await describeOne(run.clients.ec2, instance.id).catch(() => undefined);
-  if (described?.StateReason?.Code !== SPOT_INTERRUPTION) return undefined;
-  run.facts.interrupted = true;
-  const done = run.facts.workloads.length;
-  return new Error(
-    `Spot interruption (${SPOT_INTERRUPTION}): AWS reclaimed spot instance ${instance.id} (${instance.type}, ${instance.availabilityZone}) during '${step}'. ` +
-      `The results keep the ${done} workload(s) that finished. Re-run, or use market-type spot-then-on-demand or on-demand.`,
-  );
+  // Every node: AWS may reclaim any of a multi-node run's spot instances, not only node 0.
+  const { instances } = run.facts;
+  for (const [index, instance] of instances.entries()) {
+    if (instance.market !== "spot") continue;
+    const described = await describeOne(run.clients.ec2, instance.id).catch(() => undefined);
+    if (described?.StateReason?.Code !== SPOT_INTERRUPTION) continue;
+    run.facts.interrupted = true;
+    const done = run.facts.workloads.length;
+    const node = instances.length > 1 ? `node ${index}, ` : "";
+    return new Error(
+      `Spot interruption (${SPOT_INTERRUPTION}): AWS reclaimed spot instance ${instance.id} (${node}${instance.type}, ${instance.availabilityZone}) during '${step}'. ` +
+        `The results keep the ${done} workload(s) that finished. Re-run, or use market-type spot-then-on-demand or on-demand.`,
+    );
+  }
+  return undefined;
 }
 
 /**
