@@ -166,6 +166,12 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
     }
     // A last step cut short by the budget failed inside the workload: say the budget stopped it.
     if (run.budget?.reached()) throw new BudgetError(run.budget.message(current));
+    // A spot node reclaimed while the workloads ran fails them without an error of the run's own
+    // (a collective across nodes times out): say so, rather than only the workloads' failures.
+    if (run.facts.workloads.some((w) => w.status !== "ok")) {
+      const reclaimed = await spotInterruption(run, current);
+      if (reclaimed) throw reclaimed;
+    }
     run.facts.outcome = outcomeOfWorkloads(run.facts.workloads);
   } catch (error) {
     runError = error instanceof Error ? error : new Error(String(error));

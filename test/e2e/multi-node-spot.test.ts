@@ -11,28 +11,38 @@ import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
 let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s));
 
+/** Runs `suite` on spot, has AWS reclaim node 1 once `when` appears in main's log; returns node 1's id and the results. */
+async function reclaimNode1(suite: string, when: RegExp) {
+  const job = new ActionJob({ ...standIn.env }, { ...CHAOS_INPUTS, "market-type": "spot", suite });
+  const main = job.main();
+  const deadline = Date.now() + 60_000;
+  while (!when.test(main.output()) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+  const launched = [...main.output().matchAll(/Launched (i-\w+), (i-\w+) \(/g)].at(-1)!;
+  const node1 = launched[2]!;
+  standIn.interruptSpot(node1, 0);
+  const exit = await main.exited;
+  await job.post().exited;
+  expect(exit.code, main.output()).toBe(1);
+  const results = Results.parse(JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")));
+  expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+  return { node1, results };
+}
+
+const interruption = (id: string) =>
+  new RegExp(
+    `^Spot interruption \\(Server\\.SpotInstanceTermination\\): AWS reclaimed spot instance ${id} \\(node 1, g5\\.2xlarge, us-west-2[a-d]\\)`,
+  );
+
 describe("market-type spot with several nodes", () => {
-  it("names node 1's spot interruption when AWS reclaims it, not only node 0's, and leaves nothing running", async () => {
-    const job = new ActionJob(
-      { ...standIn.env },
-      { ...CHAOS_INPUTS, "market-type": "spot", suite: "test/fixtures/suites/multi-node.yaml" },
-    );
-    const main = job.main();
+  it("names node 1's spot interruption when AWS reclaims it during the bootstrap, not SSM's raw error, and leaves nothing running", async () => {
     // Once both nodes run and their dead-man switches are armed, AWS reclaims the second.
-    const deadline = Date.now() + 60_000;
-    while (!/✓ dead-man switch/.test(main.output()) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
-    const launched = [...main.output().matchAll(/Launched (i-\w+), (i-\w+) \(/g)].at(-1)!;
-    const ids = [launched[1]!, launched[2]!];
-    standIn.interruptSpot(ids[1]!, 0);
-    const exit = await main.exited;
-    await job.post().exited;
-    expect(exit.code, main.output()).toBe(1);
-    const results = Results.parse(JSON.parse(readFileSync(job.outputs()["results-path"]!, "utf8")));
-    expect(results.outcome.message).toMatch(
-      new RegExp(
-        `^Spot interruption \\(Server\\.SpotInstanceTermination\\): AWS reclaimed spot instance ${ids[1]} \\(node 1, g5\\.2xlarge, us-west-2[a-d]\\)`,
-      ),
-    );
-    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    const { node1, results } = await reclaimNode1("test/fixtures/suites/multi-node.yaml", /✓ dead-man switch/);
+    expect(results.outcome.message).toMatch(interruption(node1));
   }, 180_000);
+
+  it("names it too when the workload across both nodes failed for it, rather than only the workload's own failure", async () => {
+    const { node1, results } = await reclaimNode1("test/fixtures/suites/multi-node-distributed.yaml", /group::workload allreduce/);
+    expect(results.outcome).toMatchObject({ status: "failed" });
+    expect(results.outcome.message).toMatch(interruption(node1));
+  }, 300_000);
 });
