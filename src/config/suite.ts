@@ -461,9 +461,13 @@ export class SuiteError extends Error {
   }
 }
 
-/** Timed steps per trial of a ResNet50 workload: from epochs when given, else steps. */
-export function timedSteps(w: ResNet50Workload): number {
-  if (w.epochs !== undefined) return Math.max(1, Math.ceil((w.epochs * w.imagesPerEpoch) / w.batchSize));
+/**
+ * Timed steps per trial of a ResNet50 workload: from epochs when given, else steps. `ranks` GPUs
+ * (distributed training: nodes × GPUs per node) each take `batchSize` images a step, so an epoch
+ * of `imagesPerEpoch` images takes imagesPerEpoch ÷ (batchSize × ranks) steps.
+ */
+export function timedSteps(w: ResNet50Workload, ranks = 1): number {
+  if (w.epochs !== undefined) return Math.max(1, Math.ceil((w.epochs * w.imagesPerEpoch) / (w.batchSize * ranks)));
   return w.steps ?? DEFAULT_STEPS;
 }
 

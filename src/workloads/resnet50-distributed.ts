@@ -1,5 +1,5 @@
 import resnetPy from "../../remote/workloads/resnet50.py";
-import type { ResNet50Workload } from "../config/suite.js";
+import { timedSteps, type ResNet50Workload } from "../config/suite.js";
 import type { RemoteScript, RunRemote } from "../cloud/remote-script.js";
 import type { Metric, WorkloadResult } from "../evidence/results.js";
 import { summarize } from "../evidence/stats.js";
@@ -33,7 +33,7 @@ export function planDistributedResNet50(
       workloadId: w.id,
       image: resnet50Image(w),
       script: { file: "resnet50.py", content: resnetPy },
-      args: [...resnet50Args(w), "--distributed"],
+      args: [...resnet50Args(w, shape.nodes * shape.gpusPerNode), "--distributed"],
       shape,
       waitSeconds: w.timeoutMinutes * 60,
       stepName: `workload-${w.id}-${shape.nodes}-node`,
@@ -76,6 +76,8 @@ export function distributedResNet50Result(
   const worldSize = all.trials[0]?.world_size;
   const parameters = {
     ...all.parameters,
+    // Steps per rank of the N-node run: an epoch is shared by every GPU (timedSteps).
+    steps: timedSteps(w, shape.nodes * shape.gpusPerNode),
     distributed: true,
     nodes: shape.nodes,
     gpusPerNode: shape.gpusPerNode,

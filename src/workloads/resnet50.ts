@@ -116,8 +116,8 @@ export function parseResNet50Lines(text: string): ResNet50Record[] {
   return records;
 }
 
-/** Command-line arguments of resnet50.py for a workload. */
-export function resnet50Args(w: ResNet50Workload): string[] {
+/** Command-line arguments of resnet50.py for a workload; `ranks`: the GPUs a distributed run trains on (timedSteps). */
+export function resnet50Args(w: ResNet50Workload, ranks = 1): string[] {
   return [
     "--mode",
     w.mode,
@@ -128,7 +128,7 @@ export function resnet50Args(w: ResNet50Workload): string[] {
     "--warmup-steps",
     String(w.warmupSteps),
     "--steps",
-    String(timedSteps(w)),
+    String(timedSteps(w, ranks)),
     "--trials",
     String(w.trials),
     "--precision",

@@ -45,6 +45,34 @@ describe("the distributed ResNet50 Job", () => {
     expect(planDistributedResNet50(workload(), { nodes: 1, gpusPerNode: 8 }).jobName).toBe("rn50-ddp-n1");
   });
 
+  it("with epochs, each rank takes its share of an epoch: steps = epochs × imagesPerEpoch ÷ (batchSize × every GPU)", () => {
+    const w = loadSuite(
+      "version: 1\nname: t\nworkloads:\n  - { id: ddp, kind: resnet50, distributed: true, epochs: 2, imagesPerEpoch: 12800, batchSize: 128 }\n",
+      {},
+    ).workloads[0] as ResNet50Workload;
+    const steps = (nodes: number, gpusPerNode: number) => {
+      const manifest = planDistributedResNet50(w, { nodes, gpusPerNode }).script.files!.find((f) => f.path === "manifest.yaml")!.content;
+      const args = (parseAllDocuments(manifest).map((d) => d.toJS() as Obj)[3]!.spec.template.spec.containers[0].args as string[]).map(
+        String,
+      );
+      return Number(args[args.indexOf("--steps") + 1]);
+    };
+    // 2 epochs of 12,800 images at 128 per GPU: 200 steps on one GPU, 25 over 2 nodes × 4 GPUs, 50 on the one-node baseline of 4.
+    expect(steps(2, 4)).toBe(25);
+    expect(steps(1, 4)).toBe(50);
+    const failed = {
+      id: "ddp",
+      kind: "resnet50",
+      parameters: { steps: 200 },
+      status: "failed",
+      metrics: [],
+      trials: [],
+      startedAt: "",
+      endedAt: "",
+    };
+    expect(distributedResNet50Result(w, { nodes: 2, gpusPerNode: 4 }, undefined, failed as WorkloadResult).parameters.steps).toBe(25);
+  });
+
   it("needs mode: train, and no faults, findMaxBatch or compile", () => {
     expect(() => workload(", mode: inference")).toThrow(/distributed: true needs mode: train/);
     let error: unknown;
