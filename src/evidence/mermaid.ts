@@ -15,6 +15,9 @@ function ganttTime(iso: string): string {
   return new Date(iso).toISOString().slice(0, 19).replace("T", " ");
 }
 
+/** Runs shorter than this get a time axis in seconds. */
+const SECONDS_AXIS_BELOW_MS = 20 * 60_000;
+
 /**
  * The run's phases as a gantt chart in UTC; failed phases are marked critical. With `nodeOf`
  * (a multi-node run: the node a phase belongs to, undefined for the run's and node 0's own), the
@@ -27,7 +30,10 @@ export function phaseGantt(
 ): string | undefined {
   const valid = phases.filter((p) => Number.isFinite(Date.parse(p.startedAt)) && Number.isFinite(Date.parse(p.endedAt)));
   if (valid.length === 0) return undefined;
-  const lines = ["gantt", `  title ${label(title)}`, "  dateFormat YYYY-MM-DD HH:mm:ss", "  axisFormat %H:%M"];
+  // A run of a few minutes has every tick in the same minute: label it with seconds.
+  const span = Math.max(...valid.map((p) => Date.parse(p.endedAt))) - Math.min(...valid.map((p) => Date.parse(p.startedAt)));
+  const axis = span < SECONDS_AXIS_BELOW_MS ? "%H:%M:%S" : "%H:%M";
+  const lines = ["gantt", `  title ${label(title)}`, "  dateFormat YYYY-MM-DD HH:mm:ss", `  axisFormat ${axis}`];
   if (!nodeOf) {
     lines.push("  section Run");
     ganttTasks(valid, lines, 0);

@@ -61,6 +61,20 @@ describe("Mermaid", () => {
     expect(gantt).toContain("  wait agent 1 :crit, p0, 2025-03-10 02:00:00, 2025-03-10 02:01:00");
   });
 
+  it("labels a short run's time axis with seconds (every tick of a 2-minute run read 02:00), a long one's with minutes", () => {
+    const phase = (name: string, from: string, to: string) => ({ name, startedAt: from, endedAt: to, status: "ok" as const });
+    const short = phaseGantt([
+      phase("launch", "2025-03-10T02:00:00Z", "2025-03-10T02:00:40Z"),
+      phase("work", "2025-03-10T02:00:40Z", "2025-03-10T02:02:00Z"),
+    ])!;
+    expect(short).toContain("  axisFormat %H:%M:%S\n");
+    const long = phaseGantt([
+      phase("launch", "2025-03-10T02:00:00Z", "2025-03-10T02:05:00Z"),
+      phase("work", "2025-03-10T02:05:00Z", "2025-03-10T03:00:00Z"),
+    ])!;
+    expect(long).toContain("  axisFormat %H:%M\n");
+  });
+
   it("draws no chart without data", () => {
     expect(phaseGantt([])).toBeUndefined();
     expect(lineChart("t", "x", [], "y", [{ name: "a", values: [] }])).toBeUndefined();
