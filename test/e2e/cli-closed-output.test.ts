@@ -65,6 +65,9 @@ describe("the gpu-bench CLI whose output pipe closes mid-run", () => {
     expect(await instancesLeftAlive(standIn, run.runId)).toEqual([]);
     expect(existsSync(join(run.out, "evidence.md"))).toBe(true);
     // The CLI's log went to the closed pipe; the evidence is what says why a run failed.
-    expect({ code: run.code, evidence: run.code === 0 ? "" : readFileSync(join(run.out, "evidence.md"), "utf8") }).toEqual({ code: 0, evidence: "" });
+    expect({ code: run.code, evidence: run.code === 0 ? "" : readFileSync(join(run.out, "evidence.md"), "utf8") }).toEqual({
+      code: 0,
+      evidence: "",
+    });
   });
 });
