@@ -14,7 +14,9 @@ import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.j
 // the cluster active, then deleted by main — or by the post step when main was killed.
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+// No test here waits for a hanging command, so SSM limits run at 1/10 (not 1/50) of their seconds:
+// at 1/50 the agent's 150 s limit was 3 s, which a slower machine's agent start overran.
+useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
 let world: PlatformWorld;
 usePlatformWorld((w) => (world = w));
 

@@ -130,7 +130,10 @@ describe("fault scenarios on the stand-in node", () => {
 
   it(
     "training under a power cap: images/s drop while it holds and come back, steps lost counted; the cap is restored",
-    { timeout: 180_000 },
+    // The windows time real CPU training on a shared machine: once a 5 s baseline, taken while the
+    // files beside it peaked, read 1.16 images/s against 3.44 after the cap, and hid the cap. One
+    // more try measures the scenario again rather than loosening what it must show.
+    { timeout: 180_000, retry: 1 },
     async () => {
       const remote = remoteWith();
       const cleanups: Cleanups = [];
