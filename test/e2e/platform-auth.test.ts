@@ -22,7 +22,9 @@ const AUDIENCE = "https://platform.example.com/gpu-bench";
 const OIDC_SUBJECT = "repo:octo-org/octo-repo:ref:refs/heads/main";
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+// Whole platform runs and no hang to wait for: SSM limits at 1/10 of their seconds, not 1/50, or
+// the agent's 150 s limit (3 s real) is overrun on a slower machine (as in platform.test.ts).
+useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
 let world: PlatformWorld;
 usePlatformWorld((w) => (world = w));
 beforeEach(() => {

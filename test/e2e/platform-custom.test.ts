@@ -14,7 +14,9 @@ import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
 const TOKEN = "plat_Custom-Preset-Token-8e41c07a";
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+// Whole platform runs and no hang to wait for: SSM limits at 1/10 of their seconds, not 1/50, or
+// the agent's 150 s limit (3 s real) is overrun on a slower machine (as in platform.test.ts).
+useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
 let platform: PlatformStandIn;
 beforeAll(async () => {
   // platform-auth bearer: no Cognito pool is needed (the JWKS URL is never fetched).
