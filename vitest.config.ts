@@ -42,12 +42,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Three files at a time on two cores. The end-to-end and fault files mostly wait on the
-    // stand-in's latency model, so on the machine of earlier stops five workers used about half the
-    // CPU (1,877 s of file time, 400 s wall). On 2026-12-06's machine, ~1.5x slower per core
-    // (cli-closed-output alone: 26.5 s, was 18 s), five workers saturated both cores: 4,449 s of
-    // file time, 1,067 s wall, and 11 tests overran their 60 s limit or the stand-in's compressed
-    // SSM deadlines. Fewer workers keep each file near its solo speed, so the run passes on both.
+    // Three files at a time on two cores. The e2e and fault files mostly wait on the stand-in's
+    // latency model: on an earlier machine five used about half the CPU (400 s wall). On a slower
+    // one (cli-closed-output alone 26.5 s, was 18 s) five saturated both cores and 11 tests overran
+    // their limits (1,067 s wall); three ended a fresh-clone run in 1,199 s with those passing.
     maxWorkers: 3,
     sequence: { sequencer: SlowFirst },
   },

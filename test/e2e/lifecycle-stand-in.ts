@@ -14,8 +14,11 @@ import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated, startLifecyc
  * real duration while its limit, the run's remaining TTL (~1,650 s), shrinks to ~33 s, which a
  * loaded 2-core machine overruns. A file whose commands do real work passes 1000 (SSM's own
  * seconds) and bounds a hang by the workload's own `timeoutMinutes`, which job.sh counts in real
- * seconds.
+ * seconds. A file of whole runs that waits for no hang passes NO_HANG_TO_WAIT_FOR: a tenth, so
+ * the platform agent's 150–240 s limit is 15–24 s real, not the 3–4.8 s a slower machine overran.
  */
+export const NO_HANG_TO_WAIT_FOR = { executionSecondMs: 100 } as const;
+
 export function useLifecycleStandIn(
   set: (standIn: StandIn) => void,
   { executionSecondMs = 20 }: { executionSecondMs?: number } = {},

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { StandIn } from "../../stand-in/index.js";
 import { usePlatformWorld, STAND_IN_AGENT_IMAGE, type PlatformWorld } from "../support/platform-world.js";
 import { filesUnder } from "../support/wait.js";
-import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
 import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
@@ -22,9 +22,7 @@ const AUDIENCE = "https://platform.example.com/gpu-bench";
 const OIDC_SUBJECT = "repo:octo-org/octo-repo:ref:refs/heads/main";
 
 let standIn: StandIn;
-// Whole platform runs and no hang to wait for: SSM limits at 1/10 of their seconds, not 1/50, or
-// the agent's 150 s limit (3 s real) is overrun on a slower machine (as in platform.test.ts).
-useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 let world: PlatformWorld;
 usePlatformWorld((w) => (world = w));
 beforeEach(() => {

@@ -4,7 +4,7 @@ import type { StandIn } from "../../stand-in/index.js";
 import { startPlatformStandIn, type PlatformStandIn } from "../../stand-in/platform.js";
 import { runClusterName } from "../../src/platform/cluster-name.js";
 import { STAND_IN_AGENT_IMAGE } from "../support/platform-world.js";
-import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets } from "./action-process.js";
 import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
@@ -14,9 +14,7 @@ import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
 const TOKEN = "plat_Custom-Preset-Token-8e41c07a";
 let standIn: StandIn;
-// Whole platform runs and no hang to wait for: SSM limits at 1/10 of their seconds, not 1/50, or
-// the agent's 150 s limit (3 s real) is overrun on a slower machine (as in platform.test.ts).
-useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 let platform: PlatformStandIn;
 beforeAll(async () => {
   // platform-auth bearer: no Cognito pool is needed (the JWKS URL is never fetched).

@@ -4,7 +4,7 @@ import type { StandIn } from "../../stand-in/index.js";
 import { isRunClusterName, runClusterName } from "../../src/platform/cluster-name.js";
 import { usePlatformWorld, type PlatformWorld } from "../support/platform-world.js";
 import { filesUnder, until } from "../support/wait.js";
-import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 import { ActionJob, leakedSecrets, type ActionRun } from "./action-process.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 
@@ -14,9 +14,7 @@ import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.j
 // the cluster active, then deleted by main — or by the post step when main was killed.
 
 let standIn: StandIn;
-// No test here waits for a hanging command, so SSM limits run at 1/10 (not 1/50) of their seconds:
-// at 1/50 the agent's 150 s limit was 3 s, which a slower machine's agent start overran.
-useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 100 });
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 let world: PlatformWorld;
 usePlatformWorld((w) => (world = w));
 
