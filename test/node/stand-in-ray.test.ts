@@ -17,6 +17,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A port offset held in the stand-in's machine-wide registry until `dir` is removed. */
+function reservePortOffset(): number {
+  const lib = fileURLToPath(new URL("../../stand-in/instance-bin/lib", import.meta.url));
+  const reserved = spawnSync("python3", ["-c", "import standin; print(standin.port_offset())"], {
+    env: { PATH: process.env.PATH, GPU_BENCH_ROOT: dir, PYTHONPATH: lib },
+    encoding: "utf8",
+  });
+  if (reserved.status !== 0) throw new Error(`no port offset: ${reserved.stderr}`);
+  return Number(reserved.stdout);
+}
+
 function env(node: string, gpu: string): NodeJS.ProcessEnv {
   const home = join(dir, node);
   mkdirSync(home, { recursive: true });
@@ -58,7 +69,10 @@ describe("the stand-in's Ray for the vLLM image", () => {
   it("a head and a worker form a cluster ray status counts; vllm serve over Ray dies when the worker's node leaves", async () => {
     const head = env("head", "GPU-aaaa");
     const worker = env("worker", "GPU-bbbb");
-    const port = String(20000 + Math.floor(Math.random() * 10000));
+    // Ray's and vLLM's ports shifted by a port offset reserved as a stand-in instance's is, so no
+    // other test's server or connection holds them (stand-in/README.md).
+    const offset = reservePortOffset();
+    const port = String(6379 + offset);
     const started = run(["ray", "start", "--head", `--port=${port}`, "--disable-usage-stats"], head);
     expect(started.status, started.stderr).toBe(0);
     expect(started.stdout).toContain("Ray runtime started.");
@@ -74,7 +88,7 @@ describe("the stand-in's Ray for the vLLM image", () => {
         "serve",
         "Qwen/Qwen2.5-0.5B-Instruct",
         "--port",
-        port.replace(/^2/, "3"),
+        String(8000 + offset),
         "--pipeline-parallel-size",
         "2",
         "--distributed-executor-backend",

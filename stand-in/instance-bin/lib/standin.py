@@ -1095,7 +1095,7 @@ def free_loopback_port() -> int:
     import socket
 
     for _ in range(200):
-        port = random.randrange(10000, 32000)
+        port = random.randrange(20000, 32000)
         try:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", port))
@@ -1300,9 +1300,22 @@ def delete_pod(store: dict, pod: dict) -> None:
     store["objects"].pop(key("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"]), None)
 
 
+# Container ports the stand-in's images listen on (Ray's GCS, vLLM's API): each instance's offset
+# must leave both free, below the ephemeral range.
+SERVICE_PORTS = (6379, 8000)
+# Offsets put those ports in 7379-18990; pods' own loopback ports (free_loopback_port) lie above.
+PORT_OFFSETS = range(1000, 11000, 10)
+# Machine-wide, not under TMPDIR: every sandbox has a TMPDIR of its own.
+PORT_OFFSET_REGISTRY = "/tmp/gpu-bench-stand-in-port-offsets"
+
+
 def port_offset() -> int:
     """Every stand-in instance shares this machine's loopback: its container ports are shifted by
-    an offset of its own, chosen once and kept in its state, so two instances never share a port.
+    an offset of its own, chosen once and kept in its state. The offset is reserved machine-wide
+    (PORT_OFFSET_REGISTRY: one file per offset, naming the state that holds it; a reservation
+    whose state folder is gone, its stand-in closed, is free again), so two instances, even of
+    stand-ins in other processes, never share a port, and every shifted port lies below Linux's
+    ephemeral range (32768-60999), so no connection's own end takes it before a server binds it.
     The nodes of one cluster share the server's offset: a pod reaches a Service's pod on any node
     at the container port plus that offset, as kube-proxy routes it on a real cluster."""
     path = os.path.join(cluster_state(), "port-offset")
@@ -1315,16 +1328,30 @@ def port_offset() -> int:
     import socket
 
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    for _ in range(50):
-        offset = random.randrange(1000, 50000, 10)
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 8000 + offset))
-        except OSError:
-            continue
-        with open(path, "w") as f:
-            f.write(str(offset))
-        return offset
+    os.makedirs(PORT_OFFSET_REGISTRY, exist_ok=True)
+    with open(os.path.join(PORT_OFFSET_REGISTRY, ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for offset in random.sample(PORT_OFFSETS, len(PORT_OFFSETS)):
+            reservation = os.path.join(PORT_OFFSET_REGISTRY, str(offset))
+            try:
+                with open(reservation) as f:
+                    holder = f.read()
+                if os.path.isdir(os.path.dirname(holder)):
+                    continue
+            except OSError:
+                pass
+            try:
+                for port in SERVICE_PORTS:
+                    with socket.socket() as s:
+                        s.bind(("127.0.0.1", port + offset))
+            except OSError:
+                continue
+            with open(reservation, "w") as f:
+                f.write(path)
+            with open(path, "w") as f:
+                f.write(str(offset))
+            return offset
+    die(f"stand-in: no free port offset: every one in {PORT_OFFSET_REGISTRY} is held or its ports are taken")
     return 0
 
 
