@@ -31,7 +31,7 @@ run_throttled() {
   here=$(dirname "${BASH_SOURCE[0]}")
   default=$(nvidia-smi -i 0 --query-gpu=power.default_limit --format=csv,noheader,nounits 2>/dev/null || echo 0)
   STANDIN_GPU_DEFAULT_WATTS="$default" PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" \
-    PYTHONPATH="$here/gpu-throttle:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@"
+    PYTHONPATH="$here/gpu-throttle:$here/pid-files:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" exec /usr/bin/python3 "$@"
 }
 
 case ${1##*/} in

@@ -30,7 +30,11 @@ hogs=()
 
 state="$STUB_STATE/stress"
 mkdir -p "$state"
-{ ((cpu == 0)) || echo "cpu $cpu"; ((vm == 0)) || echo "vm $vm $vm_bytes"; } >"$state/$$"
+{
+  ((cpu == 0)) || echo "cpu $cpu"
+  ((vm == 0)) || echo "vm $vm $vm_bytes"
+  stub_start_line $$
+} >"$state/$$"
 started=$(stub_now)
 finish() {
   rm -f "$state/$$"

@@ -39,7 +39,7 @@ fixture="$here/../../test/fixtures/vllm/vllm-bench-serve-v0.11.json"
 
 # Called as the fake `vllm` program itself (see PATH below).
 if [[ "${VLLM_STANDIN_AS_VLLM:-}" == 1 ]]; then
-  PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/emulated:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" \
+  PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/stand-in-pycache" PYTHONPATH="$here/emulated:$here/pid-files:$here/cluster-net${PYTHONPATH:+:$PYTHONPATH}" \
     exec /usr/bin/python3 - "$fixture" "$@" <<'PY'
 import json, math, os, sys, time, urllib.parse, urllib.request
 
@@ -258,20 +258,8 @@ if argv[:1] == ["serve"]:
     def contention():
         # Other pods' processes on the GPU time-slice with this server (n processes: 1/n of the
         # speed each); stress-ng CPU hogs on the node's 8 vCPUs slow its host side (1 + N/8, at most 2x).
-        def live(folder):
-            try:
-                names = os.listdir(folder)
-            except OSError:
-                return []
-            out = []
-            for name in names:
-                if os.path.exists(f"/proc/{name}"):
-                    try:
-                        with open(os.path.join(folder, name)) as fh:
-                            out.append(fh.read().split("\n"))
-                    except OSError:
-                        pass
-            return out
+        from standin_pid_files import live
+
         me = os.environ.get("STANDIN_POD", "")
         others = sum(1 for lines in live(os.path.join(root, "var/lib/stand-in/gpu-procs")) if len(lines) > 1 and lines[1] != me)
         cpu = 0

@@ -29,7 +29,10 @@ mkdir -p "$procs"
 stopped=0
 trap 'stopped=1' TERM INT
 stub_sleep "${STUB_GPU_BURN_START_SECONDS:-1}"
-printf '%s\n%s\n' "${NVIDIA_VISIBLE_DEVICES:-all}" "${STANDIN_POD:-}" >"$procs/$$"
+{
+  printf '%s\n%s\n' "${NVIDIA_VISIBLE_DEVICES:-all}" "${STANDIN_POD:-}"
+  stub_start_line $$
+} >"$procs/$$"
 started=$(stub_now)
 printf 'GPU_BENCH_JSON {"burn": "started", "gpu": "%s", "size": %s, "t": %s}\n' "$gpu" "$size" "$started"
 end=$(awk -v s="$started" -v t="$seconds" 'BEGIN { printf "%.3f", s + t }')

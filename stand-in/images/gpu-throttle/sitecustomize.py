@@ -22,15 +22,13 @@ import os
 import sys
 import time
 
+from standin_pid_files import live
+
 _ROOT = os.environ.get("GPU_BENCH_ROOT", "")
 _STATE = os.path.join(_ROOT, "var/lib/stand-in")
 _POD = os.environ.get("STANDIN_POD", "")
 # The GPUs this container was given: only processes on one of them share its speed.
 _MINE = {g for g in os.environ.get("NVIDIA_VISIBLE_DEVICES", "").split(",") if g and g != "all"}
-
-
-def _alive(pid_file: str) -> bool:
-    return os.path.isdir(f"/proc/{os.path.basename(pid_file)}")
 
 
 def _rate() -> float:
@@ -45,30 +43,17 @@ def _rate() -> float:
     except (OSError, ValueError):
         pass
     others = 0
-    procs = os.path.join(_STATE, "gpu-procs")
-    for name in os.listdir(procs) if os.path.isdir(procs) else []:
-        path = os.path.join(procs, name)
-        try:
-            with open(path) as f:
-                lines = f.read().split("\n")
-        except OSError:
-            continue
+    for lines in live(os.path.join(_STATE, "gpu-procs")):
         theirs = set(lines[0].split(",")) if lines[0] not in ("", "all") else _MINE
-        if _alive(path) and (lines[1] if len(lines) > 1 else "") != _POD and (theirs & _MINE or not _MINE):
+        if (lines[1] if len(lines) > 1 else "") != _POD and (theirs & _MINE or not _MINE):
             others += 1
     hogs = 0
-    stress = os.path.join(_STATE, "stress")
-    for name in os.listdir(stress) if os.path.isdir(stress) else []:
-        path = os.path.join(stress, name)
-        try:
-            with open(path) as f:
-                for line in f:
-                    kind, _, rest = line.partition(" ")
-                    count = rest.split(" ")[0].strip()
-                    if kind == "cpu" and count.isdigit() and _alive(path):
-                        hogs += int(count)
-        except OSError:
-            continue
+    for lines in live(os.path.join(_STATE, "stress")):
+        for line in lines:
+            kind, _, rest = line.partition(" ")
+            count = rest.split(" ")[0].strip()
+            if kind == "cpu" and count.isdigit():
+                hogs += int(count)
     return rate / (1 + others) / (1 + min(hogs, 8) / 8)
 
 

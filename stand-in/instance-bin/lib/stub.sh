@@ -19,6 +19,15 @@ stub_sleep_since() { # start seconds
   sleep "$(awk -v t0="$1" -v s="$2" -v k="${STUB_LATENCY_SCALE:-1}" -v now="$(stub_now)" 'BEGIN { d = t0 + s * k - now; printf "%.3f", (d > 0 ? d : 0) }')"
 }
 
+# The `start <ticks>` line of a pid file for process PID (images/pid-files/standin_pid_files.py):
+# its start time, /proc/PID/stat field 22, which a later process given the same pid does not share.
+stub_start_line() { # pid
+  local stat
+  IFS= read -r stat <"/proc/$1/stat" || return 1
+  read -ra stat <<<"${stat##*)}"
+  printf 'start %s\n' "${stat[19]}"
+}
+
 # Appends a simulated activity to the events log the bootstrap benchmark reads.
 stub_event() { # activity start end
   mkdir -p "${STUB_EVENTS%/*}"
