@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localRemote } from "../support/local-remote.js";
+import { killSandboxProcesses, localRemote } from "../support/local-remote.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { systemClock } from "../../src/runtime/clock.js";
 
@@ -29,14 +29,7 @@ export function nodeSandbox(knobs: Record<string, string> = {}) {
       return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
     },
     dispose(): void {
-      const procs = join(root, "var/lib/stand-in/procs");
-      for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
-        try {
-          process.kill(-Number(pid), "SIGKILL");
-        } catch {
-          /* already gone */
-        }
-      }
+      killSandboxProcesses(root);
       rmSync(dir, { recursive: true, force: true });
     },
   };

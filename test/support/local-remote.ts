@@ -2,8 +2,26 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RemoteScriptError, renderCommand, type RemoteResult, type RunRemote } from "../../src/cloud/remote-script.js";
+import { processesWithEnv } from "../../stand-in/sandbox.js";
 
 export const INSTANCE_BIN = new URL("../../stand-in/instance-bin", import.meta.url).pathname;
+
+/**
+ * SIGKILLs every process that runs as the sandboxed instance whose `/` is `root` (GPU_BENCH_ROOT in
+ * its environment: the containers its stand-in kubelet started, a sampler left running), as the
+ * stand-in's own instances are killed. Not the process groups in its var/lib/stand-in/procs: those
+ * files outlive containers that exited, and this machine reuses pids, so a recorded group can by
+ * then be another test's.
+ */
+export function killSandboxProcesses(root: string): void {
+  for (const pid of processesWithEnv(`GPU_BENCH_ROOT=${root}`)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+}
 
 export interface LocalRemoteOptions {
   /** A sandbox folder standing in for the instance: root/, tmp/, home/ are made inside it. */

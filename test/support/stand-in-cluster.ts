@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -8,7 +8,7 @@ import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { writeEfaDevices, writeEfaSoftware } from "../../stand-in/efa.js";
 import type { Inventory } from "../../src/evidence/results.js";
-import { INSTANCE_BIN, localRemote } from "./local-remote.js";
+import { INSTANCE_BIN, killSandboxProcesses, localRemote } from "./local-remote.js";
 
 export interface ClusterNode {
   ip: string;
@@ -37,16 +37,7 @@ export function standInNetwork(dir: string, ips: readonly string[], env: Record<
 
 /** Ends every container process the nodes' stand-in kubelets started, then removes `dir`. */
 export function endStandInNetwork(dir: string, nodes: readonly ClusterNode[]): void {
-  for (const node of nodes) {
-    const procs = join(node.root, "var/lib/stand-in/procs");
-    for (const pid of existsSync(procs) ? readdirSync(procs) : []) {
-      try {
-        process.kill(-Number(pid), "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }
-  }
+  for (const node of nodes) killSandboxProcesses(node.root);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { bootstrapNode, type NodeReady } from "../../src/node/bootstrap.js";
 import { systemClock } from "../../src/runtime/clock.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { localRemote } from "./local-remote.js";
+import { killSandboxProcesses, localRemote } from "./local-remote.js";
 
 export interface StandInNodeOptions {
   /** Prefix of the sandbox folder made in the system's temporary folder, e.g. "faults-node-". */
@@ -25,7 +25,7 @@ export interface StandInNode {
   readonly gpu: { name?: string; computeCapability?: string; maxSmClockMHz?: number };
   /** A runner of remote scripts on this node, with the fixture's environment plus `env`. */
   remote(env?: Record<string, string>): ReturnType<typeof localRemote>;
-  /** Ends the container processes the stand-in kubelet started on this node (by their process-group ids). */
+  /** Ends the container processes the stand-in kubelet started on this node (every process with its GPU_BENCH_ROOT). */
   stopContainers(): void;
 }
 
@@ -55,20 +55,7 @@ export function useStandInNode(options: StandInNodeOptions): StandInNode {
     },
     remote: (env = {}) => localRemote({ sandbox: need(sandbox), env: { ...options.env, ...env } }),
     stopContainers() {
-      if (sandbox === undefined) return;
-      let pids: string[];
-      try {
-        pids = readdirSync(join(sandbox, "root/var/lib/stand-in/procs"));
-      } catch {
-        return; // none started
-      }
-      for (const pid of pids) {
-        try {
-          process.kill(-Number(pid), "SIGKILL");
-        } catch {
-          /* already gone */
-        }
-      }
+      if (sandbox !== undefined) killSandboxProcesses(join(sandbox, "root"));
     },
   };
 
