@@ -291,23 +291,31 @@ async function checkEfa(run: RunContext): Promise<Record<string, number>> {
 }
 
 /**
- * A one-node suite's nccl-allreduce against each candidate type's GPUs (EC2 DescribeInstanceTypes):
- * AllReduceRanksError names the workloads, the one-GPU types and the fix. When EC2 cannot say, a
- * warning: the workload then fails on the node, without a metric, if it has one rank.
+ * GPUs per candidate instance type (EC2 DescribeInstanceTypes), or undefined after a warning that
+ * starts with `laterCheck` (where the same check happens instead) when EC2 cannot say.
  */
-async function checkAllReduceTypes(run: RunContext): Promise<void> {
-  let gpus: Map<string, number>;
+async function candidateGpuCounts(run: RunContext, laterCheck: string): Promise<Map<string, number> | undefined> {
   try {
-    gpus = await describeGpuCounts(
+    return await describeGpuCounts(
       run.clients.ec2,
       run.plan.launch.candidates.map((c) => c.instanceType),
       run.clock,
     );
   } catch (error) {
     run.signal.throwIfAborted();
-    run.log.warning(`The all-reduce's ranks are counted once the node reports its GPUs: ${errorLine(error)}`);
-    return;
+    run.log.warning(`${laterCheck}: ${errorLine(error)}`);
+    return undefined;
   }
+}
+
+/**
+ * A one-node suite's nccl-allreduce against each candidate type's GPUs (EC2 DescribeInstanceTypes):
+ * AllReduceRanksError names the workloads, the one-GPU types and the fix. When EC2 cannot say, a
+ * warning: the workload then fails on the node, without a metric, if it has one rank.
+ */
+async function checkAllReduceTypes(run: RunContext): Promise<void> {
+  const gpus = await candidateGpuCounts(run, "The all-reduce's ranks are counted once the node reports its GPUs");
+  if (!gpus) return;
   const problems = checkAllReduceRanks(run.plan.suite.workloads, run.plan.launch.nodes, gpus);
   if (problems.length > 0) throw new AllReduceRanksError(`The suite's all-reduce has nothing to measure: ${problems.join("\n")}`);
 }
@@ -320,18 +328,8 @@ async function checkAllReduceTypes(run: RunContext): Promise<void> {
 async function checkServingLayouts(run: RunContext): Promise<void> {
   const { workloads } = run.plan.suite;
   const nodes = run.plan.launch.nodes;
-  let gpus: Map<string, number>;
-  try {
-    gpus = await describeGpuCounts(
-      run.clients.ec2,
-      run.plan.launch.candidates.map((c) => c.instanceType),
-      run.clock,
-    );
-  } catch (error) {
-    run.signal.throwIfAborted();
-    run.log.warning(`The vLLM layout is checked once the nodes report their GPUs: ${errorLine(error)}`);
-    return;
-  }
+  const gpus = await candidateGpuCounts(run, "The vLLM layout is checked once the nodes report their GPUs");
+  if (!gpus) return;
   const problems = checkLayoutsForTypes(workloads, nodes, gpus);
   if (problems.length > 0) throw new ServingLayoutError(`The suite's vLLM layout does not fit the instance types: ${problems.join("\n")}`);
   run.log.info(`vLLM layout fits every candidate type: ${[...gpus].map(([t, g]) => `${t} (${nodes} nodes × ${g} GPU(s))`).join(", ")}`);
