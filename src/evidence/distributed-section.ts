@@ -145,7 +145,7 @@ export function servingLayoutBlock(w: WorkloadResult): string | undefined {
       ? "vLLM on a Ray cluster of one pod per node (`ray start --head` on node 0, `ray start --address` on the others), then " +
         "`vllm serve --tensor-parallel-size T --pipeline-parallel-size P --distributed-executor-backend ray` on node 0: " +
         "tensor parallel within a node, one pipeline stage per node. The benchmark ran against node 0's OpenAI endpoint. " +
-        "GPU telemetry and energy are node 0's (energy per token counts node 0's share, 1/nodes, of every token)."
+        "GPU telemetry and energy sum every node's GPUs (its GPU telemetry part says when a node's sampler failed and was left out)."
       : "vLLM's multiprocessing executor, tensor parallel over the node's GPUs.",
     "",
     table(

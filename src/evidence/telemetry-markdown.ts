@@ -80,6 +80,17 @@ export function telemetryChart(id: string, detail: TelemetryDetail): string | un
   ].join("\n");
 }
 
+/** Which nodes' GPUs a workload across nodes summed: "every node's GPUs (2 nodes), summed" or which were left out. */
+function nodesText(nodes: NonNullable<TelemetryDetail["nodes"]>): string {
+  const sampled = nodes.sampled.map((n) => n.node);
+  if (sampled.length === nodes.count) return `every node's GPUs (${nodes.count} nodes), summed`;
+  const missing = Array.from({ length: nodes.count }, (_, k) => k).filter((k) => !sampled.includes(k));
+  return (
+    `node${sampled.length === 1 ? "" : "s"} ${sampled.join(", ")} of ${nodes.count} summed; node${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not sampled ` +
+    "(energy per unit of work counts the sampled nodes' share of the work)"
+  );
+}
+
 /** The "GPU telemetry" part of one workload; undefined when it has no telemetry. */
 export function telemetryPart(w: WorkloadResult): string | undefined {
   const t = w.telemetry;
@@ -103,6 +114,7 @@ export function telemetryPart(w: WorkloadResult): string | undefined {
         [
           "Source",
           `${SOURCE_TEXT[t.source]}, every ${formatNumber(t.intervalSeconds)} s; ${t.samples} sample${t.samples === 1 ? "" : "s"} in the timed windows` +
+            (d?.nodes ? `; ${nodesText(d.nodes)}` : "") +
             (d?.unparsedLines ? `; ${d.unparsedLines} line${d.unparsedLines === 1 ? "" : "s"} of its output did not parse (left out)` : ""),
         ],
         ["Energy in the timed windows", `${formatNumber(t.energyJoules)} J`],
@@ -154,6 +166,8 @@ export function telemetryPart(w: WorkloadResult): string | undefined {
       "</details>",
     );
   }
-  if (d?.samplesUri) out.push("", `Raw samples: ${code(d.samplesUri)}`);
+  const nodeUris = d?.nodes?.sampled.filter((n) => n.samplesUri) ?? [];
+  if (nodeUris.length > 0) out.push("", `Raw samples: ${nodeUris.map((n) => `node ${n.node} ${code(n.samplesUri!)}`).join(", ")}`);
+  else if (d?.samplesUri) out.push("", `Raw samples: ${code(d.samplesUri)}`);
   return out.join("\n");
 }

@@ -55,8 +55,25 @@ export const TelemetryDetail = z.object({
   powerCapWatts: z.number().optional(),
   /** Facts that explain a figure without making it invalid (a configured power cap, the board's own limit). */
   explanations: z.array(z.string()).default([]),
-  /** Where the raw samples are (S3 URI), when they were uploaded. */
+  /** Where the raw samples are (S3 URI), when they were uploaded: node 0's for a workload across nodes. */
   samplesUri: z.string().optional(),
+  /**
+   * A workload across nodes (distributed ResNet50, nccl-allreduce, vLLM over Ray): every node was
+   * sampled and its GPUs summed, `gpus` numbered as mergeNodeSamples does. `sampled` leaves out a
+   * node whose sampler failed; energy per unit of work then counts the sampled nodes' share of it.
+   */
+  nodes: z
+    .object({
+      count: z.number().int().min(2),
+      sampled: z.array(
+        z.object({
+          node: z.number().int().nonnegative(),
+          gpus: z.array(z.number().int().nonnegative()),
+          samplesUri: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
   /** Lines of the sampler's output that did not parse and were left out (a driver warning, a cut-off row); absent when none. */
   unparsedLines: z.number().int().positive().optional(),
 });

@@ -9,7 +9,8 @@ import type { Telemetry, TelemetryDetail, TelemetryWindow } from "./telemetry-sc
  *
  * Energy: each GPU's power is taken as piecewise linear between its samples (held flat before
  * the first and after the last) and integrated over every timed window; the GPUs the workload's
- * processes used are summed. A constant P watts over a window of d seconds is exactly P·d joules.
+ * processes used in that window are summed (every node's, for a workload across nodes: their
+ * samples merged by mergeNodeSamples). A constant P watts over a window of d seconds is exactly P·d joules.
  *
  * Validity, inside the timed windows:
  * - a hardware or thermal slowdown (hw_slowdown, sw/hw_thermal_slowdown, hw_power_brake_slowdown)
@@ -143,9 +144,20 @@ export function summarizeTelemetry(
   if (used.size === 0) for (const s of samples.gpu) used.add(s.gpu);
   const gpus = [...used].sort((a, b) => a - b);
   const gpuRows = samples.gpu.filter((s) => used.has(s.gpu));
+  // Each window's GPUs: those the workload's own processes ran on in it (within one interval), else
+  // all it used. A distributed workload's one-node baseline leaves the other nodes' GPUs idle.
+  const usedIn = (w: TimedWindow): ReadonlySet<number> => {
+    const inWindow = new Set<number>();
+    for (const p of samples.procs) {
+      const index = uuidToIndex.get(p.gpuUuid);
+      if (index !== undefined && used.has(index) && inAny(p.t, [w], interval) && ownPod(p.pod, options.ownPodPrefixes)) inWindow.add(index);
+    }
+    return inWindow.size > 0 ? inWindow : used;
+  };
+  const windowGpus = new Map(timed.map((w) => [w, usedIn(w)]));
 
   const windowEnergy = (w: TimedWindow) =>
-    gpus.reduce(
+    [...windowGpus.get(w)!].reduce(
       (sum, g) =>
         sum +
         integrate(
@@ -159,7 +171,15 @@ export function summarizeTelemetry(
   const energy = perWindow.reduce((s, w) => s + w.energyJoules, 0);
   const seconds = timed.reduce((s, w) => s + (w.end - w.start), 0);
 
-  const inside = windowSamples(gpuRows, timed);
+  const chosen = new Set(
+    timed.flatMap((w) =>
+      windowSamples(
+        gpuRows.filter((s) => windowGpus.get(w)!.has(s.gpu)),
+        [w],
+      ),
+    ),
+  );
+  const inside = gpuRows.filter((s) => chosen.has(s));
   const withReasons = inside.filter((s) => s.reasons !== null);
   const share = (test: (mask: number) => boolean) =>
     withReasons.length === 0 ? 0 : withReasons.filter((s) => test(s.reasons!)).length / withReasons.length;

@@ -153,7 +153,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
         run.facts.workloads.push(await step(`workload ${workload.id}`, () => runPlatformJob(run, workload)));
         continue;
       }
-      const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, node, workload));
+      const result = await step(`workload ${workload.id}`, () => runOneWorkload(run, nodes, workload));
       if (workload.faults.length > 0) {
         const measured =
           result.status === "ok"
@@ -528,10 +528,11 @@ function nodeInventories(run: RunContext): Inventory[] {
   return run.facts.inventory ? [run.facts.inventory] : [];
 }
 
-function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorkload): Promise<WorkloadResult> {
+/** Runs `workload` from node 0 (`nodes[0]`); a workload across nodes is sampled on every one of `nodes`. */
+function runOneWorkload(run: RunContext, nodes: readonly RunRemote[], workload: NodeWorkload): Promise<WorkloadResult> {
   const gpu = run.facts.inventory?.gpus[0];
   const { bucket, rawPrefix } = run.plan.evidence;
-  return runWorkload(onNode, workload, {
+  return runWorkload(nodes[0]!, workload, {
     gpu: gpu && { name: gpu.name, computeCapability: gpu.computeCapability, maxSmClockMHz: gpu.maxSmClockMHz },
     // Distributed workloads span every node, each pod taking all of its node's GPUs (node 0's count: one type for all).
     cluster: {
@@ -546,6 +547,7 @@ function runOneWorkload(run: RunContext, onNode: RunRemote, workload: NodeWorklo
     telemetry: {
       intervalSeconds: run.plan.suite.telemetryIntervalSeconds,
       store: (id, csv) => storeSamples(run, { bucket, key: joinKey(rawPrefix, "telemetry", `${id}.csv`) }, csv),
+      otherNodes: nodes.slice(1),
     },
   });
 }

@@ -140,3 +140,36 @@ export function parseSamples(text: string): Samples | undefined {
   samples.procs.sort((a, b) => a.t - b.t);
   return { source: header[1] as TelemetrySource, intervalSeconds: Number(header[2]) / 1000, ...samples };
 }
+
+/**
+ * Several nodes' samples as one set, for a workload that spans nodes: node k's GPU i becomes GPU
+ * `base_k + i`, base_k being the GPUs of the nodes before it (a node's count: its highest index in
+ * `uuid` or `gpu` rows, plus one), so the GPUs stay apart; UUIDs are unique across nodes already.
+ * Times stay each node's own clock (EC2 keeps them within milliseconds through the Amazon Time Sync
+ * Service). Source and interval are the first node's (every node runs the same sampler). `gpus`:
+ * each node's GPUs in the merged numbering, in the order given.
+ */
+export function mergeNodeSamples(perNode: readonly Samples[]): { samples: Samples; gpus: number[][] } {
+  const merged: Samples = {
+    source: perNode[0]!.source,
+    intervalSeconds: perNode[0]!.intervalSeconds,
+    uuids: new Map(),
+    gpu: [],
+    procs: [],
+    skipped: 0,
+  };
+  const gpus: number[][] = [];
+  let base = 0;
+  for (const s of perNode) {
+    const count = s.gpu.reduce((top, g) => Math.max(top, g.gpu), Math.max(-1, ...s.uuids.keys())) + 1;
+    for (const [i, uuid] of s.uuids) merged.uuids.set(base + i, uuid);
+    for (const g of s.gpu) merged.gpu.push({ ...g, gpu: base + g.gpu });
+    merged.procs.push(...s.procs);
+    merged.skipped += s.skipped;
+    gpus.push(Array.from({ length: count }, (_, i) => base + i));
+    base += count;
+  }
+  merged.gpu.sort((a, b) => a.t - b.t || a.gpu - b.gpu);
+  merged.procs.sort((a, b) => a.t - b.t);
+  return { samples: merged, gpus };
+}

@@ -9,7 +9,7 @@ let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s), { executionSecondMs: 1000 });
 
 describe("a distributed suite on two nodes, the bundles run as the runner runs them", () => {
-  // Two nodes' bootstrap, three torchrun Jobs and four telemetry steps: ~45 s on an idle 2-core machine.
+  // Two nodes' bootstrap, three torchrun Jobs and eight telemetry steps (both workloads, both nodes): ~45 s on an idle 2-core machine.
   it(
     "measures all-reduce bus bandwidth and DDP scaling across both nodes, reports them, and terminates both",
     { timeout: 240_000 },
@@ -45,6 +45,17 @@ describe("a distributed suite on two nodes, the bundles run as the runner runs t
       expect(efficiency.summary.median).toBeLessThanOrEqual(1.5);
       expect(ddp.metrics.find((m) => m.name === "images_per_sec_one_node")!.summary.median).toBeGreaterThan(0);
 
+      // GPU telemetry from both nodes, each node's samples beside the raw results, summed.
+      expect(ddp.telemetryDetail?.nodes).toMatchObject({
+        count: 2,
+        sampled: [
+          { node: 0, gpus: [0], samplesUri: expect.stringMatching(/\/telemetry\/resnet50-ddp\.csv$/) },
+          { node: 1, gpus: [1], samplesUri: expect.stringMatching(/\/telemetry\/resnet50-ddp\.node-1\.csv$/) },
+        ],
+      });
+      expect(ddp.telemetry?.energyJoules).toBeGreaterThan(0);
+      expect(ddp.metrics.find((m) => m.name === "joules_per_image")!.summary.median).toBeGreaterThan(0);
+
       // The evidence: the bandwidth table and its chart, the scaling table.
       const evidence = readFileSync(r.job.outputs()["evidence-path"]!, "utf8");
       expect(evidence).toContain("#### allreduce: all-reduce bandwidth by message size");
@@ -54,6 +65,7 @@ describe("a distributed suite on two nodes, the bundles run as the runner runs t
       );
       expect(evidence).toMatch(/```mermaid\n[^`]*xychart[^`]*All-reduce bus bandwidth \(GB\/s\) by message size[^`]*```/);
       expect(evidence).toContain("#### resnet50-ddp: distributed training throughput and scaling");
+      expect(evidence).toMatch(/#### resnet50-ddp: GPU telemetry[^#]*every node's GPUs \(2 nodes\), summed/);
       expect(evidence).toMatch(/\| 1 \| 1 \| [\d.,]+ \| [\d.,]+ \| 1 \(the baseline\) \|\n\| 2 \| 2 \| [\d.,]+ \| [\d.,]+ \| [\d.]+ \|/);
 
       // Both nodes terminated by main; nothing of another run touched.

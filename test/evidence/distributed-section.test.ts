@@ -97,7 +97,9 @@ describe("the evidence of a model served over several GPUs", () => {
       "| Nodes | GPUs per node | Tensor parallel (TP) | Pipeline parallel (PP) | GPUs used (TP × PP) | Executor | Ray cluster before vLLM started |",
     );
     expect(text).toContain("| 2 | 4 | 4 | 2 | 8 | Ray (`--distributed-executor-backend ray`) | 2 nodes, 8 GPUs, formed in 12.50 s |");
-    expect(text).toContain("energy per token counts node 0's share, 1/nodes, of every token");
+    expect(text).toContain(
+      "GPU telemetry and energy sum every node's GPUs (its GPU telemetry part says when a node's sampler failed and was left out).",
+    );
   });
 
   it("says when the Ray cluster never formed, names vLLM's own executor on one node, and is absent for one GPU", () => {

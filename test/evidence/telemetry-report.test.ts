@@ -145,6 +145,34 @@ describe("the report's GPU telemetry", () => {
     expect(part).toMatch(/78 samples in the timed windows; 2 lines of its output did not parse \(left out\) \|/);
     expect(report(run)).not.toMatch(/did not parse/);
   });
+
+  it("a workload across nodes says whose GPUs it summed and gives each node's raw samples", () => {
+    const run = withTelemetry(passingRun());
+    const [resnet, ...rest] = run.workloads;
+    const uri = (k: number) => `s3://evidence-bucket/gpu-bench/runs/13572468-1/telemetry/resnet50-train${k === 0 ? "" : `.node-${k}`}.csv`;
+    const across = (sampled: number[]) =>
+      report(
+        Results.parse({
+          ...run,
+          workloads: [
+            {
+              ...resnet!,
+              telemetryDetail: {
+                ...resnet!.telemetryDetail!,
+                nodes: { count: 3, sampled: sampled.map((node) => ({ node, gpus: [node], samplesUri: uri(node) })) },
+              },
+            },
+            ...rest,
+          ],
+        }),
+      );
+    const all = across([0, 1, 2]);
+    expect(all).toMatch(/78 samples in the timed windows; every node's GPUs \(3 nodes\), summed \|/);
+    expect(all).toContain(`Raw samples: node 0 \`${uri(0)}\`, node 1 \`${uri(1)}\`, node 2 \`${uri(2)}\``);
+    expect(across([0, 2])).toMatch(
+      /78 samples in the timed windows; nodes 0, 2 of 3 summed; node 1 not sampled \(energy per unit of work counts the sampled nodes' share of the work\) \|/,
+    );
+  });
 });
 
 describe("the GPU telemetry chart's time axis", () => {

@@ -29,8 +29,19 @@ export interface ProcRow {
 
 export const GPU0_UUID = "GPU-11111111-2222-3333-4444-555555555555";
 
-export function samplesText(o: { source?: "dcgm" | "nvidia-smi"; intervalMs?: number; gpu: GpuRow[]; procs?: ProcRow[] }): string {
-  const lines = [`# gpu-bench-telemetry v1 source=${o.source ?? "nvidia-smi"} interval_ms=${o.intervalMs ?? 1000}`, `uuid,0,${GPU0_UUID}`];
+/** `uuids`: the node's GPUs by index (default one GPU, GPU0_UUID); a proc row's `uuid` defaults to the first. */
+export function samplesText(o: {
+  source?: "dcgm" | "nvidia-smi";
+  intervalMs?: number;
+  uuids?: readonly string[];
+  gpu: GpuRow[];
+  procs?: ProcRow[];
+}): string {
+  const uuids = o.uuids ?? [GPU0_UUID];
+  const lines = [
+    `# gpu-bench-telemetry v1 source=${o.source ?? "nvidia-smi"} interval_ms=${o.intervalMs ?? 1000}`,
+    ...uuids.map((u, i) => `uuid,${i},${u}`),
+  ];
   for (const r of o.gpu) {
     lines.push(
       [
@@ -52,7 +63,7 @@ export function samplesText(o: { source?: "dcgm" | "nvidia-smi"; intervalMs?: nu
     );
   }
   for (const p of o.procs ?? [])
-    lines.push(["proc", p.t, p.uuid ?? GPU0_UUID, p.pid, p.usedMiB ?? 4000, p.pod, p.name ?? "python3"].join(","));
+    lines.push(["proc", p.t, p.uuid ?? uuids[0], p.pid, p.usedMiB ?? 4000, p.pod, p.name ?? "python3"].join(","));
   return `${lines.join("\n")}\n`;
 }
 

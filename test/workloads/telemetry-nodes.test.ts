@@ -1,0 +1,228 @@
+import { describe, expect, it } from "vitest";
+import type { RemoteResult, RemoteScript, RunRemote } from "../../src/cloud/remote-script.js";
+import { loadSuite, type NodeWorkload, type ResNet50Workload } from "../../src/config/suite.js";
+import { WorkloadResult } from "../../src/evidence/results.js";
+import { mergeNodeSamples, parseSamples } from "../../src/node/telemetry-samples.js";
+import { TELEMETRY_SAMPLE_MARK, TELEMETRY_START_MARK } from "../../src/node/telemetry.js";
+import { MemoryLog } from "../../src/runtime/log.js";
+import { attachTelemetry, runWithTelemetry, spansNodes } from "../../src/workloads/telemetry.js";
+import { instantClock } from "../support/fakes.js";
+import { everySecond, samplesText } from "../support/telemetry-samples.js";
+
+// GPU telemetry of a workload across nodes: every node sampled, their GPUs summed, and the
+// one-node baseline of a distributed ResNet50 counted on node 0's GPUs alone.
+const T0 = 1_741_572_000;
+const NODE0 = ["GPU-00000000-0000-0000-0000-000000000000", "GPU-00000000-0000-0000-0000-000000000001"];
+const NODE1 = ["GPU-11111111-0000-0000-0000-000000000000", "GPU-11111111-0000-0000-0000-000000000001"];
+
+const suite = loadSuite(
+  `version: 1
+name: t
+nodes: 2
+workloads:
+  - { id: ddp, kind: resnet50, distributed: true, steps: 10 }
+  - { id: rn50, kind: resnet50, steps: 10 }
+  - { id: ar, kind: nccl-allreduce }
+  - { id: pp, kind: llm-serving, pipelineParallelSize: 2 }
+  - { id: one, kind: llm-serving }
+`,
+  {},
+);
+const byId = (id: string) => suite.workloads.find((w) => w.id === id) as NodeWorkload;
+const ddp = byId("ddp") as ResNet50Workload;
+
+/**
+ * One node's samples: two GPUs at `busyW` each while the workload's pod runs on them (`busy`
+ * seconds after T0), 60 W and 210 MHz idle otherwise; 20 s, one sample a second.
+ */
+function nodeSamples(uuids: readonly string[], busy: (t: number) => boolean, busyW: number): string {
+  const gpu = [0, 1].flatMap((g) =>
+    everySecond(T0, T0 + 20, (t) => (busy(t) ? { gpu: g, powerW: busyW, smMHz: 1710 } : { gpu: g, powerW: 60, smMHz: 210, util: 0 })),
+  );
+  const procs = everySecond(T0, T0 + 20)
+    .filter((r) => busy(r.t))
+    .flatMap((r) => uuids.map((uuid, i) => ({ t: r.t, uuid, pid: 100 + i, pod: "rn50-ddp-0" })));
+  return samplesText({ uuids, gpu, procs });
+}
+
+/** The one-node baseline trial in 2-8 s (node 0 alone), the two-node trial in 12-18 s (both nodes). */
+const ddpResult = (): WorkloadResult => ({
+  id: "ddp",
+  kind: "resnet50",
+  parameters: { distributed: true, nodes: 2 },
+  status: "ok",
+  metrics: [],
+  trials: [
+    { trial: 1, images: 600, window_start_unix: T0 + 2, window_end_unix: T0 + 8 },
+    { trial: 2, images: 1200, window_start_unix: T0 + 12, window_end_unix: T0 + 18, distributed: true, nodes: 2 },
+  ],
+  startedAt: "2026-12-06T03:00:00.000Z",
+  endedAt: "2026-12-06T03:05:00.000Z",
+});
+const node0Text = nodeSamples(NODE0, (t) => (t >= T0 + 1 && t <= T0 + 9) || (t >= T0 + 11 && t <= T0 + 19), 200);
+const node1Text = nodeSamples(NODE1, (t) => t >= T0 + 11 && t <= T0 + 19, 250);
+
+describe("which workloads span the nodes", () => {
+  it("are the all-reduce, distributed ResNet50 and vLLM over Ray; one node never spans", () => {
+    const cluster = { nodes: 2, gpusPerNode: 2 };
+    expect(["ddp", "rn50", "ar", "pp", "one"].map((id) => spansNodes(byId(id), cluster))).toEqual([true, false, true, true, false]);
+    expect(spansNodes(ddp, { nodes: 1, gpusPerNode: 2 })).toBe(false);
+    expect(spansNodes(ddp, undefined)).toBe(false);
+  });
+});
+
+describe("several nodes' samples merged", () => {
+  it("number node 1's GPUs after node 0's, keep every UUID, and interleave the samples in time", () => {
+    const { samples, gpus } = mergeNodeSamples([parseSamples(node0Text)!, parseSamples(node1Text)!]);
+    expect(gpus).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect([...samples.uuids]).toEqual([
+      [0, NODE0[0]],
+      [1, NODE0[1]],
+      [2, NODE1[0]],
+      [3, NODE1[1]],
+    ]);
+    expect(samples.gpu.filter((s) => s.t === T0 + 15).map((s) => [s.gpu, s.powerW])).toEqual([
+      [0, 200],
+      [1, 200],
+      [2, 250],
+      [3, 250],
+    ]);
+    expect(samples.procs.length).toBe(parseSamples(node0Text)!.procs.length + parseSamples(node1Text)!.procs.length);
+  });
+});
+
+describe("the energy of a workload across nodes, every node sampled", () => {
+  const both = mergeNodeSamples([parseSamples(node0Text)!, parseSamples(node1Text)!]);
+  const nodes = {
+    count: 2,
+    sampled: [
+      { node: 0, gpus: [0, 1] },
+      { node: 1, gpus: [2, 3] },
+    ],
+  };
+  const result = attachTelemetry(ddpResult(), ddp, both.samples, { nodes });
+
+  it("sums node 0's GPUs alone in the one-node baseline and every node's in the two-node trial", () => {
+    const [baseline, spanning] = result.telemetryDetail!.windows;
+    expect(baseline!.energyJoules).toBeCloseTo(2 * 200 * 6, 6); // node 1's idle GPUs are not the baseline's
+    expect(spanning!.energyJoules).toBeCloseTo(2 * 200 * 6 + 2 * 250 * 6, 6);
+    expect(result.telemetry!.energyJoules).toBeCloseTo(2400 + 5400, 6);
+    // Node 1's idle clocks in the baseline window do not pull the median down into an invalidity.
+    expect(result.telemetry).toMatchObject({ valid: true, smClockMHz: { median: 1710 } });
+    expect(result.telemetryDetail!.nodes).toEqual(nodes);
+  });
+
+  it("gives energy per image over all of each trial's images", () => {
+    const perImage = result.metrics.find((m) => m.name === "joules_per_image")!;
+    expect(perImage.trials[0]).toBeCloseTo(2400 / 600, 9);
+    expect(perImage.trials[1]).toBeCloseTo(5400 / 1200, 9);
+  });
+
+  it("counts the sampled nodes' share of the images when a node's sampler failed", () => {
+    const node0Only = mergeNodeSamples([parseSamples(node0Text)!]);
+    const partial = attachTelemetry(ddpResult(), ddp, node0Only.samples, { nodes: { count: 2, sampled: [{ node: 0, gpus: [0, 1] }] } });
+    const perImage = partial.metrics.find((m) => m.name === "joules_per_image")!;
+    expect(perImage.trials[1]).toBeCloseTo(2400 / (1200 / 2), 9);
+  });
+});
+
+describe("runWithTelemetry on two nodes", () => {
+  /** A node whose sampler starts (or not) and stops with `text`; records its steps. */
+  function fakeNode(text: string, starts = true) {
+    const steps: string[] = [];
+    const ok = (stdout: string): RemoteResult => ({ commandId: "c", status: "Success", exitCode: 0, stdout, stderr: "", durationMs: 1 });
+    const remote: RunRemote = async (script: RemoteScript) => {
+      steps.push(script.name);
+      if (script.name.startsWith("telemetry-start-"))
+        return ok(
+          `${TELEMETRY_START_MARK}${JSON.stringify(starts ? { started: true, source: "nvidia-smi", intervalMs: 1000 } : { started: false, intervalMs: 0, reason: "nvidia-smi failed" })}\n`,
+        );
+      if (script.name.startsWith("telemetry-stop-"))
+        return ok(
+          text
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => `${TELEMETRY_SAMPLE_MARK}${l}`)
+            .join("\n"),
+        );
+      throw new Error(`unexpected step ${script.name}`);
+    };
+    return { remote, steps };
+  }
+
+  async function run(node1: ReturnType<typeof fakeNode>) {
+    const node0 = fakeNode(node0Text);
+    const stored: string[] = [];
+    const log = new MemoryLog();
+    const result = await runWithTelemetry(
+      node0.remote,
+      ddp,
+      { log, clock: instantClock(), cluster: { nodes: 2, gpusPerNode: 2 } },
+      {
+        intervalSeconds: 1,
+        otherNodes: [node1.remote],
+        store: async (id) => {
+          stored.push(id);
+          return `s3://b/runs/1-1/telemetry/${id}.csv`;
+        },
+      },
+      async () => ddpResult(),
+    );
+    return { result, log: log.lines.join("\n"), stored, node0 };
+  }
+
+  it("samples both nodes, stores each node's samples and reports every node's GPUs", async () => {
+    const node1 = fakeNode(node1Text);
+    const { result, log, stored, node0 } = await run(node1);
+    expect(node0.steps).toEqual(["telemetry-start-telemetry-ddp", "telemetry-stop-telemetry-ddp"]);
+    expect(node1.steps).toEqual(["telemetry-start-telemetry-ddp", "telemetry-stop-telemetry-ddp"]);
+    expect(stored.sort()).toEqual(["ddp", "ddp.node-1"]);
+    expect(result.telemetryDetail).toMatchObject({
+      samplesUri: "s3://b/runs/1-1/telemetry/ddp.csv",
+      nodes: {
+        count: 2,
+        sampled: [
+          { node: 0, gpus: [0, 1], samplesUri: "s3://b/runs/1-1/telemetry/ddp.csv" },
+          { node: 1, gpus: [2, 3], samplesUri: "s3://b/runs/1-1/telemetry/ddp.node-1.csv" },
+        ],
+      },
+    });
+    expect(result.telemetry!.energyJoules).toBeCloseTo(7800, 6);
+    expect(log).toContain("ddp: GPU telemetry on node 1 from nvidia-smi every 1000 ms");
+    expect(log).toMatch(/ddp: GPU .* J in the timed windows, SM clock median 1,710 MHz \(\d+ samples on 2 nodes\)/);
+  });
+
+  it("leaves out a node whose sampler did not start, says so, and counts the sampled node's share", async () => {
+    const node1 = fakeNode(node1Text, false);
+    const { result, log } = await run(node1);
+    expect(node1.steps).toEqual(["telemetry-start-telemetry-ddp"]);
+    expect(log).toContain("ddp: no GPU telemetry on node 1: nvidia-smi failed");
+    expect(log).toContain(
+      "ddp: the GPU telemetry leaves out node 1: its energy is not counted, and energy per unit of work counts the sampled nodes' share of the work",
+    );
+    expect(result.telemetryDetail!.nodes).toEqual({
+      count: 2,
+      sampled: [{ node: 0, gpus: [0, 1], samplesUri: "s3://b/runs/1-1/telemetry/ddp.csv" }],
+    });
+    expect(result.telemetry!.energyJoules).toBeCloseTo(4800, 6);
+  });
+
+  it("a workload on node 0 alone samples node 0 alone", async () => {
+    const node0 = fakeNode(node0Text);
+    const node1 = fakeNode(node1Text);
+    const rn50 = byId("rn50");
+    const result = await runWithTelemetry(
+      node0.remote,
+      rn50,
+      { log: new MemoryLog(), clock: instantClock(), cluster: { nodes: 2, gpusPerNode: 2 } },
+      { intervalSeconds: 1, otherNodes: [node1.remote] },
+      async () => ({ ...ddpResult(), id: "rn50", parameters: {}, trials: ddpResult().trials.slice(0, 1) }),
+    );
+    expect(node1.steps).toEqual([]);
+    expect(result.telemetryDetail!.nodes).toBeUndefined();
+    expect(WorkloadResult.parse(result).telemetry).toBeDefined();
+  });
+});
