@@ -30,6 +30,7 @@ import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
 import { efaPods } from "../workloads/efa-pods.js";
 import { runWorkload } from "../workloads/run.js";
+import { spansNodes } from "../workloads/telemetry.js";
 import { AllReduceRanksError, checkAllReduceRanks } from "../workloads/allreduce.js";
 import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
@@ -113,6 +114,7 @@ export async function runBenchmark(plan: RunPlan, deps: EngineDeps): Promise<Run
   let allNodes: RunRemote[] = [];
   let runError: Error | undefined;
   try {
+    warnIdleNodes(run);
     // EFA on every candidate type, from EC2's own facts, before anything is bought.
     if (plan.launch.efa) run.efaInterfaces = await step("efa check", () => checkEfa(run));
     // A vLLM layout over several GPUs against each candidate type's GPUs, before anything is bought.
@@ -288,6 +290,18 @@ async function checkEfa(run: RunContext): Promise<Record<string, number>> {
         "its subnet needs a NAT gateway (or VPC endpoints for SSM, S3 and the image registries) for SSM and the downloads to work.",
     );
   return Object.fromEntries(support.map((s) => [s.instanceType, s.interfaces]));
+}
+
+/** A warning when the suite buys several nodes but every workload runs on node 0 alone. */
+function warnIdleNodes(run: RunContext): void {
+  const nodes = run.plan.launch.nodes;
+  const cluster = { nodes, gpusPerNode: 1 };
+  if (nodes <= 1 || run.plan.suite.workloads.some((w) => w.kind !== "platform-job" && spansNodes(w, cluster))) return;
+  run.log.warning(
+    `The suite asks for ${nodes} nodes ('nodes: ${nodes}'), but no workload spans them (nccl-allreduce, resnet50 with distributed: true, ` +
+      `llm-serving with pipelineParallelSize): every workload runs on node 0, and the other ${nodes - 1} only join the cluster and pass its GPU check, ` +
+      "billed all the same. Set nodes: 1 unless the cluster itself is what you are testing.",
+  );
 }
 
 /**

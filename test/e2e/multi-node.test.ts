@@ -33,6 +33,8 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", () =>
     expect(r.postLog).toMatch(/Nothing to clean up: main terminated i-\w+, i-\w+/);
     // Each node's dead-man switch was armed over SSM.
     for (const i of launched) expect(r.mainLog).toContain(`Dead-man switch armed on ${i.id}`);
+    // Its one workload runs on node 0: the second node is said to be paid for nothing but the cluster check.
+    expect(r.mainLog).toContain("The suite asks for 2 nodes ('nodes: 2'), but no workload spans them");
     const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
     expect(results.nodes?.map((n) => n.instance)).toEqual(launched.map((i) => i.id));
     expect(results.nodes?.map((n) => n.availabilityZone)).toEqual(launched.map((i) => i.az));
