@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
 import { CHAOS_INPUTS } from "./chaos-runner.js";
-import { lifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, lifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 /** Suite efa, the bundles run as the runner runs them against the stand-in (whose DescribeInstanceTypes knows which GPU types have EFA). */
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 
 const EFA_SUITE = { ...CHAOS_INPUTS, suite: "test/fixtures/suites/multi-node-efa.yaml" };
 const results = (path: string | undefined) => Results.parse(JSON.parse(readFileSync(path!, "utf8")));

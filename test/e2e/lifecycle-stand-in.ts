@@ -15,7 +15,8 @@ import { CHAOS_INPUTS, instancesLeftAlive, instancesOverTerminated, startLifecyc
  * loaded 2-core machine overruns. A file whose commands do real work passes 1000 (SSM's own
  * seconds) and bounds a hang by the workload's own `timeoutMinutes`, which job.sh counts in real
  * seconds. A file of whole runs that waits for no hang passes NO_HANG_TO_WAIT_FOR: a tenth, so
- * the platform agent's 150–240 s limit is 15–24 s real, not the 3–4.8 s a slower machine overran.
+ * the platform agent's 150–240 s limit is 15–24 s real, not the 3–4.8 s a slower machine overran,
+ * and node 0's cluster-ready step (540 s, waiting while the agents bootstrap) is 54 s, not 10.8 s.
  */
 export const NO_HANG_TO_WAIT_FOR = { executionSecondMs: 100 } as const;
 

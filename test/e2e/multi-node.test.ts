@@ -7,10 +7,10 @@ import type { StoredParameter } from "../../stand-in/ssm.js";
 import { filesUnder } from "../support/wait.js";
 import { leakedSecrets } from "./action-process.js";
 import { CHAOS_BUCKET } from "./chaos-runner.js";
-import { lifecycle as runLifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, lifecycle as runLifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 
 /** One lifecycle of the two-node suite (the lifecycle inputs otherwise). */
 const lifecycle = (inputs: Record<string, string> = {}, during?: Parameters<typeof runLifecycle>[2]) =>
