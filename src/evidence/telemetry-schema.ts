@@ -16,7 +16,7 @@ export const Telemetry = z.object({
   /** GPU samples inside the workload's timed windows (one per GPU per tick). */
   samples: z.number().int().nonnegative(),
   intervalSeconds: z.number().positive(),
-  /** Mean: energy over the windows ÷ their length (all GPUs the workload used, summed). Max: the highest sample. */
+  /** Mean: energy over the windows ÷ their length; max: the highest at any in-window sample time. Both of the GPUs the workload used, summed. */
   powerWatts: z.object({ mean: z.number(), max: z.number() }),
   /** Power integrated over the timed windows (piecewise-linear between samples), summed over GPUs. */
   energyJoules: z.number().nonnegative(),

@@ -236,7 +236,7 @@ export function summarizeTelemetry(
     source: samples.source,
     samples: inside.length,
     intervalSeconds: interval,
-    powerWatts: { mean: round(seconds > 0 ? energy / seconds : Number.NaN, 2), max: round(maxOf(inside.map((s) => s.powerW)), 2) },
+    powerWatts: { mean: round(seconds > 0 ? energy / seconds : Number.NaN, 2), max: round(peakPower(gpuRows, timed, windowGpus), 2) },
     energyJoules: round(energy),
     smClockMHz: { median: round(smMedian, 1), max: round(maxOf(inside.map((s) => s.smMHz)), 1) },
     gpuUtilPercent: { mean: round(mean(finite(inside.map((s) => s.gpuUtil))), 1) },
@@ -256,6 +256,46 @@ export function summarizeTelemetry(
     explanations,
   };
   return { telemetry, detail };
+}
+
+/** v at t of the piecewise-linear function through `points` (sorted by t), held flat at both ends; NaN without points. */
+function valueAt(points: readonly Point[], t: number): number {
+  if (points.length === 0) return Number.NaN;
+  if (t <= points[0]!.t) return points[0]!.v;
+  const last = points[points.length - 1]!;
+  if (t >= last.t) return last.v;
+  let [lo, hi] = [0, points.length - 1]; // points[lo].t < t < points[hi].t
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t <= t) lo = mid;
+    else hi = mid;
+  }
+  const [p, q] = [points[lo]!, points[hi]!];
+  return p.v + ((q.v - p.v) * (t - p.t)) / (q.t - p.t);
+}
+
+/**
+ * The highest power of a window's GPUs together at any in-window sample time, each GPU's power as
+ * `integrate` takes it: the peak of the same sum whose mean is powerWatts.mean, so the two compare.
+ */
+function peakPower(
+  rows: readonly GpuSample[],
+  windows: readonly TimedWindow[],
+  windowGpus: ReadonlyMap<TimedWindow, ReadonlySet<number>>,
+): number {
+  const byGpu = new Map<number, Point[]>();
+  for (const s of rows) if (Number.isFinite(s.powerW)) (byGpu.get(s.gpu) ?? byGpu.set(s.gpu, []).get(s.gpu)!).push({ t: s.t, v: s.powerW });
+  let peak = Number.NaN;
+  for (const w of windows) {
+    const gpus = [...windowGpus.get(w)!].filter((g) => byGpu.has(g));
+    const times = new Set(rows.filter((s) => s.t >= w.start && s.t <= w.end).map((s) => s.t));
+    if (times.size === 0) times.add((w.start + w.end) / 2);
+    for (const t of times) {
+      const total = gpus.reduce((sum, g) => sum + valueAt(byGpu.get(g)!, t), 0);
+      if (gpus.length > 0 && (Number.isNaN(peak) || total > peak)) peak = total;
+    }
+  }
+  return peak;
 }
 
 /**

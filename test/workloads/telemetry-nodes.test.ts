@@ -110,6 +110,8 @@ describe("the energy of a workload across nodes, every node sampled", () => {
     expect(baseline!.energyJoules).toBeCloseTo(2 * 200 * 6, 6); // node 1's idle GPUs are not the baseline's
     expect(spanning!.energyJoules).toBeCloseTo(2 * 200 * 6 + 2 * 250 * 6, 6);
     expect(result.telemetry!.energyJoules).toBeCloseTo(2400 + 5400, 6);
+    // Mean and peak of the same sum: the windows' GPUs together (the two-node trial's four at 900 W).
+    expect(result.telemetry!.powerWatts).toEqual({ mean: 650, max: 900 });
     // Node 1's idle clocks in the baseline window do not pull the median down into an invalidity.
     expect(result.telemetry).toMatchObject({ valid: true, smClockMHz: { median: 1710 } });
     expect(result.telemetryDetail!.nodes).toEqual(nodes);
