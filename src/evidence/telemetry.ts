@@ -145,7 +145,8 @@ export function summarizeTelemetry(
   const gpus = [...used].sort((a, b) => a - b);
   const gpuRows = samples.gpu.filter((s) => used.has(s.gpu));
   // Each window's GPUs: those the workload's own processes ran on in it (within one interval), else
-  // all it used. A distributed workload's one-node baseline leaves the other nodes' GPUs idle.
+  // all it used: a window whose pods ran on some of the sampled GPUs (one node of several) leaves
+  // the others idle, and their idle power and clocks are not that window's.
   const usedIn = (w: TimedWindow): ReadonlySet<number> => {
     const inWindow = new Set<number>();
     for (const p of samples.procs) {

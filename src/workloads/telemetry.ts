@@ -85,8 +85,7 @@ export function attachTelemetry(result: WorkloadResult, w: NodeWorkload, samples
     for (const t of result.trials) {
       const trial = num(t.trial);
       const count = num(t.images) ?? (num(t.batch_size) ?? 0) * (num(t.steps) ?? 0);
-      // DDP over several nodes: the sampled GPUs did their share of the images; the one-node
-      // baseline's images are node 0's alone.
+      // DDP over several nodes: the sampled GPUs did their share of the images.
       const part = t.distributed === true ? share(num(t.nodes) ?? 1) : 1;
       if (trial !== undefined && count > 0) images.set(trial, count * part);
     }

@@ -9,8 +9,8 @@ import { attachTelemetry, runWithTelemetry, spansNodes } from "../../src/workloa
 import { instantClock } from "../support/fakes.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
 
-// GPU telemetry of a workload across nodes: every node sampled, their GPUs summed, and the
-// one-node baseline of a distributed ResNet50 counted on node 0's GPUs alone.
+// GPU telemetry of a workload across nodes: every node sampled, their GPUs summed, each timed
+// window over the GPUs the workload's pods used in it.
 const T0 = 1_741_572_000;
 const NODE0 = ["GPU-00000000-0000-0000-0000-000000000000", "GPU-00000000-0000-0000-0000-000000000001"];
 const NODE1 = ["GPU-11111111-0000-0000-0000-000000000000", "GPU-11111111-0000-0000-0000-000000000001"];
@@ -45,7 +45,7 @@ function nodeSamples(uuids: readonly string[], busy: (t: number) => boolean, bus
   return samplesText({ uuids, gpu, procs });
 }
 
-/** The one-node baseline trial in 2-8 s (node 0 alone), the two-node trial in 12-18 s (both nodes). */
+/** A trial on node 0 alone in 2-8 s (its pods on node 0's GPUs only), a trial on both nodes in 12-18 s. */
 const ddpResult = (): WorkloadResult => ({
   id: "ddp",
   kind: "resnet50",
@@ -105,14 +105,14 @@ describe("the energy of a workload across nodes, every node sampled", () => {
   };
   const result = attachTelemetry(ddpResult(), ddp, both.samples, { nodes });
 
-  it("sums node 0's GPUs alone in the one-node baseline and every node's in the two-node trial", () => {
+  it("sums node 0's GPUs alone in the trial on node 0 and every node's in the trial on both", () => {
     const [baseline, spanning] = result.telemetryDetail!.windows;
-    expect(baseline!.energyJoules).toBeCloseTo(2 * 200 * 6, 6); // node 1's idle GPUs are not the baseline's
+    expect(baseline!.energyJoules).toBeCloseTo(2 * 200 * 6, 6); // node 1's idle GPUs are not that trial's
     expect(spanning!.energyJoules).toBeCloseTo(2 * 200 * 6 + 2 * 250 * 6, 6);
     expect(result.telemetry!.energyJoules).toBeCloseTo(2400 + 5400, 6);
     // Mean and peak of the same sum: the windows' GPUs together (the two-node trial's four at 900 W).
     expect(result.telemetry!.powerWatts).toEqual({ mean: 650, max: 900 });
-    // Node 1's idle clocks in the baseline window do not pull the median down into an invalidity.
+    // Node 1's idle clocks in the node-0 window do not pull the median down into an invalidity.
     expect(result.telemetry).toMatchObject({ valid: true, smClockMHz: { median: 1710 } });
     expect(result.telemetryDetail!.nodes).toEqual(nodes);
   });
