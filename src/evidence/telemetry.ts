@@ -9,8 +9,8 @@ import type { Telemetry, TelemetryDetail, TelemetryWindow } from "./telemetry-sc
  *
  * Energy: each GPU's power is taken as piecewise linear between its samples (held flat before
  * the first and after the last) and integrated over every timed window; the GPUs the workload's
- * processes used in that window are summed (every node's, for a workload across nodes: their
- * samples merged by mergeNodeSamples). A constant P watts over a window of d seconds is exactly P·d joules.
+ * processes used are summed (every node's, for a workload across nodes: their samples merged by
+ * mergeNodeSamples). A constant P watts over a window of d seconds is exactly P·d joules.
  *
  * Validity, inside the timed windows:
  * - a hardware or thermal slowdown (hw_slowdown, sw/hw_thermal_slowdown, hw_power_brake_slowdown)
@@ -92,9 +92,11 @@ function finite(values: readonly number[]): number[] {
   return values.filter(Number.isFinite);
 }
 
+/** The largest finite value, NaN when there is none (a loop: an hour of samples is too many arguments for Math.max). */
 function maxOf(values: readonly number[]): number {
-  const f = finite(values);
-  return f.length === 0 ? Number.NaN : Math.max(...f);
+  let top = Number.NaN;
+  for (const v of values) if (Number.isFinite(v) && !(v <= top)) top = v;
+  return top;
 }
 
 function round(value: number, digits = 3): number {
@@ -144,43 +146,16 @@ export function summarizeTelemetry(
   if (used.size === 0) for (const s of samples.gpu) used.add(s.gpu);
   const gpus = [...used].sort((a, b) => a - b);
   const gpuRows = samples.gpu.filter((s) => used.has(s.gpu));
-  // Each window's GPUs: those the workload's own processes ran on in it (within one interval), else
-  // all it used: a window whose pods ran on some of the sampled GPUs (one node of several) leaves
-  // the others idle, and their idle power and clocks are not that window's.
-  const usedIn = (w: TimedWindow): ReadonlySet<number> => {
-    const inWindow = new Set<number>();
-    for (const p of samples.procs) {
-      const index = uuidToIndex.get(p.gpuUuid);
-      if (index !== undefined && used.has(index) && inAny(p.t, [w], interval) && ownPod(p.pod, options.ownPodPrefixes)) inWindow.add(index);
-    }
-    return inWindow.size > 0 ? inWindow : used;
-  };
-  const windowGpus = new Map(timed.map((w) => [w, usedIn(w)]));
+  // Each GPU's power as points in time, grouped once: energy and the peak integrate these.
+  const power = new Map<number, Point[]>(gpus.map((g) => [g, []]));
+  for (const s of gpuRows) power.get(s.gpu)!.push({ t: s.t, v: s.powerW });
 
-  const windowEnergy = (w: TimedWindow) =>
-    [...windowGpus.get(w)!].reduce(
-      (sum, g) =>
-        sum +
-        integrate(
-          gpuRows.filter((s) => s.gpu === g).map((s) => ({ t: s.t, v: s.powerW })),
-          w.start,
-          w.end,
-        ),
-      0,
-    );
+  const windowEnergy = (w: TimedWindow) => gpus.reduce((sum, g) => sum + integrate(power.get(g)!, w.start, w.end), 0);
   const perWindow: TelemetryWindow[] = timed.map((w) => ({ ...w, energyJoules: round(windowEnergy(w)) }));
   const energy = perWindow.reduce((s, w) => s + w.energyJoules, 0);
   const seconds = timed.reduce((s, w) => s + (w.end - w.start), 0);
 
-  const chosen = new Set(
-    timed.flatMap((w) =>
-      windowSamples(
-        gpuRows.filter((s) => windowGpus.get(w)!.has(s.gpu)),
-        [w],
-      ),
-    ),
-  );
-  const inside = gpuRows.filter((s) => chosen.has(s));
+  const inside = windowSamples(gpuRows, timed);
   const withReasons = inside.filter((s) => s.reasons !== null);
   const share = (test: (mask: number) => boolean) =>
     withReasons.length === 0 ? 0 : withReasons.filter((s) => test(s.reasons!)).length / withReasons.length;
@@ -237,7 +212,7 @@ export function summarizeTelemetry(
     source: samples.source,
     samples: inside.length,
     intervalSeconds: interval,
-    powerWatts: { mean: round(seconds > 0 ? energy / seconds : Number.NaN, 2), max: round(peakPower(gpuRows, timed, windowGpus), 2) },
+    powerWatts: { mean: round(seconds > 0 ? energy / seconds : Number.NaN, 2), max: round(peakPower(power, gpuRows, timed), 2) },
     energyJoules: round(energy),
     smClockMHz: { median: round(smMedian, 1), max: round(maxOf(inside.map((s) => s.smMHz)), 1) },
     gpuUtilPercent: { mean: round(mean(finite(inside.map((s) => s.gpuUtil))), 1) },
@@ -276,24 +251,19 @@ function valueAt(points: readonly Point[], t: number): number {
 }
 
 /**
- * The highest power of a window's GPUs together at any in-window sample time, each GPU's power as
- * `integrate` takes it: the peak of the same sum whose mean is powerWatts.mean, so the two compare.
+ * The highest power of the GPUs together at any sample time inside a window or at a window's edge
+ * (where the piecewise-linear sum can peak too), each GPU's power as `integrate` takes it: the peak
+ * of the same sum whose mean is powerWatts.mean, so the two compare.
  */
-function peakPower(
-  rows: readonly GpuSample[],
-  windows: readonly TimedWindow[],
-  windowGpus: ReadonlyMap<TimedWindow, ReadonlySet<number>>,
-): number {
-  const byGpu = new Map<number, Point[]>();
-  for (const s of rows) if (Number.isFinite(s.powerW)) (byGpu.get(s.gpu) ?? byGpu.set(s.gpu, []).get(s.gpu)!).push({ t: s.t, v: s.powerW });
+function peakPower(power: ReadonlyMap<number, readonly Point[]>, rows: readonly GpuSample[], windows: readonly TimedWindow[]): number {
+  const curves = [...power.values()].map((points) => points.filter((p) => Number.isFinite(p.v))).filter((points) => points.length > 0);
   let peak = Number.NaN;
   for (const w of windows) {
-    const gpus = [...windowGpus.get(w)!].filter((g) => byGpu.has(g));
-    const times = new Set(rows.filter((s) => s.t >= w.start && s.t <= w.end).map((s) => s.t));
-    if (times.size === 0) times.add((w.start + w.end) / 2);
+    const times = new Set([w.start, w.end]);
+    for (const s of rows) if (s.t >= w.start && s.t <= w.end) times.add(s.t);
     for (const t of times) {
-      const total = gpus.reduce((sum, g) => sum + valueAt(byGpu.get(g)!, t), 0);
-      if (gpus.length > 0 && (Number.isNaN(peak) || total > peak)) peak = total;
+      const total = curves.reduce((sum, points) => sum + valueAt(points, t), 0);
+      if (curves.length > 0 && !(total <= peak)) peak = total;
     }
   }
   return peak;

@@ -299,7 +299,7 @@ function warnIdleNodes(run: RunContext): void {
   if (nodes <= 1 || run.plan.suite.workloads.some((w) => w.kind !== "platform-job" && spansNodes(w, cluster))) return;
   run.log.warning(
     `The suite asks for ${nodes} nodes ('nodes: ${nodes}'), but no workload spans them (nccl-allreduce, resnet50 with distributed: true, ` +
-      `llm-serving with pipelineParallelSize): every workload runs on node 0, and the other ${nodes - 1} only join the cluster and pass its GPU check, ` +
+      `llm-serving with tensorParallelSize or pipelineParallelSize): every workload runs on node 0, and the other ${nodes - 1} only join the cluster and pass its GPU check, ` +
       "billed all the same. Set nodes: 1 unless the cluster itself is what you are testing.",
   );
 }

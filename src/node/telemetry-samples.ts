@@ -164,7 +164,7 @@ export function mergeNodeSamples(perNode: readonly Samples[]): { samples: Sample
     const count = s.gpu.reduce((top, g) => Math.max(top, g.gpu), Math.max(-1, ...s.uuids.keys())) + 1;
     for (const [i, uuid] of s.uuids) merged.uuids.set(base + i, uuid);
     for (const g of s.gpu) merged.gpu.push({ ...g, gpu: base + g.gpu });
-    merged.procs.push(...s.procs);
+    for (const p of s.procs) merged.procs.push(p); // not push(...): hours of samples are too many arguments
     merged.skipped += s.skipped;
     gpus.push(Array.from({ length: count }, (_, i) => base + i));
     base += count;

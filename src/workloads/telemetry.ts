@@ -178,8 +178,12 @@ export async function runWithTelemetry(
       if (!started[k]) return undefined;
       try {
         const out = await stopTelemetry(node, name);
-        if (!out.samples) ctx.log.warning(`${w.id}: the GPU telemetry sampler${where(k)} left no samples`);
-        return out.samples ? { node: k, text: out.text, samples: out.samples } : undefined;
+        // A header without GPU rows (nvidia-smi failing after the sampler started) is no samples either.
+        if (!out.samples || out.samples.gpu.length === 0) {
+          ctx.log.warning(`${w.id}: the GPU telemetry sampler${where(k)} left no samples`);
+          return undefined;
+        }
+        return { node: k, text: out.text, samples: out.samples };
       } catch (error) {
         if (!(error instanceof RemoteScriptError)) throw error;
         ctx.log.warning(`${w.id}: the GPU telemetry${where(k)} could not be collected: ${errorLine(error)}`);

@@ -57,6 +57,45 @@ describe("energy over the timed windows", () => {
     expect(summary.telemetry.powerWatts.mean).toBe(150);
   });
 
+  it("gives a peak of the same power the mean integrates, at a window's edge too: never below the mean", () => {
+    // 900 W just before the window, 100 W inside it: the power falls through the window's start.
+    const s = parsed(
+      samplesText({
+        gpu: [
+          { t: T0 - 0.9, powerW: 900 },
+          { t: T0 + 0.1, powerW: 100 },
+          { t: T0 + 1.1, powerW: 100 },
+        ],
+      }),
+    );
+    const { telemetry } = summarizeTelemetry(s, windows([0, 0.5]), OWN)!;
+    expect(telemetry.powerWatts.mean).toBeCloseTo(108, 6);
+    expect(telemetry.powerWatts.max).toBeCloseTo(180, 6);
+  });
+
+  it("summarizes hours of samples of many GPUs without running out of stack", () => {
+    // 1 Hz for an hour on 64 GPUs: 230,400 rows, past what Math.max(...rows) takes as arguments.
+    const gpu = Array.from({ length: 3600 * 64 }, (_, i) => ({
+      t: T0 + Math.floor(i / 64),
+      gpu: i % 64,
+      powerW: 200,
+      smMHz: 1710,
+      memMHz: 6251,
+      gpuUtil: 98,
+      memUtil: 40,
+      memUsedMiB: 4096,
+      tempC: 60,
+      reasons: 0,
+      enforcedLimitW: 300,
+      defaultLimitW: 300,
+      maxSmMHz: 1710,
+    }));
+    const samples: Samples = { source: "nvidia-smi", intervalSeconds: 1, uuids: new Map(), gpu, procs: [], skipped: 0 };
+    const { telemetry } = summarizeTelemetry(samples, windows([10, 3590]), OWN)!;
+    expect(telemetry.powerWatts).toEqual({ mean: 64 * 200, max: 64 * 200 });
+    expect(telemetry.smClockMHz.max).toBe(1710);
+  });
+
   it("integrates between samples and sums the windows of every trial", () => {
     // Power ramps 100 → 200 W over 10 s: the first window's mean is 125 W, the second's 175 W.
     const s = parsed(samplesText({ gpu: everySecond(T0, T0 + 10, (t) => ({ powerW: 100 + (t - T0) * 10 })) }));

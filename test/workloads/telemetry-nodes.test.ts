@@ -9,8 +9,7 @@ import { attachTelemetry, runWithTelemetry, spansNodes } from "../../src/workloa
 import { instantClock } from "../support/fakes.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
 
-// GPU telemetry of a workload across nodes: every node sampled, their GPUs summed, each timed
-// window over the GPUs the workload's pods used in it.
+// GPU telemetry of a workload across nodes: every node sampled and their GPUs summed.
 const T0 = 1_741_572_000;
 const NODE0 = ["GPU-00000000-0000-0000-0000-000000000000", "GPU-00000000-0000-0000-0000-000000000001"];
 const NODE1 = ["GPU-11111111-0000-0000-0000-000000000000", "GPU-11111111-0000-0000-0000-000000000001"];
@@ -32,20 +31,24 @@ const byId = (id: string) => suite.workloads.find((w) => w.id === id) as NodeWor
 const ddp = byId("ddp") as ResNet50Workload;
 
 /**
- * One node's samples: two GPUs at `busyW` each while the workload's pod runs on them (`busy`
- * seconds after T0), 60 W and 210 MHz idle otherwise; 20 s, one sample a second.
+ * One node's samples: two GPUs at `busyW` each from 1 s to 19 s after T0 (the workload's pod on
+ * them), 60 W and 210 MHz idle before and after; one sample a second from `offset` seconds after T0
+ * (the nodes' samplers do not tick together).
  */
-function nodeSamples(uuids: readonly string[], busy: (t: number) => boolean, busyW: number): string {
+function nodeSamples(uuids: readonly string[], offset: number, busyW: number, pod: string): string {
+  const busy = (t: number) => t >= T0 + 1 && t <= T0 + 19;
   const gpu = [0, 1].flatMap((g) =>
-    everySecond(T0, T0 + 20, (t) => (busy(t) ? { gpu: g, powerW: busyW, smMHz: 1710 } : { gpu: g, powerW: 60, smMHz: 210, util: 0 })),
+    everySecond(T0, T0 + 20).map(({ t }) =>
+      busy(t + offset) ? { t: t + offset, gpu: g, powerW: busyW, smMHz: 1710 } : { t: t + offset, gpu: g, powerW: 60, smMHz: 210, util: 0 },
+    ),
   );
   const procs = everySecond(T0, T0 + 20)
-    .filter((r) => busy(r.t))
-    .flatMap((r) => uuids.map((uuid, i) => ({ t: r.t, uuid, pid: 100 + i, pod: "rn50-ddp-0" })));
+    .filter((r) => busy(r.t + offset))
+    .flatMap((r) => uuids.map((uuid, i) => ({ t: r.t + offset, uuid, pid: 100 + i, pod })));
   return samplesText({ uuids, gpu, procs });
 }
 
-/** A trial on node 0 alone in 2-8 s (its pods on node 0's GPUs only), a trial on both nodes in 12-18 s. */
+/** Two trials on both nodes, in 2-8 s and 12-18 s after T0. */
 const ddpResult = (): WorkloadResult => ({
   id: "ddp",
   kind: "resnet50",
@@ -53,14 +56,14 @@ const ddpResult = (): WorkloadResult => ({
   status: "ok",
   metrics: [],
   trials: [
-    { trial: 1, images: 600, window_start_unix: T0 + 2, window_end_unix: T0 + 8 },
+    { trial: 1, images: 1200, window_start_unix: T0 + 2, window_end_unix: T0 + 8, distributed: true, nodes: 2 },
     { trial: 2, images: 1200, window_start_unix: T0 + 12, window_end_unix: T0 + 18, distributed: true, nodes: 2 },
   ],
   startedAt: "2026-12-06T03:00:00.000Z",
   endedAt: "2026-12-06T03:05:00.000Z",
 });
-const node0Text = nodeSamples(NODE0, (t) => (t >= T0 + 1 && t <= T0 + 9) || (t >= T0 + 11 && t <= T0 + 19), 200);
-const node1Text = nodeSamples(NODE1, (t) => t >= T0 + 11 && t <= T0 + 19, 250);
+const node0Text = nodeSamples(NODE0, 0, 200, "rn50-ddp-0");
+const node1Text = nodeSamples(NODE1, 0.5, 250, "rn50-ddp-1");
 
 describe("which workloads span the nodes", () => {
   it("are the all-reduce, distributed ResNet50 and vLLM over Ray; one node never spans", () => {
@@ -84,11 +87,11 @@ describe("several nodes' samples merged", () => {
       [2, NODE1[0]],
       [3, NODE1[1]],
     ]);
-    expect(samples.gpu.filter((s) => s.t === T0 + 15).map((s) => [s.gpu, s.powerW])).toEqual([
-      [0, 200],
-      [1, 200],
-      [2, 250],
-      [3, 250],
+    expect(samples.gpu.filter((s) => s.t >= T0 + 15 && s.t < T0 + 16).map((s) => [s.t - T0, s.gpu, s.powerW])).toEqual([
+      [15, 0, 200],
+      [15, 1, 200],
+      [15.5, 2, 250],
+      [15.5, 3, 250],
     ]);
     expect(samples.procs.length).toBe(parseSamples(node0Text)!.procs.length + parseSamples(node1Text)!.procs.length);
   });
@@ -105,29 +108,27 @@ describe("the energy of a workload across nodes, every node sampled", () => {
   };
   const result = attachTelemetry(ddpResult(), ddp, both.samples, { nodes });
 
-  it("sums node 0's GPUs alone in the trial on node 0 and every node's in the trial on both", () => {
-    const [baseline, spanning] = result.telemetryDetail!.windows;
-    expect(baseline!.energyJoules).toBeCloseTo(2 * 200 * 6, 6); // node 1's idle GPUs are not that trial's
-    expect(spanning!.energyJoules).toBeCloseTo(2 * 200 * 6 + 2 * 250 * 6, 6);
-    expect(result.telemetry!.energyJoules).toBeCloseTo(2400 + 5400, 6);
-    // Mean and peak of the same sum: the windows' GPUs together (the two-node trial's four at 900 W).
-    expect(result.telemetry!.powerWatts).toEqual({ mean: 650, max: 900 });
-    // Node 1's idle clocks in the node-0 window do not pull the median down into an invalidity.
-    expect(result.telemetry).toMatchObject({ valid: true, smClockMHz: { median: 1710 } });
+  it("sums every node's GPUs in each window, their samplers' ticks apart", () => {
+    for (const w of result.telemetryDetail!.windows) expect(w.energyJoules).toBeCloseTo(6 * (2 * 200 + 2 * 250), 6);
+    expect(result.telemetry!.energyJoules).toBeCloseTo(10_800, 6);
+    // Mean and peak of the same sum: the four GPUs together.
+    expect(result.telemetry!.powerWatts).toEqual({ mean: 900, max: 900 });
+    expect(result.telemetry).toMatchObject({ valid: true, smClockMHz: { median: 1710 }, foreignProcesses: 0 });
     expect(result.telemetryDetail!.nodes).toEqual(nodes);
   });
 
   it("gives energy per image over all of each trial's images", () => {
     const perImage = result.metrics.find((m) => m.name === "joules_per_image")!;
-    expect(perImage.trials[0]).toBeCloseTo(2400 / 600, 9);
-    expect(perImage.trials[1]).toBeCloseTo(5400 / 1200, 9);
+    expect(perImage.trials).toHaveLength(2);
+    for (const v of perImage.trials) expect(v).toBeCloseTo(5400 / 1200, 9);
   });
 
   it("counts the sampled nodes' share of the images when a node's sampler failed", () => {
     const node0Only = mergeNodeSamples([parseSamples(node0Text)!]);
     const partial = attachTelemetry(ddpResult(), ddp, node0Only.samples, { nodes: { count: 2, sampled: [{ node: 0, gpus: [0, 1] }] } });
     const perImage = partial.metrics.find((m) => m.name === "joules_per_image")!;
-    expect(perImage.trials[1]).toBeCloseTo(2400 / (1200 / 2), 9);
+    // Node 0's 2,400 J per window over its half of the 1,200 images.
+    for (const v of perImage.trials) expect(v).toBeCloseTo(2400 / 600, 9);
   });
 });
 
@@ -192,7 +193,7 @@ describe("runWithTelemetry on two nodes", () => {
         ],
       },
     });
-    expect(result.telemetry!.energyJoules).toBeCloseTo(7800, 6);
+    expect(result.telemetry!.energyJoules).toBeCloseTo(10_800, 6);
     expect(log).toContain("ddp: GPU telemetry on node 1 from nvidia-smi every 1000 ms");
     expect(log).toMatch(/ddp: GPU .* J in the timed windows, SM clock median 1,710 MHz \(\d+ samples on 2 nodes\)/);
   });
@@ -210,6 +211,16 @@ describe("runWithTelemetry on two nodes", () => {
       sampled: [{ node: 0, gpus: [0, 1], samplesUri: "s3://b/runs/1-1/telemetry/ddp.csv" }],
     });
     expect(result.telemetry!.energyJoules).toBeCloseTo(4800, 6);
+  });
+
+  it("leaves out a node whose sampler left a header but no GPU rows (nvidia-smi failing after it started)", async () => {
+    const node1 = fakeNode(samplesText({ uuids: NODE1, gpu: [] }));
+    const { result, log } = await run(node1);
+    expect(node1.steps).toEqual(["telemetry-start-telemetry-ddp", "telemetry-stop-telemetry-ddp"]);
+    expect(log).toContain("ddp: the GPU telemetry sampler on node 1 left no samples");
+    expect(result.telemetryDetail!.nodes!.sampled.map((n) => n.node)).toEqual([0]);
+    const perImage = result.metrics.find((m) => m.name === "joules_per_image")!;
+    for (const v of perImage.trials) expect(v).toBeCloseTo(2400 / 600, 9);
   });
 
   it("a workload on node 0 alone samples node 0 alone", async () => {
