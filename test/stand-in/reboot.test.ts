@@ -74,7 +74,8 @@ chmod +x "$r/var/lib/cloud/scripts/per-boot/10-count"
 
 describe("a stand-in instance rebooting (reboot, systemctl reboot, shutdown -r)", () => {
   it("loses its agent for a while, keeps commands Pending meanwhile, and comes back with a new boot id, its enabled units and per-boot scripts run again, user data not", async () => {
-    standIn.faults.rebootDelayMs = 800;
+    // Long enough that the command below is still Pending 300 ms after it is sent on a loaded machine.
+    standIn.faults.rebootDelayMs = 2000;
     const id = await launch(ec2, { InstanceInitiatedShutdownBehavior: "terminate", UserData: toBase64(USER_DATA) });
     await eventually(() => (view(id).agentOnline && view(id).userDataExitCode === 0 ? true : undefined));
     const root = join(view(id).sandbox, "root");
@@ -92,7 +93,7 @@ describe("a stand-in instance rebooting (reboot, systemctl reboot, shutdown -r)"
     expect(await finished(setup)).toMatchObject({ status: "Success", stdout: "active\n" });
     expect(longSleeps(id)).toHaveLength(1);
 
-    await eventually(() => (view(id).agentOnline ? undefined : true), 3000);
+    await eventually(() => (view(id).agentOnline ? undefined : true), 10_000);
     expect(await pingStatus(id)).toBe("ConnectionLost");
     // Sent while the agent is away: accepted, Pending, delivered once it is back.
     const during = await send(id, ['cat "$GPU_BENCH_ROOT/proc/sys/kernel/random/boot_id"', "systemctl is-active old-ttl.timer || true"]);

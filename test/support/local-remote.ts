@@ -14,11 +14,16 @@ export const INSTANCE_BIN = new URL("../../stand-in/instance-bin", import.meta.u
  * then be another test's.
  */
 export function killSandboxProcesses(root: string): void {
-  for (const pid of processesWithEnv(`GPU_BENCH_ROOT=${root}`)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* exited meanwhile */
+  // Again while any are found: a process may fork between the scan and its kill.
+  for (let pass = 0; pass < 5; pass++) {
+    const pids = processesWithEnv(`GPU_BENCH_ROOT=${root}`);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* exited meanwhile */
+      }
     }
   }
 }

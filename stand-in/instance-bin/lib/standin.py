@@ -1331,6 +1331,8 @@ def port_offset() -> int:
     os.makedirs(PORT_OFFSET_REGISTRY, exist_ok=True)
     with open(os.path.join(PORT_OFFSET_REGISTRY, ".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError, ValueError), open(path) as f:
+            return int(f.read())  # chosen meanwhile by another node of the cluster
         for offset in random.sample(PORT_OFFSETS, len(PORT_OFFSETS)):
             reservation = os.path.join(PORT_OFFSET_REGISTRY, str(offset))
             try:
