@@ -399,6 +399,17 @@ export class ServingLayoutError extends Error {
   override name = "ServingLayoutError";
 }
 
+/**
+ * Whether `w` runs on every node of a suite of `nodes` nodes (nccl-allreduce, distributed ResNet50,
+ * vLLM over Ray) rather than on node 0 alone; platform jobs run on the platform's own terms.
+ */
+export function spansNodes(w: Workload, nodes: number): boolean {
+  if (nodes <= 1) return false;
+  if (w.kind === "nccl-allreduce") return true;
+  if (w.kind === "resnet50") return w.distributed === true;
+  return w.kind === "llm-serving" && servingLayout(w, nodes).kind === "ray";
+}
+
 /** Whether any llm-serving workload of the suite uses more than one GPU (a layout to check against the instance types). */
 export function hasParallelLayout(workloads: readonly Workload[], nodes: number): boolean {
   return workloads.some((w) => w.kind === "llm-serving" && servingLayout(w, nodes).kind !== "single");

@@ -19,7 +19,7 @@ import { joinKey, putText, s3Uri } from "../cloud/s3.js";
 import { ssmRemote, waitForAgent } from "../cloud/ssm.js";
 import { createPlacementGroup, deletePlacementGroup } from "../cloud/placement.js";
 import { TagKeys } from "../config/names.js";
-import { ServingLayoutError, checkLayoutsForTypes, hasParallelLayout, type NodeWorkload } from "../config/suite.js";
+import { ServingLayoutError, checkLayoutsForTypes, hasParallelLayout, spansNodes, type NodeWorkload } from "../config/suite.js";
 import type { Inventory, Outcome, Results, WorkloadResult } from "../evidence/results.js";
 import { bootstrapNode, NodeBootstrapError } from "../node/bootstrap.js";
 import { collectDiagnostics } from "../node/diagnostics.js";
@@ -30,7 +30,6 @@ import type { Log } from "../runtime/log.js";
 import { PhaseRecorder } from "../runtime/phases.js";
 import { efaPods } from "../workloads/efa-pods.js";
 import { runWorkload } from "../workloads/run.js";
-import { spansNodes } from "../workloads/telemetry.js";
 import { AllReduceRanksError, checkAllReduceRanks } from "../workloads/allreduce.js";
 import { runFaultScenarios, skippedFaults, type FaultRun } from "../faults/run.js";
 import probeScript from "../../remote/probe.sh";
@@ -295,8 +294,7 @@ async function checkEfa(run: RunContext): Promise<Record<string, number>> {
 /** A warning when the suite buys several nodes but every workload runs on node 0 alone. */
 function warnIdleNodes(run: RunContext): void {
   const nodes = run.plan.launch.nodes;
-  const cluster = { nodes, gpusPerNode: 1 };
-  if (nodes <= 1 || run.plan.suite.workloads.some((w) => w.kind !== "platform-job" && spansNodes(w, cluster))) return;
+  if (nodes <= 1 || run.plan.suite.workloads.some((w) => spansNodes(w, nodes))) return;
   run.log.warning(
     `The suite asks for ${nodes} nodes ('nodes: ${nodes}'), but no workload spans them (nccl-allreduce, resnet50 with distributed: true, ` +
       `llm-serving with tensorParallelSize or pipelineParallelSize): every workload runs on node 0, and the other ${nodes - 1} only join the cluster and pass its GPU check, ` +

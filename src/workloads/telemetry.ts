@@ -1,5 +1,5 @@
 import { RemoteScriptError, type RunRemote } from "../cloud/remote-script.js";
-import { servingLayout, type NodeWorkload } from "../config/suite.js";
+import { spansNodes, type NodeWorkload } from "../config/suite.js";
 import type { WorkloadResult } from "../evidence/results.js";
 import { resnet50EnergyMetrics, servingEnergyMetrics, summarizeTelemetry, type TimedWindow } from "../evidence/telemetry.js";
 import { startTelemetry, stopTelemetry } from "../node/telemetry.js";
@@ -7,7 +7,6 @@ import { mergeNodeSamples, type Samples } from "../node/telemetry-samples.js";
 import { errorLine } from "../runtime/error-text.js";
 import { formatNumber } from "../evidence/format.js";
 import type { Telemetry, TelemetryDetail } from "../evidence/telemetry-schema.js";
-import type { ClusterShape } from "./distributed.js";
 import { kubeName } from "./manifest.js";
 import type { WorkloadContext } from "./run.js";
 
@@ -130,15 +129,6 @@ export function samplerBackstopSeconds(w: NodeWorkload): number {
   return minutes * 60 + 1800;
 }
 
-/** Whether `w` runs on every node of `cluster` (nccl-allreduce, distributed ResNet50, vLLM over Ray) rather than on node 0 alone. */
-export function spansNodes(w: NodeWorkload, cluster: ClusterShape | undefined): boolean {
-  const nodes = cluster?.nodes ?? 1;
-  if (nodes <= 1) return false;
-  if (w.kind === "nccl-allreduce") return true;
-  if (w.kind === "resnet50") return w.distributed === true;
-  return servingLayout(w, nodes).kind === "ray";
-}
-
 /**
  * Runs a workload between a sampler's start and stop, and adds what the samples say to its result.
  * A workload across nodes is sampled on every node (`t.otherNodes`), their GPUs summed; node 0's
@@ -155,7 +145,7 @@ export async function runWithTelemetry(
   run: (remote: RunRemote, w: NodeWorkload, ctx: WorkloadContext) => Promise<WorkloadResult>,
 ): Promise<WorkloadResult> {
   const name = telemetryName(w);
-  const nodes = [remote, ...(spansNodes(w, ctx.cluster) ? (t.otherNodes ?? []) : [])];
+  const nodes = [remote, ...(spansNodes(w, ctx.cluster?.nodes ?? 1) ? (t.otherNodes ?? []) : [])];
   const where = (k: number) => (nodes.length > 1 ? ` on node ${k}` : "");
   const started = await Promise.all(
     nodes.map(async (node, k) => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { RemoteResult, RemoteScript, RunRemote } from "../../src/cloud/remote-script.js";
-import { loadSuite, type NodeWorkload, type ResNet50Workload } from "../../src/config/suite.js";
+import { loadSuite, spansNodes, type NodeWorkload, type ResNet50Workload } from "../../src/config/suite.js";
 import { WorkloadResult } from "../../src/evidence/results.js";
 import { mergeNodeSamples, parseSamples } from "../../src/node/telemetry-samples.js";
 import { TELEMETRY_SAMPLE_MARK, TELEMETRY_START_MARK } from "../../src/node/telemetry.js";
 import { MemoryLog } from "../../src/runtime/log.js";
-import { attachTelemetry, runWithTelemetry, spansNodes } from "../../src/workloads/telemetry.js";
+import { attachTelemetry, runWithTelemetry } from "../../src/workloads/telemetry.js";
 import { instantClock } from "../support/fakes.js";
 import { everySecond, samplesText } from "../support/telemetry-samples.js";
 
@@ -67,10 +67,8 @@ const node1Text = nodeSamples(NODE1, 0.5, 250, "rn50-ddp-1");
 
 describe("which workloads span the nodes", () => {
   it("are the all-reduce, distributed ResNet50 and vLLM over Ray; one node never spans", () => {
-    const cluster = { nodes: 2, gpusPerNode: 2 };
-    expect(["ddp", "rn50", "ar", "pp", "one"].map((id) => spansNodes(byId(id), cluster))).toEqual([true, false, true, true, false]);
-    expect(spansNodes(ddp, { nodes: 1, gpusPerNode: 2 })).toBe(false);
-    expect(spansNodes(ddp, undefined)).toBe(false);
+    expect(["ddp", "rn50", "ar", "pp", "one"].map((id) => spansNodes(byId(id), 2))).toEqual([true, false, true, true, false]);
+    expect(spansNodes(ddp, 1)).toBe(false);
   });
 });
 
