@@ -54,6 +54,11 @@ describe("a distributed suite on two nodes, the bundles run as the runner runs t
         ],
       });
       expect(ddp.telemetry?.energyJoules).toBeGreaterThan(0);
+      // The all-reduce prints no timed windows: both nodes' raw samples are stored, with no summary.
+      expect(allreduce.telemetry).toBeUndefined();
+      const node1Samples = ddp.telemetryDetail!.nodes!.sampled[1]!.samplesUri!.replace("resnet50-ddp.node-1.csv", "allreduce.node-1.csv");
+      const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(node1Samples)!;
+      expect(standIn.getText(bucket!, key!)).toMatch(/^# gpu-bench-telemetry v1 source=nvidia-smi/);
       expect(ddp.metrics.find((m) => m.name === "joules_per_image")!.summary.median).toBeGreaterThan(0);
 
       // The evidence: the bandwidth table and its chart, the scaling table.
