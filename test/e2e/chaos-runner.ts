@@ -79,6 +79,12 @@ export function scenarios(runs: number, seed: number): Scenario[] {
 }
 
 export const CHAOS_BUCKET = "gpu-bench-evidence";
+/**
+ * SSM limits at a tenth of their seconds (useLifecycleStandIn's `executionSecondMs`, explained in
+ * lifecycle-stand-in.ts), for lifecycles that wait for no hang.
+ */
+export const NO_HANG_TO_WAIT_FOR = { executionSecondMs: 100 } as const;
+
 /** A platform-job through the radix platform stand-in. */
 export const PLATFORM_SUITE = "test/fixtures/suites/platform.yaml";
 /** Three nodes launched as one unit: every one must be terminated on every path. */
@@ -210,8 +216,9 @@ export async function runLifecycle(
   standIn.faults.reset();
   // The instance's own dead-man switch must not hide a leak: keep its TTL far away.
   standIn.faults.ttlMinuteMs = 3_600_000;
-  // A hanging command meets its executionTimeout in a fiftieth of the time.
-  standIn.faults.executionSecondMs = 20;
+  // A hanging command meets its executionTimeout in a fiftieth of the time. A platform lifecycle
+  // waits for no hang, and its agent's 150–240 s limits must not shrink to 3–4.8 s: a tenth.
+  standIn.faults.executionSecondMs = scenario.fault === "platform" ? NO_HANG_TO_WAIT_FOR.executionSecondMs : 20;
   applyFault(standIn, scenario.fault);
   const hfToken = plantedHfToken(scenario);
   if (scenario.fault === "sighup") return runCliLifecycle(standIn, scenario, inputs, started, hfToken);
