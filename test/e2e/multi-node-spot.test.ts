@@ -4,12 +4,12 @@ import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
 import { ActionJob } from "./action-process.js";
 import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
-import { useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 /** A multi-node run on spot whose second node AWS reclaims: the bundles against the stand-in. */
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 
 /** Runs `suite` on spot, has AWS reclaim node 1 once `when` appears in main's log; returns node 1's id and the results. */
 async function reclaimNode1(suite: string, when: RegExp) {

@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
 import { CHAOS_INPUTS } from "./chaos-runner.js";
-import { lifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
+import { NO_HANG_TO_WAIT_FOR, lifecycle, runInstances, useLifecycleStandIn } from "./lifecycle-stand-in.js";
 
 /** A vLLM layout across nodes, checked against the instance types' GPUs (EC2 DescribeInstanceTypes) through the bundles. */
 
 let standIn: StandIn;
-useLifecycleStandIn((s) => (standIn = s));
+useLifecycleStandIn((s) => (standIn = s), NO_HANG_TO_WAIT_FOR);
 
 const results = (path: string | undefined) => Results.parse(JSON.parse(readFileSync(path!, "utf8")));
 
