@@ -48,5 +48,6 @@ export default defineConfig({
     // their limits (1,067 s wall); three ended a fresh-clone run in 1,199 s with those passing.
     maxWorkers: 3,
     sequence: { sequencer: SlowFirst },
+    globalSetup: ["test/support/test-tmpdir.ts"],
   },
 });
