@@ -11,7 +11,7 @@ describe("chaos (the short version of npm run chaos)", () => {
     const summary = await runChaos(scenarios(20, 20261123), 2);
     expect(bad(summary.outcomes)).toEqual([]);
     expect(summary.lifecycles).toBe(20);
-  }, 400_000);
+  }, 600_000);
 
   it("matrix legs, lost state, expiring credentials, SIGHUP and a broken cloud-init, each killed or not, leak and over-terminate nothing", async () => {
     const kinds = ["matrix-legs", "state-lost", "credentials-expire", "sighup", "cloud-init-broken"] as const;

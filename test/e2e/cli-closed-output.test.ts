@@ -53,7 +53,8 @@ async function runWithOutputClosed(signal?: NodeJS.Signals) {
   return { code, out, runId, stderr };
 }
 
-describe("the gpu-bench CLI whose output pipe closes mid-run", () => {
+// A whole run took up to 51 s of the default 60 s limit in a full, loaded test run.
+describe("the gpu-bench CLI whose output pipe closes mid-run", { timeout: 180_000 }, () => {
   it("Ctrl-C that also ended its reader: still terminates the instance and exits 130 (it crashed on EPIPE, the instance left running)", async () => {
     const run = await runWithOutputClosed("SIGINT");
     expect(await instancesLeftAlive(standIn, run.runId)).toEqual([]);

@@ -10,7 +10,8 @@ import { CHAOS_INPUTS, instancesLeftAlive } from "./chaos-runner.js";
 let standIn: StandIn;
 useLifecycleStandIn((s) => (standIn = s));
 
-describe("a run on the stand-in, the bundles run as the runner runs them", () => {
+// A whole run took up to 48 s of the default 60 s limit in a full, loaded test run.
+describe("a run on the stand-in, the bundles run as the runner runs them", { timeout: 180_000 }, () => {
   it("launches, bootstraps the node over SSM, runs the suite, terminates, publishes, and sets its outputs", async () => {
     const sessionsBefore = standIn.assumedSessions().length;
     const r = await lifecycle(standIn);

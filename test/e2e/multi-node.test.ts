@@ -18,7 +18,8 @@ const lifecycle = (inputs: Record<string, string> = {}, during?: Parameters<type
 
 const ofRun = (runId: string) => runInstances(standIn, runId);
 
-describe("a suite with nodes: 2, the bundles run as the runner runs them", () => {
+// A whole two-node run took up to 60 s of the default 60 s limit in a full, loaded test run.
+describe("a suite with nodes: 2, the bundles run as the runner runs them", { timeout: 180_000 }, () => {
   it("launches both instances of one type in one zone in one request, tags each, runs, and terminates both", async () => {
     const r = await lifecycle();
     expect(r.mainExit.code, r.mainLog).toBe(0);
