@@ -41,7 +41,13 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
     expect(new Set(sessions.map((s) => s.accessKeyId)).size).toBe(sessions.length);
     expect(sessions[0]!.sessionName).toBe(`gpu-bench-${r.job.runId}-1`);
     // Evidence: outputs, job summary, the artifact-ready folder, the S3 archive.
-    expect(outputs.verdict).toBe("first-run");
+    const decided = Results.parse(JSON.parse(readFileSync(outputs["results-path"]!, "utf8")));
+    // Why, when it is not: the assessment's reason and each workload's validity (a CI run once read 'pass').
+    const why = JSON.stringify({
+      assessment: decided.assessment,
+      workloads: decided.workloads.map((w) => ({ id: w.id, status: w.status, valid: w.telemetry?.valid, validity: w.telemetry?.validity })),
+    });
+    expect(outputs.verdict, why).toBe("first-run");
     expect(existsSync(outputs["evidence-path"]!)).toBe(true);
     expect(JSON.parse(outputs.headline!)).toEqual(expect.arrayContaining([expect.objectContaining({ workload: "qwen-serving" })]));
     expect(r.job.summary()).toMatch(/GPU benchmark evidence: lifecycle on g5.2xlarge/);
