@@ -42,13 +42,13 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Two files at a time on two cores. The e2e and fault files mostly wait on the stand-in's
+    // Three files at a time on two cores. The e2e and fault files mostly wait on the stand-in's
     // latency model: on an earlier machine five used about half the CPU (400 s wall). On a slower
     // one (cli-closed-output alone 26.5 s, was 18 s) five saturated both cores and 11 tests overran
-    // their limits (1,067 s wall). Three still kept the CPU 87% busy (vmstat over a fresh-clone
-    // run: 49% user, 31% system) for 1,150-1,250 s, and five runs in a row each failed one
-    // different timing-sensitive test; two trade little wall time for less contention.
-    maxWorkers: 2,
+    // their limits (1,067 s wall); three ended fresh-clone runs in 1,150-1,250 s with the CPU 87%
+    // busy (vmstat: 49% user, 31% system). Two took 1,436 s and still failed one timing-sensitive
+    // test: the contention is the machine's, not the workers'.
+    maxWorkers: 3,
     sequence: { sequencer: SlowFirst },
     globalSetup: ["test/support/test-tmpdir.ts"],
   },

@@ -49,7 +49,9 @@ describe("the gpu-bench CLI", () => {
   it("runs a benchmark with default-chain credentials and ends with the evidence path", async () => {
     const out = mkdtempSync(join(tmpdir(), "cli-"));
     const run = cli([...runFlags(out), "--tags", "team=ml infra,cost-center=42"]);
-    expect(await run.exited).toBe(0);
+    const code = await run.exited;
+    // Why, when it fails: the run's log (stderr) ends with the error and the verdict.
+    expect(code, run.out().stderr.split("\n").slice(-60).join("\n")).toBe(0);
     const lines = run.out().stdout.trim().split("\n");
     expect(lines.at(-1)).toBe(`evidence: ${join(out, "evidence.md")}`);
     const instance = standIn.instances().find((i) => i.tags.team === "ml infra");
