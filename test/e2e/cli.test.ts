@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lastLines } from "../../src/cloud/remote-script.js";
 import type { StandIn } from "../../stand-in/index.js";
 import { CHAOS_BUCKET, CHAOS_INPUTS, instancesLeftAlive, startLifecycleStandIn } from "./chaos-runner.js";
 
@@ -51,7 +52,7 @@ describe("the gpu-bench CLI", () => {
     const run = cli([...runFlags(out), "--tags", "team=ml infra,cost-center=42"]);
     const code = await run.exited;
     // Why, when it fails: the run's log (stderr) ends with the error and the verdict.
-    expect(code, run.out().stderr.split("\n").slice(-60).join("\n")).toBe(0);
+    expect(code, lastLines(run.out().stderr, 60)).toBe(0);
     const lines = run.out().stdout.trim().split("\n");
     expect(lines.at(-1)).toBe(`evidence: ${join(out, "evidence.md")}`);
     const instance = standIn.instances().find((i) => i.tags.team === "ml infra");

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { lastLines } from "../../src/cloud/remote-script.js";
 import { Results } from "../../src/evidence/results.js";
 import type { StandIn } from "../../stand-in/index.js";
 import { ActionJob } from "./action-process.js";
@@ -31,7 +32,7 @@ async function reclaimNode1(suite: string, when: RegExp) {
 }
 
 /** The last lines of main's log, for a failure's message. */
-const tail = (log: string) => log.split("\n").slice(-60).join("\n");
+const tail = (log: string) => lastLines(log, 60);
 
 const interruption = (id: string) =>
   new RegExp(
