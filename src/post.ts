@@ -18,7 +18,7 @@ try {
       platformAuth: () => parsePlatformAuthInputs(readInput),
     },
     // Without usable state: the same inputs main read, and the job's identity from this step's environment.
-    () => postFallbackFrom(readInput, identityFromEnv(process.env)),
+    () => postFallbackFrom(readInput, identityFromEnv(process.env), process.env.GITHUB_WORKSPACE ?? process.cwd()),
   );
 } catch (error) {
   // A cleanup failure may mean an instance is still running and billing: fail loudly.

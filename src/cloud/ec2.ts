@@ -488,8 +488,16 @@ export async function findByClientToken(ec2: EC2Client, clientToken: string): Pr
 
 /** Instances (not yet shutting down or terminated) that carry every given tag. */
 export async function findLiveByTags(ec2: EC2Client, tags: Record<string, string>): Promise<Instance[]> {
+  return findByTags(ec2, tags, LIVE_STATES);
+}
+
+/**
+ * Instances carrying every tag in `tags`, in `states` (EC2's instance-state-name values), or in any
+ * state, terminated ones included (EC2 shows those for about an hour), when `states` is absent.
+ */
+export async function findByTags(ec2: EC2Client, tags: Record<string, string>, states?: readonly string[]): Promise<Instance[]> {
   const filters: Filter[] = [
-    { Name: "instance-state-name", Values: LIVE_STATES },
+    ...(states ? [{ Name: "instance-state-name", Values: [...states] }] : []),
     ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
   ];
   const found: Instance[] = [];

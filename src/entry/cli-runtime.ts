@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { Publisher } from "../evidence/publish.js";
@@ -53,15 +53,19 @@ export function cliPublisher(log: Log): Publisher {
 }
 
 /**
- * A JSON file standing in for the action's saved state. `load` never throws: no file is missing,
- * one that cannot be read (a folder, no permission) or decoded is unusable, with the reason.
+ * A JSON file standing in for the action's saved state. `save` writes a file beside it and renames
+ * it into place, so a run killed mid-save (SIGKILL, a lost runner) leaves the previous record
+ * whole, never a truncated one. `load` never throws: no file is missing, one that cannot be read
+ * (a folder, no permission) or decoded is unusable, with the reason.
  */
 export function fileState(path: string): StateStore & { path: string } {
   return {
     path,
     save: (run) => {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, encodeState(run));
+      const next = `${path}.${process.pid}.next`;
+      writeFileSync(next, encodeState(run));
+      renameSync(next, path);
     },
     load: () => {
       let raw: string;

@@ -1,13 +1,10 @@
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { readFileSync } from "node:fs";
 import { checkCredentialsOutlastRun, credentialsFor, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { checkCredentials, destroyClients } from "../cloud/clients.js";
 import { CleanupError } from "../cloud/ec2.js";
 import { errorLine } from "../runtime/error-text.js";
-import { InputError, type PlatformPreset, type RunSettings, type SweepSettings } from "../config/inputs.js";
-import { parsePlatformDescription, PlatformConfigError, type PlatformDescription } from "../platform/description.js";
-import { RADIX } from "../platform/radix.js";
-import { Inputs, MANAGED_BY, Outputs, type InputName, type OutputName } from "../config/names.js";
+import { InputError, type RunSettings, type SweepSettings } from "../config/inputs.js";
+import { Inputs, MANAGED_BY, Outputs, type OutputName } from "../config/names.js";
 import { loadSuite, type Suite } from "../config/suite.js";
 import { publishEvidence, type Publisher } from "../evidence/publish.js";
 import type { Clock } from "../runtime/clock.js";
@@ -25,6 +22,7 @@ import { Results } from "../evidence/results.js";
 import { parseBaselineFile } from "../evidence/history.js";
 import { MIN_RUNS_TO_DECIDE } from "../evidence/regression.js";
 import { TOOL } from "./tool.js";
+import { describePlatform, insideWorkspace, readInputFile } from "./workspace-files.js";
 
 export { TOOL };
 export { executePost, liveInstancesOf, unconfirmedMessage, postFallbackFrom, type PostFallback, type PostRuntime } from "./post-step.js";
@@ -48,24 +46,6 @@ export interface Runtime {
   setOutput(name: OutputName, value: string): void;
   /** The workflow's event and GitHub API; absent outside a workflow (nothing is posted). */
   github?: GitHubContext;
-}
-
-/**
- * The absolute path of `path` (an input naming a file in the checkout) after following symbolic
- * links; an InputError naming the input when it lands outside the workspace. A missing file is
- * returned as resolved, for its reader to report.
- */
-export function insideWorkspace(workspace: string, path: string, input: InputName): string {
-  const root = existsSync(workspace) ? realpathSync(workspace) : resolve(workspace);
-  const full = resolve(root, path);
-  const real = existsSync(full) ? realpathSync(full) : full;
-  const rel = relative(root, real);
-  if (isAbsolute(path) || rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new InputError([
-      `'${input}' names '${path}', which is outside the workspace ${root}; give a path of a file inside the repository`,
-    ]);
-  }
-  return real;
 }
 
 /** The suite file (or the default suite) with the inputs' overrides, validated before anything is spent. */
@@ -105,39 +85,9 @@ export function checkBaselineFile(path: string, given: string, failOnRegression:
   }
 }
 
-/**
- * The text (UTF-8) of the file at `full` that `input` names as `given`; throws an InputError naming
- * the input, the path and the error code when it cannot be read.
- */
-function readInputFile(input: string, given: string, full: string): string {
-  try {
-    return readFileSync(full, "utf8");
-  } catch (error) {
-    throw new InputError([
-      `'${input}' names '${given}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); give a path relative to the repository root`,
-    ]);
-  }
-}
-
 /** The text of platform-agent-script (a file in the checkout), read before anything is spent. */
 function readAgentScript(path: string, workspace: string): string {
   return readInputFile(Inputs.platformAgentScript, path, insideWorkspace(workspace, path, Inputs.platformAgentScript));
-}
-
-/**
- * The platform's API description: radix's, or platform-config's file (in the checkout), read and
- * checked before anything is spent. Throws InputError naming each bad field and the fix.
- */
-function describePlatform(preset: PlatformPreset, workspace: string): PlatformDescription {
-  if (preset.kind === "radix") return RADIX;
-  const full = insideWorkspace(workspace, preset.configPath, Inputs.platformConfig);
-  const text = readInputFile(Inputs.platformConfig, preset.configPath, full);
-  try {
-    return parsePlatformDescription(text, `'${Inputs.platformConfig}' (${preset.configPath})`);
-  } catch (error) {
-    if (error instanceof PlatformConfigError) throw new InputError(error.problems);
-    throw error;
-  }
 }
 
 export interface Executed {

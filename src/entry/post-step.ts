@@ -3,10 +3,18 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { CredentialsError, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { awsErrorText } from "../cloud/aws-errors.js";
 import { checkCredentials } from "../cloud/clients.js";
-import { CleanupError, describeOne, findLiveByTags } from "../cloud/ec2.js";
+import { CleanupError, describeOne, findByTags, findLiveByTags } from "../cloud/ec2.js";
 import { shellQuote } from "../cloud/remote-script.js";
 import { awsErrorCode } from "../cloud/retry.js";
-import { InputError, parseSettings, type AwsAccess, type InputReader, type PlatformAuth, type Settings } from "../config/inputs.js";
+import {
+  InputError,
+  MAX_TTL_MINUTES,
+  parseSettings,
+  type AwsAccess,
+  type InputReader,
+  type PlatformAuth,
+  type Settings,
+} from "../config/inputs.js";
 import { TagKeys } from "../config/names.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Log } from "../runtime/log.js";
@@ -15,6 +23,9 @@ import { searchTags, type JobContext } from "../lifecycle/identity.js";
 import { cleanupAfterRun, deleteRunSecrets, deleteSavedCluster, type PostOutcome } from "../lifecycle/post.js";
 import type { ConnectPlatform } from "../platform/connect.js";
 import { RADIX } from "../platform/radix.js";
+import { RUN_NONCE, runClusterName } from "../platform/cluster-name.js";
+import type { PlatformDescription } from "../platform/description.js";
+import { describePlatform } from "./workspace-files.js";
 import type { LoadedState, SavedRun } from "../lifecycle/state.js";
 import { ec2ClientFor, platformConnector, postClientsFor } from "./aws.js";
 import { TOOL } from "./tool.js";
@@ -41,7 +52,21 @@ export interface PostRuntime {
  * main cannot have launched anything (the same inputs main refused).
  */
 export type PostFallback =
-  { search: { access: AwsAccess; tags: Record<string, string>; sessionName: string } } | { nothingLaunched: string };
+  | { search: { access: AwsAccess; tags: Record<string, string>; sessionName: string; platform?: LostPlatform } }
+  | { nothingLaunched: string };
+
+/**
+ * The platform main went through (platform-api-url), as the inputs say, for a post step without
+ * main's state: the run's cluster is named cluster-name plus the run's nonce (runClusterName),
+ * which the run's instances carry in their gpu-bench:nonce tag.
+ */
+export interface LostPlatform {
+  apiUrl: string;
+  /** cluster-name, the base runClusterName adds the run's suffix to. */
+  clusterNameBase: string;
+  /** How this API lists and deletes clusters (radix's, or platform-config's file); throws an InputError when that file is unreadable. */
+  description: () => PlatformDescription;
+}
 
 /**
  * Terminates whatever the run left, by its saved state and by its tags. Without usable state it
@@ -57,6 +82,7 @@ export async function executePost(
   runName = "main",
 ): Promise<PostOutcome> {
   let saved: SavedRun;
+  let lostPlatform: LostPlatform | undefined;
   if (loaded.kind === "saved") {
     saved = loaded.run;
   } else {
@@ -67,6 +93,7 @@ export async function executePost(
       return { terminated: [], message: `Nothing to clean up: ${rebuilt.nothingLaunched}.` };
     }
     const { access, tags, sessionName } = rebuilt.search;
+    lostPlatform = rebuilt.search.platform;
     saved = {
       region: access.region,
       roleToAssume: access.roleToAssume,
@@ -102,6 +129,7 @@ export async function executePost(
       else rt.log.error(errorLine(error));
     }
     try {
+      if (lostPlatform) saved = { ...saved, platform: await clusterOfLostRun(lostPlatform, saved.runTags, ec2, rt.log) };
       await deleteSavedCluster(saved, platformConnectorFor(saved, rt, ec2), rt.log);
     } catch (error) {
       if (instanceError === undefined && laterError === undefined) laterError = error;
@@ -122,6 +150,43 @@ export async function executePost(
   // The instances are gone; only a secret parameter or the platform cluster is left: its own message, not "instances unconfirmed".
   if (laterError !== undefined) throw laterError;
   return outcome!;
+}
+
+/**
+ * The platform cluster of a run whose state is lost, named from the nonce on the run's instances
+ * (found by `tags` in any state: main may have terminated them before it died). Undefined, with a
+ * warning, when no instance carries a nonce (main died before its launch) or several runs'
+ * instances do (another may still use its cluster): mode sweep deletes such a cluster once it is
+ * older than any run (MAX_TTL_MINUTES).
+ */
+async function clusterOfLostRun(
+  platform: LostPlatform,
+  tags: Record<string, string>,
+  ec2: EC2Client,
+  log: Log,
+): Promise<SavedRun["platform"]> {
+  const nonces = new Set<string>();
+  for (const i of await findByTags(ec2, tags)) {
+    const nonce = i.Tags?.find((t) => t.Key === TagKeys.nonce)?.Value;
+    if (nonce && RUN_NONCE.test(nonce)) nonces.add(nonce);
+  }
+  const [nonce] = nonces;
+  if (nonce && nonces.size === 1) {
+    return {
+      apiUrl: platform.apiUrl,
+      clusterName: runClusterName(platform.clusterNameBase, nonce),
+      description: platform.description(),
+      deleted: false,
+    };
+  }
+  const why =
+    nonces.size === 0
+      ? `no instance of this run carries its nonce (tag ${TagKeys.nonce})`
+      : `instances of ${nonces.size} runs carry nonces (${[...nonces].join(", ")}), and another run may still use its cluster`;
+  log.warning(
+    `A platform cluster main may have created at ${platform.apiUrl} cannot be named: ${why}. Mode sweep deletes clusters named from cluster-name '${platform.clusterNameBase}' once they are older than ${MAX_TTL_MINUTES} minutes; to delete it now, find it by hand among the clusters named '${platform.clusterNameBase}-gb…'.`,
+  );
+  return undefined;
 }
 
 /** Connects with the platform inputs to the API main's state names; undefined when the inputs are not here. */
@@ -145,7 +210,7 @@ function platformConnectorFor(saved: SavedRun, rt: PostRuntime, ec2: EC2Client):
  * The action's post step without usable state: the inputs main read (region, role) and the tags its
  * own environment rebuilds. Inputs main would have refused mean main launched nothing.
  */
-export function postFallbackFrom(read: InputReader, job: JobContext): PostFallback {
+export function postFallbackFrom(read: InputReader, job: JobContext, workspace: string): PostFallback {
   let settings: Settings;
   try {
     settings = parseSettings(read);
@@ -154,12 +219,18 @@ export function postFallbackFrom(read: InputReader, job: JobContext): PostFallba
     throw error;
   }
   if (settings.mode !== "run") return { nothingLaunched: `mode ${settings.mode} launches nothing` };
+  const platform = settings.platform;
   return {
     search: {
       access: settings,
       // The stack tag too: the instances and node secrets this stack's role made carry it.
       tags: searchTags({ ...job, stack: settings.stack }),
       sessionName: settings.roleSessionName ?? sessionNameFor(job.runId, job.attempt),
+      platform: platform && {
+        apiUrl: platform.apiUrl,
+        clusterNameBase: platform.clusterName,
+        description: () => describePlatform(platform.preset, workspace),
+      },
     },
   };
 }

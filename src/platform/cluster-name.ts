@@ -14,9 +14,12 @@ export const CLUSTER_SUFFIX_CHARS = 19;
 const checkOf = (base: string, nonce: string) =>
   createHash("sha256").update(`ephemeral-gpu-bench|${base}|${nonce}`).digest("hex").slice(0, 4);
 
+/** A run's nonce (newNonce): 12 lowercase hex digits. */
+export const RUN_NONCE = /^[0-9a-f]{12}$/;
+
 /** The name of the cluster the run with `nonce` (12 lowercase hex digits) creates from cluster-name `base`. */
 export function runClusterName(base: string, nonce: string): string {
-  if (!/^[0-9a-f]{12}$/.test(nonce)) throw new Error(`A run nonce is 12 lowercase hex digits, got '${nonce}'.`);
+  if (!RUN_NONCE.test(nonce)) throw new Error(`A run nonce is 12 lowercase hex digits, got '${nonce}'.`);
   return `${base}-gb${nonce}${checkOf(base, nonce)}`;
 }
 

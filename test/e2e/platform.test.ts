@@ -163,6 +163,31 @@ describe("main killed after the cluster was created", () => {
   }, 240_000);
 });
 
+describe("main killed after the cluster was created, and its state lost", () => {
+  it("the post step names the cluster from the nonce on the run's instances and deletes it", async () => {
+    standIn.faults.agentDelayMs = 60_000;
+    const before = new Set(world.platform.clusters.keys());
+    const job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
+    const main = job.main();
+    await until(() => [...world.platform.clusters.keys()].some((id) => !before.has(id)) && runInstanceIds(job.runId).length > 0);
+    const clusterId = [...world.platform.clusters.keys()].find((id) => !before.has(id))!;
+    main.child.kill("SIGKILL");
+    await main.exited;
+    job.loseState("missing");
+    // The run's name: cluster-name (its default here) with the nonce main tagged its instance with.
+    const [instance] = standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === job.runId);
+    const name = runClusterName("gpu-bench", instance!.tags["gpu-bench:nonce"]!);
+    expect(world.platform.clusters.get(clusterId)?.name).toBe(name);
+    const post = job.post();
+    expect((await post.exited).code, post.output()).toBe(0);
+    expect(post.output()).toMatch(/main saved no state\. Searching .* by their tags/);
+    expect(post.output()).toContain(`Deleted platform cluster ${clusterId} ('${name}')`);
+    expect(world.platform.clusters.has(clusterId)).toBe(false);
+    expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
+    expect(standIn.parameters().filter((p) => p.tags["gpu-bench:run-id"] === job.runId)).toEqual([]);
+  }, 240_000);
+});
+
 describe("platform faults", () => {
   it("a cluster that never turns active fails the run with the agent's describe and log, and is still deleted", async () => {
     world.platform.faults.neverActive = true;

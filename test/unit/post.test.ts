@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand, type Instance } from "@aws-sdk/client-ec2";
 import { DeleteParameterCommand, DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -6,7 +6,8 @@ import { MemoryLog } from "../../src/runtime/log.js";
 import { cleanupAfterRun } from "../../src/lifecycle/post.js";
 import { decodeState, type SavedRun } from "../../src/lifecycle/state.js";
 import { CleanupError } from "../../src/cloud/ec2.js";
-import { executePost, postFallbackFrom } from "../../src/entry/post-step.js";
+import { executePost, postFallbackFrom, type PostFallback } from "../../src/entry/post-step.js";
+import { RADIX } from "../../src/platform/radix.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
@@ -107,6 +108,7 @@ describe("the post step without usable state", () => {
               ? "bucket-x"
               : read(n),
       job,
+      process.cwd(),
     );
 
   it.each([
@@ -148,10 +150,58 @@ describe("the post step without usable state", () => {
 
     ec2Mock.reset();
     const refused = await executePost({ kind: "missing" }, { env: {}, log: new MemoryLog(), clock: instantClock() }, () =>
-      postFallbackFrom((n) => (n === "ttl-minutes" ? "4" : ""), job),
+      postFallbackFrom((n) => (n === "ttl-minutes" ? "4" : ""), job, process.cwd()),
     );
     expect(refused.message).toMatch(/main refuses these same inputs/);
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe("the post step without usable state, for a run through a platform", () => {
+  const tags = { "managed-by": "ephemeral-gpu-bench", "gpu-bench:run-id": "77", "gpu-bench:runner": "runner-3" };
+  const fallback = (): PostFallback => ({
+    search: {
+      access: { region: "eu-west-1", roleDurationSeconds: 900 },
+      tags,
+      sessionName: "gpu-bench-77-1",
+      platform: { apiUrl: "https://radix.example", clusterNameBase: "gpu-bench", description: () => RADIX },
+    },
+  });
+  const instance = (id: string, nonce?: string): Instance => ({
+    InstanceId: id,
+    State: { Name: "terminated" },
+    Tags: nonce ? [{ Key: "gpu-bench:nonce", Value: nonce }] : [],
+  });
+
+  it.each([
+    ["no instance carries a nonce (main died before its launch)", [instance("i-1")], /no instance of this run carries its nonce/],
+    [
+      "instances of two runs carry nonces",
+      [instance("i-1", "0123456789ab"), instance("i-2", "ba9876543210")],
+      /instances of 2 runs carry nonces \(0123456789ab, ba9876543210\), and another run may still use its cluster/,
+    ],
+  ])("%s: the cluster cannot be named, and the warning says the sweep deletes it and how to find it", async (_case, found, why) => {
+    // Terminated ones, which a search of live instances does not see.
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .callsFake((input: { Filters?: Array<{ Name: string }> }) =>
+        input.Filters?.some((f) => f.Name === "instance-state-name") ? { Reservations: [] } : { Reservations: [{ Instances: found }] },
+      );
+    const log = new MemoryLog();
+    const platformAuth = vi.fn();
+    const out = await executePost({ kind: "missing" }, { env: {}, log, clock: instantClock(), platformAuth }, fallback);
+    expect(out.terminated).toEqual([]);
+    const warning = log.lines.find((l) => l.includes("cannot be named"));
+    expect(warning).toMatch(why);
+    expect(warning).toContain("Mode sweep deletes clusters named from cluster-name 'gpu-bench' once they are older than 2880 minutes");
+    expect(warning).toContain("https://radix.example");
+    // Nothing to delete by: the platform is never logged in to.
+    expect(platformAuth).not.toHaveBeenCalled();
+    // The nonce search looks at every state (main may have terminated its instances), by the run's tags.
+    const searches = ec2Mock.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.Filters ?? []);
+    expect(searches.some((f) => !f.some((x) => x.Name === "instance-state-name") && f.some((x) => x.Name === "tag:gpu-bench:run-id"))).toBe(
+      true,
+    );
   });
 });
 

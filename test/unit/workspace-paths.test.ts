@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/config/inputs.js";
-import { checkBaselineFile, insideWorkspace } from "../../src/entry/execute.js";
+import { checkBaselineFile } from "../../src/entry/execute.js";
+import { insideWorkspace } from "../../src/entry/workspace-files.js";
 import { passingRun } from "../evidence/support/fixtures.js";
 import { MemoryLog } from "../../src/runtime/log.js";
 
