@@ -126,7 +126,13 @@ export class ActionJob {
   }
 }
 
-/** The runner's file-command format: `name<<delimiter\nvalue\ndelimiter` blocks (or name=value lines). */
+/**
+ * The runner's file-command format: `name<<delimiter\nvalue\ndelimiter` blocks (or name=value
+ * lines), read as the runner reads them (actions/runner, FileCommandManager.cs,
+ * EnvFileKeyValuePairs): record by record, a later record of a name replacing an earlier one, and
+ * a heredoc whose delimiter never comes (a write cut short by SIGKILL) ending the reading there,
+ * with the records before it kept. The runner then fails the step ("Matching delimiter not found").
+ */
 export function parseFileCommand(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split("\n");
@@ -137,6 +143,7 @@ export function parseFileCommand(text: string): Record<string, string> {
       const [, name, delimiter] = heredoc;
       const value: string[] = [];
       while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!);
+      if (i >= lines.length) break;
       out[name!] = value.join("\n");
     } else if (line.includes("=")) {
       out[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);

@@ -14,7 +14,7 @@ describe("an all-reduce on one node", () => {
   it("is refused before anything is launched on types with one GPU, naming the workload, the types and the fix", async () => {
     const before = standIn.calls.length;
     const r = await lifecycle(standIn, { ...CHAOS_INPUTS, suite: "test/fixtures/suites/allreduce-one-node.yaml" });
-    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainExit.code, r.mainLog).not.toBe(0);
     expect(r.mainLog).toContain(
       "The suite's all-reduce has nothing to measure: workload 'allreduce' on one node of g5.2xlarge (1 GPU), g5.xlarge (1 GPU) " +
         "would all-reduce over 1 rank, which moves no data: set the suite's nodes: 2 or more, " +

@@ -17,7 +17,7 @@ describe("a suite with efa: true", () => {
   it("refuses, before anything is launched, instance types without EFA, naming them and the fix", async () => {
     const before = standIn.calls.length;
     const r = await lifecycle(standIn, EFA_SUITE);
-    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainExit.code, r.mainLog).not.toBe(0);
     expect(r.mainLog).toContain("The suite sets 'efa: true' but g5.2xlarge, g5.xlarge have no EFA");
     expect(r.mainLog).toMatch(/List only instance types with EFA in 'instance-types' \(e\.g\. g5\.8xlarge and larger/);
     expect(runInstances(standIn, r.job.runId)).toEqual([]);

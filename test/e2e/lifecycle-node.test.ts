@@ -14,7 +14,7 @@ describe("the dead-man switch", () => {
   it("is armed over SSM when user data never ran (no cloud-init), checked, and shown in the evidence", async () => {
     standIn.faults.userDataNeverRuns = true;
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     const [instance] = runInstances(standIn, r.job.runId);
     expect(instance!.userDataExitCode).toBeUndefined();
     const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
@@ -34,7 +34,7 @@ describe("the dead-man switch", () => {
     // 30 ttl-minutes pass in 3 s: the instance powers itself off while the node is being bootstrapped.
     standIn.faults.ttlMinuteMs = 100;
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     const results = Results.parse(JSON.parse(readFileSync(r.job.outputs()["results-path"]!, "utf8")));
     expect(results.instance?.deadManSwitch).toMatchObject({ fired: true });
     expect(results.outcome.message).toMatch(/dead-man switch powered it off at its expiry/);

@@ -15,7 +15,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("launches, bootstraps the node over SSM, runs the suite, terminates, publishes, and sets its outputs", async () => {
     const sessionsBefore = standIn.assumedSessions().length;
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     expect(r.alive).toEqual([]);
     const outputs = r.job.outputs();
     expect(outputs["instance-id"]).toMatch(/^i-/);
@@ -79,7 +79,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("falls back to the next zone when the first has no capacity", async () => {
     standIn.faults.failCapacity({ instanceType: "g5.2xlarge", code: "InsufficientInstanceCapacity", times: 1 });
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     expect(r.mainLog).toMatch(/g5\.2xlarge in subnet-0123456789abcdef0: InsufficientInstanceCapacity; trying the next candidate/);
     expect(runInstances(standIn, r.job.runId).map((i) => i.subnetId)).toEqual(["subnet-0fedcba9876543210"]);
     expect(r.alive).toEqual([]);
@@ -88,7 +88,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("fails fast, naming the quota, when the account's vCPU quota is exhausted", async () => {
     standIn.faults.failCapacity({ code: "VcpuLimitExceeded" });
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/Running On-Demand G and VT instances \(L-DB2E81BA\)/);
     expect(runInstances(standIn, r.job.runId)).toEqual([]);
   });
@@ -98,14 +98,14 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
     standIn.faults.throttle(1, { action: "DescribeInstanceInformation" });
     standIn.faults.throttle(1, { action: "SendCommand" });
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     expect(r.alive).toEqual([]);
   });
 
   it("gives up on an SSM agent that never comes online, says why, and terminates", async () => {
     standIn.faults.agentNeverOnline = true;
     const r = await lifecycle(standIn, { "startup-timeout-seconds": "10" });
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/did not come Online within 10 s.*AmazonSSMManagedInstanceCore/s);
     expect(r.alive).toEqual([]);
   });
@@ -113,7 +113,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("fails a step that fails on the instance, with its exit code and output, and terminates", async () => {
     standIn.faults.failCommands(1);
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/Step 'probe' on the instance ended Failed with exit code 70.*injected command failure/s);
     expect(r.alive).toEqual([]);
   });
@@ -121,7 +121,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("stops a step that runs past its limit and terminates", async () => {
     standIn.faults.hangCommands(1);
     const r = await lifecycle(standIn);
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/Step 'probe' on the instance ended TimedOut.*ran past its 120 s limit/s);
     expect(r.alive).toEqual([]);
   });
@@ -171,7 +171,7 @@ describe("a run on the stand-in, the bundles run as the runner runs them", { tim
   it("refuses bad input before any AWS call, with every problem named", async () => {
     const calls = standIn.calls.length;
     const r = await lifecycle(standIn, { "ttl-minutes": "4", "instance-types": "m5.large", tags: "x=$(id)" });
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/'ttl-minutes' must be from 5 to 2880/);
     expect(r.mainLog).toMatch(/'instance-types' has 'm5.large'/);
     expect(r.mainLog).toMatch(/'tags' has a value for 'x'/);

@@ -30,7 +30,7 @@ describe("market-type spot-then-on-demand", () => {
   it("tries spot over every type and zone, then launches on demand, and the evidence names the market and its price", async () => {
     standIn.faults.failCapacity({ market: "spot", code: "InsufficientInstanceCapacity" });
     const r = await run({ "market-type": "spot-then-on-demand" });
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.log).toBe(0);
     // Two types × two subnets on spot, each refused, before the first on-demand candidate.
     const spotRefusals = r.log.match(/in subnet-\w+: InsufficientInstanceCapacity; trying the next candidate/g) ?? [];
     expect(spotRefusals).toHaveLength(4);
@@ -46,7 +46,7 @@ describe("market-type spot-then-on-demand", () => {
 describe("max-cost-usd", () => {
   it("refuses before launch when price × ttl-minutes exceeds it, naming both figures and the fix", async () => {
     const r = await run({ "max-cost-usd": "0.25", "ttl-minutes": "30" });
-    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainExit.code, r.log).not.toBe(0);
     expect(r.log).toContain("'max-cost-usd' is $0.25, but every candidate could cost more before 'ttl-minutes' (30) ends it");
     expect(r.log).toContain("on-demand g5.2xlarge: $1.212/h (aws-price-list-api) × 30 min = $0.61");
     expect(r.log).toMatch(/Nothing was launched\. To run: raise 'max-cost-usd' to at least \$0\.51, or lower 'ttl-minutes' to 14 or less/);
@@ -61,7 +61,7 @@ describe("max-cost-usd", () => {
       if (call.action === "RunInstances" && call.status === 200) standIn.faults.spotPriceScale = 1000;
     });
     const r = await run({ "market-type": "spot", "max-cost-usd": "0.50" }).finally(() => standIn.beforeReply(undefined));
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.log).toBe(1);
     expect(r.launched.map((i) => i.market)).toEqual(["spot"]);
     expect(r.results!.budget).toMatchObject({ maxCostUsd: 0.5, stoppedRun: true });
     expect(r.results!.outcome.message).toMatch(
@@ -76,7 +76,7 @@ describe("market-type spot", () => {
   it("a spot instance AWS reclaims during the run fails it with Server.SpotInstanceTermination named, and nothing is left running", async () => {
     standIn.faults.spotInterruptAfterMs = 400;
     const r = await run({ "market-type": "spot" });
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.log).toBe(1);
     expect(r.launched.map((i) => [i.market, i.stateReason])).toEqual([["spot", "Server.SpotInstanceTermination"]]);
     expect(r.results!.outcome.message).toMatch(
       /^Spot interruption \(Server\.SpotInstanceTermination\): AWS reclaimed spot instance i-\w+ \(g5\.2xlarge, us-west-2[a-d]\) during '[^']+'\. The results keep the 0 workload\(s\) that finished\./,

@@ -129,7 +129,7 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", { tim
   it("an agent whose bootstrap fails fails the run naming that node; the token parameter is deleted and both nodes terminated", async () => {
     standIn.faults.failCommands(1, { scriptIncludes: "export K3S_ROLE=" });
     const r = await lifecycle();
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(
       /Node bootstrap failed at node1 node-bootstrap: 10\.0\.\d+\.\d+: the bootstrap script ended Failed with exit code 70/,
     );
@@ -148,7 +148,7 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", { tim
   it("a zone that gives 1 of 2 is released (the survivor terminated) and the next zone gives both", async () => {
     standIn.faults.loseOnBoot(1);
     const r = await lifecycle();
-    expect(r.mainExit.code).toBe(0);
+    expect(r.mainExit.code, r.mainLog).toBe(0);
     const launched = ofRun(r.job.runId);
     const reservations = [...new Set(launched.map((i) => i.reservationId))];
     expect(reservations).toHaveLength(2);
@@ -165,7 +165,7 @@ describe("a suite with nodes: 2, the bundles run as the runner runs them", { tim
   it("when no candidate gives both, the run fails naming what each gave, and nothing is left", async () => {
     standIn.faults.loseOnBoot(100);
     const r = await lifecycle({ "instance-types": "g5.2xlarge", "subnet-ids": "subnet-0123456789abcdef0" });
-    expect(r.mainExit.code).toBe(1);
+    expect(r.mainExit.code, r.mainLog).toBe(1);
     expect(r.mainLog).toMatch(/No capacity for 2 instances in one zone/);
     expect(r.mainLog).toMatch(/g5\.2xlarge in subnet-0123456789abcdef0: gave 0 of 2 \(i-\w+: Server\.InsufficientInstanceCapacity, i-\w+/);
     expect(r.alive).toEqual([]);

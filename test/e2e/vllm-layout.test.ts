@@ -16,7 +16,7 @@ describe("tensorParallelSize × pipelineParallelSize against the instance types"
   it("refuses, before anything is launched, types whose GPUs do not make T × P, naming the workload, the types and the fix", async () => {
     const before = standIn.calls.length;
     const r = await lifecycle(standIn, { ...CHAOS_INPUTS, suite: "test/fixtures/suites/multi-node-vllm-tp.yaml" });
-    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainExit.code, r.mainLog).not.toBe(0);
     expect(r.mainLog).toContain(
       "The suite's vLLM layout does not fit the instance types: workload 'qwen-tp-pp' on g5.2xlarge (1 GPU), g5.xlarge (1 GPU): " +
         "tensorParallelSize × pipelineParallelSize (4 × 2 = 8) must equal the cluster's GPUs, 2 node(s) × 1 GPU(s) = 2: " +
@@ -34,7 +34,7 @@ describe("tensorParallelSize × pipelineParallelSize against the instance types"
       suite: "test/fixtures/suites/multi-node-vllm-tp.yaml",
       "instance-types": "g5.12xlarge,g5.2xlarge",
     });
-    expect(r.mainExit.code).not.toBe(0);
+    expect(r.mainExit.code, r.mainLog).not.toBe(0);
     expect(r.mainLog).toMatch(/workload 'qwen-tp-pp' on g5\.2xlarge \(1 GPU\): .*; or list only g5\.12xlarge in 'instance-types'/);
     expect(runInstances(standIn, r.job.runId)).toEqual([]);
   }, 120_000);
