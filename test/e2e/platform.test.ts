@@ -143,17 +143,26 @@ describe("a run through the radix platform", () => {
   });
 });
 
+/**
+ * A platform run whose main is SIGKILLed once the platform created its cluster and EC2 its
+ * instance (the agent held back, so the run is still at its node); returns the job and the cluster's id.
+ */
+async function mainKilledAfterItsCluster(): Promise<{ job: ActionJob; clusterId: string }> {
+  standIn.faults.agentDelayMs = 60_000;
+  const before = new Set(world.platform.clusters.keys());
+  const job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
+  const main = job.main();
+  await until(() => [...world.platform.clusters.keys()].some((id) => !before.has(id)) && runInstanceIds(job.runId).length > 0);
+  const clusterId = [...world.platform.clusters.keys()].find((id) => !before.has(id))!;
+  main.child.kill("SIGKILL");
+  await main.exited;
+  expect(world.platform.clusters.has(clusterId)).toBe(true);
+  return { job, clusterId };
+}
+
 describe("main killed after the cluster was created", () => {
   it("the post step deletes the cluster from the saved state", async () => {
-    standIn.faults.agentDelayMs = 60_000;
-    const before = new Set(world.platform.clusters.keys());
-    const job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
-    const main = job.main();
-    await until(() => [...world.platform.clusters.keys()].some((id) => !before.has(id)) && runInstanceIds(job.runId).length > 0);
-    const clusterId = [...world.platform.clusters.keys()].find((id) => !before.has(id))!;
-    main.child.kill("SIGKILL");
-    await main.exited;
-    expect(world.platform.clusters.has(clusterId)).toBe(true);
+    const { job, clusterId } = await mainKilledAfterItsCluster();
     const post = job.post();
     expect((await post.exited).code, post.output()).toBe(0);
     expect(post.output()).toContain(`Deleted platform cluster ${clusterId}.`);
@@ -161,18 +170,9 @@ describe("main killed after the cluster was created", () => {
     expect(await instancesLeftAlive(standIn, job.runId)).toEqual([]);
     expect(leakedSecrets(post.output(), [world.secrets.password, world.secrets.clientSecret])).toEqual([]);
   }, 240_000);
-});
 
-describe("main killed after the cluster was created, and its state lost", () => {
-  it("the post step names the cluster from the nonce on the run's instances and deletes it", async () => {
-    standIn.faults.agentDelayMs = 60_000;
-    const before = new Set(world.platform.clusters.keys());
-    const job = new ActionJob({ ...standIn.env, ...world.env }, { ...CHAOS_INPUTS, ...world.inputs });
-    const main = job.main();
-    await until(() => [...world.platform.clusters.keys()].some((id) => !before.has(id)) && runInstanceIds(job.runId).length > 0);
-    const clusterId = [...world.platform.clusters.keys()].find((id) => !before.has(id))!;
-    main.child.kill("SIGKILL");
-    await main.exited;
+  it("with main's state lost, the post step names the cluster from the nonce on the run's instances and deletes it", async () => {
+    const { job, clusterId } = await mainKilledAfterItsCluster();
     job.loseState("missing");
     // The run's name: cluster-name (its default here) with the nonce main tagged its instance with.
     const [instance] = standIn.instances().filter((i) => i.tags["gpu-bench:run-id"] === job.runId);
