@@ -105,6 +105,12 @@ export async function findNodeSecrets(ssm: SSMClient, stack: string, tags: Recor
   return names;
 }
 
+/** The tags of SSM parameter `name`, as key → value. */
+export async function parameterTags(ssm: SSMClient, name: string): Promise<Record<string, string>> {
+  const listed = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name }));
+  return Object.fromEntries((listed.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+}
+
 /**
  * Node secrets under the stack's path whose run has expired: their `expires-at` tag has passed,
  * or they have none (nothing vouches for them).
@@ -112,8 +118,7 @@ export async function findNodeSecrets(ssm: SSMClient, stack: string, tags: Recor
 export async function findExpiredNodeSecrets(ssm: SSMClient, stack: string, now: Date): Promise<string[]> {
   const expired: string[] = [];
   for (const name of await findNodeSecrets(ssm, stack, {})) {
-    const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name }));
-    const at = tags.TagList?.find((t) => t.Key === TagKeys.expiresAt)?.Value;
+    const at = (await parameterTags(ssm, name))[TagKeys.expiresAt];
     const when = at ? Date.parse(at) : Number.NaN;
     if (!(when > now.getTime())) expired.push(name);
   }

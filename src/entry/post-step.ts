@@ -4,10 +4,12 @@ import { CredentialsError, sessionNameFor, type IdTokenSource } from "../auth/cr
 import { awsErrorText } from "../cloud/aws-errors.js";
 import { checkCredentials } from "../cloud/clients.js";
 import { CleanupError, describeOne, findByTags, findLiveByTags } from "../cloud/ec2.js";
+import { findNodeSecrets, parameterTags } from "../cloud/secrets.js";
 import { shellQuote } from "../cloud/remote-script.js";
 import { awsErrorCode } from "../cloud/retry.js";
 import {
   InputError,
+  DEFAULT_STACK,
   MAX_TTL_MINUTES,
   parseSettings,
   type AwsAccess,
@@ -121,6 +123,16 @@ export async function executePost(
     } catch (error) {
       instanceError = error;
     }
+    // Without state, the run's nonce names its platform cluster: read it from the run's instances
+    // and secret parameters before those parameters are deleted.
+    let lostCluster: { platform: SavedRun["platform"] } | { error: unknown } | undefined;
+    if (lostPlatform) {
+      try {
+        lostCluster = { platform: await clusterOfLostRun(lostPlatform, saved.runTags, { ec2, ssm }, rt.log) };
+      } catch (error) {
+        lostCluster = { error };
+      }
+    }
     try {
       await deleteRunSecrets(saved, { ssm, log: rt.log });
     } catch (error) {
@@ -129,7 +141,8 @@ export async function executePost(
       else rt.log.error(errorLine(error));
     }
     try {
-      if (lostPlatform) saved = { ...saved, platform: await clusterOfLostRun(lostPlatform, saved.runTags, ec2, rt.log) };
+      if (lostCluster && "error" in lostCluster) throw lostCluster.error;
+      if (lostCluster) saved = { ...saved, platform: lostCluster.platform };
       await deleteSavedCluster(saved, platformConnectorFor(saved, rt, ec2), rt.log);
     } catch (error) {
       if (instanceError === undefined && laterError === undefined) laterError = error;
@@ -153,40 +166,59 @@ export async function executePost(
 }
 
 /**
- * The platform cluster of a run whose state is lost, named from the nonce on the run's instances
- * (found by `tags` in any state: main may have terminated them before it died). Undefined, with a
- * warning, when no instance carries a nonce (main died before its launch) or several runs'
- * instances do (another may still use its cluster): mode sweep deletes such a cluster once it is
- * older than any run (MAX_TTL_MINUTES).
+ * The platform cluster of a run whose state is lost, named from the run's nonce: on its live
+ * instances and its secret parameters (the onboarding token is put right after the cluster is
+ * created, before any launch), found by `tags`; else on its terminated instances (main may have
+ * terminated them before it died). Undefined, with a warning, when nothing carries a nonce, or
+ * several runs' things do (another may still use its cluster): mode sweep deletes such a cluster
+ * once it is older than any run (MAX_TTL_MINUTES). Throws a CleanupError naming the cluster when
+ * platform-config cannot be read here.
  */
 async function clusterOfLostRun(
   platform: LostPlatform,
   tags: Record<string, string>,
-  ec2: EC2Client,
+  clients: { ec2: EC2Client; ssm: SSMClient },
   log: Log,
 ): Promise<SavedRun["platform"]> {
-  const nonces = new Set<string>();
-  for (const i of await findByTags(ec2, tags)) {
-    const nonce = i.Tags?.find((t) => t.Key === TagKeys.nonce)?.Value;
-    if (nonce && RUN_NONCE.test(nonce)) nonces.add(nonce);
+  const live = new Set<string>();
+  const gone = new Set<string>();
+  const nonceIn = (found: Record<string, string>) => {
+    const nonce = found[TagKeys.nonce];
+    return nonce && RUN_NONCE.test(nonce) ? nonce : undefined;
+  };
+  for (const i of await findByTags(clients.ec2, tags)) {
+    const nonce = nonceIn(Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])));
+    const ended = i.State?.Name === "terminated" || i.State?.Name === "shutting-down";
+    if (nonce) (ended ? gone : live).add(nonce);
   }
+  for (const name of await findNodeSecrets(clients.ssm, tags[TagKeys.stack] ?? DEFAULT_STACK, tags)) {
+    const nonce = nonceIn(await parameterTags(clients.ssm, name));
+    if (nonce) live.add(nonce);
+  }
+  const nonces = live.size > 0 ? live : gone;
   const [nonce] = nonces;
-  if (nonce && nonces.size === 1) {
-    return {
-      apiUrl: platform.apiUrl,
-      clusterName: runClusterName(platform.clusterNameBase, nonce),
-      description: platform.description(),
-      deleted: false,
-    };
+  if (!nonce || nonces.size > 1) {
+    const why =
+      nonces.size === 0
+        ? `nothing of this run carries its nonce (tag ${TagKeys.nonce})`
+        : `${nonces.size} runs' instances or parameters carry nonces (${[...nonces].join(", ")}), and another run may still use its cluster`;
+    log.warning(
+      `A platform cluster main may have created at ${platform.apiUrl} cannot be named: ${why}. Mode sweep deletes clusters named from cluster-name '${platform.clusterNameBase}' once they are older than ${MAX_TTL_MINUTES} minutes; to delete it now, find it by hand among the clusters named '${platform.clusterNameBase}-gb…'.`,
+    );
+    return undefined;
   }
-  const why =
-    nonces.size === 0
-      ? `no instance of this run carries its nonce (tag ${TagKeys.nonce})`
-      : `instances of ${nonces.size} runs carry nonces (${[...nonces].join(", ")}), and another run may still use its cluster`;
-  log.warning(
-    `A platform cluster main may have created at ${platform.apiUrl} cannot be named: ${why}. Mode sweep deletes clusters named from cluster-name '${platform.clusterNameBase}' once they are older than ${MAX_TTL_MINUTES} minutes; to delete it now, find it by hand among the clusters named '${platform.clusterNameBase}-gb…'.`,
-  );
-  return undefined;
+  const clusterName = runClusterName(platform.clusterNameBase, nonce);
+  log.info(`This run's platform cluster, if main created one, is named '${clusterName}' (cluster-name and the run's nonce ${nonce}).`);
+  let description: PlatformDescription;
+  try {
+    description = platform.description();
+  } catch (error) {
+    throw new CleanupError(
+      `Platform cluster '${clusterName}' at ${platform.apiUrl} may still exist, and how to delete it cannot be read here (${errorLine(error)}): find it by that name among the platform's clusters and delete it with the CI user's token.`,
+      { cause: error },
+    );
+  }
+  return { apiUrl: platform.apiUrl, clusterName, description, deleted: false };
 }
 
 /** Connects with the platform inputs to the API main's state names; undefined when the inputs are not here. */

@@ -1,13 +1,16 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand, type Instance } from "@aws-sdk/client-ec2";
-import { DeleteParameterCommand, DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParameterCommand, DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryLog } from "../../src/runtime/log.js";
 import { cleanupAfterRun } from "../../src/lifecycle/post.js";
 import { decodeState, type SavedRun } from "../../src/lifecycle/state.js";
 import { CleanupError } from "../../src/cloud/ec2.js";
-import { executePost, postFallbackFrom, type PostFallback } from "../../src/entry/post-step.js";
+import { executePost, postFallbackFrom, type PostFallback, type PostRuntime } from "../../src/entry/post-step.js";
 import { RADIX } from "../../src/platform/radix.js";
+import { runClusterName } from "../../src/platform/cluster-name.js";
+import type { PlatformDescription } from "../../src/platform/description.js";
+import { InputError } from "../../src/config/inputs.js";
 import { awsError, instantClock } from "../support/fakes.js";
 
 const ec2Mock = mockClient(EC2Client);
@@ -174,11 +177,11 @@ describe("the post step without usable state, for a run through a platform", () 
   });
 
   it.each([
-    ["no instance carries a nonce (main died before its launch)", [instance("i-1")], /no instance of this run carries its nonce/],
+    ["nothing carries a nonce", [instance("i-1")], /nothing of this run carries its nonce/],
     [
       "instances of two runs carry nonces",
       [instance("i-1", "0123456789ab"), instance("i-2", "ba9876543210")],
-      /instances of 2 runs carry nonces \(0123456789ab, ba9876543210\), and another run may still use its cluster/,
+      /2 runs' instances or parameters carry nonces \(0123456789ab, ba9876543210\), and another run may still use its cluster/,
     ],
   ])("%s: the cluster cannot be named, and the warning says the sweep deletes it and how to find it", async (_case, found, why) => {
     // Terminated ones, which a search of live instances does not see.
@@ -202,6 +205,69 @@ describe("the post step without usable state, for a run through a platform", () 
     expect(searches.some((f) => !f.some((x) => x.Name === "instance-state-name") && f.some((x) => x.Name === "tag:gpu-bench:run-id"))).toBe(
       true,
     );
+  });
+});
+
+describe("the post step without usable state names the run's platform cluster from its nonce", () => {
+  const nonce = "0123456789ab";
+  const fallback = (description: () => PlatformDescription = () => RADIX): PostFallback => ({
+    search: {
+      access: { region: "eu-west-1", roleDurationSeconds: 900 },
+      tags: { "managed-by": "ephemeral-gpu-bench", "gpu-bench:run-id": "77" },
+      sessionName: "gpu-bench-77-1",
+      platform: { apiUrl: "https://radix.example", clusterNameBase: "gpu-bench", description },
+    },
+  });
+  const tagged = (id: string, state: "running" | "terminated", n: string): Instance => ({
+    InstanceId: id,
+    State: { Name: state },
+    Tags: [{ Key: "gpu-bench:nonce", Value: n }],
+  });
+  const instances = (found: Instance[]) =>
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { Filters?: Array<{ Name: string }>; InstanceIds?: string[] }) => {
+      if (input.InstanceIds)
+        return { Reservations: [{ Instances: input.InstanceIds.map((id) => ({ InstanceId: id, State: { Name: "shutting-down" } })) }] };
+      const liveOnly = input.Filters?.some((f) => f.Name === "instance-state-name");
+      return { Reservations: [{ Instances: found.filter((i) => !liveOnly || i.State?.Name === "running") }] };
+    });
+  // Without the platform inputs here, the step fails naming the cluster it would have deleted.
+  const rt = (): PostRuntime => ({ env: {}, log: new MemoryLog(), clock: instantClock() });
+
+  it("main died before its launch: the nonce on the run's onboarding-token parameter, read before the parameter is deleted", async () => {
+    instances([]);
+    const parameter = "/gpu-bench/gpu-bench/runs/gpu-bench-abc/platform-onboarding-token";
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: parameter }] });
+    ssmMock.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: "gpu-bench:nonce", Value: nonce }] });
+    ssmMock.on(DeleteParameterCommand).resolves({});
+    await expect(executePost({ kind: "missing" }, rt(), () => fallback())).rejects.toThrow(
+      `Platform cluster named '${runClusterName("gpu-bench", nonce)}' at https://radix.example may still exist`,
+    );
+    const order = ssmMock.calls().map((c) => c.args[0].constructor.name);
+    expect(order.indexOf("ListTagsForResourceCommand")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("ListTagsForResourceCommand")).toBeLessThan(order.indexOf("DeleteParameterCommand"));
+  });
+
+  it("a live instance's nonce wins over an earlier leg's terminated one on the same runner", async () => {
+    instances([tagged("i-old", "terminated", "ba9876543210"), tagged("i-now", "running", nonce)]);
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+    await expect(executePost({ kind: "missing" }, rt(), () => fallback())).rejects.toThrow(`'${runClusterName("gpu-bench", nonce)}'`);
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand)[0]!.args[0].input.InstanceIds).toEqual(["i-now"]);
+  });
+
+  it("a platform-config that cannot be read here: the instances are still terminated, and the error names the cluster", async () => {
+    instances([tagged("i-now", "running", nonce)]);
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+    const unreadable = () => {
+      throw new InputError(["'platform-config' names 'radix.yaml', which cannot be read (ENOENT)"]);
+    };
+    const error = await executePost({ kind: "missing" }, rt(), () => fallback(unreadable)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CleanupError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Platform cluster '${runClusterName("gpu-bench", nonce)}' at https://radix\\.example may still exist, and how to delete it cannot be read here \\(.*ENOENT.*\\): find it by that name`,
+      ),
+    );
+    expect(ec2Mock.commandCalls(TerminateInstancesCommand)[0]!.args[0].input.InstanceIds).toEqual(["i-now"]);
   });
 });
 
