@@ -1,3 +1,4 @@
+import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import { describeOne, type LaunchedInstance } from "../cloud/ec2.js";
 import type { RunRemote } from "../cloud/remote-script.js";
 import type { Inventory } from "../evidence/results.js";
@@ -33,8 +34,40 @@ export async function bootstrapCluster(
     record: (phases, node) => {
       for (const phase of phases) run.phases.record(node === 0 ? phase : { ...phase, name: `node${node} ${phase.name}` });
     },
+    watchNodes: (signal) => firstNodeGone(run, instances, signal),
     log: run.log,
   });
+}
+
+/** How often EC2 is asked whether every node still runs while the cluster forms (ms). */
+const NODE_WATCH_MS = 10_000;
+
+/**
+ * Asks EC2 every NODE_WATCH_MS whether each of `instances` still runs, until `signal` aborts
+ * (then undefined). Returns an Error naming the first node that does not (node k, its id, its
+ * state and EC2's state reason), after a warning that says so.
+ */
+async function firstNodeGone(run: RunContext, instances: readonly LaunchedInstance[], signal: AbortSignal): Promise<Error | undefined> {
+  for (;;) {
+    try {
+      await run.clock.sleep(NODE_WATCH_MS, signal);
+    } catch {
+      return undefined;
+    }
+    const out = await run.clients.ec2
+      .send(new DescribeInstancesCommand({ InstanceIds: instances.map((i) => i.id) }))
+      .catch(() => undefined);
+    const described = new Map((out?.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i]));
+    for (const [k, instance] of instances.entries()) {
+      const state = described.get(instance.id)?.State?.Name;
+      // Unanswered or not listed yet (eventual consistency): asked again next time.
+      if (!state || state === "running" || state === "pending") continue;
+      const reason = described.get(instance.id)?.StateReason?.Message;
+      const message = `Node ${k} (${instance.id}) is ${state}${reason ? ` (${reason})` : ""} while the cluster forms.`;
+      run.log.warning(message);
+      return new Error(message);
+    }
+  }
 }
 
 async function privateIpOf(run: RunContext, instanceId: string): Promise<string> {

@@ -142,6 +142,13 @@ export interface FormClusterOptions {
   mask: (secret: string) => void;
   /** Records a node's phases (node 0's: the token read and the cluster check too). */
   record: (phases: readonly Phase[], node: number) => void;
+  /**
+   * Watches the nodes while the cluster forms: resolves with an Error naming a node that is gone
+   * (reclaimed, terminated) as soon as one is, or with undefined once `signal` aborts (the cluster
+   * formed or failed). Without it a node lost after its own bootstrap ended is found only when
+   * node 0's cluster check runs out its limit (300 s, plus 180 s for the smoke pods).
+   */
+  watchNodes?: (signal: AbortSignal) => Promise<Error | undefined>;
   log: Log;
 }
 
@@ -210,12 +217,21 @@ export async function formCluster(o: FormClusterOptions): Promise<ClusterMember[
   );
   // Awaited below unless node 0 fails first; then their failures must not go unhandled.
   for (const pending of [...joined, checked]) pending.catch(() => undefined);
-  const [serverInventory, , agentInventories, cluster] = await Promise.all([serverReady, token, Promise.all(joined), checked]).catch(
-    (error: unknown) => {
+  // A node gone ends the wait at once: the run's error handling names why (a spot interruption).
+  const watching = new AbortController();
+  const nodeGone = new Promise<never>((_, reject) => {
+    void o.watchNodes?.(watching.signal).then((gone) => gone && reject(gone), reject);
+  });
+  nodeGone.catch(() => undefined);
+  const [serverInventory, , agentInventories, cluster] = await Promise.race([
+    Promise.all([serverReady, token, Promise.all(joined), checked]),
+    nodeGone,
+  ])
+    .catch((error: unknown) => {
       abandoned = true;
       throw error;
-    },
-  );
+    })
+    .finally(() => watching.abort());
   o.record(cluster.phases, 0);
   const inventories = [serverInventory, ...agentInventories];
   const members = o.nodes.map((node, i) => ({

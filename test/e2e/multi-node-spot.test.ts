@@ -46,6 +46,16 @@ describe("market-type spot with several nodes", () => {
     expect(results.outcome.message, tail(log)).toMatch(interruption(node1));
   }, 180_000);
 
+  it("names it at once when AWS reclaims node 1 while node 0's cluster check waits, not after the check's limit", async () => {
+    // Node 0's check of the cluster hangs (to its limit: 540 SSM seconds, 54 s here); node 1's bootstrap has ended.
+    standIn.faults.hangCommands(1, { scriptIncludes: "CLUSTER_READY_TIMEOUT" });
+    const { node1, results, log } = await reclaimNode1("test/fixtures/suites/multi-node.yaml", /Agent node \(joined https:/);
+    expect(results.outcome.message, tail(log)).toMatch(interruption(node1));
+    // EC2, watched while the cluster forms, said so: the check was not waited out.
+    expect(log, tail(log)).toMatch(new RegExp(`Node 1 \\(${node1}\\) is (shutting-down|terminated) \\(.*\\) while the cluster forms`));
+    expect(log).not.toMatch(/cluster-ready.*(timed out|TimedOut|no final status)/i);
+  }, 180_000);
+
   it("names it too when the workload across both nodes failed for it, rather than only the workload's own failure", async () => {
     const { node1, results, log } = await reclaimNode1("test/fixtures/suites/multi-node-distributed.yaml", /group::workload allreduce/);
     expect(results.outcome).toMatchObject({ status: "failed" });
