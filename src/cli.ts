@@ -59,6 +59,11 @@ async function cli(argv: string[]): Promise<number> {
   const controller = new AbortController();
   onCancel(controller, log);
   try {
+    if (stateFile && existsSync(resolve(stateFile)) && statSync(resolve(stateFile)).isDirectory()) {
+      throw new UsageError(
+        `--state-file ${resolve(stateFile)} is a folder: give the file of one run's record (a previous 'gpu-bench run' wrote it, or this one will), or --out DIR for the records under DIR/state/`,
+      );
+    }
     if (command === "cleanup") return await cleanup();
     for (const name of SECRET_INPUTS) {
       const secret = read(name);

@@ -211,6 +211,16 @@ describe("the gpu-bench CLI", () => {
     );
   });
 
+  it("a --state-file that is a folder is refused before anything is searched or launched, naming the flag and the fix", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "cli-"));
+    for (const command of ["cleanup", "run"]) {
+      const given = cli([command, "--state-file", folder]);
+      expect(await given.exited, given.out().stderr).toBe(2);
+      expect(given.out().stderr).toContain(`error: --state-file ${folder} is a folder: give the file of one run's record`);
+      expect(given.out().stderr).not.toMatch(/Searching|Launch/);
+    }
+  });
+
   const savedRun = (instanceId: string) => {
     const path = join(mkdtempSync(join(tmpdir(), "cli-")), "state.json");
     writeFileSync(
