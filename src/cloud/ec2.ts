@@ -524,6 +524,11 @@ export interface TerminationOutcome {
 const NOT_FOUND = "InvalidInstanceID.NotFound";
 const GONE = new Set(["shutting-down", "terminated"]);
 
+/** Whether an instance in EC2 state `state` is on its way out or gone (shutting-down, terminated). */
+export function isGone(state: string | undefined): boolean {
+  return state !== undefined && GONE.has(state);
+}
+
 /**
  * Terminates each instance with its own TerminateInstances call (one bad id must not stop the
  * others: AWS rejects the whole call) and confirms each through DescribeInstances. Right after

@@ -3,7 +3,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { CredentialsError, sessionNameFor, type IdTokenSource } from "../auth/credentials.js";
 import { awsErrorText } from "../cloud/aws-errors.js";
 import { checkCredentials } from "../cloud/clients.js";
-import { CleanupError, describeOne, findByTags, findLiveByTags } from "../cloud/ec2.js";
+import { CleanupError, describeOne, findByTags, findLiveByTags, isGone } from "../cloud/ec2.js";
 import { findNodeSecrets, parameterTags } from "../cloud/secrets.js";
 import { shellQuote } from "../cloud/remote-script.js";
 import { awsErrorCode } from "../cloud/retry.js";
@@ -182,17 +182,13 @@ async function clusterOfLostRun(
 ): Promise<SavedRun["platform"]> {
   const live = new Set<string>();
   const gone = new Set<string>();
-  const nonceIn = (found: Record<string, string>) => {
-    const nonce = found[TagKeys.nonce];
-    return nonce && RUN_NONCE.test(nonce) ? nonce : undefined;
-  };
+  const runNonce = (nonce: string | undefined) => (nonce && RUN_NONCE.test(nonce) ? nonce : undefined);
   for (const i of await findByTags(clients.ec2, tags)) {
-    const nonce = nonceIn(Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])));
-    const ended = i.State?.Name === "terminated" || i.State?.Name === "shutting-down";
-    if (nonce) (ended ? gone : live).add(nonce);
+    const nonce = runNonce(i.Tags?.find((t) => t.Key === TagKeys.nonce)?.Value);
+    if (nonce) (isGone(i.State?.Name) ? gone : live).add(nonce);
   }
   for (const name of await findNodeSecrets(clients.ssm, tags[TagKeys.stack] ?? DEFAULT_STACK, tags)) {
-    const nonce = nonceIn(await parameterTags(clients.ssm, name));
+    const nonce = runNonce((await parameterTags(clients.ssm, name))[TagKeys.nonce]);
     if (nonce) live.add(nonce);
   }
   const nonces = live.size > 0 ? live : gone;
@@ -297,7 +293,7 @@ export async function liveInstancesOf(saved: SavedRun, rt: PostRuntime): Promise
         throw error;
       });
       const state = described?.State?.Name;
-      if (described && state !== "terminated" && state !== "shutting-down") ids.add(id);
+      if (described && !isGone(state)) ids.add(id);
     }
     return [...ids];
   } finally {

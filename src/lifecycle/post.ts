@@ -8,6 +8,7 @@ import {
   findByClientToken,
   findExpired,
   findLiveByTags,
+  isGone,
   terminateAndConfirm,
   terminateEach,
   type ExpiredInstance,
@@ -55,7 +56,7 @@ export async function cleanupAfterRun(
     if (saved.launching) {
       for (const i of await findByClientToken(deps.ec2, saved.launching)) {
         lostLaunchSeen = true;
-        if (i.InstanceId && i.State?.Name !== "terminated" && i.State?.Name !== "shutting-down") ids.add(i.InstanceId);
+        if (i.InstanceId && !isGone(i.State?.Name)) ids.add(i.InstanceId);
       }
     }
   };
